@@ -1,0 +1,357 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { JsonObject } from '@bufbuild/protobuf';
+/**
+ * AgentObject: one Durable Object per enrolled agent. It is the agent's dispatcher: it owns the
+ * agent's job queue and leases (SQLite), holds the agent's one open job stream, checks the agent's
+ * tokens, and takes jobs back when a lease runs out (alarm). Keeping all of this in one object
+ * gives every job a single writer, so delivery, results and cancels never race.
+ */
+import { create } from '@bufbuild/protobuf';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import {
+  type Job,
+  JobSchema,
+  type ReceiveJobsResponse,
+  ReceiveJobsResponseSchema,
+} from '@kombify/proto/agent/v1';
+import { agentIdFromToken, bearerToken, verifyAgentToken } from '../agent-auth/agent-token.ts';
+import { type Config, loadConfig } from '../config.ts';
+import { getAgentIdentity, recordHeartbeat, setConnected } from '../db/agents.ts';
+import { openDb } from '../db/client.ts';
+import type { NodeFactsRecord } from '../db/schema.ts';
+import type { Env } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { randomId } from '../ids.ts';
+import { handleAgentRpc } from './agent-rpc.ts';
+import * as store from './job-store.ts';
+import { JobStream } from './job-stream.ts';
+import { type JobView, toJobView } from './job-view.ts';
+
+export interface EnqueueInput {
+  id: string;
+  orgId: string;
+  agentId: string;
+  type: string;
+  params: JsonObject;
+}
+
+export interface AgentIdentity {
+  agentId: string;
+  orgId: string;
+  publicKeyJwk: JsonWebKey;
+}
+
+export type CompleteOutcome =
+  | { kind: 'result'; result: JsonObject }
+  | { kind: 'error'; code: string; message: string; retryable: boolean };
+
+export class AgentObject extends DurableObject<Env> {
+  readonly #sql: SqlStorage;
+  readonly #config: Config;
+  #stream: JobStream | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    this.#config = loadConfig(env as unknown as JsonObject);
+    ctx.blockConcurrencyWhile(async () => store.migrateJobStore(this.#sql));
+  }
+
+  // ── called by the Worker ─────────────────────────────────────────────────────────────────────
+
+  /** Agent calls (Connect protocol) routed here by agent id. */
+  override async fetch(request: Request): Promise<Response> {
+    return handleAgentRpc(request, this);
+  }
+
+  async enqueue(input: EnqueueInput): Promise<JobView> {
+    this.#remember(input.agentId, input.orgId);
+    const now = Date.now();
+    store.insertJob(
+      this.#sql,
+      {
+        id: input.id,
+        type: input.type,
+        params: input.params,
+        maxAttempts: this.#config.JOB_MAX_ATTEMPTS,
+        queueTimeoutMs: this.#config.JOB_QUEUE_TIMEOUT_SECONDS * 1000,
+      },
+      now,
+    );
+    this.#deliverQueued(now);
+    await this.#scheduleAlarm(now);
+    return this.getJob(input.id)!;
+  }
+
+  getJob(id: string): JobView | null {
+    const job = store.getJob(this.#sql, id);
+    if (!job) return null;
+    return toJobView(
+      store.getMeta(this.#sql, 'agent_id') ?? '',
+      job,
+      store.listEvents(this.#sql, id),
+      store.listLogs(this.#sql, id),
+    );
+  }
+
+  async cancelJob(id: string, reason: string): Promise<JobView | null> {
+    const job = store.getJob(this.#sql, id);
+    if (!job) return null;
+    if (!store.terminalStatuses.has(job.status)) {
+      const now = Date.now();
+      store.finishJob(
+        this.#sql,
+        id,
+        { status: 'cancelled', error: { code: 'cancelled', message: reason } },
+        now,
+      );
+      if (job.status === 'running') {
+        this.#stream?.push(
+          create(ReceiveJobsResponseSchema, { event: { case: 'cancel', value: { jobId: id, reason } } }),
+        );
+      }
+      await this.#scheduleAlarm(now);
+    }
+    return this.getJob(id);
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    for (const job of store.expiredLeases(this.#sql, now)) {
+      if (job.attempt < job.maxAttempts) {
+        const backoffMs = Math.min(30_000, 1000 * 2 ** (job.attempt - 1));
+        store.requeueJob(
+          this.#sql,
+          job.id,
+          now + backoffMs,
+          `lease expired: the agent stopped reporting during attempt ${job.attempt} of ${job.maxAttempts}; retrying`,
+          now,
+        );
+      } else {
+        store.finishJob(
+          this.#sql,
+          job.id,
+          {
+            status: 'failed',
+            error: {
+              code: 'lease_expired',
+              message: `the agent stopped reporting and the lease expired on all ${job.maxAttempts} attempts`,
+            },
+          },
+          now,
+        );
+      }
+    }
+    for (const job of store.overdueQueued(this.#sql, now)) {
+      const waited = Math.round((now - job.createdAt) / 1000);
+      store.finishJob(
+        this.#sql,
+        job.id,
+        {
+          status: 'failed',
+          error: { code: 'worker_offline', message: `the worker did not pick the job up within ${waited} s` },
+        },
+        now,
+      );
+    }
+    this.#deliverQueued(now);
+    await this.#scheduleAlarm(now);
+  }
+
+  // ── called by the agent (through agent-rpc.ts) ──────────────────────────────────────────────
+
+  /** Checks the caller's agent token; loads the agent's key from Postgres on first use. */
+  async authenticate(headers: Headers): Promise<AgentIdentity> {
+    const token = bearerToken(headers.get('authorization'));
+    if (!token) throw new ApiError('AUTH_REQUIRED', 'agent token required (Authorization: Bearer <token>)');
+    const agentId = agentIdFromToken(token);
+    if (!agentId) throw new ApiError('AUTH_INVALID', 'agent token is malformed');
+    const identity = await this.loadIdentity(agentId);
+    if (!identity) throw new ApiError('AUTH_INVALID', 'unknown agent: enroll this node again');
+    await verifyAgentToken(token, identity.agentId, identity.publicKeyJwk);
+    return identity;
+  }
+
+  /**
+   * Opens the agent's job stream. Only one stream per agent: a newer one replaces an older one.
+   * Jobs the agent held when it went away are sent again under the same lease (so a result it
+   * kept in its outbox still matches), then queued jobs are leased and sent.
+   */
+  async openStream(identity: AgentIdentity): Promise<JobStream> {
+    const now = Date.now();
+    this.#stream?.close();
+    const stream = new JobStream(randomId('str'), now);
+    this.#stream = stream;
+    const leaseMs = this.#config.JOB_LEASE_SECONDS * 1000;
+    for (const job of store.runningJobs(this.#sql)) {
+      const expires = store.renewLease(this.#sql, job.id, leaseMs, now);
+      store.addEvent(
+        this.#sql,
+        job.id,
+        now,
+        'redelivered',
+        'agent reconnected; job sent again under the same lease',
+      );
+      stream.push(this.#jobEvent({ ...job, leaseExpiresAt: expires }));
+    }
+    this.#deliverQueued(now);
+    await this.#scheduleAlarm(now);
+    await this.#withDb((db) => setConnected(db, identity.agentId, true));
+    return stream;
+  }
+
+  async closeStream(stream: JobStream, identity: AgentIdentity): Promise<void> {
+    stream.close();
+    if (this.#stream !== stream) return;
+    this.#stream = null;
+    await this.#withDb((db) => setConnected(db, identity.agentId, false));
+  }
+
+  streamSettings(): { keepaliveMs: number; maxAgeMs: number } {
+    return {
+      keepaliveMs: this.#config.AGENT_KEEPALIVE_SECONDS * 1000,
+      maxAgeMs: this.#config.AGENT_STREAM_MAX_SECONDS * 1000,
+    };
+  }
+
+  reportProgress(jobId: string, leaseId: string, message: string, percent: number | null) {
+    const job = this.#jobForLease(jobId, leaseId);
+    if (job.status !== 'running' || job.leaseId !== leaseId) {
+      return {
+        cancelled: job.status === 'cancelled' || store.terminalStatuses.has(job.status),
+        leaseExpiresAt: null,
+      };
+    }
+    const now = Date.now();
+    const expires = store.renewLease(this.#sql, jobId, this.#config.JOB_LEASE_SECONDS * 1000, now);
+    if (message) store.setProgress(this.#sql, jobId, message, percent, now);
+    return { cancelled: false, leaseExpiresAt: expires };
+  }
+
+  appendLogs(jobId: string, leaseId: string, lines: store.LogLineRecord[]): number {
+    this.#jobForLease(jobId, leaseId);
+    return store.appendLogs(this.#sql, jobId, lines);
+  }
+
+  /** First result wins; a repeat (same or older lease) is acknowledged but not applied. */
+  async completeJob(
+    jobId: string,
+    leaseId: string,
+    outcome: CompleteOutcome,
+  ): Promise<{ status: string; applied: boolean }> {
+    const job = this.#jobForLease(jobId, leaseId);
+    if (store.terminalStatuses.has(job.status)) return { status: job.status, applied: false };
+    const now = Date.now();
+    if (outcome.kind === 'result') {
+      store.finishJob(this.#sql, jobId, { status: 'succeeded', result: outcome.result }, now);
+    } else if (outcome.retryable && job.status === 'running' && job.attempt < job.maxAttempts) {
+      const backoffMs = Math.min(30_000, 1000 * 2 ** (job.attempt - 1));
+      store.requeueJob(
+        this.#sql,
+        jobId,
+        now + backoffMs,
+        `retryable error: ${outcome.message} (${outcome.code})`,
+        now,
+      );
+      await this.#scheduleAlarm(now);
+      return { status: 'queued', applied: true };
+    } else {
+      store.finishJob(
+        this.#sql,
+        jobId,
+        { status: 'failed', error: { code: outcome.code, message: outcome.message } },
+        now,
+      );
+    }
+    await this.#scheduleAlarm(now);
+    return { status: store.getJob(this.#sql, jobId)!.status, applied: true };
+  }
+
+  async heartbeat(identity: AgentIdentity, facts: NodeFactsRecord, agentVersion: string): Promise<number> {
+    await this.#withDb((db) => recordHeartbeat(db, identity.agentId, facts, agentVersion));
+    return this.#config.AGENT_HEARTBEAT_SECONDS;
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────────────────────────
+
+  #jobForLease(jobId: string, leaseId: string): store.JobRecord {
+    const job = store.getJob(this.#sql, jobId);
+    if (!job || !store.isLeaseOf(this.#sql, jobId, leaseId)) {
+      throw new ApiError('NOT_FOUND', `no job ${jobId} with lease ${leaseId} for this agent`);
+    }
+    return job;
+  }
+
+  #deliverQueued(now: number): void {
+    const stream = this.#stream;
+    if (!stream || stream.closed) return;
+    const leaseMs = this.#config.JOB_LEASE_SECONDS * 1000;
+    for (const queued of store.deliverableJobs(this.#sql, now)) {
+      const job = store.leaseJob(this.#sql, queued.id, randomId('lease'), leaseMs, now);
+      stream.push(this.#jobEvent(job));
+    }
+  }
+
+  #jobEvent(job: store.JobRecord): ReceiveJobsResponse {
+    const value: Job = create(JobSchema, {
+      id: job.id,
+      leaseId: job.leaseId ?? '',
+      type: job.type,
+      params: job.params as Job['params'],
+      attempt: job.attempt,
+      leaseExpiresAt: timestampFromMs(job.leaseExpiresAt ?? Date.now()),
+      createdAt: timestampFromMs(job.createdAt),
+    });
+    return create(ReceiveJobsResponseSchema, { event: { case: 'job', value } });
+  }
+
+  async #scheduleAlarm(now: number): Promise<void> {
+    const due = store.nextDueAt(this.#sql, now);
+    if (due === null) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    await this.ctx.storage.setAlarm(Math.max(due, now + 10));
+  }
+
+  #remember(agentId: string, orgId: string): void {
+    if (!store.getMeta(this.#sql, 'agent_id')) {
+      store.setMeta(this.#sql, 'agent_id', agentId);
+      store.setMeta(this.#sql, 'org_id', orgId);
+    }
+  }
+
+  async #identity(): Promise<AgentIdentity | null> {
+    const cached = store.getMeta(this.#sql, 'public_key');
+    const agentId = store.getMeta(this.#sql, 'agent_id');
+    if (cached && agentId) {
+      return { agentId, orgId: store.getMeta(this.#sql, 'org_id') ?? '', publicKeyJwk: JSON.parse(cached) };
+    }
+    return null;
+  }
+
+  /** Learns the agent's identity from Postgres (first call after enrollment). */
+  async loadIdentity(agentId: string): Promise<AgentIdentity | null> {
+    const known = await this.#identity();
+    if (known) return known.agentId === agentId ? known : null;
+    const row = await this.#withDb((db) => getAgentIdentity(db, agentId));
+    if (!row) return null;
+    store.setMeta(this.#sql, 'agent_id', row.id);
+    store.setMeta(this.#sql, 'org_id', row.orgId);
+    store.setMeta(this.#sql, 'public_key', JSON.stringify(row.publicKeyJwk));
+    return { agentId: row.id, orgId: row.orgId, publicKeyJwk: row.publicKeyJwk };
+  }
+
+  async #withDb<T>(fn: (db: ReturnType<typeof openDb>['db']) => Promise<T>): Promise<T> {
+    if (!this.#config.DATABASE_URL) throw new ApiError('SERVICE_UNAVAILABLE', 'database is not configured');
+    const { db, close } = openDb({
+      databaseUrl: this.#config.DATABASE_URL,
+      wsProxy: this.#config.DATABASE_WS_PROXY,
+    });
+    try {
+      return await fn(db);
+    } finally {
+      this.ctx.waitUntil(close());
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { JsonObject } from '@bufbuild/protobuf';
+/** The API's view of a job (GET /v1/orchestrator/jobs/{id}): snake_case, ISO times. */
+import type { JobEvent, JobRecord, LogLineRecord } from './job-store.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export interface JobView {
+  id: string;
+  worker_id: string;
+  type: string;
+  params: JsonObject;
+  status: JobRecord['status'];
+  attempt: number;
+  max_attempts: number;
+  result: JsonObject | null;
+  error: { code: string; message: string } | null;
+  progress: { message: string | null; percent: number | null };
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+  lease_expires_at: string | null;
+  events: { at: string; kind: string; message: string }[];
+  log: { seq: number; at: string; stream: string; text: string }[];
+}
+
+export function toJobView(
+  workerId: string,
+  job: JobRecord,
+  events: JobEvent[],
+  log: LogLineRecord[],
+): JobView {
+  return {
+    id: job.id,
+    worker_id: workerId,
+    type: job.type,
+    params: job.params,
+    status: job.status,
+    attempt: job.attempt,
+    max_attempts: job.maxAttempts,
+    result: job.result,
+    error: job.error,
+    progress: { message: job.progressMessage, percent: job.progressPercent },
+    created_at: iso(job.createdAt)!,
+    started_at: iso(job.startedAt),
+    finished_at: iso(job.finishedAt),
+    updated_at: iso(job.updatedAt)!,
+    lease_expires_at: iso(job.leaseExpiresAt),
+    events: events.map((e) => ({ at: iso(e.at)!, kind: e.kind, message: e.message })),
+    log: log.map((l) => ({ seq: l.seq, at: iso(l.at)!, stream: l.stream, text: l.text })),
+  };
+}

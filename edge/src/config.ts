@@ -1,0 +1,41 @@
+/**
+ * Configuration from the Worker's environment, validated once per request at the entry so a bad
+ * value fails loudly with its name instead of surfacing later as NaN.
+ */
+import { z } from 'zod';
+
+const seconds = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const configSchema = z.object({
+  KOMBIFY_VERSION: z.string().default('0.0.0'),
+  DATABASE_URL: z.string().optional(),
+  DATABASE_WS_PROXY: z.string().optional(),
+  /** How long an agent holds a job before it must renew the lease. */
+  JOB_LEASE_SECONDS: seconds(60, 2, 3600),
+  /** Leases a job may use up before it fails (each expired lease is one attempt). */
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** A queued job whose worker never picks it up fails after this long. */
+  JOB_QUEUE_TIMEOUT_SECONDS: seconds(3600, 5, 7 * 86400),
+  AGENT_HEARTBEAT_SECONDS: seconds(30, 1, 3600),
+  AGENT_KEEPALIVE_SECONDS: seconds(15, 1, 300),
+  /** The edge ends each job stream after this long so the agent's token is checked again. */
+  AGENT_STREAM_MAX_SECONDS: seconds(300, 5, 3600),
+  ENROLLMENT_TOKEN_TTL_SECONDS: seconds(3600, 60, 7 * 86400),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export function loadConfig(env: Record<string, unknown>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid edge configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/** A worker counts as online while it holds its job stream and has been heard from recently. */
+export function offlineAfterMs(config: Config): number {
+  return Math.max(config.AGENT_HEARTBEAT_SECONDS * 3, 90) * 1000;
+}

@@ -1,0 +1,100 @@
+/** Queries for agents ("workers") and their enrollment tokens. Every read is scoped by org. */
+import { and, count, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from './client.ts';
+import { agents, enrollmentTokens, type NodeFactsRecord } from './schema.ts';
+
+export type AgentRow = typeof agents.$inferSelect;
+
+export async function listAgents(db: Db, orgId: string, page: { limit: number; offset: number }) {
+  const [rows, totals] = await Promise.all([
+    db
+      .select()
+      .from(agents)
+      .where(eq(agents.orgId, orgId))
+      .orderBy(desc(agents.enrolledAt), agents.id)
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ total: count() }).from(agents).where(eq(agents.orgId, orgId)),
+  ]);
+  return { rows, total: totals[0]?.total ?? 0 };
+}
+
+export async function getAgent(db: Db, orgId: string, id: string): Promise<AgentRow | null> {
+  const rows = await db
+    .select()
+    .from(agents)
+    .where(and(eq(agents.orgId, orgId), eq(agents.id, id)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** The identity an agent's Durable Object needs to check the agent's tokens. Not org-scoped: keyed by agent id. */
+export async function getAgentIdentity(db: Db, id: string) {
+  const rows = await db
+    .select({ id: agents.id, orgId: agents.orgId, publicKeyJwk: agents.publicKeyJwk })
+    .from(agents)
+    .where(eq(agents.id, id))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+export async function recordHeartbeat(
+  db: Db,
+  id: string,
+  facts: NodeFactsRecord,
+  agentVersion: string,
+): Promise<void> {
+  await db.update(agents).set({ facts, agentVersion, lastSeenAt: new Date() }).where(eq(agents.id, id));
+}
+
+export async function setConnected(db: Db, id: string, connected: boolean): Promise<void> {
+  const now = new Date();
+  await db
+    .update(agents)
+    .set(connected ? { connectedAt: now, lastSeenAt: now } : { connectedAt: null })
+    .where(eq(agents.id, id));
+}
+
+export async function createEnrollmentToken(
+  db: Db,
+  token: { id: string; orgId: string; hash: string; description: string | null; expiresAt: Date },
+): Promise<void> {
+  await db.insert(enrollmentTokens).values(token);
+}
+
+export async function findEnrollmentToken(db: Db, hash: string) {
+  const rows = await db.select().from(enrollmentTokens).where(eq(enrollmentTokens.hash, hash)).limit(1);
+  return rows[0] ?? null;
+}
+
+/**
+ * Claims the enrollment token and creates the agent in one statement, so two agents racing with the
+ * same token cannot both enroll (and no half-enrolled agent is left if it fails). Returns null when
+ * the token was no longer usable at that moment.
+ */
+export async function enrollAgent(
+  db: Db,
+  input: {
+    tokenId: string;
+    agentId: string;
+    name: string;
+    publicKeyJwk: JsonWebKey;
+    facts: NodeFactsRecord;
+    agentVersion: string;
+  },
+): Promise<{ id: string; orgId: string } | null> {
+  const result = await db.execute<{ id: string; org_id: string }>(sql`
+    WITH claimed AS (
+      UPDATE ${enrollmentTokens}
+         SET used_at = now(), used_by_agent_id = ${input.agentId}
+       WHERE id = ${input.tokenId} AND used_at IS NULL AND expires_at > now()
+       RETURNING org_id
+    )
+    INSERT INTO ${agents} (id, org_id, name, public_key_jwk, facts, agent_version, last_seen_at)
+    SELECT ${input.agentId}, org_id, ${input.name}, ${JSON.stringify(input.publicKeyJwk)}::jsonb,
+           ${JSON.stringify(input.facts)}::jsonb, ${input.agentVersion}, now()
+      FROM claimed
+    RETURNING id, org_id`);
+  const row = result.rows[0];
+  return row ? { id: row.id, orgId: row.org_id } : null;
+}

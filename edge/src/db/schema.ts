@@ -1,0 +1,98 @@
+/**
+ * The Postgres schema. Every table an org owns carries `org_id`; every query filters by it.
+ * drizzle-kit generates the SQL migrations in /migrations from this file (`npm run db:generate`).
+ */
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const orgs = pgTable('orgs', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  slug: text('slug').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/** API keys are stored as a SHA-256 hash; only the prefix is kept in clear for listing. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    hash: text('hash').notNull(),
+    role: text('role').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_keys_hash_idx').on(t.hash), index('api_keys_org_idx').on(t.orgId)],
+);
+
+/** One-time, expiring tokens that let a new node enroll its agent. Stored hashed. */
+export const enrollmentTokens = pgTable(
+  'enrollment_tokens',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    hash: text('hash').notNull(),
+    description: text('description'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    usedByAgentId: text('used_by_agent_id'),
+  },
+  (t) => [
+    uniqueIndex('enrollment_tokens_hash_idx').on(t.hash),
+    index('enrollment_tokens_org_idx').on(t.orgId),
+  ],
+);
+
+export type NodeFactsRecord = Record<string, string | number | boolean>;
+
+/** Enrolled agents ("workers" in the API). The public key checks the tokens the agent signs. */
+export const agents = pgTable(
+  'agents',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    publicKeyJwk: jsonb('public_key_jwk').$type<JsonWebKey>().notNull(),
+    facts: jsonb('facts').$type<NodeFactsRecord>().notNull().default(sql`'{}'::jsonb`),
+    agentVersion: text('agent_version').notNull().default(''),
+    enrolledAt: timestamp('enrolled_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    /** Set while the agent holds its job stream open; cleared when the stream closes. */
+    connectedAt: timestamp('connected_at', { withTimezone: true }),
+  },
+  (t) => [index('agents_org_idx').on(t.orgId)],
+);
+
+/**
+ * Index of jobs: which org and agent a job belongs to. The job's state itself (status, lease,
+ * result, logs) lives in the agent's Durable Object, which dispatches it.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('jobs_org_idx').on(t.orgId, t.createdAt), index('jobs_agent_idx').on(t.agentId)],
+);

@@ -1,0 +1,33 @@
+import type { AgentObject } from './agent-object/agent-object.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import type { StackObject } from './stack-object/stack-object.ts';
+
+/** The Worker's bindings (wrangler.toml) and vars. Vars are validated by loadConfig. */
+export interface Env {
+  AGENTS: DurableObjectNamespace<AgentObject>;
+  STACKS: DurableObjectNamespace<StackObject>;
+  KOMBIFY_VERSION?: string;
+  DATABASE_URL?: string;
+  DATABASE_WS_PROXY?: string;
+  [key: string]: unknown;
+}
+
+/** Who is calling, once authenticated. */
+export interface Principal {
+  kind: 'api_key';
+  id: string;
+  orgId: string;
+  role: string;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    config: Config;
+    /** Opens the request's database pool on first use; it is closed when the request ends. */
+    db: () => Db;
+    principal: Principal;
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The one error vocabulary of the API (spec/CONTRACTS.md) and the one place that maps it to HTTP
+ * statuses and Connect codes. Messages are for people and never carry internals; the cause stays
+ * on the error for logs.
+ */
+import { Code, ConnectError } from '@connectrpc/connect';
+
+export const errorStatus = {
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID: 401,
+  AUTH_INSUFFICIENT: 403,
+  NOT_FOUND: 404,
+  VALIDATION_FAILED: 400,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, options?: { details?: unknown; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = 'ApiError';
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  get status(): (typeof errorStatus)[ErrorCode] {
+    return errorStatus[this.code];
+  }
+}
+
+export function toConnectCode(code: ErrorCode): Code {
+  switch (code) {
+    case 'AUTH_REQUIRED':
+    case 'AUTH_INVALID':
+      return Code.Unauthenticated;
+    case 'AUTH_INSUFFICIENT':
+      return Code.PermissionDenied;
+    case 'NOT_FOUND':
+      return Code.NotFound;
+    case 'VALIDATION_FAILED':
+      return Code.InvalidArgument;
+    case 'CONFLICT':
+      return Code.FailedPrecondition;
+    case 'RATE_LIMITED':
+      return Code.ResourceExhausted;
+    case 'INTERNAL_ERROR':
+      return Code.Internal;
+    case 'SERVICE_UNAVAILABLE':
+      return Code.Unavailable;
+  }
+}
+
+/** For Connect handlers: an ApiError becomes a ConnectError with the matching code. */
+export function toConnectError(error: unknown): ConnectError {
+  if (error instanceof ConnectError) return error;
+  if (error instanceof ApiError)
+    return new ConnectError(error.message, toConnectCode(error.code), undefined, undefined, error);
+  return new ConnectError('internal error', Code.Internal, undefined, undefined, error);
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown; requestId: string; timestamp: string };
+}
+
+export function errorBody(error: ApiError, requestId: string): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+      requestId,
+      timestamp: new Date().toISOString(),
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The agent service endpoint in the Worker. Enroll runs here; every other call is routed to the
+ * calling agent's Durable Object, chosen by the agent id in its token (the object verifies the
+ * token itself). Calls that cannot be routed get a proper Connect error from the same router.
+ */
+import { Code, ConnectError, createConnectRouter } from '@connectrpc/connect';
+import {
+  type UniversalHandler,
+  universalServerRequestFromFetch,
+  universalServerResponseToFetch,
+} from '@connectrpc/connect/protocol';
+import { AgentService } from '@kombify/proto/agent/v1';
+import { Hono } from 'hono';
+import { agentIdFromToken, bearerToken } from '../../agent-auth/agent-token.ts';
+import { agentQueue } from '../../agent-object/agent-queue.ts';
+import type { AppEnv } from '../../env.ts';
+import { toConnectError } from '../../errors.ts';
+import { enroll } from './enroll.ts';
+
+export const agentRpcPrefix = `/${AgentService.typeName}`;
+
+function unroutable(): never {
+  throw new ConnectError('agent token required (Authorization: Bearer <token>)', Code.Unauthenticated);
+}
+
+export const agentRpc = new Hono<AppEnv>();
+
+agentRpc.post('/:method', async (c) => {
+  const method = c.req.param('method');
+  if (method !== 'Enroll') {
+    const token = bearerToken(c.req.header('authorization'));
+    const agentId = token ? agentIdFromToken(token) : null;
+    if (agentId) return agentQueue(c.env, agentId).fetch(c.req.raw);
+  }
+  const router = createConnectRouter();
+  router.service(AgentService, {
+    enroll: async (req) => {
+      try {
+        return await enroll(req, c.get('db')(), c.get('config'));
+      } catch (error) {
+        throw toConnectError(error);
+      }
+    },
+    receiveJobs: async function* () {
+      yield unroutable();
+    },
+    reportProgress: unroutable,
+    appendLogs: unroutable,
+    completeJob: unroutable,
+    heartbeat: unroutable,
+  });
+  const handler = router.handlers.find(
+    (h: UniversalHandler) => h.requestPath === new URL(c.req.url).pathname,
+  );
+  if (!handler) return c.json({ code: 'unimplemented', message: `no method ${method}` }, 404);
+  return universalServerResponseToFetch(await handler(universalServerRequestFromFetch(c.req.raw, {})));
+});

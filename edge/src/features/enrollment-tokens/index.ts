@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { createEnrollmentToken } from '../../db/agents.ts';
+import type { AppEnv } from '../../env.ts';
+import { readJson } from '../../http/validate.ts';
+import { randomId, randomSecret, sha256Hex } from '../../ids.ts';
+import { apiAuth, operatorRoles } from '../../middleware/api-auth.ts';
+
+/** One-time enrollment tokens for adding a node. The clear token is returned once and stored hashed. */
+export const enrollmentTokens = new Hono<AppEnv>();
+
+const createBody = z
+  .object({
+    description: z.string().max(200).optional(),
+    ttl_seconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86400)
+      .optional(),
+  })
+  .strict();
+
+enrollmentTokens.post('/', apiAuth(operatorRoles), async (c) => {
+  const body = await readJson(c, createBody);
+  const principal = c.get('principal');
+  const ttl = body.ttl_seconds ?? c.get('config').ENROLLMENT_TOKEN_TTL_SECONDS;
+  const token = randomSecret('kfe');
+  const id = randomId('enr');
+  const expiresAt = new Date(Date.now() + ttl * 1000);
+  await createEnrollmentToken(c.get('db')(), {
+    id,
+    orgId: principal.orgId,
+    hash: await sha256Hex(token),
+    description: body.description ?? null,
+    expiresAt,
+  });
+  return c.json({ data: { id, token, expires_at: expiresAt.toISOString() } }, 201);
+});

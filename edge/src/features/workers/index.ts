@@ -1,0 +1,44 @@
+import { Hono } from 'hono';
+import { isAgentId } from '../../agent-auth/agent-token.ts';
+import { offlineAfterMs } from '../../config.ts';
+import { type AgentRow, getAgent, listAgents } from '../../db/agents.ts';
+import type { AppEnv } from '../../env.ts';
+import { ApiError } from '../../errors.ts';
+import { readPage } from '../../http/validate.ts';
+import { apiAuth, operatorRoles } from '../../middleware/api-auth.ts';
+
+/** Enrolled agents, as the API calls them: workers. */
+export const workers = new Hono<AppEnv>();
+
+export function workerView(row: AgentRow, offlineAfter: number, now = Date.now()) {
+  const seen = row.lastSeenAt?.getTime() ?? 0;
+  const online = row.connectedAt !== null && now - seen < offlineAfter;
+  return {
+    id: row.id,
+    name: row.name,
+    status: online ? ('online' as const) : ('offline' as const),
+    last_seen: row.lastSeenAt?.toISOString() ?? null,
+    enrolled_at: row.enrolledAt.toISOString(),
+    agent_version: row.agentVersion,
+    facts: row.facts,
+  };
+}
+
+workers.use('*', apiAuth(operatorRoles));
+
+workers.get('/', async (c) => {
+  const page = readPage(c);
+  const { rows, total } = await listAgents(c.get('db')(), c.get('principal').orgId, page);
+  const offlineAfter = offlineAfterMs(c.get('config'));
+  return c.json({
+    data: rows.map((row) => workerView(row, offlineAfter)),
+    pagination: { page: page.page, per_page: page.perPage, total },
+  });
+});
+
+workers.get('/:id', async (c) => {
+  const id = c.req.param('id');
+  const row = isAgentId(id) ? await getAgent(c.get('db')(), c.get('principal').orgId, id) : null;
+  if (!row) throw new ApiError('NOT_FOUND', `worker ${id} not found`);
+  return c.json({ data: workerView(row, offlineAfterMs(c.get('config'))) });
+});

@@ -1,0 +1,37 @@
+/** Ids are a type prefix plus 128 random bits in base32 (lower case), e.g. `job_0f3k…`. */
+const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+
+export function randomId(prefix: string, bytes = 16): string {
+  const data = crypto.getRandomValues(new Uint8Array(bytes));
+  let out = '';
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of data) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(buffer >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(buffer << (5 - bits)) & 31];
+  return `${prefix}_${out}`;
+}
+
+/** A secret token: prefix plus 256 random bits, base64url. */
+export function randomSecret(prefix: string): string {
+  const data = crypto.getRandomValues(new Uint8Array(32));
+  return `${prefix}_${base64url(data)}`;
+}
+
+export function base64url(data: Uint8Array): string {
+  let s = '';
+  for (const b of data) s += String.fromCharCode(b);
+  return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
+}
+
+/** Hex SHA-256, how secrets (API keys, enrollment tokens) are stored at rest. */
+export async function sha256Hex(value: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,7 @@
+/** Worker entry: the Hono app and the Durable Object classes wrangler binds. */
+import { app } from './app.ts';
+
+export { AgentObject } from './agent-object/agent-object.ts';
+export { StackObject } from './stack-object/stack-object.ts';
+
+export default app;

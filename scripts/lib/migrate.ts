@@ -1,0 +1,23 @@
+/** Applies the SQL migrations in /migrations (drizzle-kit's journal) to a database. */
+import { fileURLToPath } from 'node:url';
+import { neonConfig } from '@neondatabase/serverless';
+import { migrate } from 'drizzle-orm/neon-serverless/migrator';
+import ws from 'ws';
+import { type DbConfig, openDb } from '../../edge/src/db/client.ts';
+
+const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** Node has no global WebSocket the Neon driver can use for Postgres; give it `ws`. */
+export function useNodeWebSocket(): void {
+  neonConfig.webSocketConstructor = ws;
+}
+
+export async function migrateDatabase(config: DbConfig): Promise<void> {
+  useNodeWebSocket();
+  const { db, close } = openDb(config);
+  try {
+    await migrate(db, { migrationsFolder });
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WEB_DIR = join(REPO_ROOT, 'web');
+const VITE_BIN = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+/** @solidjs/start 2 needs Node ≥ 24: use the repo's Node, not whatever runs the tests. */
+const NODE_BIN = existsSync(join(REPO_ROOT, 'node_modules', '.bin', 'node'))
+  ? join(REPO_ROOT, 'node_modules', '.bin', 'node')
+  : process.execPath;
+
+export type StartWebOptions = {
+  /** Base URL of the edge the web server reads from (`KOMBIFY_EDGE_URL`). */
+  edgeUrl: string;
+  /** Admin token (`KOMBIFY_ADMIN_TOKEN`). When absent, the web server falls back to the token file. */
+  adminToken?: string;
+  /** Token file (`KOMBIFY_ADMIN_TOKEN_FILE`); point it at a missing path to test the "no token" state. */
+  adminTokenFile?: string;
+  /** Port on 127.0.0.1; a free one is picked when absent. */
+  port?: number;
+  /** How long to wait for the first page render, in ms. Default 60 000. */
+  timeoutMs?: number;
+};
+
+export type WebServer = { url: string; stop(): Promise<void> };
+
+/**
+ * Starts the web dev server (`vite dev` in `web/`) as its own process group and resolves once it has
+ * rendered `/` once, so the first test does not pay Vite's on-demand compile. `stop()` ends the
+ * whole group. The server's output is kept and included in the error if it fails to start.
+ */
+export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
+  const port = opts.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, KOMBIFY_EDGE_URL: opts.edgeUrl, PORT: String(port) };
+  // Never let a token from the developer's shell leak into a test that did not ask for one.
+  delete env.KOMBIFY_ADMIN_TOKEN;
+  if (opts.adminToken !== undefined) env.KOMBIFY_ADMIN_TOKEN = opts.adminToken;
+  if (opts.adminTokenFile !== undefined) env.KOMBIFY_ADMIN_TOKEN_FILE = opts.adminTokenFile;
+
+  const child = spawn(NODE_BIN, [VITE_BIN, 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: WEB_DIR,
+    env,
+    detached: true, // own process group, so stop() reaches Vite and anything it spawned
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killOnExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', killOnExit);
+
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    killGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    await waitForPage(url, child, opts.timeoutMs ?? 60_000);
+  } catch (err) {
+    await stop();
+    throw new Error(`web dev server did not start at ${url}: ${(err as Error).message}\n--- output ---\n${output}`);
+  }
+  return { url, stop };
+}
+
+async function waitForPage(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`process exited (${child.exitCode ?? child.signalCode})`);
+    }
+    try {
+      const res = await fetch(`${url}/`, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+      await res.arrayBuffer();
+      if (res.ok) return;
+      throw new Error(`GET / answered HTTP ${res.status}`);
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** A port the OS says is free right now (Vite's --strictPort makes a lost race fail loudly). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

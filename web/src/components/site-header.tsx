@@ -1,0 +1,26 @@
+import { Show } from 'solid-js';
+import { formatAgo } from '../lib/format.ts';
+
+/** Top bar: the product name and when the data on screen was last fetched. */
+export function SiteHeader(props: { fetchedAt: number | undefined; now: number; refreshSeconds: number }) {
+  return (
+    <header class="site-header">
+      <div class="brand">
+        <span class="brand-mark" aria-hidden="true">
+          k
+        </span>
+        <span class="brand-name">kombify</span>
+        <span class="brand-section">Dashboard</span>
+      </div>
+      <Show when={props.fetchedAt}>
+        {(fetchedAt) => (
+          <p class="refresh-note">
+            <span class="live-dot" aria-hidden="true" />
+            Updated {formatAgo(new Date(fetchedAt()).toISOString(), props.now)} · refreshes every{' '}
+            {props.refreshSeconds} s
+          </p>
+        )}
+      </Show>
+    </header>
+  );
+}
