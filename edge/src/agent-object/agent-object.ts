@@ -182,6 +182,12 @@ export class AgentObject extends DurableObject<Env> {
     this.#stream?.close();
     const stream = new JobStream(randomId('str'), now);
     this.#stream = stream;
+    // An immediate first message tells the agent the stream is up.
+    stream.push(
+      create(ReceiveJobsResponseSchema, {
+        event: { case: 'keepalive', value: { serverTime: timestampFromMs(now) } },
+      }),
+    );
     const leaseMs = this.#config.JOB_LEASE_SECONDS * 1000;
     for (const job of store.runningJobs(this.#sql)) {
       const expires = store.renewLease(this.#sql, job.id, leaseMs, now);

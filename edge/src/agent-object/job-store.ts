@@ -233,7 +233,7 @@ export function leaseJob(
   now: number,
 ): JobRecord {
   const job = getJob(sql, id);
-  if (!job || job.status !== 'queued') throw new Error(`job ${id} is not queued`);
+  if (job?.status !== 'queued') throw new Error(`job ${id} is not queued`);
   const attempt = job.attempt + 1;
   sql.exec(
     `UPDATE jobs SET status = 'running', attempt = ?, lease_id = ?, lease_expires_at = ?,

@@ -1,0 +1,33 @@
+/** The job types this agent runs, each validated against the shared params schema first. */
+import type { JsonObject } from '@bufbuild/protobuf';
+import { toJson } from '@bufbuild/protobuf';
+import { NodeFactsSchema } from '@kombify/proto/agent/v1';
+import {
+  type DockerRemoveParams,
+  type DockerRunParams,
+  type JobType,
+  jobTypes,
+  parseJobParams,
+} from '@kombify/proto/jobs';
+import { collectFacts } from '../facts.ts';
+import type { ExecContext } from './context.ts';
+import { dockerRemove } from './docker-remove.ts';
+import { dockerRun } from './docker-run.ts';
+import { JobFailure } from './job-error.ts';
+
+export const capabilities: readonly JobType[] = jobTypes;
+
+export async function execute(type: string, rawParams: unknown, ctx: ExecContext): Promise<JsonObject> {
+  const parsed = parseJobParams(type, rawParams);
+  if (!parsed.ok) {
+    throw new JobFailure('invalid_params', parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  }
+  switch (type as JobType) {
+    case 'node.facts':
+      return toJson(NodeFactsSchema, await collectFacts(), { useProtoFieldName: true }) as JsonObject;
+    case 'docker.run':
+      return dockerRun(parsed.value as DockerRunParams, ctx);
+    case 'docker.remove':
+      return dockerRemove(parsed.value as DockerRemoveParams, ctx);
+  }
+}

@@ -1,0 +1,58 @@
+/** Creates orgs and API keys directly in the database: the local admin credential, test tenants. */
+import { eq } from 'drizzle-orm';
+import { insertApiKey } from '../../edge/src/db/api-keys.ts';
+import { type DbConfig, openDb } from '../../edge/src/db/client.ts';
+import { apiKeys, orgs } from '../../edge/src/db/schema.ts';
+import { randomId, randomSecret, sha256Hex } from '../../edge/src/ids.ts';
+import { useNodeWebSocket } from './migrate.ts';
+
+export async function ensureOrg(config: DbConfig, org: { id: string; name: string; slug: string }): Promise<void> {
+  useNodeWebSocket();
+  const { db, close } = openDb(config);
+  try {
+    await db.insert(orgs).values(org).onConflictDoNothing();
+  } finally {
+    await close();
+  }
+}
+
+/** Makes an API key for an org and returns the clear key (shown once; only its hash is stored). */
+export async function createApiKey(
+  config: DbConfig,
+  opts: { orgId: string; name: string; role: string; expiresAt?: Date },
+): Promise<string> {
+  useNodeWebSocket();
+  const key = randomSecret('kfy');
+  const { db, close } = openDb(config);
+  try {
+    await insertApiKey(db, {
+      id: randomId('key'),
+      orgId: opts.orgId,
+      name: opts.name,
+      prefix: key.slice(0, 12),
+      hash: await sha256Hex(key),
+      role: opts.role,
+      expiresAt: opts.expiresAt ?? null,
+    });
+  } finally {
+    await close();
+  }
+  return key;
+}
+
+/** True when the key is stored, unrevoked and unexpired. */
+export async function apiKeyIsValid(config: DbConfig, key: string): Promise<boolean> {
+  useNodeWebSocket();
+  const { db, close } = openDb(config);
+  try {
+    const rows = await db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.hash, await sha256Hex(key)))
+      .limit(1);
+    const row = rows[0];
+    return Boolean(row && !row.revokedAt && (!row.expiresAt || row.expiresAt.getTime() > Date.now()));
+  } finally {
+    await close();
+  }
+}
