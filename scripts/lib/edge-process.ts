@@ -50,7 +50,13 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeProcess> {
   for (const [key, value] of Object.entries(opts.vars)) args.push('--var', `${key}:${value}`);
   const child = spawn(process.execPath, [wrangler, ...args], {
     cwd: root,
-    env: { ...process.env, PATH: `${root}node_modules/.bin:${process.env.PATH}`, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
+    env: {
+      ...process.env,
+      PATH: `${root}node_modules/.bin:${process.env.PATH}`,
+      WRANGLER_SEND_METRICS: 'false',
+      CI: 'true',
+      NO_COLOR: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -14,7 +14,10 @@ export interface EmbeddedPostgres {
 }
 
 /** dataDir: a folder for the database files, or undefined for an in-memory database. */
-export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: number }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir?: string;
+  port?: number;
+}): Promise<EmbeddedPostgres> {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const db = await PGlite.create(opts.dataDir ?? 'memory://');
   const port = opts.port ?? 0;

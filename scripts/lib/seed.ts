@@ -6,7 +6,10 @@ import { apiKeys, orgs } from '../../edge/src/db/schema.ts';
 import { randomId, randomSecret, sha256Hex } from '../../edge/src/ids.ts';
 import { useNodeWebSocket } from './migrate.ts';
 
-export async function ensureOrg(config: DbConfig, org: { id: string; name: string; slug: string }): Promise<void> {
+export async function ensureOrg(
+  config: DbConfig,
+  org: { id: string; name: string; slug: string },
+): Promise<void> {
   useNodeWebSocket();
   const { db, close } = openDb(config);
   try {

@@ -13,7 +13,10 @@ export interface WsProxy {
   close(): Promise<void>;
 }
 
-export async function startWsProxy(opts: { target: { host: string; port: number }; port?: number }): Promise<WsProxy> {
+export async function startWsProxy(opts: {
+  target: { host: string; port: number };
+  port?: number;
+}): Promise<WsProxy> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: opts.port ?? 0 });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);

@@ -41,12 +41,16 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   if (opts.adminToken !== undefined) env.KOMBIFY_ADMIN_TOKEN = opts.adminToken;
   if (opts.adminTokenFile !== undefined) env.KOMBIFY_ADMIN_TOKEN_FILE = opts.adminTokenFile;
 
-  const child = spawn(NODE_BIN, [VITE_BIN, 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-    cwd: WEB_DIR,
-    env,
-    detached: true, // own process group, so stop() reaches Vite and anything it spawned
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    NODE_BIN,
+    [VITE_BIN, 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    {
+      cwd: WEB_DIR,
+      env,
+      detached: true, // own process group, so stop() reaches Vite and anything it spawned
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
@@ -70,7 +74,9 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
     await waitForPage(url, child, opts.timeoutMs ?? 60_000);
   } catch (err) {
     await stop();
-    throw new Error(`web dev server did not start at ${url}: ${(err as Error).message}\n--- output ---\n${output}`);
+    throw new Error(
+      `web dev server did not start at ${url}: ${(err as Error).message}\n--- output ---\n${output}`,
+    );
   }
   return { url, stop };
 }
@@ -109,7 +115,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

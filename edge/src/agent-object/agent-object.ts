@@ -190,15 +190,24 @@ export class AgentObject extends DurableObject<Env> {
     );
     const leaseMs = this.#config.JOB_LEASE_SECONDS * 1000;
     for (const job of store.runningJobs(this.#sql)) {
-      const expires = store.renewLease(this.#sql, job.id, leaseMs, now);
-      store.addEvent(
-        this.#sql,
-        job.id,
-        now,
-        'redelivered',
-        'agent reconnected; job sent again under the same lease',
-      );
-      stream.push(this.#jobEvent({ ...job, leaseExpiresAt: expires }));
+      // A redelivery counts as an attempt, so a job that kills its agent every time cannot loop forever.
+      if (job.attempt >= job.maxAttempts) {
+        store.finishJob(
+          this.#sql,
+          job.id,
+          {
+            status: 'failed',
+            error: {
+              code: 'agent_lost',
+              message: `the agent went away (crash or restart) during each of the job's ${job.maxAttempts} deliveries`,
+            },
+          },
+          now,
+        );
+        continue;
+      }
+      const redelivered = store.redeliverJob(this.#sql, job.id, leaseMs, now);
+      stream.push(this.#jobEvent(redelivered));
     }
     this.#deliverQueued(now);
     await this.#scheduleAlarm(now);

@@ -256,6 +256,28 @@ export function leaseJob(
   return getJob(sql, id)!;
 }
 
+/**
+ * Sends a running job again after the agent reconnected: same lease id (so an outcome the agent kept
+ * in its outbox still matches), renewed expiry, one attempt more.
+ */
+export function redeliverJob(sql: SqlStorage, id: string, leaseMs: number, now: number): JobRecord {
+  sql.exec(
+    "UPDATE jobs SET attempt = attempt + 1, lease_expires_at = ?, updated_at = ? WHERE id = ? AND status = 'running'",
+    now + leaseMs,
+    now,
+    id,
+  );
+  const job = getJob(sql, id)!;
+  addEvent(
+    sql,
+    id,
+    now,
+    'redelivered',
+    `agent reconnected; sent again under the same lease (attempt ${job.attempt} of ${job.maxAttempts})`,
+  );
+  return job;
+}
+
 export function renewLease(sql: SqlStorage, id: string, leaseMs: number, now: number): number {
   const expires = now + leaseMs;
   sql.exec(

@@ -28,7 +28,8 @@ export function EdgeErrorBanner(props: { result: EdgeResult<unknown> | undefined
               The edge at {props.result?.edgeUrl} answered HTTP {p().status}: {p().message}
             </p>
             <p class="banner-hint">
-              Error code <code>{p().code}</code>. Check that <code>KOMBIFY_EDGE_URL</code> points at a kombify edge.
+              Error code <code>{p().code}</code>. Check that <code>KOMBIFY_EDGE_URL</code> points at a kombify
+              edge.
             </p>
           </div>
         )}

@@ -18,7 +18,10 @@ export function FleetSummary(props: { list: WorkerList | undefined }) {
         <Stat label="Online" value={known() ? String(online().length) : '—'} tone="good" />
         <Stat label="Offline" value={known() ? String(workers().length - online().length) : '—'} />
         <Stat label="CPUs online" value={known() ? String(sum((w) => w.facts?.cpu_count)) : '—'} />
-        <Stat label="Memory online" value={known() ? formatBytes(sum((w) => w.facts?.memory_total_bytes)) : '—'} />
+        <Stat
+          label="Memory online"
+          value={known() ? formatBytes(sum((w) => w.facts?.memory_total_bytes)) : '—'}
+        />
       </div>
     </section>
   );
@@ -27,7 +30,9 @@ export function FleetSummary(props: { list: WorkerList | undefined }) {
 function Stat(props: { label: string; value: string; tone?: 'good' }) {
   return (
     <div class="stat">
-      <div class={`stat-value${props.tone && props.value !== '0' ? ` stat-${props.tone}` : ''}`}>{props.value}</div>
+      <div class={`stat-value${props.tone && Number(props.value) > 0 ? ` stat-${props.tone}` : ''}`}>
+        {props.value}
+      </div>
       <div class="stat-label">{props.label}</div>
     </div>
   );

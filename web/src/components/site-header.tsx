@@ -1,8 +1,13 @@
 import { Show } from 'solid-js';
 import { formatAgo } from '../lib/format.ts';
 
-/** Top bar: the product name and when the data on screen was last fetched. */
-export function SiteHeader(props: { fetchedAt: number | undefined; now: number; refreshSeconds: number }) {
+/** Top bar: the product name and when the data on screen was last fetched (dot red if that failed). */
+export function SiteHeader(props: {
+  fetchedAt: number | undefined;
+  ok: boolean;
+  now: number;
+  refreshSeconds: number;
+}) {
   return (
     <header class="site-header">
       <div class="brand">
@@ -15,7 +20,7 @@ export function SiteHeader(props: { fetchedAt: number | undefined; now: number; 
       <Show when={props.fetchedAt}>
         {(fetchedAt) => (
           <p class="refresh-note">
-            <span class="live-dot" aria-hidden="true" />
+            <span class={`live-dot${props.ok ? '' : ' live-dot-bad'}`} aria-hidden="true" />
             Updated {formatAgo(new Date(fetchedAt()).toISOString(), props.now)} · refreshes every{' '}
             {props.refreshSeconds} s
           </p>

@@ -3,7 +3,17 @@ import type { WorkerList } from '../features/workers/index.ts';
 import { type EdgeResult, problemOf } from '../lib/edge-result.ts';
 import { WorkerRow } from './worker-row.tsx';
 
-const COLUMNS = ['Name', 'Status', 'Last seen', 'System', 'CPU', 'Memory', 'Docker', 'OpenTofu / Terraform', 'Agent'];
+const COLUMNS = [
+  'Name',
+  'Status',
+  'Last seen',
+  'System',
+  'CPU',
+  'Memory',
+  'Docker',
+  'OpenTofu / Terraform',
+  'Agent',
+];
 const NUMERIC = new Set(['CPU', 'Memory']);
 
 /** The worker table, or why there is none: no token, edge refused, edge down, or nobody enrolled. */
@@ -44,9 +54,11 @@ export function WorkersPanel(props: { result: EdgeResult<WorkerList> | undefined
               </p>
               <p>
                 {p().message}
-                {p().status === 401 || p().status === 403
-                  ? ' Check that KOMBIFY_ADMIN_TOKEN (or the token file) holds the token this edge issued.'
-                  : ''}
+                <Show when={p().status === 401 || p().status === 403}>
+                  {' '}
+                  Check that <code>KOMBIFY_ADMIN_TOKEN</code> (or the token file) holds the token this edge
+                  issued.
+                </Show>
               </p>
             </div>
           )}
@@ -58,8 +70,8 @@ export function WorkersPanel(props: { result: EdgeResult<WorkerList> | undefined
           <div class="empty" data-testid="workers-empty">
             <p class="notice-title">No workers yet.</p>
             <p class="muted">
-              Run <code>npm start</code> with a Docker engine, or enroll a node with <code>kombify-agent enroll</code>{' '}
-              (see <code>kombify-agent enroll --help</code>).
+              Run <code>npm start</code> with a Docker engine, or enroll a node with{' '}
+              <code>kombify-agent enroll</code> (see <code>kombify-agent enroll --help</code>).
             </p>
           </div>
         </Match>

@@ -36,7 +36,12 @@ export default function Dashboard() {
 
   return (
     <>
-      <SiteHeader fetchedAt={health()?.fetchedAt} now={now()} refreshSeconds={REFRESH_MS / 1000} />
+      <SiteHeader
+        fetchedAt={health()?.fetchedAt}
+        ok={!bannerResult()}
+        now={now()}
+        refreshSeconds={REFRESH_MS / 1000}
+      />
       <main class="page">
         <EdgeErrorBanner result={bannerResult()} />
         <div class="grid">

@@ -55,7 +55,8 @@ export async function getEdgeJson<T>(
 
 /** A one-line reason for a failed fetch. Node's `fetch failed` hides the useful part in `cause`. */
 function describe(err: unknown): string {
-  if (err instanceof DOMException && err.name === 'TimeoutError') return `no answer within ${TIMEOUT_MS / 1000} s`;
+  if (err instanceof DOMException && err.name === 'TimeoutError')
+    return `no answer within ${TIMEOUT_MS / 1000} s`;
   if (err instanceof Error) {
     // Node reports `fetch failed` with the socket error as `cause`; connecting to a name with
     // several addresses (localhost) nests one error per address in an AggregateError.

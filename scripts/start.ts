@@ -1,0 +1,169 @@
+/**
+ * `npm start`: the whole product on one machine, on embedded defaults.
+ *
+ *   database  PGlite in .kombify/pgdata (or DATABASE_URL), migrated on start
+ *   edge      wrangler dev on 127.0.0.1:8787 (KOMBIFY_EDGE_PORT)
+ *   web       SolidStart on 127.0.0.1:3000 (KOMBIFY_WEB_PORT)
+ *   agent     one local agent, enrolled as the first worker when a Docker engine is reachable
+ *
+ * Prints the URLs and a local admin API key, also written to .kombify/admin-token (0600).
+ * Ctrl-C stops everything.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { startDatabase } from './lib/database.ts';
+import { startEdge } from './lib/edge-process.ts';
+import { waitForHttp } from './lib/ports.ts';
+import { apiKeyIsValid, createApiKey, ensureOrg } from './lib/seed.ts';
+import { repoRoot, runService, type Service } from './lib/service.ts';
+
+const home = join(repoRoot, '.kombify');
+const edgePort = Number(process.env.KOMBIFY_EDGE_PORT ?? 8787);
+const webPort = Number(process.env.KOMBIFY_WEB_PORT ?? 3000);
+const LOCAL_ORG = { id: 'org_local', name: 'Local', slug: 'local' };
+
+function say(message: string): void {
+  process.stdout.write(`[kombify] ${message}\n`);
+}
+
+async function dockerReachable(): Promise<string | null> {
+  try {
+    const docker = process.env.DOCKER_HOST?.startsWith('unix://')
+      ? new Docker({ socketPath: process.env.DOCKER_HOST.slice(7) })
+      : new Docker();
+    const version = await docker.version();
+    return version.Version ?? 'unknown';
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    say('starting the database…');
+    const db = await startDatabase({
+      url: process.env.DATABASE_URL,
+      wsProxy: process.env.DATABASE_WS_PROXY,
+      dataDir: join(home, 'pgdata'),
+    });
+    stops.push(db.close);
+    say(`database ready (${db.description}), migrations applied`);
+
+    await ensureOrg(db.config, LOCAL_ORG);
+    const tokenFile = join(home, 'admin-token');
+    let adminToken = existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : '';
+    if (!adminToken || !(await apiKeyIsValid(db.config, adminToken))) {
+      adminToken = await createApiKey(db.config, {
+        orgId: LOCAL_ORG.id,
+        name: 'local admin',
+        role: 'platform-admin',
+      });
+      writeFileSync(tokenFile, `${adminToken}\n`, { mode: 0o600 });
+    }
+    chmodSync(tokenFile, 0o600);
+
+    say('starting the edge (wrangler dev)…');
+    const edge = await startEdge({
+      port: edgePort,
+      persistTo: join(home, 'edge-state'),
+      vars: {
+        DATABASE_URL: db.config.databaseUrl,
+        ...(db.config.wsProxy ? { DATABASE_WS_PROXY: db.config.wsProxy } : {}),
+      },
+      echo: true,
+    });
+    stops.push(edge.stop);
+    edge.child.once('exit', (code) => {
+      if (!stopping) {
+        say(`the edge exited unexpectedly (code ${code}); stopping everything`);
+        void shutdown(1);
+      }
+    });
+
+    say('starting the web app…');
+    const web: Service = runService({
+      name: 'web',
+      args: [
+        join(repoRoot, 'node_modules/vite/bin/vite.js'),
+        'dev',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(webPort),
+        '--strictPort',
+      ],
+      cwd: join(repoRoot, 'web'),
+      env: { KOMBIFY_EDGE_URL: edge.url, KOMBIFY_ADMIN_TOKEN_FILE: tokenFile },
+    });
+    stops.push(web.stop);
+    await waitForHttp(`http://127.0.0.1:${webPort}/`, 60_000);
+
+    const dockerVersion = await dockerReachable();
+    let agentNote: string;
+    if (!dockerVersion) {
+      agentNote =
+        'not started: no Docker engine is reachable (start dockerd or set DOCKER_HOST, then run npm start again)';
+      say(`WARNING: ${agentNote}`);
+    } else {
+      const agentDir = join(home, 'agent');
+      const agentBin = join(repoRoot, 'agent/bin/kombify-agent.js');
+      if (!existsSync(join(agentDir, 'identity.json'))) {
+        const res = await fetch(`${edge.url}/v1/orchestrator/enrollment-tokens`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ description: 'npm start local agent', ttl_seconds: 300 }),
+        });
+        if (!res.ok)
+          throw new Error(`could not create an enrollment token: ${res.status} ${await res.text()}`);
+        const { data } = (await res.json()) as { data: { token: string } };
+        const enroll = runService({
+          name: 'agent',
+          args: [agentBin, 'enroll', '--edge', edge.url, '--token', data.token, '--data-dir', agentDir],
+        });
+        if ((await enroll.exited) !== 0) throw new Error('the local agent could not enroll (see above)');
+      }
+      const agent = runService({
+        name: 'agent',
+        args: [agentBin, 'run', '--data-dir', agentDir],
+        env: { KOMBIFY_EDGE_URL: edge.url },
+      });
+      stops.push(agent.stop);
+      agentNote = `running (Docker ${dockerVersion}), data in ${agentDir}`;
+    }
+
+    process.stdout.write(`
+  kombify is running.
+
+    Web app    http://127.0.0.1:${webPort}
+    Edge API   ${edge.url}        (health: ${edge.url}/health)
+    Database   ${db.description}
+    Agent      ${agentNote}
+
+    Admin API key (also in ${tokenFile}):
+      ${adminToken}
+
+    Try:  curl -H "Authorization: Bearer $(cat .kombify/admin-token)" ${edge.url}/v1/orchestrator/workers
+
+  Press Ctrl-C to stop.
+`);
+  } catch (error) {
+    say(`could not start: ${(error as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+await main();
