@@ -129,14 +129,14 @@ async function run(dataDir: string): Promise<number> {
   const runner = new JobRunner(client, outbox);
   const connection = new EdgeConnection(client, runner, {
     heartbeatSeconds: envInt('KOMBIFY_AGENT_HEARTBEAT_SECONDS', identity.heartbeat_interval_seconds || 30),
-    idleTimeoutMs: envInt('KOMBIFY_AGENT_IDLE_TIMEOUT_MS', 45_000),
+    idleTimeoutMs: envInt('KOMBIFY_AGENT_IDLE_TIMEOUT_MS', 30_000),
     backoffBaseMs: envInt('KOMBIFY_AGENT_BACKOFF_BASE_MS', 500),
     backoffCapMs: envInt('KOMBIFY_AGENT_BACKOFF_CAP_MS', 5_000),
     dataDir,
   });
   const shutdown = (signal: string) => {
     log.info(`received ${signal}; stopping`);
-    connection.stop();
+    void connection.stop();
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -6,7 +6,7 @@
  *       └────────── error ──────────▶ backoff ──delay (full jitter)──▶ connecting
  *   any ──stop()──▶ stopped
  *
- * One job stream is open at a time. The edge sends a keepalive at least every 15 s; if nothing
+ * One job stream is open at a time. The edge sends a keepalive every few seconds (5 s by default); if nothing
  * arrives for `idleTimeoutMs`, the stream is presumed dead and torn down. Heartbeats run on their
  * own timer and at every (re)connect.
  */
@@ -36,6 +36,7 @@ export class EdgeConnection {
   readonly #stop = new AbortController();
   #state: ConnectionState = 'connecting';
   #heartbeatTimer: NodeJS.Timeout | undefined;
+  #stopping = false;
 
   constructor(client: AgentClient, runner: JobRunner, opts: ConnectionOptions) {
     this.#client = client;
@@ -47,23 +48,31 @@ export class EdgeConnection {
     return this.#state;
   }
 
-  stop(): void {
+  /** Says goodbye to the edge (so the worker shows offline at once), then ends the stream. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    clearInterval(this.#heartbeatTimer);
+    if (this.#state === 'connected') {
+      await this.#client
+        .heartbeat({ goingOffline: true, runningJobIds: this.#runner.runningIds() }, { timeoutMs: 2000 })
+        .catch(() => {});
+    }
     this.#state = 'stopped';
     this.#stop.abort();
-    clearInterval(this.#heartbeatTimer);
   }
 
   async run(): Promise<void> {
     this.#heartbeatTimer = setInterval(() => void this.#heartbeat(), this.#opts.heartbeatSeconds * 1000);
     let failures = 0;
-    while (!this.#stop.signal.aborted) {
+    while (!this.#stop.signal.aborted && !this.#stopping) {
       this.#state = 'connecting';
       try {
         const gotMessage = await this.#streamOnce();
         failures = gotMessage ? 0 : failures + 1;
         if (gotMessage) continue; // the edge rotated the stream: reconnect at once
       } catch (error) {
-        if (this.#stop.signal.aborted) break;
+        if (this.#stop.signal.aborted || this.#stopping) break;
         failures += 1;
         const delay = backoffDelay(failures, {
           baseMs: this.#opts.backoffBaseMs,

@@ -18,7 +18,11 @@ const configSchema = z.object({
   /** A queued job whose worker never picks it up fails after this long. */
   JOB_QUEUE_TIMEOUT_SECONDS: seconds(3600, 5, 7 * 86400),
   AGENT_HEARTBEAT_SECONDS: seconds(30, 1, 3600),
-  AGENT_KEEPALIVE_SECONDS: seconds(15, 1, 300),
+  /**
+   * Idle streams get a keepalive this often. workerd tells the object that an agent hung up only
+   * when a write fails, so this also bounds how long a vanished agent still shows as connected.
+   */
+  AGENT_KEEPALIVE_SECONDS: seconds(5, 1, 300),
   /** The edge ends each job stream after this long so the agent's token is checked again. */
   AGENT_STREAM_MAX_SECONDS: seconds(300, 5, 3600),
   ENROLLMENT_TOKEN_TTL_SECONDS: seconds(3600, 60, 7 * 86400),

@@ -45,7 +45,7 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeProcess> {
     opts.persistTo,
     '--show-interactive-dev-session=false',
     '--log-level',
-    opts.echo ? 'info' : 'warn',
+    opts.echo ? 'info' : 'log',
   ];
   for (const [key, value] of Object.entries(opts.vars)) args.push('--var', `${key}:${value}`);
   const child = spawn(process.execPath, [wrangler, ...args], {

@@ -64,6 +64,7 @@ export class AgentObject extends DurableObject<Env> {
     return handleAgentRpc(request, this);
   }
 
+  /** Queues a job (idempotent by id) and hands it to the agent at once if its stream is open. */
   async enqueue(input: EnqueueInput): Promise<JobView> {
     this.#remember(input.agentId, input.orgId);
     const now = Date.now();
@@ -78,9 +79,11 @@ export class AgentObject extends DurableObject<Env> {
       },
       now,
     );
+    // The answer describes the job as accepted (queued); delivery follows in the same turn.
+    const accepted = this.getJob(input.id)!;
     this.#deliverQueued(now);
     await this.#scheduleAlarm(now);
-    return this.getJob(input.id)!;
+    return accepted;
   }
 
   getJob(id: string): JobView | null {
@@ -282,8 +285,15 @@ export class AgentObject extends DurableObject<Env> {
     return { status: store.getJob(this.#sql, jobId)!.status, applied: true };
   }
 
-  async heartbeat(identity: AgentIdentity, facts: NodeFactsRecord, agentVersion: string): Promise<number> {
+  /** Records facts; an agent that is shutting down says so, and its stream is closed at once. */
+  async heartbeat(
+    identity: AgentIdentity,
+    facts: NodeFactsRecord | null,
+    agentVersion: string,
+    goingOffline: boolean,
+  ): Promise<number> {
     await this.#withDb((db) => recordHeartbeat(db, identity.agentId, facts, agentVersion));
+    if (goingOffline && this.#stream) await this.closeStream(this.#stream, identity);
     return this.#config.AGENT_HEARTBEAT_SECONDS;
   }
 

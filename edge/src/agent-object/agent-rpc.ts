@@ -119,8 +119,8 @@ function routes(agent: AgentObject) {
       heartbeat: (req, ctx) =>
         mapped(async () => {
           const identity = await agent.authenticate(ctx.requestHeader);
-          const facts = factsRecord(req.facts);
-          const interval = await agent.heartbeat(identity, facts, req.facts?.agentVersion ?? '');
+          const facts = req.facts ? factsRecord(req.facts) : null;
+          const interval = await agent.heartbeat(identity, facts, req.facts?.agentVersion ?? '', req.goingOffline);
           return { serverTime: timestampFromMs(Date.now()), heartbeatIntervalSeconds: interval };
         }),
     });

@@ -565,6 +565,13 @@ export declare type HeartbeatRequest = Message<"kombify.agent.v1.HeartbeatReques
    * @generated from field: repeated string running_job_ids = 2;
    */
   runningJobIds: string[];
+
+  /**
+   * Sent once by an agent that is stopping: the edge shows the worker offline at once.
+   *
+   * @generated from field: bool going_offline = 3;
+   */
+  goingOffline: boolean;
 };
 
 /**

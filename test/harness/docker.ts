@@ -1,0 +1,35 @@
+/** Docker access for tests: fails loudly (never skips) when no engine is reachable. */
+import { execFileSync } from 'node:child_process';
+import Docker from 'dockerode';
+import { repoRoot } from '../../scripts/lib/service.ts';
+
+export const TEST_IMAGE = process.env.KOMBIFY_TEST_IMAGE ?? 'kombify/busybox:test';
+
+export async function requireDocker(): Promise<Docker> {
+  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  try {
+    await docker.ping();
+  } catch (error) {
+    throw new Error(
+      `These tests need a Docker engine at /var/run/docker.sock and none answered (${(error as Error).message}). ` +
+        'Start one (as root: dockerd --storage-driver=overlay2 &) — .ci/run does this in CI.',
+    );
+  }
+  try {
+    await docker.getImage(TEST_IMAGE).inspect();
+  } catch {
+    execFileSync('sh', [`${repoRoot}scripts/build-test-image.sh`], { stdio: 'inherit' });
+  }
+  return docker;
+}
+
+export async function containersOfJob(docker: Docker, jobId: string) {
+  return docker.listContainers({ all: true, filters: { label: [`kombify.job=${jobId}`] } });
+}
+
+export async function removeContainer(docker: Docker, name: string): Promise<void> {
+  await docker
+    .getContainer(name)
+    .remove({ force: true })
+    .catch(() => {});
+}
