@@ -38,13 +38,18 @@ export async function getAgentIdentity(db: Db, id: string) {
   return rows[0] ?? null;
 }
 
+/** Records that the agent was heard from; facts are replaced only when the agent sent some. */
 export async function recordHeartbeat(
   db: Db,
   id: string,
-  facts: NodeFactsRecord,
+  facts: NodeFactsRecord | null,
   agentVersion: string,
 ): Promise<void> {
-  await db.update(agents).set({ facts, agentVersion, lastSeenAt: new Date() }).where(eq(agents.id, id));
+  const now = new Date();
+  await db
+    .update(agents)
+    .set(facts ? { facts, agentVersion, lastSeenAt: now } : { lastSeenAt: now })
+    .where(eq(agents.id, id));
 }
 
 export async function setConnected(db: Db, id: string, connected: boolean): Promise<void> {
