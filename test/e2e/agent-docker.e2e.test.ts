@@ -68,14 +68,20 @@ describe('edge ⇄ agent ⇄ Docker', () => {
     const info = await docker.getContainer(name).inspect();
     expect(info.Id).toBe(job.result.container_id);
     expect(info.State.Running).toBe(true);
-    expect(info.Config.Labels).toMatchObject({ 'kombify.managed': 'true', 'kombify.job': jobId, team: 'e2e' });
+    expect(info.Config.Labels).toMatchObject({
+      'kombify.managed': 'true',
+      'kombify.job': jobId,
+      team: 'e2e',
+    });
     expect(info.Config.Env).toContain('GREETING=hello');
     expect(job.log.map((l: { text: string }) => l.text).join('\n')).toContain(`started ${name}`);
     expect(job.events.map((e: { kind: string }) => e.kind)).toEqual(['queued', 'leased', 'succeeded']);
   });
 
   it('answers node.facts with the node facts', async () => {
-    const created = await stack.api('/v1/orchestrator/jobs', { body: { worker_id: workerId, type: 'node.facts' } });
+    const created = await stack.api('/v1/orchestrator/jobs', {
+      body: { worker_id: workerId, type: 'node.facts' },
+    });
     expect(created.status).toBe(201);
     const job = await stack.waitForJob(created.body.data.id, ['succeeded', 'failed']);
     expect(job.status).toBe('succeeded');
@@ -85,7 +91,11 @@ describe('edge ⇄ agent ⇄ Docker', () => {
 
   it('fails docker.run with a clear message when the name is taken by another job', async () => {
     const created = await stack.api('/v1/orchestrator/jobs', {
-      body: { worker_id: workerId, type: 'docker.run', params: { image: TEST_IMAGE, name, command: ['sleep', '1'] } },
+      body: {
+        worker_id: workerId,
+        type: 'docker.run',
+        params: { image: TEST_IMAGE, name, command: ['sleep', '1'] },
+      },
     });
     const job = await stack.waitForJob(created.body.data.id, ['succeeded', 'failed']);
     expect(job.status).toBe('failed');
@@ -128,7 +138,11 @@ describe('edge ⇄ agent ⇄ Docker', () => {
   it('refuses to remove a container kombify did not create', async () => {
     const foreign = `${name}-foreign`;
     await removeContainer(docker, foreign);
-    const container = await docker.createContainer({ name: foreign, Image: TEST_IMAGE, Cmd: ['sleep', '60'] });
+    const container = await docker.createContainer({
+      name: foreign,
+      Image: TEST_IMAGE,
+      Cmd: ['sleep', '60'],
+    });
     try {
       const created = await stack.api('/v1/orchestrator/jobs', {
         body: { worker_id: workerId, type: 'docker.remove', params: { name: foreign } },
@@ -147,9 +161,13 @@ describe('edge ⇄ agent ⇄ Docker', () => {
     // A stopping agent says goodbye: the worker shows offline at once, and keeps its facts.
     const offline = await stack.waitForWorker(workerId, 'offline', 5_000);
     expect(offline.facts.docker_version).toMatch(/^\d+\.\d+/);
-    const created = await stack.api('/v1/orchestrator/jobs', { body: { worker_id: workerId, type: 'node.facts' } });
+    const created = await stack.api('/v1/orchestrator/jobs', {
+      body: { worker_id: workerId, type: 'node.facts' },
+    });
     expect(created.body.data.status).toBe('queued');
-    const cancelled = await stack.api(`/v1/orchestrator/jobs/${created.body.data.id}/cancel`, { method: 'POST' });
+    const cancelled = await stack.api(`/v1/orchestrator/jobs/${created.body.data.id}/cancel`, {
+      method: 'POST',
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.data.status).toBe('cancelled');
     const again = await stack.api(`/v1/orchestrator/jobs/${created.body.data.id}/cancel`, { method: 'POST' });
@@ -159,7 +177,9 @@ describe('edge ⇄ agent ⇄ Docker', () => {
     // Back online, the agent does not receive the cancelled job.
     agent = stack.startAgent(agent.dataDir);
     await stack.waitForWorker(workerId, 'online');
-    const follow = await stack.api('/v1/orchestrator/jobs', { body: { worker_id: workerId, type: 'node.facts' } });
+    const follow = await stack.api('/v1/orchestrator/jobs', {
+      body: { worker_id: workerId, type: 'node.facts' },
+    });
     await stack.waitForJob(follow.body.data.id, ['succeeded']);
     expect(agent.output()).not.toContain(created.body.data.id);
   });

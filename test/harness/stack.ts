@@ -30,9 +30,16 @@ export interface Stack {
   orgId: string;
   adminToken: string;
   edge: EdgeProcess;
-  api(path: string, init?: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  api(
+    path: string,
+    init?: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>;
   enrollmentToken(ttlSeconds?: number): Promise<string>;
-  enrollAgent(opts?: { name?: string; dataDir?: string; token?: string }): Promise<{ dataDir: string; code: number | null; stdout: string; stderr: string }>;
+  enrollAgent(opts?: {
+    name?: string;
+    dataDir?: string;
+    token?: string;
+  }): Promise<{ dataDir: string; code: number | null; stdout: string; stderr: string }>;
   startAgent(dataDir: string, env?: Record<string, string>): AgentProcess;
   /** Enrolls a fresh agent, starts it and waits until its worker is online. */
   onlineAgent(name: string, env?: Record<string, string>): Promise<{ agent: AgentProcess; workerId: string }>;
@@ -45,7 +52,11 @@ export interface Stack {
 
 const agentBin = join(repoRoot, 'agent/bin/kombify-agent.js');
 
-export async function poll<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string): Promise<T> {
+export async function poll<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -60,7 +71,9 @@ export async function poll<T>(fn: () => Promise<T | undefined | null | false>, t
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-export async function startStack(opts: { vars?: Record<string, string>; postgresUrl?: string } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { vars?: Record<string, string>; postgresUrl?: string } = {},
+): Promise<Stack> {
   const scratch = mkdtempSync(join(tmpdir(), 'kombify-e2e-'));
   const db = await startDatabase({ url: opts.postgresUrl });
   const orgId = `org_${Math.random().toString(36).slice(2, 10)}`;
@@ -88,7 +101,11 @@ export async function startStack(opts: { vars?: Record<string, string>; postgres
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await fetch(`${edge.url}${path}`, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body });
+    const res = await fetch(`${edge.url}${path}`, {
+      method: init.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body,
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -109,7 +126,9 @@ export async function startStack(opts: { vars?: Record<string, string>; postgres
     adminToken,
     api,
     async enrollmentToken(ttlSeconds) {
-      const res = await api('/v1/orchestrator/enrollment-tokens', { body: ttlSeconds ? { ttl_seconds: ttlSeconds } : {} });
+      const res = await api('/v1/orchestrator/enrollment-tokens', {
+        body: ttlSeconds ? { ttl_seconds: ttlSeconds } : {},
+      });
       if (res.status !== 201) throw new Error(`enrollment token: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.data.token as string;
     },
@@ -160,7 +179,11 @@ export async function startStack(opts: { vars?: Record<string, string>; postgres
             };
             const timer = setTimeout(() => {
               listeners.delete(check);
-              reject(new Error(`agent did not log ${pattern} within ${timeoutMs} ms; output:\n${output.slice(-3000)}`));
+              reject(
+                new Error(
+                  `agent did not log ${pattern} within ${timeoutMs} ms; output:\n${output.slice(-3000)}`,
+                ),
+              );
             }, timeoutMs);
             listeners.add(check);
             check();
@@ -222,7 +245,10 @@ export async function startStack(opts: { vars?: Record<string, string>; postgres
     async newTenant(slug) {
       const id = `org_${slug}_${Math.random().toString(36).slice(2, 8)}`;
       await ensureOrg(db.config, { id, name: slug, slug: id });
-      return { orgId: id, token: await createApiKey(db.config, { orgId: id, name: `${slug} admin`, role: 'platform-admin' }) };
+      return {
+        orgId: id,
+        token: await createApiKey(db.config, { orgId: id, name: `${slug} admin`, role: 'platform-admin' }),
+      };
     },
     async stop() {
       await Promise.all(agents.map((a) => a.stop()));

@@ -120,7 +120,12 @@ function routes(agent: AgentObject) {
         mapped(async () => {
           const identity = await agent.authenticate(ctx.requestHeader);
           const facts = req.facts ? factsRecord(req.facts) : null;
-          const interval = await agent.heartbeat(identity, facts, req.facts?.agentVersion ?? '', req.goingOffline);
+          const interval = await agent.heartbeat(
+            identity,
+            facts,
+            req.facts?.agentVersion ?? '',
+            req.goingOffline,
+          );
           return { serverTime: timestampFromMs(Date.now()), heartbeatIntervalSeconds: interval };
         }),
     });
