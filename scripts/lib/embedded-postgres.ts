@@ -21,7 +21,14 @@ export async function startEmbeddedPostgres(opts: {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const db = await PGlite.create(opts.dataDir ?? 'memory://');
   const port = opts.port ?? 0;
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 64 });
+  // idleTimeout reclaims slots of clients that vanished without closing (a cancelled request).
+  const server = new PGLiteSocketServer({
+    db,
+    host: '127.0.0.1',
+    port,
+    maxConnections: 256,
+    idleTimeout: 120_000,
+  });
   await server.start();
   const bound = Number.parseInt(server.getServerConn().split(':').pop() ?? '', 10);
   return {

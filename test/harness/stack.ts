@@ -129,7 +129,11 @@ export async function startStack(
       const res = await api('/v1/orchestrator/enrollment-tokens', {
         body: ttlSeconds ? { ttl_seconds: ttlSeconds } : {},
       });
-      if (res.status !== 201) throw new Error(`enrollment token: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 201) {
+        throw new Error(
+          `enrollment token: ${res.status} ${JSON.stringify(res.body)}\n${edge.output().slice(-3000)}`,
+        );
+      }
       return res.body.data.token as string;
     },
     async enrollAgent(o = {}) {

@@ -120,7 +120,21 @@ export class AgentObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    for (const job of store.expiredLeases(this.#sql, now)) {
+    const expired = store.expiredLeases(this.#sql, now);
+    // An agent that lets a lease run out while its stream looks open is not really there (workerd
+    // only reports a hung-up client on the next write). Drop that stream, so retried jobs wait for
+    // a live connection instead of going down the dead one.
+    const stream = this.#stream;
+    const agentId = store.getMeta(this.#sql, 'agent_id');
+    if (
+      expired.length > 0 &&
+      stream &&
+      agentId &&
+      stream.openedAt < now - this.#config.JOB_LEASE_SECONDS * 500
+    ) {
+      await this.closeStream(stream, agentId);
+    }
+    for (const job of expired) {
       if (job.attempt < job.maxAttempts) {
         const backoffMs = Math.min(30_000, 1000 * 2 ** (job.attempt - 1));
         store.requeueJob(
@@ -218,11 +232,11 @@ export class AgentObject extends DurableObject<Env> {
     return stream;
   }
 
-  async closeStream(stream: JobStream, identity: AgentIdentity): Promise<void> {
+  async closeStream(stream: JobStream, agentId: string): Promise<void> {
     stream.close();
     if (this.#stream !== stream) return;
     this.#stream = null;
-    await this.#withDb((db) => setConnected(db, identity.agentId, false));
+    await this.#withDb((db) => setConnected(db, agentId, false));
   }
 
   streamSettings(): { keepaliveMs: number; maxAgeMs: number } {
@@ -293,7 +307,7 @@ export class AgentObject extends DurableObject<Env> {
     goingOffline: boolean,
   ): Promise<number> {
     await this.#withDb((db) => recordHeartbeat(db, identity.agentId, facts, agentVersion));
-    if (goingOffline && this.#stream) await this.closeStream(this.#stream, identity);
+    if (goingOffline && this.#stream) await this.closeStream(this.#stream, identity.agentId);
     return this.#config.AGENT_HEARTBEAT_SECONDS;
   }
 

@@ -63,7 +63,7 @@ function routes(agent: AgentObject) {
         try {
           yield* stream.events({ ...agent.streamSettings(), signal: ctx.signal });
         } finally {
-          await agent.closeStream(stream, identity);
+          await agent.closeStream(stream, identity.agentId);
         }
       },
       reportProgress: (req, ctx) =>
