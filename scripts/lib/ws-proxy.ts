@@ -20,7 +20,7 @@ export interface WsProxy {
 
 /** Frames the client→server byte stream into messages; reports a Terminate. */
 export function terminateWatcher(): (chunk: Buffer) => boolean {
-  let buffered = Buffer.alloc(0);
+  let buffered: Buffer = Buffer.alloc(0);
   let startup = true;
   return (chunk) => {
     buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;

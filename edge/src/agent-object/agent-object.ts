@@ -228,7 +228,7 @@ export class AgentObject extends DurableObject<Env> {
     }
     this.#deliverQueued(now);
     await this.#scheduleAlarm(now);
-    await this.#withDb((db) => setConnected(db, identity.agentId, true));
+    await this.#markConnected(identity.agentId, true);
     return stream;
   }
 
@@ -236,7 +236,7 @@ export class AgentObject extends DurableObject<Env> {
     stream.close();
     if (this.#stream !== stream) return;
     this.#stream = null;
-    await this.#withDb((db) => setConnected(db, agentId, false));
+    await this.#markConnected(agentId, false);
   }
 
   streamSettings(): { keepaliveMs: number; maxAgeMs: number } {
@@ -379,6 +379,18 @@ export class AgentObject extends DurableObject<Env> {
     store.setMeta(this.#sql, 'org_id', row.orgId);
     store.setMeta(this.#sql, 'public_key', JSON.stringify(row.publicKeyJwk));
     return { agentId: row.id, orgId: row.orgId, publicKeyJwk: row.publicKeyJwk };
+  }
+
+  /** Connection status in Postgres is for display; jobs keep flowing if the database is down. */
+  async #markConnected(agentId: string, connected: boolean): Promise<void> {
+    try {
+      await this.#withDb((db) => setConnected(db, agentId, connected));
+    } catch (error) {
+      console.warn(
+        `could not record agent ${agentId} as ${connected ? 'connected' : 'disconnected'}:`,
+        error,
+      );
+    }
   }
 
   async #withDb<T>(fn: (db: ReturnType<typeof openDb>['db']) => Promise<T>): Promise<T> {

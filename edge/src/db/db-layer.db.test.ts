@@ -1,0 +1,152 @@
+/**
+ * The database layer against both databases we run on: the embedded PGlite (through the same
+ * Neon driver and proxy the edge uses) and a real PostgreSQL server. No skipping: a missing server
+ * fails with a message that says how to start it.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, startDatabase } from '../../../scripts/lib/database.ts';
+import { ensureOrg } from '../../../scripts/lib/seed.ts';
+import { randomId, sha256Hex } from '../ids.ts';
+import {
+  createEnrollmentToken,
+  enrollAgent,
+  getAgent,
+  listAgents,
+  recordHeartbeat,
+  setConnected,
+} from './agents.ts';
+import { findApiKeyByHash, insertApiKey } from './api-keys.ts';
+import { type Db, openDb } from './client.ts';
+import { findJobIndex, insertJobIndex } from './jobs.ts';
+
+const postgresUrl =
+  process.env.KOMBIFY_TEST_POSTGRES_URL ?? 'postgres://kombify:kombify@127.0.0.1:5432/kombify_test';
+
+const targets = [
+  { name: 'PGlite (embedded)', url: undefined },
+  { name: 'PostgreSQL server', url: postgresUrl },
+];
+
+describe.each(targets)('database layer on $name', ({ url }) => {
+  let database: Database;
+  let db: Db;
+  let close: () => Promise<void>;
+  const orgA = randomId('org');
+  const orgB = randomId('org');
+  const key = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' } as JsonWebKey;
+
+  beforeAll(async () => {
+    try {
+      database = await startDatabase({ url });
+    } catch (error) {
+      throw new Error(
+        `cannot reach ${url ?? 'the embedded database'}: ${(error as Error).message}. ` +
+          'Start PostgreSQL (pg_ctlcluster 15 main start) and create the test role and database as .ci/run does, ' +
+          'or point KOMBIFY_TEST_POSTGRES_URL at one.',
+      );
+    }
+    await ensureOrg(database.config, { id: orgA, name: 'A', slug: orgA });
+    await ensureOrg(database.config, { id: orgB, name: 'B', slug: orgB });
+    ({ db, close } = openDb(database.config));
+  });
+
+  afterAll(async () => {
+    await close?.();
+    await database?.close();
+  });
+
+  async function token(orgId: string, expiresInMs = 60_000) {
+    const id = randomId('enr');
+    await createEnrollmentToken(db, {
+      id,
+      orgId,
+      hash: await sha256Hex(id),
+      description: null,
+      expiresAt: new Date(Date.now() + expiresInMs),
+    });
+    return id;
+  }
+
+  function enroll(tokenId: string, name = 'node') {
+    return enrollAgent(db, {
+      tokenId,
+      agentId: randomId('agt'),
+      name,
+      publicKeyJwk: key,
+      facts: { os: 'linux' },
+      agentVersion: '1',
+    });
+  }
+
+  it('has every migration applied', async () => {
+    const res = await db.execute<{ table_name: string }>(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    expect(res.rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['agents', 'api_keys', 'enrollment_tokens', 'jobs', 'orgs']),
+    );
+  });
+
+  it('lets an enrollment token enroll exactly one agent, even when two race', async () => {
+    const id = await token(orgA);
+    const results = await Promise.all([enroll(id, 'racer-1'), enroll(id, 'racer-2')]);
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    expect(await enroll(id, 'late')).toBeNull();
+  });
+
+  it('does not enroll with an expired token', async () => {
+    expect(await enroll(await token(orgA, -1000))).toBeNull();
+  });
+
+  it('scopes agents by org and counts them for pagination', async () => {
+    const enrolled = await enroll(await token(orgB), 'only-in-b');
+    expect(enrolled?.orgId).toBe(orgB);
+    const inB = await listAgents(db, orgB, { limit: 10, offset: 0 });
+    expect(inB.total).toBe(1);
+    expect(inB.rows.map((r) => r.name)).toEqual(['only-in-b']);
+    expect(await getAgent(db, orgA, enrolled!.id)).toBeNull();
+    expect((await getAgent(db, orgB, enrolled!.id))?.name).toBe('only-in-b');
+  });
+
+  it('keeps facts when a heartbeat carries none, and tracks connection', async () => {
+    const enrolled = await enroll(await token(orgA), 'facts');
+    await recordHeartbeat(db, enrolled!.id, { os: 'linux', cpu_count: 8 }, '2');
+    await recordHeartbeat(db, enrolled!.id, null, '');
+    await setConnected(db, enrolled!.id, true);
+    let row = await getAgent(db, orgA, enrolled!.id);
+    expect(row?.facts).toEqual({ os: 'linux', cpu_count: 8 });
+    expect(row?.agentVersion).toBe('2');
+    expect(row?.connectedAt).toBeInstanceOf(Date);
+    await setConnected(db, enrolled!.id, false);
+    row = await getAgent(db, orgA, enrolled!.id);
+    expect(row?.connectedAt).toBeNull();
+  });
+
+  it('indexes a job only for an agent of the same org', async () => {
+    const enrolled = await enroll(await token(orgA), 'jobs');
+    const jobId = randomId('job');
+    expect(
+      await insertJobIndex(db, { id: jobId, orgId: orgB, agentId: enrolled!.id, type: 'node.facts' }),
+    ).toBe(false);
+    expect(
+      await insertJobIndex(db, { id: jobId, orgId: orgA, agentId: enrolled!.id, type: 'node.facts' }),
+    ).toBe(true);
+    expect(await findJobIndex(db, orgB, jobId)).toBeNull();
+    expect((await findJobIndex(db, orgA, jobId))?.agentId).toBe(enrolled!.id);
+  });
+
+  it('finds API keys by hash only', async () => {
+    const hash = await sha256Hex(randomId('secret'));
+    await insertApiKey(db, {
+      id: randomId('key'),
+      orgId: orgA,
+      name: 'k',
+      prefix: 'kfy_abc',
+      hash,
+      role: 'admin',
+    });
+    expect((await findApiKeyByHash(db, hash))?.orgId).toBe(orgA);
+    expect(await findApiKeyByHash(db, await sha256Hex('other'))).toBeNull();
+  });
+});
