@@ -21,8 +21,8 @@ export function SiteHeader(props: {
         {(fetchedAt) => (
           <p class="refresh-note">
             <span class={`live-dot${props.ok ? '' : ' live-dot-bad'}`} aria-hidden="true" />
-            Updated {formatAgo(new Date(fetchedAt()).toISOString(), props.now)} · refreshes every{' '}
-            {props.refreshSeconds} s
+            Updated {formatAgo(new Date(fetchedAt()).toISOString(), props.now)}
+            <span class="refresh-interval">· refreshes every {props.refreshSeconds} s</span>
           </p>
         )}
       </Show>
