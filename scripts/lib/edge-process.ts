@@ -45,7 +45,7 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeProcess> {
     opts.persistTo,
     '--show-interactive-dev-session=false',
     '--log-level',
-    opts.echo ? 'info' : 'log',
+    process.env.KOMBIFY_EDGE_LOG_LEVEL ?? 'log',
   ];
   for (const [key, value] of Object.entries(opts.vars)) args.push('--var', `${key}:${value}`);
   const child = spawn(process.execPath, [wrangler, ...args], {
@@ -64,7 +64,13 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeProcess> {
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
     if (output.length > 200_000) output = output.slice(-100_000);
-    if (opts.echo) process.stdout.write(chunk.toString().replace(/^/gm, '[edge] '));
+    if (opts.echo)
+      process.stdout.write(
+        chunk
+          .toString()
+          .replace(/\n(?!$)/g, '\n[edge] ')
+          .replace(/^/, '[edge] '),
+      );
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);

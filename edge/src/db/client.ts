@@ -29,5 +29,9 @@ export function openDb(config: DbConfig): { db: Db; close: () => Promise<void> }
     neonConfig.pipelineConnect = false;
   }
   const pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
+  // An idle connection closed by the server (or our proxy after Terminate) is reported as an
+  // 'error' on the pool; without a listener that would be an uncaught exception. The pool simply
+  // opens a new connection for the next query, so there is nothing else to do.
+  pool.on('error', () => {});
   return { db: drizzle({ client: pool, schema }), close: () => pool.end() };
 }
