@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitForHttp } from './ports.ts';
+import { stopGroup } from './service.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // Run wrangler's JS entry on this Node (24), not whatever `node` the shebang finds first.
@@ -79,22 +80,8 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeProcess> {
     exited = true;
   });
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (exited) return;
-    const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {}
-    }, 5000);
-    await done;
-    clearTimeout(timer);
-  };
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = () => stopGroup(child, exitedPromise);
   try {
     await waitForHttp(`${url}/health`, 60_000, () => !exited);
   } catch (error) {

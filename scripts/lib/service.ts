@@ -11,6 +11,23 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** Ends a child's whole process group: SIGTERM, then SIGKILL if it is still there after 5 s. */
+export async function stopGroup(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid!, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {}
+  }, 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
 export function runService(opts: {
   name: string;
   args: string[];
@@ -37,28 +54,5 @@ export function runService(opts: {
   child.stdout?.on('data', forward(process.stdout));
   child.stderr?.on('data', forward(process.stderr));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let done = false;
-  void exited.then(() => {
-    done = true;
-  });
-  return {
-    name: opts.name,
-    child,
-    exited,
-    async stop() {
-      if (done) return;
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        return;
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {}
-      }, 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return { name: opts.name, child, exited, stop: () => stopGroup(child, exited) };
 }

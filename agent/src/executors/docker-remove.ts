@@ -1,7 +1,7 @@
 /** docker.remove: remove a container kombify made. Removing one that is already gone succeeds. */
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { DockerRemoveParams } from '@kombify/proto/jobs';
-import { dockerClient, dockerStatus, isUnreachable } from '../docker.ts';
+import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
 import type { ExecContext } from './context.ts';
 import { JobFailure } from './job-error.ts';
 
@@ -33,14 +33,6 @@ export async function dockerRemove(params: DockerRemoveParams, ctx: ExecContext)
     ctx.log('system', `removed ${params.name} (${info.Id.slice(0, 12)})`);
     return { name: params.name, removed: true, container_id: info.Id };
   } catch (error) {
-    if (error instanceof JobFailure) throw error;
-    if (isUnreachable(error)) {
-      throw new JobFailure(
-        'docker_unavailable',
-        `the Docker engine is not reachable: ${(error as Error).message}`,
-        true,
-      );
-    }
-    throw error;
+    asJobFailure(error);
   }
 }

@@ -5,7 +5,7 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { DockerRunParams } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
-import { dockerClient, dockerStatus, isUnreachable } from '../docker.ts';
+import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
 import type { ExecContext } from './context.ts';
 import { JobFailure } from './job-error.ts';
 
@@ -121,14 +121,6 @@ export async function dockerRun(params: DockerRunParams, ctx: ExecContext): Prom
     ctx.log('system', `started ${params.name} (${info.Id.slice(0, 12)}) from ${params.image}`);
     return result(info, false);
   } catch (error) {
-    if (error instanceof JobFailure) throw error;
-    if (isUnreachable(error)) {
-      throw new JobFailure(
-        'docker_unavailable',
-        `the Docker engine is not reachable: ${(error as Error).message}`,
-        true,
-      );
-    }
-    throw error;
+    asJobFailure(error);
   }
 }
