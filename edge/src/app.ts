@@ -11,13 +11,22 @@ import { enrollmentTokens } from './features/enrollment-tokens/index.ts';
 import { health } from './features/health/index.ts';
 import { jobs } from './features/jobs/index.ts';
 import { workers } from './features/workers/index.ts';
+import { apiAuth, operatorRoles } from './middleware/api-auth.ts';
+import { cors } from './middleware/cors.ts';
+import { rateLimit } from './middleware/rate-limit.ts';
 import { requestId } from './middleware/request-id.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
 import { services } from './middleware/services.ts';
 
 export const app = new Hono<AppEnv>();
 
+// The chain, in order: request id → security headers → per-request services → CORS →
+// (per route group) auth → rate limit.
 app.use('*', requestId);
+app.use('*', securityHeaders);
 app.use('*', services);
+app.use('*', cors);
+app.use('/v1/orchestrator/*', apiAuth(operatorRoles), rateLimit('orchestrator'));
 
 app.route('/', health);
 app.route(agentRpcPrefix, agentRpc);
@@ -39,5 +48,6 @@ app.onError((err, c) => {
   else error = new ApiError('INTERNAL_ERROR', 'internal error', { cause: err });
   if (error.status >= 500) console.error(`[${id}] ${error.code}:`, error.cause ?? error);
   c.header('X-Request-ID', id);
+  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   return c.json(errorBody(error, id), error.status);
 });

@@ -26,6 +26,10 @@ const configSchema = z.object({
   /** The edge ends each job stream after this long so the agent's token is checked again. */
   AGENT_STREAM_MAX_SECONDS: seconds(300, 5, 3600),
   ENROLLMENT_TOKEN_TTL_SECONDS: seconds(3600, 60, 7 * 86400),
+  /** Requests per minute per consumer and route group (exact; see RateLimiterObject). */
+  /** Browser origins allowed to call the API directly, comma-separated. Empty: none. */
+  CORS_ORIGINS: z.string().optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 
 export type Config = z.output<typeof configSchema>;

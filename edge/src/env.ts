@@ -1,12 +1,14 @@
 import type { AgentObject } from './agent-object/agent-object.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import type { RateLimiterObject } from './rate-limit/rate-limiter-object.ts';
 import type { StackObject } from './stack-object/stack-object.ts';
 
 /** The Worker's bindings (wrangler.toml) and vars. Vars are validated by loadConfig. */
 export interface Env {
   AGENTS: DurableObjectNamespace<AgentObject>;
   STACKS: DurableObjectNamespace<StackObject>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>;
   KOMBIFY_VERSION?: string;
   DATABASE_URL?: string;
   DATABASE_WS_PROXY?: string;

@@ -22,12 +22,19 @@ export type ErrorCode = keyof typeof errorStatus;
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly details: unknown;
+  /** Extra response headers (Retry-After on 429, for one). */
+  readonly headers: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, options?: { details?: unknown; cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { details?: unknown; cause?: unknown; headers?: Record<string, string> },
+  ) {
     super(message, { cause: options?.cause });
     this.name = 'ApiError';
     this.code = code;
     this.details = options?.details;
+    this.headers = options?.headers ?? {};
   }
 
   get status(): (typeof errorStatus)[ErrorCode] {

@@ -4,7 +4,6 @@ import { createEnrollmentToken } from '../../db/agents.ts';
 import type { AppEnv } from '../../env.ts';
 import { readJson } from '../../http/validate.ts';
 import { randomId, randomSecret, sha256Hex } from '../../ids.ts';
-import { apiAuth, operatorRoles } from '../../middleware/api-auth.ts';
 
 /** One-time enrollment tokens for adding a node. The clear token is returned once and stored hashed. */
 export const enrollmentTokens = new Hono<AppEnv>();
@@ -21,7 +20,7 @@ const createBody = z
   })
   .strict();
 
-enrollmentTokens.post('/', apiAuth(operatorRoles), async (c) => {
+enrollmentTokens.post('/', async (c) => {
   const body = await readJson(c, createBody);
   const principal = c.get('principal');
   const ttl = body.ttl_seconds ?? c.get('config').ENROLLMENT_TOKEN_TTL_SECONDS;

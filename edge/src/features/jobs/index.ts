@@ -9,7 +9,6 @@ import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { readJson } from '../../http/validate.ts';
 import { randomId, sha256Hex } from '../../ids.ts';
-import { apiAuth, operatorRoles } from '../../middleware/api-auth.ts';
 
 /** Jobs sent to one worker. The worker's Durable Object queues, leases and records them. */
 export const jobs = new Hono<AppEnv>();
@@ -23,8 +22,6 @@ const createBody = z
   .strict();
 
 const idempotencyKey = /^[A-Za-z0-9._:-]{1,128}$/;
-
-jobs.use('*', apiAuth(operatorRoles));
 
 jobs.post('/', async (c) => {
   const body = await readJson(c, createBody);

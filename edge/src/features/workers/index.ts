@@ -5,7 +5,6 @@ import { type AgentRow, getAgent, listAgents } from '../../db/agents.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { readPage } from '../../http/validate.ts';
-import { apiAuth, operatorRoles } from '../../middleware/api-auth.ts';
 
 /** Enrolled agents, as the API calls them: workers. */
 export const workers = new Hono<AppEnv>();
@@ -23,8 +22,6 @@ export function workerView(row: AgentRow, offlineAfter: number, now = Date.now()
     facts: row.facts,
   };
 }
-
-workers.use('*', apiAuth(operatorRoles));
 
 workers.get('/', async (c) => {
   const page = readPage(c);
