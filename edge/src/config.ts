@@ -27,6 +27,11 @@ const configSchema = z.object({
   AGENT_STREAM_MAX_SECONDS: seconds(300, 5, 3600),
   ENROLLMENT_TOKEN_TTL_SECONDS: seconds(3600, 60, 7 * 86400),
   /** Requests per minute per consumer and route group (exact; see RateLimiterObject). */
+  /** The OpenID issuer whose access tokens are accepted as Bearer JWTs. Unset: API keys only. */
+  OIDC_ISSUER: z.string().url().optional(),
+  /** The `aud` those tokens must carry. */
+  OIDC_AUDIENCE: z.string().default('kombify-edge'),
+  OIDC_JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Browser origins allowed to call the API directly, comma-separated. Empty: none. */
   CORS_ORIGINS: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),

@@ -17,10 +17,14 @@ export interface Env {
 
 /** Who is calling, once authenticated. */
 export interface Principal {
-  kind: 'api_key';
+  /** An API key, or a user signed in at the OpenID issuer (Bearer JWT). */
+  kind: 'api_key' | 'user';
+  /** The key id, or the user's `sub`. */
   id: string;
   orgId: string;
   role: string;
+  email?: string | null;
+  name?: string | null;
 }
 
 export interface AppEnv {

@@ -1,21 +1,36 @@
 import { createMiddleware } from 'hono/factory';
 import { bearerToken } from '../agent-auth/agent-token.ts';
+import { looksLikeJwt, verifyAccessToken } from '../auth/oidc-jwt.ts';
+import type { Config } from '../config.ts';
 import { findApiKeyByHash } from '../db/api-keys.ts';
-import type { AppEnv } from '../env.ts';
+import type { Db } from '../db/client.ts';
+import { ensureOrg } from '../db/orgs.ts';
+import type { AppEnv, Principal } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { sha256Hex } from '../ids.ts';
 
 const API_KEY = /^kfy_[A-Za-z0-9_-]{43}$/;
 
 /**
- * API-key authentication (`Authorization: Bearer kfy_…` or `X-API-Key`). The shape is checked
- * before the database is asked, so junk never costs a query. `roles` lists who may pass.
+ * Authentication for API routes: an API key (`Authorization: Bearer kfy_…` or `X-API-Key`), or an
+ * access token from the OpenID issuer (`Authorization: Bearer <JWT>`) when OIDC_ISSUER is set.
+ * Shapes are checked before the database or the issuer's keys are asked, so junk costs nothing.
+ * `roles` lists who may pass.
  */
 export function apiAuth(roles: readonly string[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const presented = bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? null;
     if (!presented)
       throw new ApiError('AUTH_REQUIRED', 'authentication required: send Authorization: Bearer <api key>');
+    const config = c.get('config');
+    if (config.OIDC_ISSUER && looksLikeJwt(presented)) {
+      const principal = await userPrincipal(c.get('db')(), presented, config);
+      if (!roles.includes(principal.role)) {
+        throw new ApiError('AUTH_INSUFFICIENT', `your role (${principal.role}) may not use this route`);
+      }
+      c.set('principal', principal);
+      return next();
+    }
     if (!API_KEY.test(presented)) throw new ApiError('AUTH_INVALID', 'credential is not a valid API key');
     const key = await findApiKeyByHash(c.get('db')(), await sha256Hex(presented));
     const now = Date.now();
@@ -28,6 +43,25 @@ export function apiAuth(roles: readonly string[]) {
     c.set('principal', { kind: 'api_key', id: key.id, orgId: key.orgId, role: key.role });
     await next();
   });
+}
+
+/** Highest role first: a user with several roles acts with the highest. */
+const roleOrder = ['platform-admin', 'owner', 'admin', 'member', 'viewer'];
+
+async function userPrincipal(db: Db, token: string, config: Config): Promise<Principal> {
+  const identity = await verifyAccessToken(token, {
+    issuer: config.OIDC_ISSUER!,
+    audience: config.OIDC_AUDIENCE,
+    jwksCooldownMs: config.OIDC_JWKS_COOLDOWN_SECONDS * 1000,
+  });
+  // The issuer's org when it names one, else a personal org for the user (made on first sight).
+  const orgId =
+    identity.orgId && /^[A-Za-z0-9_-]{1,64}$/.test(identity.orgId)
+      ? `org_${identity.orgId}`
+      : `org_u${(await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26)}`;
+  await ensureOrg(db, { id: orgId, name: identity.name ?? identity.email ?? identity.sub, slug: orgId });
+  const role = roleOrder.find((r) => identity.roles.includes(r)) ?? (identity.orgId ? 'member' : 'owner');
+  return { kind: 'user', id: identity.sub, orgId, role, email: identity.email, name: identity.name };
 }
 
 /** Roles allowed to operate workers and jobs. */
