@@ -23,7 +23,9 @@ async function raw(path: string, token?: string) {
 describe('rate limits', () => {
   it('let exactly the limit through when many requests arrive at once, and say when to retry', async () => {
     const { token } = await stack.newTenant('burst');
-    const responses = await Promise.all(Array.from({ length: 20 }, () => raw('/v1/orchestrator/workers', token)));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => raw('/v1/orchestrator/workers', token)),
+    );
     const ok = responses.filter((r) => r.status === 200);
     const limited = responses.filter((r) => r.status === 429);
     expect(ok).toHaveLength(LIMIT);
