@@ -31,6 +31,15 @@ const configSchema = z.object({
   OIDC_ISSUER: z.string().url().optional(),
   /** The `aud` those tokens must carry. */
   OIDC_AUDIENCE: z.string().default('kombify-edge'),
+  /** The edge's own client at the issuer, for browser sign-in. */
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_POST_LOGOUT_REDIRECT_URI: z.string().url().optional(),
+  /** Seals sign-in state and signs session cookies; at least 32 characters. */
+  SESSION_SECRET: z.string().min(32).optional(),
+  /** How long a session lives (absolute), and how long one cookie is good before it is re-issued. */
+  SESSION_TTL_SECONDS: seconds(7 * 86400, 300, 90 * 86400),
+  SESSION_COOKIE_SECONDS: seconds(3600, 60, 86400),
   OIDC_JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Browser origins allowed to call the API directly, comma-separated. Empty: none. */
   CORS_ORIGINS: z.string().optional(),

@@ -17,14 +17,15 @@ export interface Env {
 
 /** Who is calling, once authenticated. */
 export interface Principal {
-  /** An API key, or a user signed in at the OpenID issuer (Bearer JWT). */
-  kind: 'api_key' | 'user';
+  /** An API key, a user's Bearer JWT from the issuer, or a user's browser session. */
+  kind: 'api_key' | 'user' | 'session';
   /** The key id, or the user's `sub`. */
   id: string;
   orgId: string;
   role: string;
   email?: string | null;
   name?: string | null;
+  sessionId?: string;
 }
 
 export interface AppEnv {

@@ -72,14 +72,14 @@ export async function poll<T>(
 }
 
 export async function startStack(
-  opts: { vars?: Record<string, string>; postgresUrl?: string } = {},
+  opts: { vars?: Record<string, string>; postgresUrl?: string; port?: number } = {},
 ): Promise<Stack> {
   const scratch = mkdtempSync(join(tmpdir(), 'kombify-e2e-'));
   const db = await startDatabase({ url: opts.postgresUrl });
   const orgId = `org_${Math.random().toString(36).slice(2, 10)}`;
   await ensureOrg(db.config, { id: orgId, name: 'Test org', slug: orgId });
   const adminToken = await createApiKey(db.config, { orgId, name: 'test admin', role: 'platform-admin' });
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const edgeOptions = {
     port,
     persistTo: join(scratch, 'edge-state'),

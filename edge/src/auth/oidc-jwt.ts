@@ -39,7 +39,8 @@ type Jwks = ReturnType<typeof createRemoteJWKSet>;
  */
 const keySets = new Map<string, Jwks>();
 
-async function keySet(settings: OidcSettings): Promise<Jwks> {
+/** The issuer's discovery document and key set, fetched once per isolate. */
+export async function keySet(settings: OidcSettings): Promise<Jwks> {
   const cacheKey = `${settings.issuer}|${settings.jwksCooldownMs}`;
   const known = keySets.get(cacheKey);
   if (known) return known;

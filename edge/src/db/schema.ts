@@ -96,3 +96,60 @@ export const jobs = pgTable(
   },
   (t) => [index('jobs_org_idx').on(t.orgId, t.createdAt), index('jobs_agent_idx').on(t.agentId)],
 );
+
+/** People, as the OpenID issuer knows them (`sub`). Created on first sign-in. */
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    issuer: text('issuer').notNull(),
+    sub: text('sub').notNull(),
+    email: text('email'),
+    name: text('name'),
+    createdAt: createdAt(),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('users_issuer_sub_idx').on(t.issuer, t.sub)],
+);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** owner | admin | member | viewer */
+    role: text('role').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('memberships_org_user_idx').on(t.orgId, t.userId),
+    index('memberships_user_idx').on(t.userId),
+  ],
+);
+
+/**
+ * Browser sessions. The cookie holds only a signed, short-lived reference to this row; signing
+ * out (or expiry) ends the session for every cookie that points at it.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** The issuer's id_token, kept for RP-initiated logout (id_token_hint). */
+    idToken: text('id_token'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);

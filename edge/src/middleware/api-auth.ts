@@ -8,6 +8,7 @@ import { ensureOrg } from '../db/orgs.ts';
 import type { AppEnv, Principal } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { sha256Hex } from '../ids.ts';
+import { sessionPrincipal } from './session-auth.ts';
 
 const API_KEY = /^kfy_[A-Za-z0-9_-]{43}$/;
 
@@ -20,8 +21,20 @@ const API_KEY = /^kfy_[A-Za-z0-9_-]{43}$/;
 export function apiAuth(roles: readonly string[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const presented = bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? null;
-    if (!presented)
-      throw new ApiError('AUTH_REQUIRED', 'authentication required: send Authorization: Bearer <api key>');
+    if (!presented) {
+      const session = await sessionPrincipal(c);
+      if (session) {
+        if (!roles.includes(session.role)) {
+          throw new ApiError('AUTH_INSUFFICIENT', `your role (${session.role}) may not use this route`);
+        }
+        c.set('principal', session);
+        return next();
+      }
+      throw new ApiError(
+        'AUTH_REQUIRED',
+        'authentication required: sign in, or send Authorization: Bearer <api key>',
+      );
+    }
     const config = c.get('config');
     if (config.OIDC_ISSUER && looksLikeJwt(presented)) {
       const principal = await userPrincipal(c.get('db')(), presented, config);
@@ -63,6 +76,9 @@ async function userPrincipal(db: Db, token: string, config: Config): Promise<Pri
   const role = roleOrder.find((r) => identity.roles.includes(r)) ?? (identity.orgId ? 'member' : 'owner');
   return { kind: 'user', id: identity.sub, orgId, role, email: identity.email, name: identity.name };
 }
+
+/** Every role: routes any signed-in caller may use. */
+export const anyRole = ['platform-admin', 'owner', 'admin', 'member', 'viewer'] as const;
 
 /** Roles allowed to operate workers and jobs. */
 export const operatorRoles = ['platform-admin', 'owner', 'admin'] as const;
