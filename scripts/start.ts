@@ -5,15 +5,19 @@
  *   edge      wrangler dev on 127.0.0.1:8787 (KOMBIFY_EDGE_PORT)
  *   web       SolidStart on 127.0.0.1:3000 (KOMBIFY_WEB_PORT)
  *   agent     one local agent, enrolled as the first worker when a Docker engine is reachable
+ *   issuer    a local OpenID Provider on 127.0.0.1:8788 with a demo user, for sign-in
  *
  * Prints the URLs and a local admin API key, also written to .kombify/admin-token (0600).
  * Ctrl-C stops everything.
  */
+
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { startDatabase } from './lib/database.ts';
 import { startEdge } from './lib/edge-process.ts';
+import { makeSigningKey, startIssuer } from './lib/oidc-issuer.ts';
 import { waitForHttp } from './lib/ports.ts';
 import { apiKeyIsValid, createApiKey, ensureOrg } from './lib/seed.ts';
 import { repoRoot, runService, type Service } from './lib/service.ts';
@@ -21,6 +25,7 @@ import { repoRoot, runService, type Service } from './lib/service.ts';
 const home = join(repoRoot, '.kombify');
 const edgePort = Number(process.env.KOMBIFY_EDGE_PORT ?? 8787);
 const webPort = Number(process.env.KOMBIFY_WEB_PORT ?? 3000);
+const issuerPort = Number(process.env.KOMBIFY_ISSUER_PORT ?? 8788);
 const LOCAL_ORG = { id: 'org_local', name: 'Local', slug: 'local' };
 
 function say(message: string): void {
@@ -37,6 +42,29 @@ async function dockerReachable(): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+interface LocalIdentity {
+  demoEmail: string;
+  demoPassword: string;
+  clientSecret: string;
+  sessionSecret: string;
+  signingKey: Awaited<ReturnType<typeof makeSigningKey>>;
+}
+
+/** The local issuer's secrets, made on first start and kept in .kombify/issuer.json (0600). */
+async function localIdentity(): Promise<LocalIdentity> {
+  const file = join(home, 'issuer.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalIdentity;
+  const made: LocalIdentity = {
+    demoEmail: 'demo@kombify.local',
+    demoPassword: randomBytes(9).toString('base64url'),
+    clientSecret: randomBytes(32).toString('base64url'),
+    sessionSecret: randomBytes(32).toString('base64url'),
+    signingKey: await makeSigningKey(),
+  };
+  writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
+  return made;
 }
 
 async function main(): Promise<void> {
@@ -76,6 +104,27 @@ async function main(): Promise<void> {
     }
     chmodSync(tokenFile, 0o600);
 
+    // The local OpenID issuer: keys, secrets and the demo password are made once and kept, so
+    // sessions and sign-ins survive a restart.
+    const edgeUrl = `http://127.0.0.1:${edgePort}`;
+    const local = await localIdentity();
+    const issuer = await startIssuer({
+      port: issuerPort,
+      clients: [],
+      users: [{ sub: 'demo', email: local.demoEmail, name: 'Demo User', password: local.demoPassword }],
+      webClients: [
+        {
+          clientId: 'kombify-edge',
+          clientSecret: local.clientSecret,
+          redirectUris: [`${edgeUrl}/auth/callback/oidc`],
+          postLogoutRedirectUris: [`${edgeUrl}/`],
+        },
+      ],
+      signingKey: local.signingKey,
+    });
+    stops.push(issuer.stop);
+    say(`local OpenID issuer at ${issuer.url}`);
+
     say('starting the edge (wrangler dev)…');
     const edge = await startEdge({
       port: edgePort,
@@ -83,6 +132,11 @@ async function main(): Promise<void> {
       vars: {
         DATABASE_URL: db.config.databaseUrl,
         ...(db.config.wsProxy ? { DATABASE_WS_PROXY: db.config.wsProxy } : {}),
+        OIDC_ISSUER: issuer.url,
+        OIDC_CLIENT_ID: 'kombify-edge',
+        OIDC_CLIENT_SECRET: local.clientSecret,
+        OIDC_POST_LOGOUT_REDIRECT_URI: `${edgeUrl}/`,
+        SESSION_SECRET: local.sessionSecret,
       },
       echo: true,
     });
@@ -155,6 +209,9 @@ async function main(): Promise<void> {
 
     Admin API key (also in ${tokenFile}):
       ${adminToken}
+
+    Sign in (local OpenID issuer at ${issuer.url}):
+      ${edge.url}/auth/signin   as ${local.demoEmail} / ${local.demoPassword}
 
     Try:  curl -H "Authorization: Bearer $(cat .kombify/admin-token)" ${edge.url}/v1/orchestrator/workers
 
