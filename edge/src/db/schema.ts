@@ -153,3 +153,24 @@ export const sessions = pgTable(
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
+
+/** What happened in an org and who did it: sign-ins, key changes, role changes. */
+export const activity = pgTable(
+  'activity',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    /** `user:<id>` or `api_key:<id>`. */
+    actor: text('actor').notNull(),
+    userId: text('user_id'),
+    kind: text('kind').notNull(),
+    message: text('message').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('activity_org_idx').on(t.orgId, t.createdAt),
+    index('activity_user_idx').on(t.userId, t.createdAt),
+  ],
+);

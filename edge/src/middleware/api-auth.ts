@@ -8,6 +8,7 @@ import { ensureOrg } from '../db/orgs.ts';
 import type { AppEnv, Principal } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { sha256Hex } from '../ids.ts';
+import { setIdentityHeaders } from './identity-headers.ts';
 import { sessionPrincipal } from './session-auth.ts';
 
 const API_KEY = /^kfy_[A-Za-z0-9_-]{43}$/;
@@ -28,6 +29,7 @@ export function apiAuth(roles: readonly string[]) {
           throw new ApiError('AUTH_INSUFFICIENT', `your role (${session.role}) may not use this route`);
         }
         c.set('principal', session);
+        setIdentityHeaders(c, session);
         return next();
       }
       throw new ApiError(
@@ -42,6 +44,7 @@ export function apiAuth(roles: readonly string[]) {
         throw new ApiError('AUTH_INSUFFICIENT', `your role (${principal.role}) may not use this route`);
       }
       c.set('principal', principal);
+      setIdentityHeaders(c, principal);
       return next();
     }
     if (!API_KEY.test(presented)) throw new ApiError('AUTH_INVALID', 'credential is not a valid API key');
@@ -53,7 +56,9 @@ export function apiAuth(roles: readonly string[]) {
     if (!roles.includes(key.role)) {
       throw new ApiError('AUTH_INSUFFICIENT', `this API key's role (${key.role}) may not use this route`);
     }
-    c.set('principal', { kind: 'api_key', id: key.id, orgId: key.orgId, role: key.role });
+    const principal: Principal = { kind: 'api_key', id: key.id, orgId: key.orgId, role: key.role };
+    c.set('principal', principal);
+    setIdentityHeaders(c, principal);
     await next();
   });
 }
@@ -74,11 +79,16 @@ async function userPrincipal(db: Db, token: string, config: Config): Promise<Pri
       : `org_u${(await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26)}`;
   await ensureOrg(db, { id: orgId, name: identity.name ?? identity.email ?? identity.sub, slug: orgId });
   const role = roleOrder.find((r) => identity.roles.includes(r)) ?? (identity.orgId ? 'member' : 'owner');
-  return { kind: 'user', id: identity.sub, orgId, role, email: identity.email, name: identity.name };
+  // Same user id as a browser session of this person gets (see features/auth).
+  const userId = `usr_${(await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26)}`;
+  return { kind: 'user', id: userId, orgId, role, email: identity.email, name: identity.name };
 }
 
 /** Every role: routes any signed-in caller may use. */
 export const anyRole = ['platform-admin', 'owner', 'admin', 'member', 'viewer'] as const;
+
+/** Roles allowed to create and revoke API keys. */
+export const keyManagerRoles = ['platform-admin', 'owner', 'admin'] as const;
 
 /** Roles allowed to operate workers and jobs. */
 export const operatorRoles = ['platform-admin', 'owner', 'admin'] as const;

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { userActivity } from '../../db/activity.ts';
 import type { AppEnv } from '../../env.ts';
 
 /** The caller's own account: who they are, in which org, with which role. */
@@ -15,5 +16,14 @@ account.get('/', (c) => {
       org_id: p.orgId,
       role: p.role,
     },
+  });
+});
+
+account.get('/activity', async (c) => {
+  const p = c.get('principal');
+  if (p.kind === 'api_key') return c.json({ data: [] });
+  const rows = await userActivity(c.get('db')(), p.orgId, p.id);
+  return c.json({
+    data: rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, at: r.createdAt.toISOString() })),
   });
 });

@@ -8,7 +8,7 @@ import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { jwtVerify } from 'jose';
 import { discover } from '../../auth/discovery.ts';
-import { identityFromClaims, keySet } from '../../auth/oidc-jwt.ts';
+import { identityFromClaims, keySet, type TokenIdentity } from '../../auth/oidc-jwt.ts';
 import {
   openSignInState,
   pkceChallenge,
@@ -18,6 +18,7 @@ import {
   signSession,
 } from '../../auth/session-token.ts';
 import type { Config } from '../../config.ts';
+import { recordActivity } from '../../db/activity.ts';
 import { createSession, ensureMembership, revokeSession, upsertUser } from '../../db/users.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
@@ -165,42 +166,52 @@ auth.get('/callback/:provider', async (c) => {
   if (claims.nonce !== flow.nonce)
     throw new ApiError('AUTH_INVALID', 'the identity token does not belong to this sign-in (nonce)');
 
-  const identity = identityFromClaims(claims);
+  await establishSession(c, client.issuer, identityFromClaims(claims), tokens.id_token, 'sign_in');
+  return c.redirect(flow.returnTo, 302);
+});
+
+/**
+ * Creates or refreshes the user, their membership (a personal org on first sign-in without an
+ * org claim) and a session row, and sets the session cookie.
+ */
+export async function establishSession(
+  c: Context<AppEnv>,
+  issuer: string,
+  identity: TokenIdentity,
+  idToken: string | null,
+  how: 'sign_in' | 'sso_exchange',
+): Promise<{ sessionId: string; expiresAt: Date; orgId: string; role: string }> {
+  const config = c.get('config');
   const db = c.get('db')();
-  const userId = `usr_${(await sha256Hex(`${client.issuer}|${identity.sub}`)).slice(0, 26)}`;
-  await upsertUser(db, {
-    id: userId,
-    issuer: client.issuer,
-    sub: identity.sub,
-    email: identity.email,
-    name: identity.name,
-  });
+  const userId = `usr_${(await sha256Hex(`${issuer}|${identity.sub}`)).slice(0, 26)}`;
+  await upsertUser(db, { id: userId, issuer, sub: identity.sub, email: identity.email, name: identity.name });
   const personal = !identity.orgId;
   const orgId = personal ? `org_u${userId.slice(4)}` : `org_${identity.orgId}`;
   const claimedRole = ['owner', 'admin', 'member', 'viewer'].find((r) => identity.roles.includes(r));
-  await ensureMembership(db, {
+  const role = await ensureMembership(db, {
     orgId,
     orgName: personal ? `${identity.name ?? identity.email ?? 'My'}'s org` : orgId,
     userId,
     role: personal ? 'owner' : (claimedRole ?? 'member'),
   });
   const sessionId = randomId('ses');
-  const ttl = config.SESSION_TTL_SECONDS;
-  await createSession(db, {
-    id: sessionId,
-    userId,
+  const expiresAt = new Date(Date.now() + config.SESSION_TTL_SECONDS * 1000);
+  await createSession(db, { id: sessionId, userId, orgId, expiresAt, idToken });
+  await recordActivity(db, {
     orgId,
-    expiresAt: new Date(Date.now() + ttl * 1000),
-    idToken: tokens.id_token,
+    actor: `user:${userId}`,
+    userId,
+    kind: how === 'sign_in' ? 'sign_in' : 'sso_exchange',
+    message: how === 'sign_in' ? 'signed in' : 'signed in through SSO token exchange',
   });
   setCookie(
     c,
     SESSION_COOKIE,
-    await signSession(client.sessionSecret, sessionId, config.SESSION_COOKIE_SECONDS),
-    cookieOptions(c, ttl),
+    await signSession(config.SESSION_SECRET!, sessionId, config.SESSION_COOKIE_SECONDS),
+    cookieOptions(c, config.SESSION_TTL_SECONDS),
   );
-  return c.redirect(flow.returnTo, 302);
-});
+  return { sessionId, expiresAt, orgId, role };
+}
 
 /** Ends the session here and, when the issuer supports it, there (RP-initiated logout). */
 auth.post('/signout', async (c) => {
