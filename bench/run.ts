@@ -6,9 +6,10 @@
  * 1 when a benchmark crashed, 2 for an unknown benchmark name (the available ones are listed).
  */
 import { dispatch } from './dispatch.ts';
+import { gateway } from './gateway.ts';
 import { type Benchmark, formatTable, toResult, writeResult } from './result.ts';
 
-const benchmarks: readonly Benchmark[] = [dispatch];
+const benchmarks: readonly Benchmark[] = [dispatch, gateway];
 
 function list(): string {
   return benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.description}`).join('\n');

@@ -41,6 +41,12 @@ export async function revokeApiKey(db: Db, orgId: string, id: string) {
     .update(apiKeys)
     .set({ revokedAt: sql`now()` })
     .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, revokedAt: apiKeys.revokedAt });
+    .returning({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      hash: apiKeys.hash,
+      revokedAt: apiKeys.revokedAt,
+    });
   return rows[0] ?? null;
 }

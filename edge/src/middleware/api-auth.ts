@@ -2,64 +2,61 @@ import { createMiddleware } from 'hono/factory';
 import { bearerToken } from '../agent-auth/agent-token.ts';
 import { looksLikeJwt, verifyAccessToken } from '../auth/oidc-jwt.ts';
 import type { Config } from '../config.ts';
-import { findApiKeyByHash } from '../db/api-keys.ts';
 import type { Db } from '../db/client.ts';
 import { ensureOrg } from '../db/orgs.ts';
 import type { AppEnv, Principal } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { sha256Hex } from '../ids.ts';
+import type { RateDecision } from '../rate-limit/rate-limiter-object.ts';
 import { setIdentityHeaders } from './identity-headers.ts';
+import { consumerLimiter, consumerOf, enforce } from './rate-limit.ts';
 import { sessionPrincipal } from './session-auth.ts';
 
 const API_KEY = /^kfy_[A-Za-z0-9_-]{43}$/;
 
 /**
- * Authentication for API routes: an API key (`Authorization: Bearer kfy_…` or `X-API-Key`), or an
- * access token from the OpenID issuer (`Authorization: Bearer <JWT>`) when OIDC_ISSUER is set.
- * Shapes are checked before the database or the issuer's keys are asked, so junk costs nothing.
- * `roles` lists who may pass.
+ * The gateway for one route group: authenticates the caller and counts the request against the
+ * consumer's limit, then sets the principal (typed context and identity headers) and the
+ * RateLimit headers. Callers: an API key (`Authorization: Bearer kfy_…` or `X-API-Key`), an access
+ * token from the OpenID issuer (`Authorization: Bearer <JWT>`, when OIDC_ISSUER is set), or a
+ * browser session cookie. Shapes are checked before the database or the issuer's keys are asked,
+ * so junk costs nothing. An API key's check and its count are one call to its consumer object.
  */
-export function apiAuth(roles: readonly string[]) {
+export function gate(roles: readonly string[], group: string) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    const config = c.get('config');
+    const limit = config.RATE_LIMIT_PER_MINUTE;
     const presented = bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? null;
+    let principal: Principal;
+    let decision: RateDecision | null = null;
     if (!presented) {
       const session = await sessionPrincipal(c);
-      if (session) {
-        if (!roles.includes(session.role)) {
-          throw new ApiError('AUTH_INSUFFICIENT', `your role (${session.role}) may not use this route`);
-        }
-        c.set('principal', session);
-        setIdentityHeaders(c, session);
-        return next();
+      if (!session) {
+        throw new ApiError(
+          'AUTH_REQUIRED',
+          'authentication required: sign in, or send Authorization: Bearer <api key>',
+        );
       }
-      throw new ApiError(
-        'AUTH_REQUIRED',
-        'authentication required: sign in, or send Authorization: Bearer <api key>',
-      );
+      principal = session;
+    } else if (config.OIDC_ISSUER && looksLikeJwt(presented)) {
+      principal = await userPrincipal(c.get('db')(), presented, config);
+    } else {
+      if (!API_KEY.test(presented)) throw new ApiError('AUTH_INVALID', 'credential is not a valid API key');
+      const hash = await sha256Hex(presented);
+      const answer = await consumerLimiter(c.env, `api_key:${hash}`).apiKey(hash, group, limit);
+      if (!answer.key) throw new ApiError('AUTH_INVALID', 'API key is unknown, revoked or expired');
+      principal = { kind: 'api_key', id: answer.key.id, orgId: answer.key.orgId, role: answer.key.role };
+      decision = answer.decision;
     }
-    const config = c.get('config');
-    if (config.OIDC_ISSUER && looksLikeJwt(presented)) {
-      const principal = await userPrincipal(c.get('db')(), presented, config);
-      if (!roles.includes(principal.role)) {
-        throw new ApiError('AUTH_INSUFFICIENT', `your role (${principal.role}) may not use this route`);
-      }
-      c.set('principal', principal);
-      setIdentityHeaders(c, principal);
-      return next();
+    if (!roles.includes(principal.role)) {
+      throw new ApiError('AUTH_INSUFFICIENT', `your role (${principal.role}) may not use this route`);
     }
-    if (!API_KEY.test(presented)) throw new ApiError('AUTH_INVALID', 'credential is not a valid API key');
-    const key = await findApiKeyByHash(c.get('db')(), await sha256Hex(presented));
-    const now = Date.now();
-    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) {
-      throw new ApiError('AUTH_INVALID', 'API key is unknown, revoked or expired');
-    }
-    if (!roles.includes(key.role)) {
-      throw new ApiError('AUTH_INSUFFICIENT', `this API key's role (${key.role}) may not use this route`);
-    }
-    const principal: Principal = { kind: 'api_key', id: key.id, orgId: key.orgId, role: key.role };
     c.set('principal', principal);
     setIdentityHeaders(c, principal);
+    decision ??= await consumerLimiter(c.env, consumerOf(c, principal)).hit(group, limit);
+    const headers = enforce(decision);
     await next();
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   });
 }
 
@@ -92,3 +89,8 @@ export const keyManagerRoles = ['platform-admin', 'owner', 'admin'] as const;
 
 /** Roles allowed to operate workers and jobs. */
 export const operatorRoles = ['platform-admin', 'owner', 'admin'] as const;
+
+/** The gate with the generic `api` rate-limit group, for routes that need no group of their own. */
+export function apiAuth(roles: readonly string[]) {
+  return gate(roles, 'api');
+}

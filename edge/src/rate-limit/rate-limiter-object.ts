@@ -4,8 +4,15 @@
  * object, which handles them one at a time, so N concurrent requests against a limit L let
  * exactly L through. Fixed one-minute windows per route group, kept in SQLite so an evicted
  * object does not forget its counts.
+ *
+ * For an API key the object is also its consumer's credential cache: the first request looks the
+ * key up in Postgres, later ones are answered from memory (so the gateway's hot path has one hop
+ * and no query), and revoking the key evicts it here at once.
  */
 import { DurableObject } from 'cloudflare:workers';
+import { loadConfig } from '../config.ts';
+import { findApiKeyByHash, touchApiKey } from '../db/api-keys.ts';
+import { type Db, openDb } from '../db/client.ts';
 import type { Env } from '../env.ts';
 
 export interface RateDecision {
@@ -17,6 +24,21 @@ export interface RateDecision {
 }
 
 const WINDOW_MS = 60_000;
+/** How long a looked-up API key is trusted before the database is asked again (revocation evicts at once). */
+const KEY_TTL_MS = 60_000;
+const UNKNOWN_KEY_TTL_MS = 10_000;
+
+export interface ApiKeyGrant {
+  id: string;
+  orgId: string;
+  role: string;
+}
+
+interface CachedKey {
+  hash: string;
+  key: (ApiKeyGrant & { expiresAt: number | null; revoked: boolean }) | null;
+  loadedAt: number;
+}
 
 export class RateLimiterObject extends DurableObject<Env> {
   readonly #sql: SqlStorage;
@@ -29,6 +51,66 @@ export class RateLimiterObject extends DurableObject<Env> {
         route_group TEXT NOT NULL, window_start INTEGER NOT NULL, count INTEGER NOT NULL,
         PRIMARY KEY (route_group, window_start))`);
     });
+  }
+
+  #cached: CachedKey | null = null;
+  #touchedAt = 0;
+
+  /**
+   * Checks the API key whose SHA-256 is `hash` and, when it is good, counts the request: auth and
+   * rate limit in one call. `key` is null for an unknown, revoked or expired key.
+   */
+  async apiKey(
+    hash: string,
+    group: string,
+    limit: number,
+  ): Promise<{ key: ApiKeyGrant | null; decision: RateDecision | null }> {
+    const now = Date.now();
+    const cached = this.#cached;
+    const fresh =
+      cached &&
+      cached.hash === hash &&
+      now - cached.loadedAt < (cached.key ? KEY_TTL_MS : UNKNOWN_KEY_TTL_MS);
+    if (!fresh) {
+      const row = await this.#withDb((db) => findApiKeyByHash(db, hash));
+      this.#cached = {
+        hash,
+        loadedAt: now,
+        key: row
+          ? {
+              id: row.id,
+              orgId: row.orgId,
+              role: row.role,
+              expiresAt: row.expiresAt?.getTime() ?? null,
+              revoked: row.revokedAt !== null,
+            }
+          : null,
+      };
+    }
+    const key = this.#cached?.key;
+    if (!key || key.revoked || (key.expiresAt !== null && key.expiresAt <= now))
+      return { key: null, decision: null };
+    if (now - this.#touchedAt > 60_000) {
+      this.#touchedAt = now;
+      this.ctx.waitUntil(this.#withDb((db) => touchApiKey(db, key.id)).catch(() => {}));
+    }
+    return { key: { id: key.id, orgId: key.orgId, role: key.role }, decision: this.hit(group, limit, now) };
+  }
+
+  /** Forgets the cached key (it was revoked or changed). */
+  evictApiKey(): void {
+    this.#cached = null;
+  }
+
+  async #withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    const config = loadConfig(this.env as unknown as Record<string, unknown>);
+    if (!config.DATABASE_URL) throw new Error('database is not configured (DATABASE_URL)');
+    const { db, close } = openDb({ databaseUrl: config.DATABASE_URL, wsProxy: config.DATABASE_WS_PROXY });
+    try {
+      return await fn(db);
+    } finally {
+      this.ctx.waitUntil(close());
+    }
   }
 
   /** Counts one request of this consumer in `group` and says whether it may pass. */

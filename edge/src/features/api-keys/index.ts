@@ -6,6 +6,7 @@ import type { AppEnv, Principal } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { readJson } from '../../http/validate.ts';
 import { randomId, randomSecret, sha256Hex } from '../../ids.ts';
+import { consumerLimiter } from '../../middleware/rate-limit.ts';
 
 /**
  * API keys for service accounts and scripts. The key is shown once, in the answer that creates
@@ -94,6 +95,8 @@ apiKeys.delete('/:id', async (c) => {
   const db = c.get('db')();
   const revoked = await revokeApiKey(db, principal.orgId, c.req.param('id'));
   if (!revoked) throw new ApiError('NOT_FOUND', `API key ${c.req.param('id')} not found`);
+  // The key's consumer object caches it; evict so the revocation holds from the next request on.
+  await consumerLimiter(c.env, `api_key:${revoked.hash}`).evictApiKey();
   await recordActivity(db, {
     orgId: principal.orgId,
     ...actorOf(principal),
