@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Issuer, startIssuer } from '../../scripts/lib/oidc-issuer.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
-import { CookieClient } from '../harness/cookie-client.ts';
+import { CookieClient, signInAs } from '../harness/cookie-client.ts';
 import { type Stack, startStack } from '../harness/stack.ts';
 
 let stack: Stack;
@@ -60,13 +60,8 @@ async function toLoginForm(client: CookieClient): Promise<string> {
   return new URL(action!, url).toString();
 }
 
-async function signIn(client: CookieClient, password = ada.password) {
-  const action = await toLoginForm(client);
-  return client.follow(action, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email: ada.email, password }),
-  });
+function signIn(client: CookieClient, password = ada.password) {
+  return signInAs(client, stack.edgeUrl, ada.email, password);
 }
 
 describe('sign-in with the OpenID issuer', () => {

@@ -49,3 +49,44 @@ export class CookieClient {
     return { res, url: current, hops };
   }
 }
+
+/** Signs in at the edge through the local issuer's login form; returns the final response. */
+export async function signInAs(
+  client: CookieClient,
+  edgeUrl: string,
+  email: string,
+  password: string,
+  returnTo = '/api/me',
+) {
+  const { res, url } = await client.follow(
+    `${edgeUrl}/auth/signin?return_to=${encodeURIComponent(returnTo)}`,
+  );
+  if (res.status !== 200) throw new Error(`sign-in did not reach the login form (${res.status})`);
+  const action = /action="([^"]+)"/.exec(await res.text())?.[1];
+  if (!action) throw new Error('no login form');
+  return client.follow(new URL(action, url).toString(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password }),
+  });
+}
+
+/** A JSON call with the client's cookies (and our Origin, as a browser on the edge's page sends). */
+export async function jsonCall(
+  client: CookieClient,
+  edgeUrl: string,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+) {
+  const res = await client.fetch(`${edgeUrl}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { origin: edgeUrl, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {}
+  return { status: res.status, body };
+}

@@ -108,6 +108,8 @@ export const users = pgTable(
     name: text('name'),
     createdAt: createdAt(),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    /** Free-form UI preferences (theme, density, …), at most a few KB. */
+    preferences: jsonb('preferences').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [uniqueIndex('users_issuer_sub_idx').on(t.issuer, t.sub)],
 );
@@ -172,5 +174,26 @@ export const activity = pgTable(
   (t) => [
     index('activity_org_idx').on(t.orgId, t.createdAt),
     index('activity_user_idx').on(t.userId, t.createdAt),
+  ],
+);
+
+/** Invitations by email: accepted when someone with that (issuer-verified) email signs in. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    invitedBy: text('invited_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('invitations_email_idx').on(t.email),
+    uniqueIndex('invitations_org_email_idx').on(t.orgId, t.email),
   ],
 );

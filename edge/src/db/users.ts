@@ -75,3 +75,16 @@ export async function revokeSession(db: Db, id: string): Promise<{ idToken: stri
     .returning({ idToken: sessions.idToken });
   return rows[0] ?? null;
 }
+
+export async function updateProfile(db: Db, userId: string, profile: { name: string }): Promise<void> {
+  await db.update(users).set({ name: profile.name }).where(eq(users.id, userId));
+}
+
+export async function getPreferences(db: Db, userId: string): Promise<Record<string, unknown> | null> {
+  const rows = await db.select({ p: users.preferences }).from(users).where(eq(users.id, userId)).limit(1);
+  return rows[0]?.p ?? null;
+}
+
+export async function setPreferences(db: Db, userId: string, prefs: Record<string, unknown>): Promise<void> {
+  await db.update(users).set({ preferences: prefs }).where(eq(users.id, userId));
+}

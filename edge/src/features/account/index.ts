@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { userActivity } from '../../db/activity.ts';
+import { getPreferences, setPreferences, updateProfile } from '../../db/users.ts';
 import type { AppEnv } from '../../env.ts';
+import { ApiError } from '../../errors.ts';
+import { readJson } from '../../http/validate.ts';
 
 /** The caller's own account: who they are, in which org, with which role. */
 export const account = new Hono<AppEnv>();
@@ -26,4 +30,30 @@ account.get('/activity', async (c) => {
   return c.json({
     data: rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, at: r.createdAt.toISOString() })),
   });
+});
+
+function requireUser(c: { get(k: 'principal'): { kind: string } }): void {
+  if (c.get('principal').kind === 'api_key')
+    throw new ApiError('VALIDATION_FAILED', 'an API key has no profile');
+}
+
+account.patch('/', async (c) => {
+  requireUser(c);
+  const { name } = await readJson(c, z.object({ name: z.string().trim().min(1).max(100) }).strict());
+  await updateProfile(c.get('db')(), c.get('principal').id, { name });
+  return c.json({ data: { name } });
+});
+
+account.get('/preferences', async (c) => {
+  requireUser(c);
+  return c.json({ data: (await getPreferences(c.get('db')(), c.get('principal').id)) ?? {} });
+});
+
+account.put('/preferences', async (c) => {
+  requireUser(c);
+  const prefs = await readJson(c, z.record(z.string().max(64), z.json()));
+  if (JSON.stringify(prefs).length > 8192)
+    throw new ApiError('VALIDATION_FAILED', 'preferences are limited to 8 KB');
+  await setPreferences(c.get('db')(), c.get('principal').id, prefs);
+  return c.json({ data: prefs });
 });

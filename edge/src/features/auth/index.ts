@@ -19,6 +19,7 @@ import {
 } from '../../auth/session-token.ts';
 import type { Config } from '../../config.ts';
 import { recordActivity } from '../../db/activity.ts';
+import { acceptInvitations, memberRole } from '../../db/members.ts';
 import { createSession, ensureMembership, revokeSession, upsertUser } from '../../db/users.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
@@ -186,14 +187,18 @@ export async function establishSession(
   const userId = `usr_${(await sha256Hex(`${issuer}|${identity.sub}`)).slice(0, 26)}`;
   await upsertUser(db, { id: userId, issuer, sub: identity.sub, email: identity.email, name: identity.name });
   const personal = !identity.orgId;
-  const orgId = personal ? `org_u${userId.slice(4)}` : `org_${identity.orgId}`;
+  const homeOrg = personal ? `org_u${userId.slice(4)}` : `org_${identity.orgId}`;
   const claimedRole = ['owner', 'admin', 'member', 'viewer'].find((r) => identity.roles.includes(r));
-  const role = await ensureMembership(db, {
-    orgId,
-    orgName: personal ? `${identity.name ?? identity.email ?? 'My'}'s org` : orgId,
+  const homeRole = await ensureMembership(db, {
+    orgId: homeOrg,
+    orgName: personal ? `${identity.name ?? identity.email ?? 'My'}'s org` : homeOrg,
     userId,
     role: personal ? 'owner' : (claimedRole ?? 'member'),
   });
+  // Someone invited by email lands in the org that invited them (the reason they signed in).
+  const joined = identity.email ? await acceptInvitations(db, userId, identity.email) : [];
+  const orgId = joined[0] ?? homeOrg;
+  const role = joined[0] ? ((await memberRole(db, orgId, userId)) ?? 'member') : homeRole;
   const sessionId = randomId('ses');
   const expiresAt = new Date(Date.now() + config.SESSION_TTL_SECONDS * 1000);
   await createSession(db, { id: sessionId, userId, orgId, expiresAt, idToken });
