@@ -15,6 +15,8 @@ export const errorStatus = {
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
+  /** A plan limit or a pool (SSH ports) is used up (CONTRACTS.md: 507). */
+  RESOURCE_LIMIT: 507,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -61,6 +63,8 @@ export function toConnectCode(code: ErrorCode): Code {
       return Code.Internal;
     case 'SERVICE_UNAVAILABLE':
       return Code.Unavailable;
+    case 'RESOURCE_LIMIT':
+      return Code.ResourceExhausted;
   }
 }
 

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { insertApiKey } from '../../edge/src/db/api-keys.ts';
 import { type DbConfig, openDb } from '../../edge/src/db/client.ts';
-import { apiKeys, orgs } from '../../edge/src/db/schema.ts';
+import { apiKeys, orgs, subscriptions } from '../../edge/src/db/schema.ts';
 import { randomId, randomSecret, sha256Hex } from '../../edge/src/ids.ts';
 import { useNodeWebSocket } from './migrate.ts';
 
@@ -55,6 +55,24 @@ export async function apiKeyIsValid(config: DbConfig, key: string): Promise<bool
       .limit(1);
     const row = rows[0];
     return Boolean(row && !row.revokedAt && (!row.expiresAt || row.expiresAt.getTime() > Date.now()));
+  } finally {
+    await close();
+  }
+}
+
+/** Gives an org a plan directly (local installs and tests; real orgs get theirs from Stripe). */
+export async function setPlan(
+  config: DbConfig,
+  orgId: string,
+  plan: 'free' | 'pro' | 'enterprise',
+): Promise<void> {
+  useNodeWebSocket();
+  const { db, close } = openDb(config);
+  try {
+    await db
+      .insert(subscriptions)
+      .values({ orgId, plan, status: 'active' })
+      .onConflictDoUpdate({ target: subscriptions.orgId, set: { plan, status: 'active' } });
   } finally {
     await close();
   }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type Database, startDatabase } from '../../scripts/lib/database.ts';
 import { type EdgeProcess, startEdge } from '../../scripts/lib/edge-process.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
-import { createApiKey, ensureOrg } from '../../scripts/lib/seed.ts';
+import { createApiKey, ensureOrg, setPlan } from '../../scripts/lib/seed.ts';
 import { repoRoot } from '../../scripts/lib/service.ts';
 
 export interface AgentProcess {
@@ -72,12 +72,19 @@ export async function poll<T>(
 }
 
 export async function startStack(
-  opts: { vars?: Record<string, string>; postgresUrl?: string; port?: number } = {},
+  opts: {
+    vars?: Record<string, string>;
+    postgresUrl?: string;
+    port?: number;
+    /** The test org's plan; enterprise (no practical limits) unless a test is about limits. */
+    plan?: 'free' | 'pro' | 'enterprise';
+  } = {},
 ): Promise<Stack> {
   const scratch = mkdtempSync(join(tmpdir(), 'kombify-e2e-'));
   const db = await startDatabase({ url: opts.postgresUrl });
   const orgId = `org_${Math.random().toString(36).slice(2, 10)}`;
   await ensureOrg(db.config, { id: orgId, name: 'Test org', slug: orgId });
+  if (opts.plan !== 'free') await setPlan(db.config, orgId, opts.plan ?? 'enterprise');
   const adminToken = await createApiKey(db.config, { orgId, name: 'test admin', role: 'platform-admin' });
   const port = opts.port ?? (await freePort());
   const edgeOptions = {

@@ -86,6 +86,8 @@ export async function enrollAgent(
     publicKeyJwk: JsonWebKey;
     facts: NodeFactsRecord;
     agentVersion: string;
+    /** The org's node limit: the token is claimed only while the org has fewer agents. */
+    maxAgents?: number;
   },
 ): Promise<{ id: string; orgId: string } | null> {
   const result = await db.execute<{ id: string; org_id: string }>(sql`
@@ -93,6 +95,7 @@ export async function enrollAgent(
       UPDATE ${enrollmentTokens}
          SET used_at = now(), used_by_agent_id = ${input.agentId}
        WHERE id = ${input.tokenId} AND used_at IS NULL AND expires_at > now()
+         AND (SELECT count(*) FROM ${agents} a WHERE a.org_id = ${enrollmentTokens}.org_id) < ${input.maxAgents ?? 2_147_483_647}
        RETURNING org_id
     )
     INSERT INTO ${agents} (id, org_id, name, public_key_jwk, facts, agent_version, last_seen_at)

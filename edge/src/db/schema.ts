@@ -197,3 +197,29 @@ export const invitations = pgTable(
     uniqueIndex('invitations_org_email_idx').on(t.orgId, t.email),
   ],
 );
+
+/**
+ * An org's subscription, mirrored from Stripe (canonical there). `source_at` is the Stripe event
+ * time of the last applied change, so an older event arriving late never rolls the state back.
+ */
+export const subscriptions = pgTable('subscriptions', {
+  orgId: text('org_id')
+    .primaryKey()
+    .references(() => orgs.id, { onDelete: 'cascade' }),
+  stripeCustomerId: text('stripe_customer_id').unique(),
+  stripeSubscriptionId: text('stripe_subscription_id'),
+  plan: text('plan').notNull().default('free'),
+  status: text('status').notNull().default('none'),
+  currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }),
+  graceUntil: timestamp('grace_until', { withTimezone: true }),
+  sourceAt: timestamp('source_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Stripe events already applied (webhook idempotency). */
+export const stripeEvents = pgTable('stripe_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  orgId: text('org_id'),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});

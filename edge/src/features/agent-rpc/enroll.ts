@@ -3,8 +3,10 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import type { EnrollRequest, EnrollResponseSchema } from '@kombify/proto/agent/v1';
 import { AGENT_TOKEN_AUDIENCE, publicEcJwk } from '../../agent-auth/agent-token.ts';
 import { factsRecord } from '../../agent-object/agent-rpc.ts';
+import { effectivePlan, plans } from '../../billing/plans.ts';
 import type { Config } from '../../config.ts';
 import { enrollAgent, findEnrollmentToken } from '../../db/agents.ts';
+import { countAgents, getSubscription } from '../../db/billing.ts';
 import type { Db } from '../../db/client.ts';
 import { randomId, sha256Hex } from '../../ids.ts';
 
@@ -52,8 +54,22 @@ export async function enroll(
       Code.Unauthenticated,
     );
   }
+  // The org's plan bounds its nodes; the claim below re-checks it atomically (two racing enrolls).
+  const [subscription, nodes] = await Promise.all([
+    getSubscription(db, token.orgId),
+    countAgents(db, token.orgId),
+  ]);
+  const plan = effectivePlan(subscription);
+  const maxAgents = plans[plan].nodes;
+  if (nodes >= maxAgents) {
+    throw new ConnectError(
+      `node limit reached: the ${plan} plan allows ${maxAgents} nodes and this org has ${nodes}; upgrade the plan or remove a node`,
+      Code.ResourceExhausted,
+    );
+  }
   const agentId = randomId('agt');
   const enrolled = await enrollAgent(db, {
+    maxAgents,
     tokenId: token.id,
     agentId,
     name,
@@ -63,7 +79,7 @@ export async function enroll(
   });
   if (!enrolled) {
     throw new ConnectError(
-      'enrollment token was used or expired a moment ago; create a new one',
+      'enrollment token was used or expired a moment ago, or the node limit was just reached; check and retry',
       Code.Unauthenticated,
     );
   }
