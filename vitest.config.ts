@@ -11,7 +11,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['proto/src/**/*.test.ts', 'agent/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: [
+            'proto/src/**/*.test.ts',
+            'agent/src/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'stackkits/src/**/*.test.ts',
+          ],
         },
       },
       {
@@ -24,6 +29,18 @@ export default defineConfig({
       },
       './edge/vitest.config.ts',
       {
+        // Some edge modules import text files (wrangler's Text rule); tests that import the app
+        // (to enumerate its routes) load them the same way.
+        plugins: [
+          {
+            name: 'text-modules',
+            transform(code: string, id: string) {
+              return id.endsWith('.sh')
+                ? { code: `export default ${JSON.stringify(code)};`, map: null }
+                : undefined;
+            },
+          },
+        ],
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],

@@ -1,0 +1,38 @@
+/**
+ * @kombify/stackkits: the kombination.yaml spec, the StackKits and the Unifier.
+ *
+ * ```ts
+ * const { spec, errors } = parseSpec(text);          // validate, with line/column per error
+ * if (spec) {
+ *   const plan = resolve(spec, { mirror: 'registry.local:5000' });
+ *   const files = toOpenTofu(plan);                  // { 'main.tf.json': '…' }
+ *   const jobs = toJobPlan(plan);                    // docker.run jobs for the agent
+ * }
+ * ```
+ *
+ * Runs anywhere JavaScript runs (Node, Cloudflare Workers): no Node built-ins.
+ */
+export {
+  type AgentJob,
+  type DockerRunJobParams,
+  type JobPlan,
+  jobPlanFormat,
+  toJobPlan,
+} from './generate/to-job-plan.ts';
+export { dockerProvider, toOpenTofu } from './generate/to-open-tofu.ts';
+export { type KitInfo, listKits } from './kit/registry.ts';
+export type { KitDefinition, KitVariant } from './kit/types.ts';
+export { applyDefaults, type NodeSpec, type Spec, selectKit } from './spec/defaults.ts';
+export { type SpecError, type SpecErrorCode, specErrorCodes } from './spec/errors.ts';
+export { kitSchema, specJsonSchema } from './spec/json-schema.ts';
+export {
+  type Kombination,
+  type KombinationInput,
+  kombinationSchema,
+  type ServiceSpec,
+} from './spec/schema.ts';
+export { parseSpec, type SpecResult, validateSpec } from './spec/validate.ts';
+export { type KitName, kitNames, type VariantName, variantNames } from './spec/vocabulary.ts';
+export { type ImageOptions, mirrorImage, parseImage } from './unifier/images.ts';
+export * from './unifier/plan.ts';
+export { type ResolveOptions, resolve, UnifierError } from './unifier/resolve.ts';
