@@ -7,9 +7,10 @@
  */
 import { dispatch } from './dispatch.ts';
 import { gateway } from './gateway.ts';
+import { install } from './install.ts';
 import { type Benchmark, formatTable, toResult, writeResult } from './result.ts';
 
-const benchmarks: readonly Benchmark[] = [dispatch, gateway];
+const benchmarks: readonly Benchmark[] = [dispatch, gateway, install];
 
 function list(): string {
   return benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.description}`).join('\n');

@@ -17,9 +17,11 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { startDatabase } from './lib/database.ts';
 import { startEdge } from './lib/edge-process.ts';
+import { publishLocalRelease } from './lib/local-release.ts';
 import { makeSigningKey, startIssuer } from './lib/oidc-issuer.ts';
 import { waitForHttp } from './lib/ports.ts';
-import { apiKeyIsValid, createApiKey, ensureOrg } from './lib/seed.ts';
+import { releaseSigningKeyFile } from './lib/release-key.ts';
+import { apiKeyIsValid, createApiKey, ensureOrg, setPlan } from './lib/seed.ts';
 import { repoRoot, runService, type Service } from './lib/service.ts';
 
 const home = join(repoRoot, '.kombify');
@@ -92,6 +94,8 @@ async function main(): Promise<void> {
     say(`database ready (${db.description}), migrations applied`);
 
     await ensureOrg(db.config, LOCAL_ORG);
+    // A local install is its owner's own: no plan limits.
+    await setPlan(db.config, LOCAL_ORG.id, 'enterprise');
     const tokenFile = join(home, 'admin-token');
     let adminToken = existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : '';
     if (!adminToken || !(await apiKeyIsValid(db.config, adminToken))) {
@@ -137,6 +141,8 @@ async function main(): Promise<void> {
         OIDC_CLIENT_SECRET: local.clientSecret,
         OIDC_POST_LOGOUT_REDIRECT_URI: `${edgeUrl}/`,
         SESSION_SECRET: local.sessionSecret,
+        // Signs agent release manifests for the installer (made once, kept 0600).
+        RELEASE_SIGNING_KEY: await releaseSigningKeyFile(join(home, 'release-signing-key.json')),
       },
       echo: true,
     });
@@ -147,6 +153,8 @@ async function main(): Promise<void> {
         void shutdown(1);
       }
     });
+
+    const installerNote = await publishLocalRelease({ edgeUrl: edge.url, adminToken, say });
 
     say('starting the web app…');
     const web: Service = runService({
@@ -214,6 +222,9 @@ async function main(): Promise<void> {
       ${edge.url}/auth/signin   as ${local.demoEmail} / ${local.demoPassword}
 
     Try:  curl -H "Authorization: Bearer $(cat .kombify/admin-token)" ${edge.url}/v1/orchestrator/workers
+
+    Add a node (installer: ${installerNote}):
+      curl -fsSL ${edge.url}/install.sh | sh -s -- --token <token from POST /v1/orchestrator/enrollment-tokens>
 
   Press Ctrl-C to stop.
 `);

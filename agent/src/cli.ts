@@ -4,6 +4,7 @@
  *   kombify-agent enroll --edge <url> --token <enrollment token> [--name <name>] [--force]
  *   kombify-agent run
  *   kombify-agent status [--json]
+ *   kombify-agent upgrade [--version <v>]
  *   kombify-agent version
  *
  * Common: --data-dir <dir> (KOMBIFY_AGENT_DATA_DIR; default /var/lib/kombify-agent as root,
@@ -22,6 +23,9 @@ import { loadIdentity, makeKeyPair, saveIdentity } from './identity.ts';
 import { JobRunner } from './job-runner.ts';
 import { configureLog, log } from './log.ts';
 import { Outbox } from './outbox.ts';
+import { EXIT_RESTART, setAgentRuntime } from './upgrade/runtime.ts';
+import { upgradeCommand } from './upgrade/upgrade-command.ts';
+import { confirmUpgrade } from './upgrade/upgrade-state.ts';
 import { AGENT_VERSION } from './version.ts';
 
 const usage = `kombify-agent ${AGENT_VERSION} — runs jobs from the kombify edge on this node
@@ -33,6 +37,9 @@ Usage:
       Dial out to the edge, keep the job stream open, run jobs. Reconnects by itself.
   kombify-agent status [--json]
       Show this node's identity and how many job outcomes wait in the outbox.
+  kombify-agent upgrade [--version <v>]
+      Install the edge's current (or the given) release, verified against its signed manifest,
+      and restart on it; it rolls back if the new version does not come online (installed nodes).
   kombify-agent version
 
 Options:
@@ -104,7 +111,9 @@ async function enroll(values: Record<string, unknown>, dataDir: string): Promise
   } catch (error) {
     if (
       error instanceof ConnectError &&
-      [Code.Unauthenticated, Code.InvalidArgument, Code.PermissionDenied].includes(error.code)
+      [Code.Unauthenticated, Code.InvalidArgument, Code.PermissionDenied, Code.ResourceExhausted].includes(
+        error.code,
+      )
     ) {
       process.stderr.write(`Enrollment refused: ${error.rawMessage}\n`);
       return 3;
@@ -133,13 +142,27 @@ async function run(dataDir: string): Promise<number> {
     backoffBaseMs: envInt('KOMBIFY_AGENT_BACKOFF_BASE_MS', 500),
     backoffCapMs: envInt('KOMBIFY_AGENT_BACKOFF_CAP_MS', 5_000),
     dataDir,
+    onConnected: () => {
+      if (confirmUpgrade(dataDir, AGENT_VERSION)) log.info('upgrade confirmed', { version: AGENT_VERSION });
+    },
   });
   const shutdown = (signal: string) => {
     log.info(`received ${signal}; stopping`);
     void connection.stop();
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // `on`, not `once`: under systemd the supervisor forwards the SIGTERM the agent also got.
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  setAgentRuntime({
+    dataDir,
+    edgeUrl,
+    restart: () => {
+      log.info('restarting for an upgrade');
+      // The upgrade job is still open (it finishes on its next delivery); exit even though its
+      // lease timer would keep the process alive.
+      void connection.stop().finally(() => process.exit(EXIT_RESTART));
+    },
+  });
   log.info('agent starting', {
     agent: identity.agent_id,
     name: identity.name,
@@ -190,6 +213,7 @@ export async function main(argv: string[]): Promise<number> {
         'data-dir': { type: 'string' },
         'log-format': { type: 'string' },
         json: { type: 'boolean' },
+        version: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -221,6 +245,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'version':
         process.stdout.write(`${AGENT_VERSION}\n`);
         return 0;
+      case 'upgrade':
+        return await upgradeCommand(dataDir, values.version as string | undefined);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

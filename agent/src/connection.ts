@@ -27,6 +27,8 @@ export interface ConnectionOptions {
   backoffBaseMs: number;
   backoffCapMs: number;
   dataDir: string;
+  /** Called each time a job stream opens (an upgraded agent confirms it came back with it). */
+  onConnected?: () => void;
 }
 
 export class EdgeConnection {
@@ -115,6 +117,7 @@ export class EdgeConnection {
           gotMessage = true;
           this.#state = 'connected';
           log.info('connected to the edge; waiting for jobs');
+          this.#opts.onConnected?.();
           void this.#heartbeat();
           void this.#runner.flushPending();
         }

@@ -7,37 +7,75 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { account } from './features/account/index.ts';
+import { agentDownloads } from './features/agent-downloads/index.ts';
 import { agentRpc, agentRpcPrefix } from './features/agent-rpc/index.ts';
+import { apiKeys } from './features/api-keys/index.ts';
 import { auth } from './features/auth/index.ts';
+import { billing, billingWebhook } from './features/billing/index.ts';
 import { enrollmentTokens } from './features/enrollment-tokens/index.ts';
 import { health } from './features/health/index.ts';
+import { install } from './features/install/index.ts';
 import { jobs } from './features/jobs/index.ts';
+import { org } from './features/org/index.ts';
+import { releases } from './features/releases/index.ts';
+import { sso } from './features/sso/index.ts';
+import { stackkitCatalog, stackkitTools, validateRoute } from './features/stackkits/index.ts';
+import { workerUpgrade } from './features/worker-upgrade/index.ts';
 import { workers } from './features/workers/index.ts';
-import { anyRole, apiAuth, operatorRoles } from './middleware/api-auth.ts';
+import { anyRole, gate, keyManagerRoles, operatorRoles } from './middleware/api-auth.ts';
 import { cors } from './middleware/cors.ts';
-import { rateLimit } from './middleware/rate-limit.ts';
+import { stripIdentityHeaders } from './middleware/identity-headers.ts';
 import { requestId } from './middleware/request-id.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { services } from './middleware/services.ts';
 
 export const app = new Hono<AppEnv>();
 
-// The chain, in order: request id → security headers → per-request services → CORS →
-// (per route group) auth → rate limit.
+// The chain, in order: request id → strip spoofable identity headers → security headers → per-request services → CORS →
+// (per route group) the gate: auth + rate limit.
+// Benchmark probe (BENCH_ROUTES=1 only): registered before any middleware, so it answers with none.
+app.get('/_bench/bare', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
+
 app.use('*', requestId);
+app.use('*', stripIdentityHeaders);
 app.use('*', securityHeaders);
 app.use('*', services);
 app.use('*', cors);
-app.use('/v1/orchestrator/*', apiAuth(operatorRoles), rateLimit('orchestrator'));
-app.use('/api/me', apiAuth(anyRole), rateLimit('account'));
+app.use('/v1/orchestrator/*', gate(operatorRoles, 'orchestrator'));
+app.use('/api/me', gate(anyRole, 'account'));
+app.use('/api/me/*', gate(anyRole, 'account'));
+app.use('/api/org/*', gate(anyRole, 'account'));
+app.use('/v1/stackkits/validate', gate(anyRole, 'stackkits'));
+app.use('/v1/stackkits/generate', gate(anyRole, 'stackkits'));
+app.use('/api/billing/plan', gate(anyRole, 'account'));
+app.use('/api/billing/checkout', gate(anyRole, 'account'));
+app.use('/api/billing/portal', gate(anyRole, 'account'));
+app.use('/api/keys', gate(keyManagerRoles, 'account'));
+app.use('/api/keys/*', gate(keyManagerRoles, 'account'));
+
+app.use('/_bench/chain', gate(anyRole, 'bench'));
+app.get('/_bench/chain', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
 
 app.route('/', health);
 app.route('/auth', auth);
 app.route('/api/me', account);
+app.route('/api/keys', apiKeys);
+app.route('/api/org', org);
+app.route('/v1/stackkits', stackkitTools);
+app.route('/v1/stackkits', stackkitCatalog);
+app.post('/v1/orchestrator/unifier/validate', validateRoute);
+app.route('/api/billing/webhook', billingWebhook);
+app.route('/api/billing', billing);
+app.route('/api/internal/sso', sso);
 app.route(agentRpcPrefix, agentRpc);
 app.route('/v1/orchestrator/enrollment-tokens', enrollmentTokens);
 app.route('/v1/orchestrator/workers', workers);
 app.route('/v1/orchestrator/jobs', jobs);
+// The installer one-liner, what it downloads, and how releases get there.
+app.route('/', install);
+app.route('/agent', agentDownloads);
+app.route('/api/internal/releases', releases);
+app.route('/v1/orchestrator/workers', workerUpgrade);
 
 app.notFound((c) => {
   const error = new ApiError('NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);

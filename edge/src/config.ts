@@ -41,9 +41,39 @@ const configSchema = z.object({
   SESSION_TTL_SECONDS: seconds(7 * 86400, 300, 90 * 86400),
   SESSION_COOKIE_SECONDS: seconds(3600, 60, 86400),
   OIDC_JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Stripe (billing). The secret key and webhook secret are secrets in production. */
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  /** Another Stripe API origin, e.g. a local stand-in (http://127.0.0.1:12111). Unset: Stripe. */
+  STRIPE_API_BASE: z.string().url().optional(),
+  STRIPE_PRICE_PRO: z.string().optional(),
+  STRIPE_PRICE_ENTERPRISE: z.string().optional(),
+  /** Days a failed payment keeps the paid plan before the org falls back to free limits. */
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+  /** Where Checkout and the billing portal send people back to. */
+  PUBLIC_WEB_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Browser origins allowed to call the API directly, comma-separated. Empty: none. */
   CORS_ORIGINS: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+
+  // Agent releases and the installer (edge/src/releases, features/install). Checked where used,
+  // so a bad signing key disables releases with a 503 instead of the whole edge.
+  /** Ed25519 private JWK (a secret) that signs release manifests. */
+  RELEASE_SIGNING_KEY: z.string().optional(),
+  /** Largest upload the release route takes: the Workers request body limit on the Free and Pro plans. */
+  RELEASE_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(500 * 1024 * 1024)
+    .default(100 * 1024 * 1024),
+  /** This edge's public origin for the installer's default --edge; else the URL it was fetched from. */
+  PUBLIC_EDGE_URL: z.string().url().optional(),
+  /** Agents older than this are flagged `outdated` in the workers API and the dashboard. */
+  AGENT_MIN_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/)
+    .optional(),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -8,6 +8,8 @@ import type { StackObject } from './stack-object/stack-object.ts';
 export interface Env {
   AGENTS: DurableObjectNamespace<AgentObject>;
   STACKS: DurableObjectNamespace<StackObject>;
+  /** Agent release artifacts and manifests (edge/src/releases/release-store.ts). */
+  ARTIFACTS?: R2Bucket;
   RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>;
   KOMBIFY_VERSION?: string;
   DATABASE_URL?: string;

@@ -47,16 +47,28 @@ export const dockerRemoveParams = z
   })
   .strict();
 
+/** Upgrade the agent itself to a published release (the edge's current one when no version is given). */
+export const agentUpgradeParams = z
+  .object({
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'must be a version like 1.2.3')
+      .optional(),
+  })
+  .strict();
+
 export const jobParamsSchemas = {
   'node.facts': nodeFactsParams,
   'docker.run': dockerRunParams,
   'docker.remove': dockerRemoveParams,
+  'agent.upgrade': agentUpgradeParams,
 } as const;
 
 export type JobType = keyof typeof jobParamsSchemas;
 export const jobTypes = Object.keys(jobParamsSchemas) as JobType[];
 export type DockerRunParams = z.output<typeof dockerRunParams>;
 export type DockerRemoveParams = z.output<typeof dockerRemoveParams>;
+export type AgentUpgradeParams = z.output<typeof agentUpgradeParams>;
 
 export function isJobType(value: string): value is JobType {
   return Object.hasOwn(jobParamsSchemas, value);

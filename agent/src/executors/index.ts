@@ -3,6 +3,7 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import { toJson } from '@bufbuild/protobuf';
 import { NodeFactsSchema } from '@kombify/proto/agent/v1';
 import {
+  type AgentUpgradeParams,
   type DockerRemoveParams,
   type DockerRunParams,
   type JobType,
@@ -10,6 +11,7 @@ import {
   parseJobParams,
 } from '@kombify/proto/jobs';
 import { collectFacts } from '../facts.ts';
+import { agentUpgrade } from './agent-upgrade.ts';
 import type { ExecContext } from './context.ts';
 import { dockerRemove } from './docker-remove.ts';
 import { dockerRun } from './docker-run.ts';
@@ -29,5 +31,7 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return dockerRun(parsed.value as DockerRunParams, ctx);
     case 'docker.remove':
       return dockerRemove(parsed.value as DockerRemoveParams, ctx);
+    case 'agent.upgrade':
+      return agentUpgrade(parsed.value as AgentUpgradeParams, ctx);
   }
 }

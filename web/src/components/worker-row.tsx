@@ -45,7 +45,15 @@ export function WorkerRow(props: { worker: Worker; now: number }) {
           </Show>
         </Show>
       </td>
-      <td class="mono">{props.worker.agent_version ?? facts().agent_version ?? '—'}</td>
+      <td class="mono" title={props.worker.version_warning ?? undefined}>
+        {props.worker.agent_version ?? facts().agent_version ?? '—'}
+        <Show when={props.worker.outdated}>
+          {' '}
+          <span class="warn-text" data-testid="worker-outdated">
+            outdated
+          </span>
+        </Show>
+      </td>
     </tr>
   );
 }

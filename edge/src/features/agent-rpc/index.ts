@@ -30,7 +30,12 @@ agentRpc.post('/:method', async (c) => {
   if (method !== 'Enroll') {
     const token = bearerToken(c.req.header('authorization'));
     const agentId = token ? agentIdFromToken(token) : null;
-    if (agentId) return agentQueue(c.env, agentId).fetch(c.req.raw);
+    if (agentId) {
+      // A Durable Object's response has immutable headers; the security-headers middleware
+      // sets headers on every response, so hand it a copy (the body still streams through).
+      const res = await agentQueue(c.env, agentId).fetch(c.req.raw);
+      return new Response(res.body, res);
+    }
   }
   const router = createConnectRouter();
   router.service(AgentService, {

@@ -5,11 +5,12 @@ import { type AgentRow, getAgent, listAgents } from '../../db/agents.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { readPage } from '../../http/validate.ts';
+import { versionSkew } from '../../releases/version-skew.ts';
 
 /** Enrolled agents, as the API calls them: workers. */
 export const workers = new Hono<AppEnv>();
 
-export function workerView(row: AgentRow, offlineAfter: number, now = Date.now()) {
+export function workerView(row: AgentRow, offlineAfter: number, now = Date.now(), minAgentVersion?: string) {
   const seen = row.lastSeenAt?.getTime() ?? 0;
   const online = row.connectedAt !== null && now - seen < offlineAfter;
   return {
@@ -19,6 +20,8 @@ export function workerView(row: AgentRow, offlineAfter: number, now = Date.now()
     last_seen: row.lastSeenAt?.toISOString() ?? null,
     enrolled_at: row.enrolledAt.toISOString(),
     agent_version: row.agentVersion,
+    // Version skew (AGENT_MIN_VERSION): `outdated` and a `version_warning` saying what to do.
+    ...versionSkew(row.agentVersion, minAgentVersion),
     facts: row.facts,
   };
 }
@@ -28,7 +31,7 @@ workers.get('/', async (c) => {
   const { rows, total } = await listAgents(c.get('db')(), c.get('principal').orgId, page);
   const offlineAfter = offlineAfterMs(c.get('config'));
   return c.json({
-    data: rows.map((row) => workerView(row, offlineAfter)),
+    data: rows.map((row) => workerView(row, offlineAfter, Date.now(), c.get('config').AGENT_MIN_VERSION)),
     pagination: { page: page.page, per_page: page.perPage, total },
   });
 });
@@ -37,5 +40,6 @@ workers.get('/:id', async (c) => {
   const id = c.req.param('id');
   const row = isAgentId(id) ? await getAgent(c.get('db')(), c.get('principal').orgId, id) : null;
   if (!row) throw new ApiError('NOT_FOUND', `worker ${id} not found`);
-  return c.json({ data: workerView(row, offlineAfterMs(c.get('config'))) });
+  const config = c.get('config');
+  return c.json({ data: workerView(row, offlineAfterMs(config), Date.now(), config.AGENT_MIN_VERSION) });
 });

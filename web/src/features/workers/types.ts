@@ -5,6 +5,9 @@ export type Worker = {
   status: 'online' | 'offline';
   last_seen: string | null;
   agent_version: string | null;
+  /** Older than the edge supports (AGENT_MIN_VERSION); version_warning says what to do. */
+  outdated?: boolean;
+  version_warning?: string | null;
   enrolled_at: string;
   facts: WorkerFacts | null;
 };

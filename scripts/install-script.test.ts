@@ -1,0 +1,134 @@
+/**
+ * The installer script as the edge renders it (edge/src/features/install): clean under
+ * `shellcheck -s sh`, and its early refusals, run under this machine's /bin/sh with fake `uname`
+ * and no Docker. Every case here stops before the script writes anything. The full one-liner runs
+ * in a container in test/e2e/installer.e2e.test.ts.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderInstallScript } from '../edge/src/features/install/render.ts';
+import { releaseSigner } from '../edge/src/releases/signing-key.ts';
+import { makeReleaseSigningKey } from './lib/release-key.ts';
+import { repoRoot } from './lib/service.ts';
+
+const template = readFileSync(join(repoRoot, 'edge/src/features/install/install.sh'), 'utf8');
+let script: string;
+let dir: string;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function sh(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      args[0]!,
+      args.slice(1),
+      { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...opts.env }, timeout: 20_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(opts.input ?? '');
+  });
+}
+
+/** Runs the script with the given flags; everything it could write points into a scratch dir. */
+function install(flags: string[], env: Record<string, string> = {}): Promise<Result> {
+  return sh(
+    ['sh', join(dir, 'install.sh'), '--prefix', join(dir, 'opt'), '--data-dir', join(dir, 'data'), ...flags],
+    {
+      env,
+    },
+  );
+}
+
+/** A directory with a fake command first on PATH. */
+function fakeCommand(name: string, body: string): string {
+  const bin = mkdtempSync(join(dir, 'bin-'));
+  writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
+  chmodSync(join(bin, name), 0o755);
+  return `${bin}:${process.env.PATH}`;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kombify-install-sh-'));
+  const signer = await releaseSigner(await makeReleaseSigningKey());
+  script = renderInstallScript(template, {
+    edgeUrl: 'https://edge.example.com',
+    publicKeyPem: signer.publicKeyPem,
+  });
+  writeFileSync(join(dir, 'install.sh'), script);
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('install.sh', () => {
+  it('is clean under shellcheck -s sh, as rendered', async () => {
+    const res = await sh(['shellcheck', '-s', 'sh', '-'], { input: script });
+    if (res.code === 127 || /ENOENT/.test(res.stderr))
+      throw new Error('shellcheck is needed for this test (apt-get install -y shellcheck)');
+    expect(res.stdout + res.stderr).toBe('');
+    expect(res.code).toBe(0);
+  });
+
+  it('has the edge and the public key filled in, and nothing else left to fill', () => {
+    expect(script).toContain("EDGE_DEFAULT='https://edge.example.com'");
+    expect(script).toMatch(/RELEASE_PUBLIC_KEY='-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA/);
+    expect(script).not.toContain('@@');
+  });
+
+  it('refuses to render with an edge URL that could break out of its quotes', () => {
+    expect(() =>
+      renderInstallScript(template, { edgeUrl: "https://x'; rm -rf /; '", publicKeyPem: 'x' }),
+    ).toThrow(/not an origin/);
+  });
+
+  it('prints help with the exit codes', async () => {
+    const res = await install(['--help']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('curl -fsSL https://edge.example.com/install.sh | sh -s -- --token');
+    expect(res.stdout).toContain('5 missing prerequisite');
+  });
+
+  it('rejects unknown options and unsafe paths as usage errors (2)', async () => {
+    expect((await install(['--bogus'])).code).toBe(2);
+    const relative = await install(['--prefix', 'opt/kombify']);
+    expect(relative.code).toBe(2);
+    expect(relative.stderr).toContain('--prefix must be an absolute path');
+    const root = await install(['--prefix', '/']);
+    expect(root.code).toBe(2);
+    const name = await install(['--name', 'bad name']);
+    expect(name.code).toBe(2);
+  });
+
+  it('refuses other systems and CPUs clearly (4)', async () => {
+    const mac = await install(['--token', 'x'], {
+      PATH: fakeCommand('uname', '[ "$1" = -s ] && echo Darwin || echo arm64'),
+    });
+    expect(mac.code).toBe(4);
+    expect(mac.stderr).toContain('kombify-agent runs on Linux (amd64 or arm64); this machine runs Darwin');
+    const riscv = await install(['--token', 'x'], {
+      PATH: fakeCommand('uname', '[ "$1" = -s ] && echo Linux || echo riscv64'),
+    });
+    expect(riscv.code).toBe(4);
+    expect(riscv.stderr).toContain('this machine is riscv64');
+  });
+
+  it('without a Docker engine: says how to install it, before anything else (5)', async () => {
+    const res = await install(['--token', `kfe_${'A'.repeat(43)}`, '--no-service'], {
+      DOCKER_HOST: `unix://${join(dir, 'no-docker.sock')}`,
+      PATH: fakeCommand('docker', 'exit 1'),
+    });
+    expect(res.code).toBe(5);
+    expect(res.stderr).toContain('no Docker Engine is reachable');
+    expect(res.stderr).toContain('curl -fsSL https://get.docker.com | sh');
+    expect(res.stderr).toContain('apt-get install -y docker.io');
+    expect(res.stdout).not.toContain('fetching');
+  });
+});
