@@ -3,6 +3,7 @@
  * and security headers on every response, errors included.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setPlan } from '../../scripts/lib/seed.ts';
 import { type Stack, startStack } from '../harness/stack.ts';
 
 let stack: Stack;
@@ -50,6 +51,14 @@ describe('rate limits', () => {
     for (let i = 0; i < LIMIT; i++) expect((await raw('/v1/orchestrator/workers', a.token)).status).toBe(200);
     expect((await raw('/v1/orchestrator/workers', a.token)).status).toBe(429);
     expect((await raw('/v1/orchestrator/workers', b.token)).status).toBe(200);
+  });
+
+  it("are raised by the org's plan", async () => {
+    const pro = await stack.newTenant('pro');
+    await setPlan(stack.db.config, pro.orgId, 'pro');
+    const res = await raw('/v1/orchestrator/workers', pro.token);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('ratelimit-limit')).toBe(String(LIMIT * 5));
   });
 
   it('leave /health alone', async () => {

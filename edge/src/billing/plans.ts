@@ -61,3 +61,11 @@ export function effectivePlan(
   if (sub.status === 'past_due' && sub.graceUntil && sub.graceUntil > now) return sub.plan;
   return 'free';
 }
+
+/**
+ * A consumer's rate limit: the configured base (RATE_LIMIT_PER_MINUTE, the free plan's level)
+ * raised in proportion to the org's plan.
+ */
+export function scaledRateLimit(base: number, plan: PlanName): number {
+  return Math.max(1, Math.round((base * plans[plan].rateLimitPerMinute) / plans.free.rateLimitPerMinute));
+}

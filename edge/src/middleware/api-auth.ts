@@ -1,7 +1,9 @@
 import { createMiddleware } from 'hono/factory';
 import { bearerToken } from '../agent-auth/agent-token.ts';
 import { looksLikeJwt, verifyAccessToken } from '../auth/oidc-jwt.ts';
+import { effectivePlan, scaledRateLimit } from '../billing/plans.ts';
 import type { Config } from '../config.ts';
+import { getSubscription } from '../db/billing.ts';
 import type { Db } from '../db/client.ts';
 import { ensureOrg } from '../db/orgs.ts';
 import type { AppEnv, Principal } from '../env.ts';
@@ -53,7 +55,13 @@ export function gate(roles: readonly string[], group: string) {
     }
     c.set('principal', principal);
     setIdentityHeaders(c, principal);
-    decision ??= await consumerLimiter(c.env, consumerOf(c, principal)).hit(group, limit);
+    if (!decision) {
+      const plan = effectivePlan(await getSubscription(c.get('db')(), principal.orgId));
+      decision = await consumerLimiter(c.env, consumerOf(c, principal)).hit(
+        group,
+        scaledRateLimit(limit, plan),
+      );
+    }
     const headers = enforce(decision);
     await next();
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);

@@ -10,8 +10,10 @@
  * and no query), and revoking the key evicts it here at once.
  */
 import { DurableObject } from 'cloudflare:workers';
+import { effectivePlan, type PlanName, scaledRateLimit } from '../billing/plans.ts';
 import { loadConfig } from '../config.ts';
 import { findApiKeyByHash, touchApiKey } from '../db/api-keys.ts';
+import { getSubscription } from '../db/billing.ts';
 import { type Db, openDb } from '../db/client.ts';
 import type { Env } from '../env.ts';
 
@@ -36,7 +38,7 @@ export interface ApiKeyGrant {
 
 interface CachedKey {
   hash: string;
-  key: (ApiKeyGrant & { expiresAt: number | null; revoked: boolean }) | null;
+  key: (ApiKeyGrant & { expiresAt: number | null; revoked: boolean; plan: PlanName }) | null;
   loadedAt: number;
 }
 
@@ -58,7 +60,8 @@ export class RateLimiterObject extends DurableObject<Env> {
 
   /**
    * Checks the API key whose SHA-256 is `hash` and, when it is good, counts the request: auth and
-   * rate limit in one call. `key` is null for an unknown, revoked or expired key.
+   * rate limit in one call. `key` is null for an unknown, revoked or expired key. `limit` is the
+   * base limit; the key's org plan raises it.
    */
   async apiKey(
     hash: string,
@@ -72,7 +75,10 @@ export class RateLimiterObject extends DurableObject<Env> {
       cached.hash === hash &&
       now - cached.loadedAt < (cached.key ? KEY_TTL_MS : UNKNOWN_KEY_TTL_MS);
     if (!fresh) {
-      const row = await this.#withDb((db) => findApiKeyByHash(db, hash));
+      const [row, plan] = await this.#withDb(async (db) => {
+        const found = await findApiKeyByHash(db, hash);
+        return [found, found ? effectivePlan(await getSubscription(db, found.orgId)) : 'free'] as const;
+      });
       this.#cached = {
         hash,
         loadedAt: now,
@@ -83,6 +89,7 @@ export class RateLimiterObject extends DurableObject<Env> {
               role: row.role,
               expiresAt: row.expiresAt?.getTime() ?? null,
               revoked: row.revokedAt !== null,
+              plan,
             }
           : null,
       };
@@ -94,7 +101,11 @@ export class RateLimiterObject extends DurableObject<Env> {
       this.#touchedAt = now;
       this.ctx.waitUntil(this.#withDb((db) => touchApiKey(db, key.id)).catch(() => {}));
     }
-    return { key: { id: key.id, orgId: key.orgId, role: key.role }, decision: this.hit(group, limit, now) };
+    // The org's plan raises the limit; it is cached with the key (a plan change shows within a minute).
+    return {
+      key: { id: key.id, orgId: key.orgId, role: key.role },
+      decision: this.hit(group, scaledRateLimit(limit, key.plan), now),
+    };
   }
 
   /** Forgets the cached key (it was revoked or changed). */
