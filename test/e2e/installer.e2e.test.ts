@@ -347,6 +347,26 @@ describe('the one-liner in a Debian container', () => {
     expect((await fetch(`${stack.edgeUrl}/agent/manifest.json`)).headers.get('x-kombify-release')).toBe(V3);
   });
 
+  it('kombify-agent upgrade on the node installs a given release and restarts the agent on it', async () => {
+    const res = await exec(`/usr/local/bin/kombify-agent upgrade --version ${V2}; echo "exit=$?"`);
+    expect(res.stdout).toContain(`Upgrading ${V3} → ${V2} (signature verified)`);
+    expect(res.stdout).toContain('the running agent restarts on it');
+    expect(res.stdout).toContain('exit=0');
+    await poll(
+      async () => {
+        const w = await worker(workerId);
+        return w.status === 'online' && w.agent_version === V2;
+      },
+      30_000,
+      `worker ${workerId} online with ${V2}`,
+    );
+    const again = await exec(`/usr/local/bin/kombify-agent upgrade --version ${V2}; echo "exit=$?"`);
+    expect(again.stdout).toContain(`Agent ${V2} is already installed: nothing to do`);
+    const missing = await exec('/usr/local/bin/kombify-agent upgrade --version 9.9.9; echo "exit=$?"');
+    expect(missing.stderr).toContain('Upgrade refused (release_not_found)');
+    expect(missing.stdout).toContain('exit=1');
+  });
+
   it('--uninstall stops the agent and leaves no files', async () => {
     const res = await exec(`${oneLiner('--uninstall')}; echo "exit=$?"`);
     expect(res.stdout).toContain('exit=0');
@@ -361,6 +381,39 @@ describe('the one-liner in a Debian container', () => {
     const again = await exec(`${oneLiner('--uninstall')}; echo "exit=$?"`);
     expect(again.stdout).toContain('nothing to remove');
     expect(again.stdout).toContain('exit=0');
+  });
+});
+
+describe('the one-liner with systemd', () => {
+  it('writes the unit, enables and starts it, and --uninstall disables and removes it', async () => {
+    // No systemd runs in a container: a stand-in systemctl records what the installer asks of it.
+    const fakeSystemd =
+      'mkdir -p /run/systemd/system && printf \'#!/bin/sh\\necho "$*" >>/tmp/systemctl.log\\n\' >/usr/local/sbin/systemctl && chmod +x /usr/local/sbin/systemctl';
+    const token = await stack.enrollmentToken();
+    const res = await inFreshContainer(
+      `${fakeSystemd} && ${oneLiner(`--token ${token} --name systemd-node`)}; echo "exit=$?"; ` +
+        'echo ---unit; cat /etc/systemd/system/kombify-agent.service; echo ---calls; cat /tmp/systemctl.log; ' +
+        `${oneLiner('--uninstall')} >/dev/null; echo ---after; cat /tmp/systemctl.log; ${LEFTOVERS}; echo ---ls; ls /etc/systemd/system`,
+    );
+    expect(res.stdout, res.stderr).toContain('exit=0');
+    expect(res.stdout).toContain('systemd unit kombify-agent.service (enabled, started)');
+    const [, unit = '', calls = '', after = '', units = ''] = res.stdout.split(
+      /---unit\n|---calls\n|---after\n|---ls\n/,
+    );
+    expect(unit).toContain(
+      'ExecStart=/opt/kombify-agent/bin/kombify-agent run --data-dir /var/lib/kombify-agent',
+    );
+    expect(unit).toContain('Restart=always');
+    expect(unit).toContain('After=network-online.target docker.service');
+    expect(calls.trim().split('\n')).toEqual([
+      'daemon-reload',
+      'enable kombify-agent.service',
+      'restart kombify-agent.service',
+    ]);
+    expect(after).toContain('disable --now kombify-agent.service');
+    expect(after).not.toMatch(/kombify-agent$/m);
+    expect(units).not.toContain('kombify-agent');
+    expect(await workersNamed('systemd-node')).toHaveLength(1);
   });
 });
 

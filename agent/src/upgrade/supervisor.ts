@@ -68,6 +68,7 @@ export async function supervise(args: readonly string[], dataDir: string): Promi
   const layout = installLayout()!;
   writeFileAtomic(supervisorPidFile(dataDir), `${process.pid}\n`, 0o600);
   let stopping = false;
+  let restartRequested = false;
   let child: ChildProcess | null = null;
   const stop = () => {
     stopping = true;
@@ -77,6 +78,7 @@ export async function supervise(args: readonly string[], dataDir: string): Promi
   process.on('SIGINT', stop);
   process.on('SIGHUP', () => {
     log.info('restarting the agent (SIGHUP)');
+    restartRequested = true;
     child?.kill('SIGTERM');
   });
 
@@ -113,7 +115,8 @@ export async function supervise(args: readonly string[], dataDir: string): Promi
       }
       const code = await exit;
       if (stopping) return code === EXIT_RESTART ? 0 : code;
-      if (code === EXIT_RESTART) {
+      if (code === EXIT_RESTART || restartRequested) {
+        restartRequested = false;
         crashes = 0;
         continue;
       }
