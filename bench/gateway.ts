@@ -5,7 +5,7 @@
  * this process over loopback. Phases alternate (bare, chain, bare, chain) so drift hits both.
  */
 import { startStack } from '../test/harness/stack.ts';
-import type { Benchmark, BenchCase } from './result.ts';
+import type { BenchCase, Benchmark } from './result.ts';
 import { percentile, round } from './stats.ts';
 
 const CONCURRENCY = 8;
@@ -59,7 +59,8 @@ export const gateway: Benchmark = {
       }
       const merge = (phases: Phase[]) => ({
         latencies: phases.flatMap((p) => p.latencies),
-        rps: phases.reduce((n, p) => n + p.latencies.length, 0) / (phases.reduce((n, p) => n + p.ms, 0) / 1000),
+        rps:
+          phases.reduce((n, p) => n + p.latencies.length, 0) / (phases.reduce((n, p) => n + p.ms, 0) / 1000),
         errors: phases.reduce((n, p) => n + p.errors, 0),
       });
       const b = merge(bare);
@@ -86,8 +87,24 @@ export const gateway: Benchmark = {
       const bp50 = percentile(b.latencies, 50);
       const bp99 = percentile(b.latencies, 99);
       const cases: BenchCase[] = [
-        row('full-chain', 'p50_ms', percentile(c.latencies, 50), 'bare_p50_ms', bp50, round(bp50 * 1.25), c.latencies.length),
-        row('full-chain', 'p99_ms', percentile(c.latencies, 99), 'bare_p99_ms', bp99, null, c.latencies.length),
+        row(
+          'full-chain',
+          'p50_ms',
+          percentile(c.latencies, 50),
+          'bare_p50_ms',
+          bp50,
+          round(bp50 * 1.25),
+          c.latencies.length,
+        ),
+        row(
+          'full-chain',
+          'p99_ms',
+          percentile(c.latencies, 99),
+          'bare_p99_ms',
+          bp99,
+          null,
+          c.latencies.length,
+        ),
         row('full-chain', 'requests_per_s', c.rps, 'bare_requests_per_s', b.rps, null, c.latencies.length),
         {
           case: 'bare',

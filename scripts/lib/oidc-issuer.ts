@@ -173,14 +173,14 @@ export async function startIssuer(opts: {
   };
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 function loginPage(uid: string, message: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Sign in — kombify local issuer</title></head>
 <body style="font-family:system-ui;max-width:22rem;margin:4rem auto">
 <h1>Sign in</h1><p>Local development issuer for kombify.</p>
-${message ? `<p role="alert" style="color:#b91c1c">${escape(message)}</p>` : ''}
-<form method="post" action="/interaction/${escape(uid)}/login">
+${message ? `<p role="alert" style="color:#b91c1c">${escapeHtml(message)}</p>` : ''}
+<form method="post" action="/interaction/${escapeHtml(uid)}/login">
 <label>Email <input name="email" type="email" autocomplete="username" required></label><br><br>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label><br><br>
 <button type="submit">Sign in</button></form></body></html>`;

@@ -50,16 +50,6 @@ afterAll(async () => {
   await issuer?.stop();
 });
 
-/** Walks sign-in up to the issuer's login form; returns the form's action URL. */
-async function toLoginForm(client: CookieClient): Promise<string> {
-  const { res, url } = await client.follow(`${stack.edgeUrl}/auth/signin?return_to=/api/me`);
-  expect(res.status).toBe(200);
-  const html = await res.text();
-  const action = /action="([^"]+)"/.exec(html)?.[1];
-  expect(action).toBeTruthy();
-  return new URL(action!, url).toString();
-}
-
 function signIn(client: CookieClient, password = ada.password) {
   return signInAs(client, stack.edgeUrl, ada.email, password);
 }
