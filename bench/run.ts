@@ -9,8 +9,9 @@ import { dispatch } from './dispatch.ts';
 import { gateway } from './gateway.ts';
 import { install } from './install.ts';
 import { type Benchmark, formatTable, toResult, writeResult } from './result.ts';
+import { unifier } from './unifier.ts';
 
-const benchmarks: readonly Benchmark[] = [dispatch, gateway, install];
+const benchmarks: readonly Benchmark[] = [dispatch, gateway, install, unifier];
 
 function list(): string {
   return benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.description}`).join('\n');

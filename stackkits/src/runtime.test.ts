@@ -1,6 +1,7 @@
 /**
- * The library runs in a Cloudflare Worker as well as in Node: its modules (everything but tests
- * and scripts) must not import Node built-ins or reach for Node globals.
+ * The library runs in a Cloudflare Worker as well as in Node: its modules (everything but tests,
+ * scripts and the `stackkit` CLI in src/cli/, which is a Node program) must not import Node
+ * built-ins or reach for Node globals.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -9,9 +10,12 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+const nodeOnly = join(root, 'src', 'cli');
+
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
+    if (path === nodeOnly) return [];
     if (entry.isDirectory()) return sources(path);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
   });
@@ -24,6 +28,11 @@ describe('runtime', () => {
 
   it('finds the library sources', () => {
     expect(files.length).toBeGreaterThan(20);
+  });
+
+  it('keeps the Node-only CLI out of the library entry point', () => {
+    const index = readFileSync(join(root, 'src', 'index.ts'), 'utf8');
+    expect(index).not.toMatch(/from ['"]\.\/cli\//);
   });
 
   it.each(files.map((f) => relative(root, f)))('%s uses no Node built-ins', (file) => {

@@ -19,6 +19,7 @@ import {
   parseDocument,
 } from 'yaml';
 import { type PathSegments, type SpecError, sortErrors } from './errors.ts';
+import { readBlockYaml } from './yaml-block.ts';
 
 /** Texts above this size are refused before parsing; a real spec is a few kilobytes. */
 export const maxSpecBytes = 4 * 1024 * 1024;
@@ -49,13 +50,61 @@ class ConversionError extends Error {
   }
 }
 
-export function readYaml(text: string): YamlSource {
-  const lineCounter = new LineCounter();
-  const start: Position = { line: 1, column: 1 };
-  const fail = (message: string, pos: Position = start): YamlSource => ({
+const start: Position = { line: 1, column: 1 };
+
+function fail(message: string, pos: Position = start): YamlSource {
+  return {
     errors: [{ path: '', code: 'parse_error', message, line: pos.line, column: pos.column }],
     locate: () => start,
-  });
+  };
+}
+
+/**
+ * Reads kombination.yaml text. Plain block YAML (nearly every spec) goes through the fast reader
+ * (yaml-block.ts); anything else, and every text with a syntax problem, through the `yaml` package
+ * ({@link readYamlDocument}). Both give the same data and positions for what the fast one accepts.
+ */
+export function readYaml(text: string): YamlSource {
+  if (typeof text !== 'string') return fail('the spec must be text');
+  if (text.length > maxSpecBytes) return fail(`the spec is larger than ${maxSpecBytes / 1024 / 1024} MiB`);
+  const block = readBlockYaml(text);
+  if (!block) return readYamlDocument(text);
+  // Positions are only needed for errors: the line index is built on the first lookup.
+  let lineStarts: number[] | undefined;
+  const toPos = (offset: number): Position => {
+    lineStarts ??= lineStartsOf(text);
+    return linePos(lineStarts, Math.max(0, offset));
+  };
+  return {
+    data: block.data,
+    errors: [],
+    locate: (path, at = 'value') => toPos(block.locateOffset(path, at)),
+  };
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line and column of an offset, exactly as yaml's LineCounter.linePos computes them. */
+function linePos(lineStarts: readonly number[], offset: number): Position {
+  let low = 0;
+  let high = lineStarts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (lineStarts[mid]! < offset) low = mid + 1;
+    else high = mid;
+  }
+  if (lineStarts[low] === offset) return { line: low + 1, column: 1 };
+  if (low === 0) return { line: 0, column: offset };
+  return { line: low, column: offset - lineStarts[low - 1]! + 1 };
+}
+
+/** The full reader: the `yaml` package's Document, for any YAML. */
+export function readYamlDocument(text: string): YamlSource {
+  const lineCounter = new LineCounter();
   if (typeof text !== 'string') return fail('the spec must be text');
   if (text.length > maxSpecBytes) return fail(`the spec is larger than ${maxSpecBytes / 1024 / 1024} MiB`);
 

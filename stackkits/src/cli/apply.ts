@@ -1,0 +1,7 @@
+/** `stackkit apply`: see deploy.ts for the flow. */
+import type { Context } from './context.ts';
+import { deploy } from './deploy.ts';
+
+export function apply(ctx: Context): Promise<number> {
+  return deploy(ctx, 'apply');
+}

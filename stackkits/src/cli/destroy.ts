@@ -1,0 +1,7 @@
+/** `stackkit destroy`: see deploy.ts for the flow. */
+import type { Context } from './context.ts';
+import { deploy } from './deploy.ts';
+
+export function destroy(ctx: Context): Promise<number> {
+  return deploy(ctx, 'destroy');
+}

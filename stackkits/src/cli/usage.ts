@@ -1,0 +1,141 @@
+/** Help texts: `stackkit --help` and `stackkit <command> --help` (also `stackkit help <command>`). */
+import type { CommandName } from './args.ts';
+
+const globalOptions = `Global options:
+  -C, --chdir <dir>    run as if started in <dir>
+  -s, --spec <file>    the spec (default kombination.yaml)
+  -q, --quiet          only errors and results; no progress
+  -v, --verbose        more detail: commands run, the tool's own output
+      --json           one JSON document on stdout (every command)
+      --no-color       no colours (also: NO_COLOR=1; colours only ever on a terminal)
+  -h, --help           help for stackkit or a command`;
+
+const exitCodes = `Exit codes: 0 success, 1 invalid input or a failed step, 2 usage error
+(unknown command or option, missing argument, a confirmation needed without a terminal),
+130 interrupted.`;
+
+export const mainUsage = `stackkit — describe a homelab stack once in kombination.yaml, check it, turn it into OpenTofu
+
+Usage: stackkit <command> [options]
+
+Commands:
+  init <kit>       write a commented starter kombination.yaml for a StackKit
+  validate [file]  check a spec; errors as file:line:column code path message
+  prepare          validate, resolve and check this machine (Docker, OpenTofu, free ports)
+  generate         write the OpenTofu files, plan.json and jobs.json to deploy/
+  plan             generate, then tofu init + plan (or ask the edge for a dry run)
+  apply            generate, plan, confirm, apply (--auto-approve skips the question)
+  destroy          plan the destruction, confirm, apply it
+  status           what the spec describes, what is in deploy/, the state's resources
+  version          the CLI's version
+  help [command]   this help, or a command's
+
+${globalOptions}
+
+${exitCodes}
+`;
+
+const tofuCommon = `      --output <dir>        deployment directory (default deploy)
+      --plugin-dir <dir>    install providers only from <dir> (tofu init -plugin-dir)
+      --init-timeout <s>    stop tofu init after <s> seconds (default 120)
+      --edge <url>          run on the kombify edge instead (env KOMBIFY_EDGE_URL)
+      --token <token>       API token for the edge (env KOMBIFY_TOKEN)`;
+
+const imageFlags = `      --mirror <registry>   pull every image through this registry mirror
+      --image <svc=ref>     use exactly this image for a service (repeatable; not mirrored)`;
+
+const tofuNote = `Runs \`tofu\` (else \`terraform\`) in the deployment directory with -input=false. The
+kreuzwerker/docker provider is installed by \`tofu init\` from the registry; offline, give a
+provider mirror through TF_CLI_CONFIG_FILE or --plugin-dir. Secrets (environmentSecrets) are
+sensitive variables: set TF_VAR_<name> or write <dir>/secrets.auto.tfvars.json.`;
+
+export const commandUsage: Record<CommandName, string> = {
+  init: `Usage: stackkit init <kit> [--variant <v>] [--name <stack>] [--output <file>] [--force]
+
+Writes a commented, valid starter spec for a StackKit (base-homelab, modern-homelab, ha-homelab).
+Without <kit> it lists the kits and exits 2.
+
+      --variant <v>    the kit's variant (default: the kit's default)
+      --name <stack>   stack name (default: from the directory name, else homelab)
+  -o, --output <file>  where to write (default: --spec, i.e. kombination.yaml)
+      --force          overwrite an existing file (otherwise refused, exit 1)
+`,
+  validate: `Usage: stackkit validate [file]
+
+Checks a spec (default: --spec, i.e. kombination.yaml). Every problem is one line:
+  file:line:column code path message
+Exit 0 when valid, 1 when not. --json prints {valid, file, errors: [{path, code, message, line, column}]}.
+`,
+  prepare: `Usage: stackkit prepare
+
+Validates and resolves the spec, then checks this machine as the deployment target:
+  docker_version   Docker answers on DOCKER_HOST or /var/run/docker.sock (for nodes without ssh)
+  tofu_version     tofu, else terraform, is installed (>= 1.6)
+  port_available   each host port the plan publishes on this machine can be bound now
+  ssh_reachable    each node with ssh answers on its SSH port
+  disk_space, ram_available   this machine against the node's declared resources (warnings)
+Each check is passed, failed, warning or skipped. Exit 1 when any check failed.
+`,
+  generate: `Usage: stackkit generate [--output <dir>] [--mirror <registry>] [--image <svc=ref>]...
+
+Writes main.tf.json (+ variables.tf.json with secrets), plan.json, jobs.json and
+.stackkit-manifest.json to <dir> (default deploy). Idempotent: unchanged files are not rewritten,
+files an earlier run wrote that are no longer produced are removed.
+
+      --output <dir>        deployment directory (default deploy)
+${imageFlags}
+`,
+  plan: `Usage: stackkit plan [options]
+
+Generates, then runs tofu init and tofu plan. Exit 0 also when there are changes to make.
+
+${tofuCommon}
+${imageFlags}
+
+With --edge the spec is sent to POST <edge>/v1/orchestrator/stacks and a dry run is asked for
+(POST /stacks/{id}/provision with dry_run).
+
+${tofuNote}
+`,
+  apply: `Usage: stackkit apply [--auto-approve] [options]
+
+Generates, runs tofu init and tofu plan, asks you to type yes, then applies exactly that plan.
+Without a terminal, --auto-approve is required (exit 2 otherwise).
+
+      --auto-approve        do not ask
+${tofuCommon}
+${imageFlags}
+
+With --edge: POST /v1/orchestrator/stacks then /stacks/{id}/deploy.
+
+${tofuNote}
+`,
+  destroy: `Usage: stackkit destroy [--auto-approve] [options]
+
+Plans the destruction of everything in the state of the deployment directory, asks you to type
+yes, then applies it. Without a terminal, --auto-approve is required (exit 2 otherwise).
+Uses the files already in the deployment directory (it does not regenerate them).
+
+      --auto-approve        do not ask
+${tofuCommon}
+
+With --edge: POST /v1/orchestrator/stacks then /stacks/{id}/destroy.
+`,
+  status: `Usage: stackkit status [--output <dir>] [--json]
+
+Shows the spec's stack (kit, variant, nodes, services and their URLs), what is in the deployment
+directory (and whether it still matches the spec) and, when a state file exists, its resources
+and outputs. Exit 1 when the spec is missing or invalid (the rest is still shown).
+`,
+  version: `Usage: stackkit version [--json]
+
+Prints the CLI's version; --json adds Node's version, the plan formats and the kits.
+`,
+  help: `Usage: stackkit help [command]
+`,
+};
+
+export function usageFor(command: CommandName | undefined): string {
+  if (!command || command === 'help') return mainUsage;
+  return `${commandUsage[command]}\n${globalOptions}\n\n${exitCodes}\n`;
+}
