@@ -3,7 +3,7 @@
  * drizzle-kit generates the SQL migrations in /migrations from this file (`npm run db:generate`).
  */
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -223,3 +223,33 @@ export const stripeEvents = pgTable('stripe_events', {
   orgId: text('org_id'),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Feature flags: on/off for the platform, overrides per org and per user, and a percentage rollout. */
+export const featureFlags = pgTable('feature_flags', {
+  key: text('key').primaryKey(),
+  description: text('description').notNull().default(''),
+  enabled: boolean('enabled').notNull().default(false),
+  rolloutPercent: integer('rollout_percent').notNull().default(100),
+  /** `{ "orgs": { "<org id>": true|false }, "users": { "<sub>": true|false } }` */
+  targeting: jsonb('targeting')
+    .$type<{ orgs?: Record<string, boolean>; users?: Record<string, boolean> }>()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Every platform-admin write: who, what, before/after, when, from where. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: text('id').primaryKey(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    ip: text('ip'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_created_idx').on(t.createdAt)],
+);

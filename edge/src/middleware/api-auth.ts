@@ -92,6 +92,9 @@ async function userPrincipal(db: Db, token: string, config: Config): Promise<Pri
 /** Every role: routes any signed-in caller may use. */
 export const anyRole = ['platform-admin', 'owner', 'admin', 'member', 'viewer'] as const;
 
+/** The platform's own operators (admin center). */
+export const platformAdmin = ['platform-admin'] as const;
+
 /** Roles allowed to create and revoke API keys. */
 export const keyManagerRoles = ['platform-admin', 'owner', 'admin'] as const;
 

@@ -1,0 +1,106 @@
+/**
+ * The admin center's feature flags on a real edge: platform admins only (every admin route
+ * enumerated from the router), every write audited, evaluation through the internal endpoints.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../scripts/lib/seed.ts';
+import { type Stack, startStack } from '../harness/stack.ts';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function appRoutes(): Promise<{ method: string; path: string }[]> {
+  const appModule = '../../edge/src/app.ts';
+  const { app } = (await import(appModule)) as { app: { routes: { method: string; path: string }[] } };
+  return app.routes;
+}
+
+describe('feature flags', () => {
+  it('are created, targeted, evaluated and deleted, with an audit row for every write', async () => {
+    const created = await stack.api('/api/v1/feature-flags', {
+      body: {
+        key: 'new-dashboard',
+        description: 'the new dashboard',
+        enabled: true,
+        rollout_percent: 0,
+        targeting: { orgs: { org_beta: true } },
+      },
+    });
+    expect(created.status).toBe(201);
+    expect((await stack.api('/api/v1/feature-flags', { body: { key: 'new-dashboard' } })).status).toBe(409);
+
+    const forBeta = await stack.api('/api/internal/feature-flags?sub=u1&org=org_beta');
+    expect(forBeta.body).toMatchObject({ sub: 'u1', orgId: 'org_beta', flags: { 'new-dashboard': true } });
+    const forOthers = await stack.api('/api/internal/feature-flags?sub=u1&org=org_other');
+    expect(forOthers.body.flags['new-dashboard']).toBe(false);
+
+    const applied = await stack.api('/api/internal/feature-flags/apply', {
+      body: { sub: 'u1', flags: { 'new-dashboard': true } },
+    });
+    expect(applied.status).toBe(200);
+    expect(
+      (await stack.api('/api/internal/feature-flags?sub=u1&org=org_other')).body.flags['new-dashboard'],
+    ).toBe(true);
+
+    const patched = await stack.api('/api/v1/feature-flags/new-dashboard', {
+      method: 'PATCH',
+      body: { rollout_percent: 100 },
+    });
+    expect(patched.body.data.rollout_percent).toBe(100);
+    expect((await stack.api('/api/internal/feature-flags?sub=u2')).body.flags['new-dashboard']).toBe(true);
+
+    expect((await stack.api('/api/v1/feature-flags/new-dashboard', { method: 'DELETE' })).status).toBe(200);
+    expect((await stack.api('/api/v1/feature-flags/new-dashboard')).status).toBe(404);
+
+    const log = await stack.api('/api/v1/audit-log');
+    const actions = log.body.data
+      .filter((a: any) => a.target.startsWith('new-dashboard'))
+      .map((a: any) => a.action);
+    expect(actions.sort()).toEqual([
+      'feature_flag.apply',
+      'feature_flag.create',
+      'feature_flag.delete',
+      'feature_flag.update',
+    ]);
+    const update = log.body.data.find((a: any) => a.action === 'feature_flag.update');
+    expect(update.before.rollout_percent).toBe(0);
+    expect(update.after.rollout_percent).toBe(100);
+    expect(update.actor).toMatch(/^api_key:key_/);
+  });
+
+  it('refuses bad input with field paths', async () => {
+    const res = await stack.api('/api/v1/feature-flags', { body: { key: 'Bad Key', rollout_percent: 150 } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: any) => d.path).sort()).toEqual(['key', 'rollout_percent']);
+  });
+});
+
+describe('admin routes', () => {
+  it('every one refuses an org owner who is not a platform admin (403)', async () => {
+    const owner = await createApiKey(stack.db.config, {
+      orgId: stack.orgId,
+      name: 'org owner',
+      role: 'owner',
+    });
+    const routes = (await appRoutes()).filter(
+      (r) =>
+        r.method !== 'ALL' &&
+        (r.path.startsWith('/api/v1/') || r.path.startsWith('/api/internal/feature-flags')),
+    );
+    expect(routes.length).toBeGreaterThanOrEqual(8);
+    for (const route of routes) {
+      const path = route.path.replace(/:[A-Za-z_]+/g, 'x');
+      const init: { method: string; token: string; body?: unknown } = { method: route.method, token: owner };
+      if (!['GET', 'DELETE'].includes(route.method)) init.body = { key: 'x' };
+      const res = await stack.api(path, init);
+      expect(res.status, `${route.method} ${path}`).toBe(403);
+    }
+  });
+});
