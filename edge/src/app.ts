@@ -12,6 +12,7 @@ import { agentRpc, agentRpcPrefix } from './features/agent-rpc/index.ts';
 import { apiKeys } from './features/api-keys/index.ts';
 import { auth } from './features/auth/index.ts';
 import { billing, billingWebhook } from './features/billing/index.ts';
+import { categoriesAdmin, patternsAdmin, toolsAdmin, toolsLauncher } from './features/catalog/index.ts';
 import { enrollmentTokens } from './features/enrollment-tokens/index.ts';
 import { auditAdmin, featureFlagsAdmin, featureFlagsInternal } from './features/feature-flags/index.ts';
 import { health } from './features/health/index.ts';
@@ -49,6 +50,17 @@ app.use('/api/org/*', gate(anyRole, 'account'));
 app.use('/api/v1/feature-flags', gate(platformAdmin, 'admin'));
 app.use('/api/v1/feature-flags/*', gate(platformAdmin, 'admin'));
 app.use('/api/v1/audit-log', gate(platformAdmin, 'admin'));
+for (const path of [
+  '/api/v1/tools',
+  '/api/v1/tools/*',
+  '/api/v1/categories',
+  '/api/v1/categories/*',
+  '/api/v1/patterns',
+  '/api/v1/patterns/*',
+]) {
+  app.use(path, gate(platformAdmin, 'admin'));
+}
+app.use('/api/tools', gate(anyRole, 'account'));
 app.use('/api/internal/feature-flags', gate(platformAdmin, 'admin'));
 app.use('/api/internal/feature-flags/*', gate(platformAdmin, 'admin'));
 app.use('/v1/stackkits/validate', gate(anyRole, 'stackkits'));
@@ -69,6 +81,10 @@ app.route('/api/keys', apiKeys);
 app.route('/api/org', org);
 app.route('/api/v1/feature-flags', featureFlagsAdmin);
 app.route('/api/v1/audit-log', auditAdmin);
+app.route('/api/v1/tools', toolsAdmin);
+app.route('/api/v1/categories', categoriesAdmin);
+app.route('/api/v1/patterns', patternsAdmin);
+app.route('/api/tools', toolsLauncher);
 app.route('/api/internal/feature-flags', featureFlagsInternal);
 app.route('/v1/stackkits', stackkitTools);
 app.route('/v1/stackkits', stackkitCatalog);

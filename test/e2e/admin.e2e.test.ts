@@ -82,6 +82,74 @@ describe('feature flags', () => {
   });
 });
 
+describe('tools catalog', () => {
+  it('scores tools by weighted criteria and finds them by partial words, best match first', async () => {
+    expect(
+      (await stack.api('/api/v1/categories', { body: { id: 'networking', name: 'Networking' } })).status,
+    ).toBe(201);
+    const tools = [
+      {
+        id: 'traefik',
+        name: 'Traefik',
+        summary: 'cloud native reverse proxy and load balancer',
+        tags: ['proxy'],
+        category_id: 'networking',
+        scores: { maturity: 9, security: 8, ease: 8, community: 9 },
+      },
+      {
+        id: 'caddy',
+        name: 'Caddy',
+        summary: 'web server with automatic HTTPS, reverse proxy',
+        tags: ['proxy', 'web'],
+        scores: { maturity: 8, security: 9, ease: 9, community: 8 },
+      },
+      {
+        id: 'uptime-kuma',
+        name: 'Uptime Kuma',
+        summary: 'self-hosted monitoring tool',
+        tags: ['monitoring'],
+        scores: { maturity: 7 },
+      },
+    ];
+    for (const t of tools) expect((await stack.api('/api/v1/tools', { body: t })).status).toBe(201);
+    const traefik = await stack.api('/api/v1/tools/traefik');
+    expect(traefik.body.data.score).toBeCloseTo(0.3 * 9 + 0.25 * 8 + 0.25 * 8 + 0.2 * 9, 2);
+
+    const partial = await stack.api('/api/v1/tools?q=trae');
+    expect(partial.body.data.map((t: any) => t.id)).toEqual(['traefik']);
+    const proxy = await stack.api('/api/v1/tools?q=revers%20prox');
+    expect(proxy.body.data.map((t: any) => t.id).sort()).toEqual(['caddy', 'traefik']);
+    const monitoring = await stack.api('/api/v1/tools?q=monitor');
+    expect(monitoring.body.data[0].id).toBe('uptime-kuma');
+    expect((await stack.api("/api/v1/tools?q=!!!'&|")).status).toBe(400);
+
+    const patched = await stack.api('/api/v1/tools/uptime-kuma', {
+      method: 'PATCH',
+      body: { scores: { community: 10 } },
+    });
+    expect(patched.body.data.scores).toEqual({ maturity: 7, community: 10 });
+    expect(patched.body.data.score).toBeCloseTo(0.3 * 7 + 0.2 * 10, 2);
+
+    // The launcher shows reviewed tools to any signed-in caller.
+    const member = await createApiKey(stack.db.config, {
+      orgId: stack.orgId,
+      name: 'member',
+      role: 'member',
+    });
+    const launcher = await stack.api('/api/tools?q=caddy', { token: member });
+    expect(launcher.body.data.map((t: any) => t.id)).toEqual(['caddy']);
+
+    const log = (await stack.api('/api/v1/audit-log')).body.data.map((a: any) => `${a.action} ${a.target}`);
+    expect(log).toEqual(
+      expect.arrayContaining([
+        'category.create networking',
+        'tool.create traefik',
+        'tool.update uptime-kuma',
+      ]),
+    );
+  });
+});
+
 describe('admin routes', () => {
   it('every one refuses an org owner who is not a platform admin (403)', async () => {
     const owner = await createApiKey(stack.db.config, {

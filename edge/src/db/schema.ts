@@ -3,7 +3,17 @@
  * drizzle-kit generates the SQL migrations in /migrations from this file (`npm run db:generate`).
  */
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -253,3 +263,44 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_created_idx').on(t.createdAt)],
 );
+
+/** The tools catalog (admin center): categories, tools with evaluation scores, and patterns. */
+export const categories = pgTable('categories', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  createdAt: createdAt(),
+});
+
+export const tools = pgTable(
+  'tools',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    summary: text('summary').notNull().default(''),
+    url: text('url'),
+    categoryId: text('category_id').references(() => categories.id, { onDelete: 'set null' }),
+    tags: jsonb('tags').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** reviewed | unreviewed (filed by discovery) */
+    status: text('status').notNull().default('reviewed'),
+    /** Criterion → 0..10; `score` is their weighted sum (edge/src/catalog/score.ts). */
+    scores: jsonb('scores').$type<Record<string, number>>().notNull().default(sql`'{}'::jsonb`),
+    score: real('score').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('tools_search_idx').using(
+      'gin',
+      sql`to_tsvector('simple', ${t.name} || ' ' || ${t.summary} || ' ' || (${t.tags})::text)`,
+    ),
+  ],
+);
+
+export const patterns = pgTable('patterns', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  toolIds: jsonb('tool_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  createdAt: createdAt(),
+});
