@@ -11,6 +11,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Property and differential tests run thousands of cases; a loaded 2-core CI machine
+          // must not turn them into timeouts.
+          testTimeout: 30_000,
           include: [
             'proto/src/**/*.test.ts',
             'agent/src/**/*.test.ts',
