@@ -1,7 +1,6 @@
-import { desc, eq, sql } from 'drizzle-orm';
-import { randomId } from '../ids.ts';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { auditLog, featureFlags } from './schema.ts';
+import { featureFlags } from './schema.ts';
 
 export type FlagRow = typeof featureFlags.$inferSelect;
 
@@ -40,22 +39,4 @@ export async function updateFlag(
 export async function deleteFlag(db: Db, key: string): Promise<FlagRow | null> {
   const rows = await db.delete(featureFlags).where(eq(featureFlags.key, key)).returning();
   return rows[0] ?? null;
-}
-
-export async function audit(
-  db: Db,
-  entry: {
-    actor: string;
-    action: string;
-    target: string;
-    before: unknown;
-    after: unknown;
-    ip: string | null;
-  },
-): Promise<void> {
-  await db.insert(auditLog).values({ id: randomId('aud'), ...entry });
-}
-
-export async function recentAudit(db: Db, limit = 100) {
-  return db.select().from(auditLog).orderBy(desc(auditLog.createdAt), desc(auditLog.id)).limit(limit);
 }

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { bearerToken } from '../agent-auth/agent-token.ts';
 import { looksLikeJwt, verifyAccessToken } from '../auth/oidc-jwt.ts';
+import { highestRole } from '../auth/roles.ts';
 import { effectivePlan, scaledRateLimit } from '../billing/plans.ts';
 import type { Config } from '../config.ts';
 import { getSubscription } from '../db/billing.ts';
@@ -68,9 +69,6 @@ export function gate(roles: readonly string[], group: string) {
   });
 }
 
-/** Highest role first: a user with several roles acts with the highest. */
-const roleOrder = ['platform-admin', 'owner', 'admin', 'member', 'viewer'];
-
 async function userPrincipal(db: Db, token: string, config: Config): Promise<Principal> {
   const identity = await verifyAccessToken(token, {
     issuer: config.OIDC_ISSUER!,
@@ -83,7 +81,8 @@ async function userPrincipal(db: Db, token: string, config: Config): Promise<Pri
       ? `org_${identity.orgId}`
       : `org_u${(await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26)}`;
   await ensureOrg(db, { id: orgId, name: identity.name ?? identity.email ?? identity.sub, slug: orgId });
-  const role = roleOrder.find((r) => identity.roles.includes(r)) ?? (identity.orgId ? 'member' : 'owner');
+  // A user with several roles acts with the highest.
+  const role = highestRole(identity.roles) ?? (identity.orgId ? 'member' : 'owner');
   // Same user id as a browser session of this person gets (see features/auth).
   const userId = `usr_${(await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26)}`;
   return { kind: 'user', id: userId, orgId, role, email: identity.email, name: identity.name };

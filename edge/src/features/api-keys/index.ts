@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { atLeast } from '../../auth/roles.ts';
 import { recordActivity } from '../../db/activity.ts';
 import { insertApiKey, listApiKeys, revokeApiKey } from '../../db/api-keys.ts';
 import type { AppEnv, Principal } from '../../env.ts';
@@ -13,8 +14,6 @@ import { consumerLimiter } from '../../middleware/rate-limit.ts';
  * it; only its SHA-256 and a prefix (for recognising it in lists) are stored.
  */
 export const apiKeys = new Hono<AppEnv>();
-
-const rank: Record<string, number> = { viewer: 1, member: 2, admin: 3, owner: 4, 'platform-admin': 5 };
 
 const createBody = z
   .object({
@@ -33,7 +32,7 @@ export function actorOf(p: Principal): { actor: string; userId: string | null } 
 apiKeys.post('/', async (c) => {
   const body = await readJson(c, createBody);
   const principal = c.get('principal');
-  if ((rank[body.role] ?? 0) > (rank[principal.role] ?? 0)) {
+  if (!atLeast(principal.role, body.role)) {
     throw new ApiError(
       'AUTH_INSUFFICIENT',
       `a key cannot have more rights than its maker (${principal.role})`,

@@ -6,6 +6,7 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { prefixQuery, weightedScore } from '../../catalog/score.ts';
+import { audit } from '../../db/audit.ts';
 import {
   deleteCategory,
   deletePattern,
@@ -19,9 +20,9 @@ import {
   listTools,
   updateTool,
 } from '../../db/catalog.ts';
-import { audit } from '../../db/flags.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
+import { auditContext } from '../../http/audit-context.ts';
 import { readJson, readPage } from '../../http/validate.ts';
 
 export const toolsAdmin = new Hono<AppEnv>();
@@ -74,11 +75,6 @@ const view = (t: ToolRow) => ({
   updated_at: t.updatedAt.toISOString(),
 });
 
-function who(c: Context<AppEnv>) {
-  const p = c.get('principal');
-  return { actor: `${p.kind}:${p.id}`, ip: c.req.header('cf-connecting-ip') ?? null };
-}
-
 async function search(c: Context<AppEnv>, onlyReviewed: boolean) {
   const page = readPage(c);
   const q = c.req.query('q');
@@ -109,7 +105,13 @@ toolsAdmin.post('/', async (c) => {
   });
   if (!ok) throw new ApiError('CONFLICT', `tool ${b.id} already exists`);
   const created = (await getTool(db, b.id))!;
-  await audit(db, { ...who(c), action: 'tool.create', target: b.id, before: null, after: view(created) });
+  await audit(db, {
+    ...auditContext(c),
+    action: 'tool.create',
+    target: b.id,
+    before: null,
+    after: view(created),
+  });
   return c.json({ data: view(created) }, 201);
 });
 
@@ -135,7 +137,7 @@ toolsAdmin.patch('/:id', async (c) => {
     ...(scores ? { scores, score: weightedScore(scores) } : {}),
   });
   await audit(db, {
-    ...who(c),
+    ...auditContext(c),
     action: 'tool.update',
     target: before.id,
     before: view(before),
@@ -149,7 +151,7 @@ toolsAdmin.delete('/:id', async (c) => {
   const removed = await deleteTool(db, c.req.param('id'));
   if (!removed) throw new ApiError('NOT_FOUND', `tool ${c.req.param('id')} not found`);
   await audit(db, {
-    ...who(c),
+    ...auditContext(c),
     action: 'tool.delete',
     target: removed.id,
     before: view(removed),
@@ -171,14 +173,20 @@ categoriesAdmin.post('/', async (c) => {
   const b = await readJson(c, named);
   const db = c.get('db')();
   if (!(await insertCategory(db, b))) throw new ApiError('CONFLICT', `category ${b.id} already exists`);
-  await audit(db, { ...who(c), action: 'category.create', target: b.id, before: null, after: b });
+  await audit(db, { ...auditContext(c), action: 'category.create', target: b.id, before: null, after: b });
   return c.json({ data: b }, 201);
 });
 categoriesAdmin.delete('/:id', async (c) => {
   const db = c.get('db')();
   const removed = await deleteCategory(db, c.req.param('id'));
   if (!removed) throw new ApiError('NOT_FOUND', `category ${c.req.param('id')} not found`);
-  await audit(db, { ...who(c), action: 'category.delete', target: removed.id, before: removed, after: null });
+  await audit(db, {
+    ...auditContext(c),
+    action: 'category.delete',
+    target: removed.id,
+    before: removed,
+    after: null,
+  });
   return c.json({ data: { id: removed.id, deleted: true } });
 });
 
@@ -192,14 +200,20 @@ patternsAdmin.post('/', async (c) => {
   ) {
     throw new ApiError('CONFLICT', `pattern ${b.id} already exists`);
   }
-  await audit(db, { ...who(c), action: 'pattern.create', target: b.id, before: null, after: b });
+  await audit(db, { ...auditContext(c), action: 'pattern.create', target: b.id, before: null, after: b });
   return c.json({ data: b }, 201);
 });
 patternsAdmin.delete('/:id', async (c) => {
   const db = c.get('db')();
   const removed = await deletePattern(db, c.req.param('id'));
   if (!removed) throw new ApiError('NOT_FOUND', `pattern ${c.req.param('id')} not found`);
-  await audit(db, { ...who(c), action: 'pattern.delete', target: removed.id, before: removed, after: null });
+  await audit(db, {
+    ...auditContext(c),
+    action: 'pattern.delete',
+    target: removed.id,
+    before: removed,
+    after: null,
+  });
   return c.json({ data: { id: removed.id, deleted: true } });
 });
 

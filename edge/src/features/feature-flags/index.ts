@@ -2,20 +2,14 @@
  * Feature flags (platform admins): CRUD with platform, org and user targeting and a percentage
  * rollout, every write in the audit log; and the internal evaluation endpoints of CONTRACTS.md.
  */
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
-import {
-  audit,
-  deleteFlag,
-  getFlag,
-  insertFlag,
-  listFlags,
-  recentAudit,
-  updateFlag,
-} from '../../db/flags.ts';
+import { audit, recentAudit } from '../../db/audit.ts';
+import { deleteFlag, getFlag, insertFlag, listFlags, updateFlag } from '../../db/flags.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { evaluateFlag } from '../../flags/evaluate.ts';
+import { auditContext } from '../../http/audit-context.ts';
 import { readJson } from '../../http/validate.ts';
 
 export const featureFlagsAdmin = new Hono<AppEnv>();
@@ -60,14 +54,6 @@ function view(f: NonNullable<Awaited<ReturnType<typeof getFlag>>>) {
   };
 }
 
-function who(c: Context<AppEnv>) {
-  const p = c.get('principal');
-  return {
-    actor: `${p.kind}:${p.id}`,
-    ip: c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? null,
-  };
-}
-
 featureFlagsAdmin.get('/', async (c) => c.json({ data: (await listFlags(c.get('db')())).map(view) }));
 
 featureFlagsAdmin.post('/', async (c) => {
@@ -83,7 +69,7 @@ featureFlagsAdmin.post('/', async (c) => {
   if (!(await insertFlag(db, row))) throw new ApiError('CONFLICT', `flag ${body.key} already exists`);
   const created = (await getFlag(db, body.key))!;
   await audit(db, {
-    ...who(c),
+    ...auditContext(c),
     action: 'feature_flag.create',
     target: body.key,
     before: null,
@@ -110,7 +96,7 @@ featureFlagsAdmin.patch('/:key', async (c) => {
     ...(body.targeting !== undefined ? { targeting: body.targeting } : {}),
   });
   await audit(db, {
-    ...who(c),
+    ...auditContext(c),
     action: 'feature_flag.update',
     target: before.key,
     before: view(before),
@@ -124,7 +110,7 @@ featureFlagsAdmin.delete('/:key', async (c) => {
   const removed = await deleteFlag(db, c.req.param('key'));
   if (!removed) throw new ApiError('NOT_FOUND', `flag ${c.req.param('key')} not found`);
   await audit(db, {
-    ...who(c),
+    ...auditContext(c),
     action: 'feature_flag.delete',
     target: removed.key,
     before: view(removed),
@@ -194,7 +180,7 @@ featureFlagsInternal.post('/apply', async (c) => {
     };
     const after = await updateFlag(db, flagKey, { targeting: targetingNext });
     await audit(db, {
-      ...who(c),
+      ...auditContext(c),
       action: 'feature_flag.apply',
       target: `${flagKey}:${body.sub}`,
       before: view(before),

@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { atLeast } from '../../auth/roles.ts';
 import { recordActivity } from '../../db/activity.ts';
 import {
   invite,
@@ -21,16 +22,15 @@ import { actorOf } from '../api-keys/index.ts';
 
 export const org = new Hono<AppEnv>();
 
-const rank: Record<string, number> = { viewer: 1, member: 2, admin: 3, owner: 4, 'platform-admin': 5 };
 const role = z.enum(['owner', 'admin', 'member', 'viewer']);
 
 function requireManager(p: Principal): void {
-  if ((rank[p.role] ?? 0) < rank.admin!)
+  if (!atLeast(p.role, 'admin'))
     throw new ApiError('AUTH_INSUFFICIENT', 'only owners and admins manage members');
 }
 
 function requireAtMost(p: Principal, wanted: string): void {
-  if ((rank[wanted] ?? 0) > (rank[p.role] ?? 0)) {
+  if (!atLeast(p.role, wanted)) {
     throw new ApiError('AUTH_INSUFFICIENT', `you cannot grant a role above your own (${p.role})`);
   }
 }
