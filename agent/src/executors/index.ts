@@ -33,5 +33,7 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return dockerRemove(parsed.value as DockerRemoveParams, ctx);
     case 'agent.upgrade':
       return agentUpgrade(parsed.value as AgentUpgradeParams, ctx);
+    default:
+      throw new JobFailure('unsupported_job_type', `this agent cannot run ${type} jobs yet`);
   }
 }
