@@ -242,7 +242,13 @@ export const stackConvergeResult = z.object({
       reason: z.string().optional(),
     }),
   ),
-  networks: z.array(z.object({ name: z.string(), action: z.enum(['create', 'unchanged', 'remove']) })),
+  networks: z.array(
+    z.object({
+      name: z.string(),
+      action: z.enum(['create', 'unchanged', 'remove']),
+      reason: z.string().optional(),
+    }),
+  ),
   volumes: z.array(z.object({ name: z.string(), action: z.enum(['create', 'unchanged']) })),
   changes: z.object({
     create: z.number().int(),
