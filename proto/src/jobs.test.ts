@@ -130,6 +130,7 @@ describe('stack.converge params', () => {
           mounts: [
             { type: 'volume', source: 'undeclared', target: 'rel' },
             { type: 'tmpfs', source: 'x', target: '/t' },
+            { type: 'bind', source: '/a:b', target: '/t' },
           ],
           networks: ['missing'],
           healthcheck: { test: [] },
@@ -149,6 +150,7 @@ describe('stack.converge params', () => {
         'params.services[0].labels.kombify.stack',
         'params.services[0].mounts[0].target',
         'params.services[0].mounts[1].source',
+        'params.services[0].mounts[2].source',
         'params.services[0].healthcheck.test',
         'params.pull',
       ]),

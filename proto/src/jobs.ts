@@ -110,6 +110,9 @@ export const convergeMount = z
         path: ['source'],
         message: 'a bind mount source must be an absolute path',
       });
+    // Bind mounts travel as Docker `Binds` strings (source:target[:ro]).
+    if (m.type === 'bind' && (m.source?.includes(':') || m.target.includes(':')))
+      ctx.addIssue({ code: 'custom', path: ['source'], message: 'a bind mount path cannot contain ":"' });
   });
 
 export const convergeHealthcheck = z

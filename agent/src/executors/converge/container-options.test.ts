@@ -23,6 +23,8 @@ describe('containerOptions', () => {
           mounts: [
             { type: 'volume', source: 'v', target: '/d', read_only: true },
             { type: 'tmpfs', target: '/t' },
+            { type: 'bind', source: '/srv/a', target: '/a', read_only: true },
+            { type: 'bind', source: '/srv/b', target: '/b' },
           ],
           labels: { team: 'x' },
           restart: 'on-failure',
@@ -56,6 +58,7 @@ describe('containerOptions', () => {
           ],
         },
         RestartPolicy: { Name: 'on-failure' },
+        Binds: ['/srv/a:/a:ro', '/srv/b:/b'],
         Mounts: [
           { Type: 'volume', Source: 'v', Target: '/d', ReadOnly: true },
           { Type: 'tmpfs', Source: '', Target: '/t', ReadOnly: false },

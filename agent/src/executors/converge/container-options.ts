@@ -26,6 +26,7 @@ export function containerOptions(
     bindings[key] = [...(bindings[key] ?? []), { HostIp: p.host_ip ?? '', HostPort: String(p.host) }];
   }
   const [firstNetwork] = service.networks ?? [];
+  const mounts = service.mounts ?? [];
   const hc = service.healthcheck;
   return {
     name: service.name,
@@ -54,12 +55,19 @@ export function containerOptions(
     HostConfig: {
       PortBindings: bindings,
       RestartPolicy: { Name: service.restart, MaximumRetryCount: 0 },
-      Mounts: (service.mounts ?? []).map((m) => ({
-        Type: m.type,
-        Target: m.target,
-        Source: m.source ?? '', // tmpfs has none
-        ReadOnly: m.read_only ?? false,
-      })),
+      // Bind mounts as `Binds`, so Docker creates a missing host directory (as `docker run -v` and
+      // Compose do); `Mounts` would refuse it, and a kit's host paths (e.g. /opt/stacks) may not exist yet.
+      Binds: mounts
+        .filter((m) => m.type === 'bind')
+        .map((m) => `${m.source}:${m.target}${m.read_only ? ':ro' : ''}`),
+      Mounts: mounts
+        .filter((m) => m.type !== 'bind')
+        .map((m) => ({
+          Type: m.type,
+          Target: m.target,
+          Source: m.source ?? '', // tmpfs has none
+          ReadOnly: m.read_only ?? false,
+        })),
       ...(firstNetwork ? { NetworkMode: firstNetwork } : {}),
     },
     // Docker ≤ 20.10 takes one network at create; the others are connected before start.
