@@ -2,20 +2,28 @@
  * stack.converge: bring one node's part of a stack to the desired state (ORCH-CONTRACT.md).
  *
  * observe → plan (pure, converge/diff.ts) → [dry run: return the plan] → images → remove replaced
- * and orphaned containers → networks → volumes → create and start services in the given order,
- * waiting for each one with a health check (converge/health.ts). Every step reads what is there
- * first, so a redelivered or retried job converges to the same end state instead of doubling it.
+ * and orphaned containers → networks → volumes → create the new containers (all at once) → start
+ * them in the given (dependency) order, waiting for each one with a health check until it is
+ * healthy, unhealthy or a bound from its check settings (converge/health.ts) before the next one
+ * starts; the result reports each service's state and health, and an unhealthy service does not
+ * fail the job (stack.verify judges). Every step reads what is there first, so a redelivered or
+ * retried job converges to the same end state instead of doubling it.
  */
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { StackConvergeParams, StackConvergeResult } from '@kombify/proto/jobs';
-import type Docker from 'dockerode';
-import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
+import { asJobFailure, dockerClient } from '../docker.ts';
 import type { ExecContext } from './context.ts';
-import { containerOptions } from './converge/container-options.ts';
+import {
+  applyNetworks,
+  createContainer,
+  removeContainer,
+  type Startable,
+  startContainer,
+} from './converge/apply.ts';
 import { type ConvergePlan, planConverge, type ServiceAction } from './converge/diff.ts';
 import { type Health, healthOf, healthWaitMs, waitForHealth } from './converge/health.ts';
 import { ensureImages } from './converge/images.ts';
-import { LABEL, stackLabels } from './converge/labels.ts';
+import { stackLabels } from './converge/labels.ts';
 import { observe } from './converge/observe.ts';
 import { JobFailure } from './job-error.ts';
 
@@ -36,88 +44,6 @@ function result(plan: ConvergePlan, services: ServiceResult[]): StackConvergeRes
     volumes: plan.volumes,
     changes: plan.changes,
   };
-}
-
-async function removeContainer(docker: Docker, id: string): Promise<void> {
-  try {
-    await docker.getContainer(id).remove({ force: true });
-  } catch (error) {
-    if (dockerStatus(error) !== 404) throw error;
-  }
-}
-
-async function applyNetworks(
-  docker: Docker,
-  params: StackConvergeParams,
-  plan: ConvergePlan,
-  ctx: ExecContext,
-) {
-  for (const n of plan.networks) {
-    const old = n.action === 'remove' ? n.existing : n.replaces;
-    if (old) {
-      ctx.log(
-        'system',
-        `removing network ${n.name}${n.action === 'remove' ? ' (no longer in the stack)' : ''}`,
-      );
-      await docker
-        .getNetwork(old.id)
-        .remove()
-        .catch((error) => {
-          if (dockerStatus(error) !== 404) throw error;
-        });
-    }
-    if (n.action === 'create') {
-      ctx.log('system', `creating network ${n.name}${n.reason ? ` (${n.reason})` : ''}`);
-      await docker.createNetwork({
-        Name: n.name,
-        Driver: 'bridge',
-        Internal: n.internal ?? false,
-        CheckDuplicate: true,
-        Labels: { ...stackLabels(params.stack, params.node), [LABEL.specHash]: n.specHash ?? '' },
-      });
-    }
-  }
-}
-
-async function createAndStart(
-  docker: Docker,
-  params: StackConvergeParams,
-  s: ServiceAction & { spec: NonNullable<ServiceAction['spec']> },
-): Promise<Docker.Container> {
-  const options = containerOptions(params.stack, params.node, s.spec, {
-    hash: s.specHash ?? '',
-    parts: s.specParts ?? '',
-  });
-  let container: Docker.Container;
-  try {
-    container = await docker.createContainer(options);
-  } catch (error) {
-    if (dockerStatus(error) === 409) {
-      throw new JobFailure(
-        'name_conflict',
-        `a container named ${s.name} already exists; a retry converges`,
-        true,
-      );
-    }
-    throw error;
-  }
-  try {
-    for (const network of (s.spec.networks ?? []).slice(1)) {
-      await docker
-        .getNetwork(network)
-        .connect({ Container: container.id, EndpointConfig: { Aliases: [s.service] } });
-    }
-    await container.start();
-  } catch (error) {
-    // Leave nothing half-made: a container that cannot start is removed again.
-    await removeContainer(docker, container.id).catch(() => {});
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new JobFailure(
-      'start_failed',
-      `service ${s.service} (container ${s.name}) could not start: ${reason}`,
-    );
-  }
-  return container;
 }
 
 export async function stackConverge(params: StackConvergeParams, ctx: ExecContext): Promise<JsonObject> {
@@ -168,56 +94,82 @@ export async function stackConverge(params: StackConvergeParams, ctx: ExecContex
       );
     }
 
-    const steps = plan.services.length + plan.networks.length + plan.volumes.length;
+    const steps = plan.services.length + 2;
     let done = 0;
     const step = (message: string) => {
       ctx.signal.throwIfAborted();
-      ctx.progress(message, Math.round((100 * done++) / Math.max(steps, 1)));
+      ctx.progress(message, Math.round((100 * done++) / steps));
     };
 
+    // Old containers go first (their names and ports are needed again); they do not depend on
+    // each other, so they go at once.
+    step('removing replaced and orphaned containers');
     const results = new Map<ServiceAction, ServiceResult>();
-    for (const s of plan.services) {
-      if (s.action !== 'remove' && s.action !== 'update') continue;
-      const existing = s.existing as NonNullable<ServiceAction['existing']>;
-      if (s.action === 'remove') step(`removing ${s.name}`);
-      await removeContainer(docker, existing.id);
-      ctx.log('system', `removed container ${s.name} (${existing.id.slice(0, 12)})`);
-      if (s.action === 'remove') {
-        results.set(s, {
-          service: s.service,
-          name: s.name,
-          action: 'remove',
-          container_id: existing.id,
-          state: 'removed',
-          ...(s.reason ? { reason: s.reason } : {}),
-        });
-      }
-    }
+    await Promise.all(
+      plan.services.map(async (s) => {
+        if ((s.action !== 'remove' && s.action !== 'update') || !s.existing) return;
+        await removeContainer(docker, s.existing.id);
+        ctx.log('system', `removed container ${s.name} (${s.existing.id.slice(0, 12)})`);
+        if (s.action === 'remove') {
+          results.set(s, {
+            service: s.service,
+            name: s.name,
+            action: 'remove',
+            container_id: s.existing.id,
+            state: 'removed',
+            ...(s.reason ? { reason: s.reason } : {}),
+          });
+        }
+      }),
+    );
 
-    step('networks');
+    step('networks and volumes');
     await applyNetworks(docker, params, plan, ctx);
-    done += plan.networks.length;
-    for (const v of plan.volumes) {
-      if (v.action !== 'create') continue;
-      step(`volume ${v.name}`);
-      ctx.log('system', `creating volume ${v.name}`);
-      await docker.createVolume({ Name: v.name, Labels: stackLabels(params.stack, params.node) });
+    await Promise.all(
+      plan.volumes
+        .filter((v) => v.action === 'create')
+        .map(async (v) => {
+          ctx.log('system', `creating volume ${v.name}`);
+          await docker.createVolume({ Name: v.name, Labels: stackLabels(params.stack, params.node) });
+        }),
+    );
+
+    // Creating is independent per container, so all are created at once; starting follows the
+    // given (dependency) order, each health-checked service waited for before the next starts.
+    const startable = toStart.filter((s): s is Startable => s.spec !== undefined);
+    const created = new Map<ServiceAction, string>();
+    const creating = await Promise.allSettled(
+      startable.map(async (s) => created.set(s, await createContainer(docker, params, s))),
+    );
+    const failure = creating.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      await Promise.all([...created.values()].map((id) => removeContainer(docker, id).catch(() => {})));
+      throw failure.reason;
     }
 
-    for (const s of plan.services) {
+    for (const [index, s] of plan.services.entries()) {
       if (s.action === 'remove' || !s.spec) continue;
       let id = s.existing?.id ?? '';
-      if (s.action === 'create' || s.action === 'update') {
-        step(`${s.action === 'create' ? 'creating' : 'replacing'} ${s.name}`);
-        id = (await createAndStart(docker, params, { ...s, spec: s.spec })).id;
-        ctx.log('system', `started ${s.name} (${id.slice(0, 12)}) from ${s.spec.image}`);
-      } else if (s.start) {
-        step(`starting ${s.name}`);
-        await docker.getContainer(id).start();
-        ctx.log('system', `started ${s.name} again (it was ${s.existing?.state})`);
+      const fresh = created.get(s);
+      try {
+        if (fresh) {
+          step(`starting ${s.name}`);
+          id = fresh;
+          await startContainer(docker, { ...s, spec: s.spec }, id);
+          ctx.log('system', `started ${s.name} (${id.slice(0, 12)}) from ${s.spec.image}`);
+        } else if (s.start) {
+          step(`starting ${s.name}`);
+          await docker.getContainer(id).start();
+          ctx.log('system', `started ${s.name} again (it was ${s.existing?.state})`);
+        }
+      } catch (error) {
+        // Nothing half-made: the containers this job created and did not start go again.
+        const unstarted = plan.services.slice(index + 1).flatMap((later) => created.get(later) ?? []);
+        await Promise.all(unstarted.map((c) => removeContainer(docker, c).catch(() => {})));
+        throw error;
       }
       let info = await docker.getContainer(id).inspect();
-      if (s.spec.healthcheck && (s.action !== 'unchanged' || s.start) && healthOf(info) === 'starting') {
+      if (s.spec.healthcheck && (fresh || s.start) && healthOf(info) === 'starting') {
         ctx.progress(`waiting for ${s.name} to become healthy`);
         info = await waitForHealth(docker, id, healthWaitMs(s.spec.healthcheck), ctx.signal);
       }

@@ -26,12 +26,16 @@ export async function stackRemove(params: StackRemoveParams, ctx: ExecContext): 
   const removed: StackRemoveResult['removed'] = { containers: 0, networks: 0, volumes: 0 };
   try {
     ctx.progress(`removing containers of ${where}`, 0);
-    for (const c of await docker.listContainers({ all: true, filters })) {
-      if (await gone(docker.getContainer(c.Id).remove({ force: true }))) {
-        removed.containers++;
-        ctx.log('system', `removed container ${(c.Names[0] ?? c.Id).replace(/^\//, '')}`);
-      }
-    }
+    // Containers of a stack do not depend on each other for removal: all at once.
+    const containers = await docker.listContainers({ all: true, filters });
+    await Promise.all(
+      containers.map(async (c) => {
+        if (await gone(docker.getContainer(c.Id).remove({ force: true }))) {
+          removed.containers++;
+          ctx.log('system', `removed container ${(c.Names[0] ?? c.Id).replace(/^\//, '')}`);
+        }
+      }),
+    );
     ctx.progress(`removing networks of ${where}`, 50);
     for (const n of await docker.listNetworks({ filters })) {
       if (await gone(docker.getNetwork(n.Id).remove())) {

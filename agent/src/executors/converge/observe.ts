@@ -28,26 +28,35 @@ export async function observe(docker: Docker, params: StackConvergeParams): Prom
     volumes: new Set((volumes.Volumes ?? []).map((v) => v.Name)),
   };
 
+  const images = [...new Set(params.services.map((s) => s.image))];
+  const [imageInfo, containerInfo, networkInfo, volumeInfo] = await Promise.all([
+    Promise.all(images.map((image) => orNull(docker.getImage(image).inspect()))),
+    Promise.all(params.services.map((s) => orNull(docker.getContainer(s.name).inspect()))),
+    Promise.all(params.networks.map((n) => orNull(docker.getNetwork(n.name).inspect()))),
+    Promise.all(params.volumes.map((v) => orNull(docker.getVolume(v.name).inspect()))),
+  ]);
   const imageIds: Record<string, string> = {};
-  for (const image of new Set(params.services.map((s) => s.image))) {
-    const info = await orNull(docker.getImage(image).inspect());
+  images.forEach((image, i) => {
+    const info = imageInfo[i];
     if (info) imageIds[image] = info.Id;
-  }
+  });
 
   // A desired name taken by anything else (another stack, another node's part, or not kombify's).
-  const foreign: Observed['foreign'] = { containers: [], networks: [], volumes: [] };
-  for (const s of params.services) {
-    const info = await orNull(docker.getContainer(s.name).inspect());
-    if (info && info.Name === `/${s.name}` && !mine.containers.has(info.Id)) foreign.containers.push(s.name);
-  }
-  for (const n of params.networks) {
-    const info = await orNull(docker.getNetwork(n.name).inspect());
-    if (info && info.Name === n.name && !mine.networks.has(info.Id)) foreign.networks.push(n.name);
-  }
-  for (const v of params.volumes) {
-    const info = await orNull(docker.getVolume(v.name).inspect());
-    if (info && !mine.volumes.has(v.name)) foreign.volumes.push(v.name);
-  }
+  const foreign: Observed['foreign'] = {
+    containers: params.services
+      .filter((s, i) => {
+        const info = containerInfo[i];
+        return info && info.Name === `/${s.name}` && !mine.containers.has(info.Id);
+      })
+      .map((s) => s.name),
+    networks: params.networks
+      .filter((n, i) => {
+        const info = networkInfo[i];
+        return info && info.Name === n.name && !mine.networks.has(info.Id);
+      })
+      .map((n) => n.name),
+    volumes: params.volumes.filter((v, i) => volumeInfo[i] && !mine.volumes.has(v.name)).map((v) => v.name),
+  };
 
   return {
     containers: containers.map((c) => ({
