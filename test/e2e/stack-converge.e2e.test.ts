@@ -257,6 +257,73 @@ describe('stack.converge, verify, prechecks and remove through the edge and a re
     expect(await leftovers(id)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
+  it('converges from what an interrupted attempt left behind, and refuses names it does not own', async () => {
+    const id = stackId('partial');
+    const sleeper = (service: string) => ({
+      service,
+      name: `${id}-${service}`,
+      image: TEST_IMAGE,
+      command: ['sleep', '3600'],
+      restart: 'no',
+      networks: [`${id}-net`],
+    });
+    const params = {
+      stack: id,
+      node: 'local',
+      networks: [{ name: `${id}-net` }],
+      services: [sleeper('a'), sleeper('b'), sleeper('c')],
+      pull: 'always',
+    };
+    const first = await job('stack.converge', params);
+    expect(first.status).toBe('succeeded');
+    // No registry here: pull "always" falls back to the image on the node and says so.
+    expect(first.log.map((l: { text: string }) => l.text).join('\n')).toContain(
+      `could not pull ${TEST_IMAGE}`,
+    );
+
+    // As if an earlier attempt died half-way: one container missing, one stopped.
+    await docker.getContainer(`${id}-b`).remove({ force: true });
+    await docker.getContainer(`${id}-c`).stop({ t: 0 });
+    const again = await job('stack.converge', params);
+    expect(again.status).toBe('succeeded');
+    expect(
+      again.result.services.map((s: { service: string; action: string; state: string; reason?: string }) => [
+        s.service,
+        s.action,
+        s.state,
+        s.reason,
+      ]),
+    ).toEqual([
+      ['a', 'unchanged', 'running', undefined],
+      ['b', 'create', 'running', undefined],
+      ['c', 'unchanged', 'running', 'was exited; started'],
+    ]);
+
+    // A name taken by a container kombify did not make: refused, and that container is untouched.
+    const foreign = await docker.createContainer({
+      name: `${id}-d`,
+      Image: TEST_IMAGE,
+      Cmd: ['sleep', '60'],
+    });
+    try {
+      const refused = await job('stack.converge', {
+        ...params,
+        services: [...params.services, sleeper('d')],
+      });
+      expect(refused.status).toBe('failed');
+      expect(refused.error.code).toBe('name_conflict');
+      expect(refused.error.message).toBe(
+        `container "${id}-d" already exists and does not belong to this stack on this node`,
+      );
+      expect((await foreign.inspect()).Config.Labels?.['kombify.stack']).toBeUndefined();
+      expect(await leftovers(id)).toMatchObject({ containers: 3, networks: 1 });
+    } finally {
+      await foreign.remove({ force: true });
+    }
+    const removed = await job('stack.remove', { stack: id });
+    expect(removed.result.removed).toEqual({ containers: 3, networks: 1, volumes: 0 });
+  });
+
   it('fails verify clearly on a closed port, naming the check', async () => {
     const closed = await freePort();
     const failed = await job('stack.verify', {
