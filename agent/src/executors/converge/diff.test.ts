@@ -182,6 +182,16 @@ describe('planConverge', () => {
     ]);
   });
 
+  it('reports a kept orphan that holds a wanted name as a conflict', () => {
+    const p = params();
+    const seen = converged(p);
+    (seen.containers[1] as ObservedContainer).service = 'old-web';
+    expect(planConverge({ ...p, remove_orphans: false }, seen).conflicts).toEqual([
+      'container "s1-web" of service "old-web" is kept (remove_orphans: false) but its name is wanted',
+    ]);
+    expect(planConverge(p, seen).conflicts).toEqual([]);
+  });
+
   it('reports names owned by something else as conflicts', () => {
     const plan = planConverge(params(), {
       ...empty,

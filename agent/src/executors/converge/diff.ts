@@ -178,6 +178,16 @@ export function planConverge(params: StackConvergeParams, observed: Observed): C
       services.push({ ...base, action: 'unchanged', existing: had });
     }
   }
+  if (!params.remove_orphans) {
+    // Kept leftovers must not stand in the way of a desired container name.
+    const wanted = new Set(params.services.map((s) => s.name));
+    for (const c of leftovers) {
+      if (wanted.has(c.name))
+        conflicts.push(
+          `container "${c.name}" of service "${c.service ?? '?'}" is kept (remove_orphans: false) but its name is wanted`,
+        );
+    }
+  }
   if (params.remove_orphans) {
     for (const c of leftovers) {
       services.push({
