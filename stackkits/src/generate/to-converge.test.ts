@@ -100,6 +100,15 @@ describe('toConvergeJobs', () => {
     expect(job?.notApplied).toContain('secrets: postgres env POSTGRES_PASSWORD');
   });
 
+  it('modern-homelab: containers of a Swarm overlay are listed as not attached', () => {
+    const jobs = toConvergeJobs(planOf(example('modern-homelab-default')));
+    const vps = jobs.find((j) => j.node === 'vps');
+    expect(vps?.params.networks).toEqual([]);
+    expect(vps?.params.services.every((s) => s.networks === undefined)).toBe(true);
+    expect(vps?.notApplied).toContain('networks: traefik not attached to hybrid-net');
+    expect(jobs.find((j) => j.node === 'pi')?.params.networks).toEqual([{ name: 'hybrid-net' }]);
+  });
+
   it('skips unpublished ports and keeps a customised health check', () => {
     const plan = planOf(`name: t1
 nodes: [{ name: n1, type: main }]

@@ -94,6 +94,12 @@ function notApplied(node: PlanNode, swarmServices: string[]): string[] {
     if (n.driver === 'overlay') out.add(`overlay network ${n.name}`);
     else if (n.subnet) out.add(`subnet ${n.subnet} of ${n.name} (Docker picks one)`);
   }
+  const bridges = new Set(node.networks.filter((n) => n.driver === 'bridge').map((n) => n.name));
+  for (const c of node.containers) {
+    const missing = c.networks.filter((n) => !bridges.has(n));
+    // A Swarm overlay made elsewhere (on the leader): the container runs on Docker's default network.
+    if (missing.length > 0) out.add(`networks: ${c.service} not attached to ${missing.join(', ')}`);
+  }
   if (node.containers.length > 0) out.add('logging options (Docker default log driver)');
   for (const s of swarmServices) out.add(`swarm service ${s}`);
   return [...out];
