@@ -22,6 +22,8 @@ import { org } from './features/org/index.ts';
 import { releases } from './features/releases/index.ts';
 import { sso } from './features/sso/index.ts';
 import { stackkitCatalog, stackkitTools, validateRoute } from './features/stackkits/index.ts';
+import { endImpersonationPath, usersAdmin } from './features/users/index.ts';
+import { usersInternal } from './features/users/internal.ts';
 import { workerUpgrade } from './features/worker-upgrade/index.ts';
 import { workers } from './features/workers/index.ts';
 import { anyRole, gate, keyManagerRoles, operatorRoles, platformAdmin } from './middleware/api-auth.ts';
@@ -60,6 +62,13 @@ for (const path of [
 ]) {
   app.use(path, gate(platformAdmin, 'admin'));
 }
+// Users admin (`/x/*` covers `/x` too); an impersonated session may end itself (the handler checks).
+const adminGate = gate(platformAdmin, 'admin');
+const accountGate = gate(anyRole, 'account');
+app.use('/api/v1/users/*', (c, next) =>
+  c.req.path === endImpersonationPath ? accountGate(c, next) : adminGate(c, next),
+);
+app.use('/api/internal/users/*', adminGate);
 app.use('/api/tools', gate(anyRole, 'account'));
 app.use('/api/internal/feature-flags', gate(platformAdmin, 'admin'));
 app.use('/api/internal/feature-flags/*', gate(platformAdmin, 'admin'));
@@ -86,6 +95,8 @@ app.route('/api/v1/categories', categoriesAdmin);
 app.route('/api/v1/patterns', patternsAdmin);
 app.route('/api/tools', toolsLauncher);
 app.route('/api/internal/feature-flags', featureFlagsInternal);
+app.route('/api/v1/users', usersAdmin);
+app.route('/api/internal/users', usersInternal);
 app.route('/v1/stackkits', stackkitTools);
 app.route('/v1/stackkits', stackkitCatalog);
 app.post('/v1/orchestrator/unifier/validate', validateRoute);
