@@ -12,7 +12,9 @@ import { agentRpc, agentRpcPrefix } from './features/agent-rpc/index.ts';
 import { apiKeys } from './features/api-keys/index.ts';
 import { auth } from './features/auth/index.ts';
 import { billing, billingWebhook } from './features/billing/index.ts';
+import { billingAdmin } from './features/billing/overview.ts';
 import { categoriesAdmin, patternsAdmin, toolsAdmin, toolsLauncher } from './features/catalog/index.ts';
+import { discoveryAdmin } from './features/discovery/index.ts';
 import { enrollmentTokens } from './features/enrollment-tokens/index.ts';
 import { auditAdmin, featureFlagsAdmin, featureFlagsInternal } from './features/feature-flags/index.ts';
 import { health } from './features/health/index.ts';
@@ -69,6 +71,8 @@ app.use('/api/v1/users/*', (c, next) =>
   c.req.path === endImpersonationPath ? accountGate(c, next) : adminGate(c, next),
 );
 app.use('/api/internal/users/*', adminGate);
+app.use('/api/v1/billing/*', adminGate);
+app.use('/api/v1/discovery/*', adminGate);
 app.use('/api/tools', gate(anyRole, 'account'));
 app.use('/api/internal/feature-flags', gate(platformAdmin, 'admin'));
 app.use('/api/internal/feature-flags/*', gate(platformAdmin, 'admin'));
@@ -97,6 +101,8 @@ app.route('/api/tools', toolsLauncher);
 app.route('/api/internal/feature-flags', featureFlagsInternal);
 app.route('/api/v1/users', usersAdmin);
 app.route('/api/internal/users', usersInternal);
+app.route('/api/v1/billing', billingAdmin);
+app.route('/api/v1/discovery', discoveryAdmin);
 app.route('/v1/stackkits', stackkitTools);
 app.route('/v1/stackkits', stackkitCatalog);
 app.post('/v1/orchestrator/unifier/validate', validateRoute);

@@ -172,6 +172,10 @@ describe('admin routes', () => {
       'POST /api/v1/users/impersonation/end',
       'POST /api/v1/users/:id/mfa/reset',
       'GET /api/internal/users/:sub',
+      'GET /api/v1/billing/overview',
+      'GET /api/v1/billing/subscriptions',
+      'POST /api/v1/discovery/runs',
+      'GET /api/v1/discovery/runs/:id',
     ]) {
       expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(expected);
     }
