@@ -12,6 +12,7 @@ CREATE TABLE "discovery_runs" (
 --> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "impersonated_by" text;--> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "impersonator_session_id" text;--> statement-breakpoint
+ALTER TABLE "subscriptions" ADD COLUMN "field_at" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "tools" ADD COLUMN "source" text;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "disabled_at" timestamp with time zone;--> statement-breakpoint
 CREATE INDEX "discovery_runs_started_idx" ON "discovery_runs" USING btree ("started_at");--> statement-breakpoint

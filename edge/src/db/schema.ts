@@ -216,7 +216,9 @@ export const invitations = pgTable(
 
 /**
  * An org's subscription, mirrored from Stripe (canonical there). `source_at` is the Stripe event
- * time of the last applied change, so an older event arriving late never rolls the state back.
+ * time of the newest applied change; `field_at` records, per field, the event that last set it
+ * (`<created, zero-padded>:<event id>`), so an older event arriving late never rolls a field back
+ * and the result is the same whatever order the events arrive in.
  */
 export const subscriptions = pgTable('subscriptions', {
   orgId: text('org_id')
@@ -229,6 +231,7 @@ export const subscriptions = pgTable('subscriptions', {
   currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }),
   graceUntil: timestamp('grace_until', { withTimezone: true }),
   sourceAt: timestamp('source_at', { withTimezone: true }),
+  fieldAt: jsonb('field_at').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
