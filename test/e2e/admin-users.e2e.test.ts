@@ -206,6 +206,36 @@ describe('admin users', () => {
     expect((await stack.api(`/api/v1/users/${people.carol!.id}/impersonate`, { body: {} })).status).toBe(403);
   });
 
+  it('a platform admin in a browser gets their own session back when impersonation ends', async () => {
+    const carol = people.carol!;
+    const post = (path: string, cookie: string) =>
+      fetch(`${stack.edgeUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          cookie: `kfy_session=${cookie}`,
+          origin: stack.edgeUrl,
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      });
+    // The last Set-Cookie for the name wins, as in a browser (the gate may refresh the old one first).
+    const sessionCookie = (res: Response) =>
+      res.headers
+        .getSetCookie()
+        .filter((c) => c.startsWith('kfy_session='))
+        .map((c) => /^kfy_session=([^;]*)/.exec(c)![1])
+        .at(-1);
+    const started = await post(`/api/v1/users/${people.alice!.id}/impersonate`, carol.cookie);
+    expect(started.status).toBe(201);
+    const asAlice = sessionCookie(started)!;
+    expect((await asCookie(asAlice, '/api/me')).body.data.impersonated_by).toBe(`session:${carol.id}`);
+    const ended = await post('/api/v1/users/impersonation/end', asAlice);
+    expect(((await ended.json()) as any).data.admin_session_restored).toBe(true);
+    const back = sessionCookie(ended)!;
+    const me = await asCookie(back, '/api/me');
+    expect(me.body.data).toMatchObject({ id: carol.id, role: 'platform-admin', impersonated_by: null });
+  });
+
   it('impersonation expires after IMPERSONATION_TTL_SECONDS', async () => {
     const started = await stack.api(`/api/v1/users/${people.alice!.id}/impersonate`, {
       body: { org_id: orgA },
