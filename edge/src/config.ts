@@ -52,6 +52,9 @@ const configSchema = z.object({
   ZITADEL_ORG_ID: z.string().optional(),
   /** The npm registry that discovery searches (a local stand-in in tests). */
   DISCOVERY_NPM_REGISTRY: z.string().url().default('https://registry.npmjs.org'),
+  /** Optional GitHub discovery (repositories by topic): a token (secret) and the API origin. */
+  DISCOVERY_GITHUB_TOKEN: z.string().optional(),
+  DISCOVERY_GITHUB_API: z.string().url().default('https://api.github.com'),
   /** Candidates asked for per keyword in one discovery run. */
   DISCOVERY_PAGE_SIZE: z.coerce.number().int().min(1).max(250).default(50),
   /** Stripe (billing). The secret key and webhook secret are secrets in production. */

@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../edge/src/db/client.ts';
 import { orgs, stripeEvents, subscriptions } from '../../edge/src/db/schema.ts';
 import { useNodeWebSocket } from '../../scripts/lib/migrate.ts';
-import { type NpmRegistryStandin, startNpmRegistryStandin } from '../harness/npm-registry-standin.ts';
+import {
+  GITHUB_TOKEN,
+  type NpmRegistryStandin,
+  startNpmRegistryStandin,
+} from '../harness/npm-registry-standin.ts';
 import { type Stack, startStack } from '../harness/stack.ts';
 
 let stack: Stack;
@@ -16,7 +20,14 @@ const day = 86_400_000;
 
 beforeAll(async () => {
   registry = await startNpmRegistryStandin();
-  stack = await startStack({ plan: 'free', vars: { DISCOVERY_NPM_REGISTRY: registry.url } });
+  stack = await startStack({
+    plan: 'free',
+    vars: {
+      DISCOVERY_NPM_REGISTRY: registry.url,
+      DISCOVERY_GITHUB_API: registry.url,
+      DISCOVERY_GITHUB_TOKEN: GITHUB_TOKEN,
+    },
+  });
 });
 
 afterAll(async () => {
@@ -166,5 +177,27 @@ describe('discovery', () => {
     );
     expect(audit.map((a: any) => a.after.status)).toEqual(['failed', 'succeeded', 'succeeded']);
     expect(audit[2].after.filed).toHaveLength(7);
+  });
+
+  it('with a token, also files GitHub repositories by topic, once', async () => {
+    const run = await stack.api('/api/v1/discovery/runs', {
+      body: { source: 'github', keywords: ['homelab'] },
+    });
+    expect(run.status).toBe(201);
+    expect(run.body.data).toMatchObject({ source: 'github', found: 2, filed: 2 });
+    const portal = (await stack.api('/api/v1/tools/gh-example-org-lab-portal')).body.data;
+    expect(portal).toMatchObject({
+      name: 'lab-portal',
+      status: 'unreviewed',
+      url: 'https://lab-portal.example.test/',
+      tags: ['homelab', 'self-hosted'],
+    });
+    expect((await stack.api('/api/v1/tools/gh-someone-rack-stats')).body.data.url).toBe(
+      'https://github.com/someone/Rack.Stats',
+    );
+    const again = await stack.api('/api/v1/discovery/runs', {
+      body: { source: 'github', keywords: ['homelab'] },
+    });
+    expect(again.body.data).toMatchObject({ found: 2, filed: 0 });
   });
 });

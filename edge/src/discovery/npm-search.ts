@@ -20,8 +20,14 @@ export const npmSearchResponse = z.object({
 
 export type NpmPackage = z.infer<typeof npmPackage>;
 
+/** A package or repository found by a search, and the catalog entry it would become. */
+export interface Candidate {
+  name: string;
+  tool: ReturnType<typeof candidateTool>;
+}
+
 /** Asks the registry for packages with this keyword (`keywords:` search, up to `size`). */
-export async function searchNpm(registry: string, keyword: string, size: number): Promise<NpmPackage[]> {
+export async function searchNpm(registry: string, keyword: string, size: number): Promise<Candidate[]> {
   const url = new URL('/-/v1/search', registry);
   url.searchParams.set('text', `keywords:${keyword}`);
   url.searchParams.set('size', String(size));
@@ -30,20 +36,24 @@ export async function searchNpm(registry: string, keyword: string, size: number)
   const parsed = npmSearchResponse.safeParse(await res.json().catch(() => null));
   if (!parsed.success)
     throw new Error(`the npm registry's search answer has an unexpected shape (keywords:${keyword})`);
-  return parsed.data.objects.map((o) => o.package);
+  return parsed.data.objects.map((o) => ({ name: o.package.name, tool: candidateTool(o.package) }));
 }
 
-/** A catalog id for a package: `npm-` + its name in the catalog's slug alphabet. */
-export function toolIdFor(name: string): string {
+/** A catalog id: the source's prefix + the name in the catalog's slug alphabet (≤ 64 characters). */
+export function slugFor(prefix: string, name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/^@/, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return `npm-${slug}`.slice(0, 64).replace(/-+$/, '');
+  return `${prefix}-${slug}`.slice(0, 64).replace(/-+$/, '');
 }
 
-const httpUrl = (value: string | undefined) => {
+export function toolIdFor(name: string): string {
+  return slugFor('npm', name);
+}
+
+export const httpUrl = (value: string | undefined) => {
   if (!value) return null;
   try {
     const url = new URL(value);

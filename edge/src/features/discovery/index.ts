@@ -1,6 +1,6 @@
 /**
- * Discovery (platform admins): a run searches the npm registry by keywords and files each
- * package found as an unreviewed catalog entry, once; an admin reviews it with PATCH
+ * Discovery (platform admins): a run searches the npm registry (or GitHub topics, with a token)
+ * by keywords and files each package found as an unreviewed catalog entry, once; an admin reviews it with PATCH
  * /api/v1/tools/{id} (`status: reviewed`). Runs are kept with what they found.
  */
 import { Hono } from 'hono';
@@ -15,7 +15,8 @@ import {
   listRuns,
   startRun,
 } from '../../db/discovery.ts';
-import { candidateTool, searchNpm } from '../../discovery/npm-search.ts';
+import { searchGithub } from '../../discovery/github-search.ts';
+import { searchNpm } from '../../discovery/npm-search.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { auditContext } from '../../http/audit-context.ts';
@@ -56,7 +57,7 @@ discoveryAdmin.post('/runs', async (c) => {
     c,
     z
       .object({
-        source: z.literal('npm').default('npm'),
+        source: z.enum(['npm', 'github']).default('npm'),
         keywords: z
           .array(z.string().regex(/^[a-z0-9][a-z0-9.-]{0,49}$/, 'lower-case letters, digits, "." or "-"'))
           .min(1)
@@ -66,6 +67,13 @@ discoveryAdmin.post('/runs', async (c) => {
       .strict(),
   );
   const config = c.get('config');
+  const githubToken = config.DISCOVERY_GITHUB_TOKEN;
+  if (body.source === 'github' && !githubToken)
+    throw new ApiError('SERVICE_UNAVAILABLE', 'GitHub discovery needs DISCOVERY_GITHUB_TOKEN');
+  const search = (keyword: string) =>
+    body.source === 'github'
+      ? searchGithub(config.DISCOVERY_GITHUB_API, githubToken!, keyword, config.DISCOVERY_PAGE_SIZE)
+      : searchNpm(config.DISCOVERY_NPM_REGISTRY, keyword, config.DISCOVERY_PAGE_SIZE);
   const db = c.get('db')();
   const who = auditContext(c);
   const id = randomId('dsc');
@@ -76,11 +84,11 @@ discoveryAdmin.post('/runs', async (c) => {
   let error: string | null = null;
   try {
     for (const keyword of keywords) {
-      for (const pkg of await searchNpm(config.DISCOVERY_NPM_REGISTRY, keyword, config.DISCOVERY_PAGE_SIZE)) {
-        if (seen.has(pkg.name)) continue;
-        seen.add(pkg.name);
-        const filed = await fileCandidate(db, candidateTool(pkg));
-        results.push({ package: pkg.name, keyword, ...filed });
+      for (const found of await search(keyword)) {
+        if (seen.has(found.name)) continue;
+        seen.add(found.name);
+        const filed = await fileCandidate(db, found.tool);
+        results.push({ package: found.name, keyword, ...filed });
       }
     }
   } catch (cause) {
