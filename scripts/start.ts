@@ -141,6 +141,8 @@ async function main(): Promise<void> {
         OIDC_CLIENT_SECRET: local.clientSecret,
         OIDC_POST_LOGOUT_REDIRECT_URI: `${edgeUrl}/`,
         SESSION_SECRET: local.sessionSecret,
+        // The admin center's MFA reset talks to the local issuer (which has no second factors).
+        IDP_ADMIN: 'local',
         // Signs agent release manifests for the installer (made once, kept 0600).
         RELEASE_SIGNING_KEY: await releaseSigningKeyFile(join(home, 'release-signing-key.json')),
       },

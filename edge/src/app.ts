@@ -12,7 +12,9 @@ import { agentRpc, agentRpcPrefix } from './features/agent-rpc/index.ts';
 import { apiKeys } from './features/api-keys/index.ts';
 import { auth } from './features/auth/index.ts';
 import { billing, billingWebhook } from './features/billing/index.ts';
+import { billingAdmin } from './features/billing/overview.ts';
 import { categoriesAdmin, patternsAdmin, toolsAdmin, toolsLauncher } from './features/catalog/index.ts';
+import { discoveryAdmin } from './features/discovery/index.ts';
 import { enrollmentTokens } from './features/enrollment-tokens/index.ts';
 import { auditAdmin, featureFlagsAdmin, featureFlagsInternal } from './features/feature-flags/index.ts';
 import { health } from './features/health/index.ts';
@@ -22,6 +24,8 @@ import { org } from './features/org/index.ts';
 import { releases } from './features/releases/index.ts';
 import { sso } from './features/sso/index.ts';
 import { stackkitCatalog, stackkitTools, validateRoute } from './features/stackkits/index.ts';
+import { endImpersonationPath, usersAdmin } from './features/users/index.ts';
+import { usersInternal } from './features/users/internal.ts';
 import { workerUpgrade } from './features/worker-upgrade/index.ts';
 import { workers } from './features/workers/index.ts';
 import { anyRole, gate, keyManagerRoles, operatorRoles, platformAdmin } from './middleware/api-auth.ts';
@@ -60,6 +64,15 @@ for (const path of [
 ]) {
   app.use(path, gate(platformAdmin, 'admin'));
 }
+// Users admin (`/x/*` covers `/x` too); an impersonated session may end itself (the handler checks).
+const adminGate = gate(platformAdmin, 'admin');
+const accountGate = gate(anyRole, 'account');
+app.use('/api/v1/users/*', (c, next) =>
+  c.req.path === endImpersonationPath ? accountGate(c, next) : adminGate(c, next),
+);
+app.use('/api/internal/users/*', adminGate);
+app.use('/api/v1/billing/*', adminGate);
+app.use('/api/v1/discovery/*', adminGate);
 app.use('/api/tools', gate(anyRole, 'account'));
 app.use('/api/internal/feature-flags', gate(platformAdmin, 'admin'));
 app.use('/api/internal/feature-flags/*', gate(platformAdmin, 'admin'));
@@ -86,6 +99,10 @@ app.route('/api/v1/categories', categoriesAdmin);
 app.route('/api/v1/patterns', patternsAdmin);
 app.route('/api/tools', toolsLauncher);
 app.route('/api/internal/feature-flags', featureFlagsInternal);
+app.route('/api/v1/users', usersAdmin);
+app.route('/api/internal/users', usersInternal);
+app.route('/api/v1/billing', billingAdmin);
+app.route('/api/v1/discovery', discoveryAdmin);
 app.route('/v1/stackkits', stackkitTools);
 app.route('/v1/stackkits', stackkitCatalog);
 app.post('/v1/orchestrator/unifier/validate', validateRoute);

@@ -41,6 +41,22 @@ const configSchema = z.object({
   SESSION_TTL_SECONDS: seconds(7 * 86400, 300, 90 * 86400),
   SESSION_COOKIE_SECONDS: seconds(3600, 60, 86400),
   OIDC_JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** How long an admin's impersonation session lasts (admin center). */
+  IMPERSONATION_TTL_SECONDS: seconds(900, 1, 3600),
+  /** Which identity provider the admin center manages users at (MFA reset): zitadel | local. */
+  IDP_ADMIN: z.enum(['zitadel', 'local']).optional(),
+  /** Zitadel's API origin and a service user's personal access token (a secret). */
+  ZITADEL_API_URL: z.string().url().optional(),
+  ZITADEL_ADMIN_TOKEN: z.string().optional(),
+  /** The Zitadel org the users live in, when the service user belongs to another. */
+  ZITADEL_ORG_ID: z.string().optional(),
+  /** The npm registry that discovery searches (a local stand-in in tests). */
+  DISCOVERY_NPM_REGISTRY: z.string().url().default('https://registry.npmjs.org'),
+  /** Optional GitHub discovery (repositories by topic): a token (secret) and the API origin. */
+  DISCOVERY_GITHUB_TOKEN: z.string().optional(),
+  DISCOVERY_GITHUB_API: z.string().url().default('https://api.github.com'),
+  /** Candidates asked for per keyword in one discovery run. */
+  DISCOVERY_PAGE_SIZE: z.coerce.number().int().min(1).max(250).default(50),
   /** Stripe (billing). The secret key and webhook secret are secrets in production. */
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),

@@ -28,6 +28,8 @@ export interface Principal {
   email?: string | null;
   name?: string | null;
   sessionId?: string;
+  /** Set when a platform admin (`by`, as `kind:id`) acts as this user through a time-limited session. */
+  impersonation?: { by: string; expiresAt: Date };
 }
 
 export interface AppEnv {

@@ -159,14 +159,18 @@ describe('plans and billing', () => {
       (await post(event('customer.subscription.created', sub('incomplete'), t0 + 15))).body.outcome,
     ).toBe('stale');
     expect((await plan()).status).toBe('active');
-    // `deleted`, then a late `updated`: stays deleted.
+    // `deleted`, then a late `updated`: stays deleted. Only the period end, which the deletion does
+    // not carry, is taken from the late event — as if the two had arrived in order.
     expect((await post(event('customer.subscription.deleted', sub('canceled'), t0 + 40))).body.outcome).toBe(
       'applied',
     );
     expect((await post(event('customer.subscription.updated', sub('active'), t0 + 30))).body.outcome).toBe(
-      'stale',
+      'applied',
     );
     expect(await plan()).toMatchObject({ plan: 'free', status: 'canceled' });
+    expect((await post(event('customer.subscription.updated', sub('active'), t0 + 29))).body.outcome).toBe(
+      'stale',
+    );
   });
 
   it('a failed payment falls back to free limits (after the grace period) without deleting anything', async () => {

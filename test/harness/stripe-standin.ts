@@ -1,8 +1,8 @@
 /**
  * A local stand-in for the few Stripe API endpoints kombify calls, speaking Stripe's wire format
  * (form-encoded requests with bracketed keys, JSON objects back) so the real `stripe` SDK talks to
- * it unchanged. Stripe itself cannot be reached from these machines; this is the only stand-in
- * in the project, for an outside service.
+ * it unchanged. Stripe itself cannot be reached from these machines. Stand-ins exist only for
+ * outside services (Stripe, Zitadel's management API, the npm registry's search).
  */
 import http from 'node:http';
 

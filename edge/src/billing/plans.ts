@@ -43,6 +43,16 @@ export const plans: Record<PlanName, PlanLimits> = {
   },
 };
 
+/**
+ * List prices per month, for the admin center's MRR. Stripe's prices are canonical for what a
+ * customer pays; these mirror the published list prices (no discounts or taxes).
+ */
+export const monthlyPrice: Record<PlanName, { amountCents: number; currency: 'usd' }> = {
+  free: { amountCents: 0, currency: 'usd' },
+  pro: { amountCents: 2900, currency: 'usd' },
+  enterprise: { amountCents: 49900, currency: 'usd' },
+};
+
 export function isPlan(value: unknown): value is PlanName {
   return value === 'free' || value === 'pro' || value === 'enterprise';
 }

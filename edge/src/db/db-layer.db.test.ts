@@ -17,6 +17,7 @@ import {
   setConnected,
 } from './agents.ts';
 import { findApiKeyByHash, insertApiKey } from './api-keys.ts';
+import { applyStripeEvent, getSubscription, type SubscriptionChange } from './billing.ts';
 import { type Db, openDb } from './client.ts';
 import { findJobIndex, insertJobIndex } from './jobs.ts';
 
@@ -148,5 +149,67 @@ describe.each(targets)('database layer on $name', ({ url }) => {
     });
     expect((await findApiKeyByHash(db, hash))?.orgId).toBe(orgA);
     expect(await findApiKeyByHash(db, await sha256Hex('other'))).toBeNull();
+  });
+
+  it('applies Stripe events to the same subscription whatever order they arrive in', async () => {
+    const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, n));
+    const changes = (orgId: string): [string, number, SubscriptionChange][] => [
+      [
+        'customer.subscription.created',
+        1,
+        { subscriptionId: 'sub_1', plan: 'pro', status: 'active', currentPeriodEnd: at(100) },
+      ],
+      ['invoice.payment_failed', 2, { status: 'past_due', graceUntil: at(50) }],
+      [
+        'customer.subscription.updated',
+        3,
+        { plan: 'enterprise', status: 'past_due', currentPeriodEnd: at(200) },
+      ],
+      ['invoice.paid', 4, { status: 'active', graceUntil: null }],
+      ['customer.updated', 5, { customerId: `cus_${orgId}` }],
+      [
+        'customer.subscription.deleted',
+        6,
+        { subscriptionId: 'sub_1', plan: 'free', status: 'canceled', graceUntil: null },
+      ],
+    ];
+    const orders = [
+      [0, 1, 2, 3, 4, 5],
+      [5, 4, 3, 2, 1, 0],
+      [3, 0, 5, 1, 4, 2],
+    ];
+    const rows = [];
+    const customers = [];
+    for (const [n, order] of orders.entries()) {
+      const orgId = randomId('org');
+      await ensureOrg(database.config, { id: orgId, name: 'billing', slug: orgId });
+      for (const i of order) {
+        const [type, minute, change] = changes(orgId)[i]!;
+        const outcome = await applyStripeEvent(
+          db,
+          { id: `evt_${orgId}_${i}`, type, orgId, at: at(minute) },
+          change,
+        );
+        if (n === 0) expect(outcome).toBe('applied');
+      }
+      const {
+        orgId: _,
+        updatedAt: __,
+        fieldAt: ___,
+        stripeCustomerId,
+        ...row
+      } = (await getSubscription(db, orgId))!;
+      rows.push(row);
+      customers.push(stripeCustomerId === `cus_${orgId}`);
+    }
+    expect(rows[0]).toMatchObject({
+      plan: 'free',
+      status: 'canceled',
+      graceUntil: null,
+    });
+    expect(customers).toEqual([true, true, true]);
+    expect(rows[0]!.currentPeriodEnd).toEqual(at(200));
+    expect(rows[1]).toEqual(rows[0]);
+    expect(rows[2]).toEqual(rows[0]);
   });
 });

@@ -120,6 +120,8 @@ export const users = pgTable(
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     /** Free-form UI preferences (theme, density, …), at most a few KB. */
     preferences: jsonb('preferences').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    /** Set by a platform admin: the gate refuses the user's sessions and tokens from then on. */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('users_issuer_sub_idx').on(t.issuer, t.sub)],
 );
@@ -162,6 +164,10 @@ export const sessions = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     /** The issuer's id_token, kept for RP-initiated logout (id_token_hint). */
     idToken: text('id_token'),
+    /** Set on an impersonation session: the platform admin (`kind:id`) acting as this user. */
+    impersonatedBy: text('impersonated_by'),
+    /** The admin's own session (when they started from a browser), given back when impersonation ends. */
+    impersonatorSessionId: text('impersonator_session_id'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
@@ -210,7 +216,9 @@ export const invitations = pgTable(
 
 /**
  * An org's subscription, mirrored from Stripe (canonical there). `source_at` is the Stripe event
- * time of the last applied change, so an older event arriving late never rolls the state back.
+ * time of the newest applied change; `field_at` records, per field, the event that last set it
+ * (`<created, zero-padded>:<event id>`), so an older event arriving late never rolls a field back
+ * and the result is the same whatever order the events arrive in.
  */
 export const subscriptions = pgTable('subscriptions', {
   orgId: text('org_id')
@@ -223,6 +231,7 @@ export const subscriptions = pgTable('subscriptions', {
   currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }),
   graceUntil: timestamp('grace_until', { withTimezone: true }),
   sourceAt: timestamp('source_at', { withTimezone: true }),
+  fieldAt: jsonb('field_at').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -286,10 +295,13 @@ export const tools = pgTable(
     /** Criterion → 0..10; `score` is their weighted sum (edge/src/catalog/score.ts). */
     scores: jsonb('scores').$type<Record<string, number>>().notNull().default(sql`'{}'::jsonb`),
     score: real('score').notNull().default(0),
+    /** Where discovery found it (`npm:<package>`); unique, so a re-run files nothing twice. */
+    source: text('source'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    uniqueIndex('tools_source_idx').on(t.source),
     index('tools_search_idx').using(
       'gin',
       sql`to_tsvector('simple', ${t.name} || ' ' || ${t.summary} || ' ' || (${t.tags})::text)`,
@@ -304,3 +316,25 @@ export const patterns = pgTable('patterns', {
   toolIds: jsonb('tool_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   createdAt: createdAt(),
 });
+
+/** Discovery runs (admin center): a search of a package registry that files unreviewed tools. */
+export const discoveryRuns = pgTable(
+  'discovery_runs',
+  {
+    id: text('id').primaryKey(),
+    source: text('source').notNull(),
+    keywords: jsonb('keywords').$type<string[]>().notNull(),
+    /** running | succeeded | failed */
+    status: text('status').notNull(),
+    startedBy: text('started_by').notNull(),
+    /** Per candidate: the package, the tool id and whether it was `filed` now or `existing`. */
+    results: jsonb('results')
+      .$type<{ package: string; toolId: string; outcome: 'filed' | 'existing'; keyword: string }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('discovery_runs_started_idx').on(t.startedAt)],
+);

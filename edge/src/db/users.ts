@@ -54,6 +54,8 @@ export async function findLiveSession(db: Db, id: string) {
       orgId: sessions.orgId,
       orgName: orgs.name,
       role: memberships.role,
+      disabledAt: users.disabledAt,
+      impersonatedBy: sessions.impersonatedBy,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))

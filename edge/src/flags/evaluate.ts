@@ -34,3 +34,14 @@ export function evaluateFlag(
   if (flag.rolloutPercent <= 0) return false;
   return bucket(flag.key, who.sub ?? who.orgId ?? '') < flag.rolloutPercent;
 }
+
+/** Every flag for one subject, and when the newest of them last changed. */
+export function evaluateFlags(
+  flags: readonly (FlagDefinition & { updatedAt: Date })[],
+  who: { sub?: string | null; orgId?: string | null },
+): { flags: Record<string, boolean>; updatedAt: Date | null } {
+  return {
+    flags: Object.fromEntries(flags.map((f) => [f.key, evaluateFlag(f, who)])),
+    updatedAt: flags.reduce<Date | null>((max, f) => (!max || f.updatedAt > max ? f.updatedAt : max), null),
+  };
+}

@@ -36,6 +36,7 @@ export async function sessionPrincipal(c: Context<AppEnv>): Promise<Principal | 
   }
   const session = await findLiveSession(c.get('db')(), claims.sid);
   if (!session) throw new ApiError('AUTH_INVALID', 'session ended or expired; sign in again');
+  if (session.disabledAt) throw new ApiError('AUTH_INVALID', 'this account is disabled');
   const now = Math.floor(Date.now() / 1000);
   if (claims.exp - now < config.SESSION_COOKIE_SECONDS / 2) {
     const left = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
@@ -61,5 +62,8 @@ export async function sessionPrincipal(c: Context<AppEnv>): Promise<Principal | 
     email: session.email,
     name: session.name,
     sessionId: session.sessionId,
+    ...(session.impersonatedBy
+      ? { impersonation: { by: session.impersonatedBy, expiresAt: session.expiresAt } }
+      : {}),
   };
 }

@@ -19,6 +19,9 @@ account.get('/', (c) => {
       name: p.name ?? null,
       org_id: p.orgId,
       role: p.role,
+      // The banner: someone from the platform is acting as this user until the session expires.
+      impersonated_by: p.impersonation?.by ?? null,
+      impersonation_expires_at: p.impersonation?.expiresAt.toISOString() ?? null,
     },
   });
 });

@@ -53,7 +53,7 @@ function oidcClient(config: Config): OidcClient {
 }
 
 /** Secure cookies everywhere but plain-http localhost (local development). */
-function cookieOptions(c: Context<AppEnv>, maxAge: number) {
+export function cookieOptions(c: Context<AppEnv>, maxAge: number) {
   const url = new URL(c.req.url);
   const local = url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   return { httpOnly: true, sameSite: 'Lax' as const, secure: !local, path: '/', maxAge };

@@ -8,7 +8,7 @@ import { audit, recentAudit } from '../../db/audit.ts';
 import { deleteFlag, getFlag, insertFlag, listFlags, updateFlag } from '../../db/flags.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
-import { evaluateFlag } from '../../flags/evaluate.ts';
+import { evaluateFlags } from '../../flags/evaluate.ts';
 import { auditContext } from '../../http/audit-context.ts';
 import { readJson } from '../../http/validate.ts';
 
@@ -143,20 +143,7 @@ featureFlagsInternal.get('/', async (c) => {
     throw new ApiError('VALIDATION_FAILED', 'give sub, org or both', {
       details: [{ path: 'sub', code: 'required', message: 'sub or org is required' }],
     });
-  const rows = await listFlags(c.get('db')());
-  const flags = Object.fromEntries(
-    rows.map((f) => [
-      f.key,
-      evaluateFlag(
-        { key: f.key, enabled: f.enabled, rolloutPercent: f.rolloutPercent, targeting: f.targeting },
-        { sub, orgId },
-      ),
-    ]),
-  );
-  const updatedAt = rows.reduce<Date | null>(
-    (max, f) => (!max || f.updatedAt > max ? f.updatedAt : max),
-    null,
-  );
+  const { flags, updatedAt } = evaluateFlags(await listFlags(c.get('db')()), { sub, orgId });
   return c.json({ sub, orgId, flags, updatedAt: updatedAt?.toISOString() ?? null });
 });
 
