@@ -93,6 +93,10 @@ export async function startStack(
     vars: {
       DATABASE_URL: db.config.databaseUrl,
       ...(db.config.wsProxy ? { DATABASE_WS_PROXY: db.config.wsProxy } : {}),
+      // Tests never reach outside services by accident: discovery points at a closed port unless a
+      // test gives it a stand-in.
+      DISCOVERY_NPM_REGISTRY: 'http://127.0.0.1:9',
+      DISCOVERY_GITHUB_API: 'http://127.0.0.1:9',
       ...opts.vars,
     },
   };
