@@ -22,6 +22,7 @@ import { org } from './features/org/index.ts';
 import { releases } from './features/releases/index.ts';
 import { sso } from './features/sso/index.ts';
 import { stackkitCatalog, stackkitTools, validateRoute } from './features/stackkits/index.ts';
+import { workerMetrics } from './features/worker-metrics/index.ts';
 import { workerUpgrade } from './features/worker-upgrade/index.ts';
 import { workers } from './features/workers/index.ts';
 import { anyRole, gate, keyManagerRoles, operatorRoles, platformAdmin } from './middleware/api-auth.ts';
@@ -94,6 +95,7 @@ app.route('/api/billing', billing);
 app.route('/api/internal/sso', sso);
 app.route(agentRpcPrefix, agentRpc);
 app.route('/v1/orchestrator/enrollment-tokens', enrollmentTokens);
+app.route('/v1/orchestrator/workers', workerMetrics);
 app.route('/v1/orchestrator/workers', workers);
 app.route('/v1/orchestrator/jobs', jobs);
 // The installer one-liner, what it downloads, and how releases get there.

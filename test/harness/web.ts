@@ -13,12 +13,8 @@ const NODE_BIN = existsSync(join(REPO_ROOT, 'node_modules', '.bin', 'node'))
   : process.execPath;
 
 export type StartWebOptions = {
-  /** Base URL of the edge the web server reads from (`KOMBIFY_EDGE_URL`). */
+  /** Base URL of the edge the web server calls (`KOMBIFY_EDGE_URL`) on the signed-in user's behalf. */
   edgeUrl: string;
-  /** Admin token (`KOMBIFY_ADMIN_TOKEN`). When absent, the web server falls back to the token file. */
-  adminToken?: string;
-  /** Token file (`KOMBIFY_ADMIN_TOKEN_FILE`); point it at a missing path to test the "no token" state. */
-  adminTokenFile?: string;
   /** Port on 127.0.0.1; a free one is picked when absent. */
   port?: number;
   /** How long to wait for the first page render, in ms. Default 60 000. */
@@ -36,10 +32,6 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, KOMBIFY_EDGE_URL: opts.edgeUrl, PORT: String(port) };
-  // Never let a token from the developer's shell leak into a test that did not ask for one.
-  delete env.KOMBIFY_ADMIN_TOKEN;
-  if (opts.adminToken !== undefined) env.KOMBIFY_ADMIN_TOKEN = opts.adminToken;
-  if (opts.adminTokenFile !== undefined) env.KOMBIFY_ADMIN_TOKEN_FILE = opts.adminTokenFile;
 
   const child = spawn(
     NODE_BIN,
