@@ -10,8 +10,9 @@ import { gateway } from './gateway.ts';
 import { install } from './install.ts';
 import { type Benchmark, formatTable, toResult, writeResult } from './result.ts';
 import { unifier } from './unifier.ts';
+import { web } from './web.ts';
 
-const benchmarks: readonly Benchmark[] = [dispatch, gateway, install, unifier];
+const benchmarks: readonly Benchmark[] = [dispatch, gateway, install, unifier, web];
 
 function list(): string {
   return benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.description}`).join('\n');

@@ -39,6 +39,8 @@ export interface WebStack {
 export async function startWebStack(opts: {
   users: (WebUser & { roles?: string[] })[];
   plan?: 'free' | 'pro' | 'enterprise';
+  /** The web server: `vite dev` (as npm start) or the production build (benchmarks). */
+  webMode?: 'dev' | 'built';
 }): Promise<WebStack> {
   const webPort = await freePort();
   const webUrl = `http://127.0.0.1:${webPort}`;
@@ -77,7 +79,7 @@ export async function startWebStack(opts: {
       AGENT_HEARTBEAT_SECONDS: '2',
     },
   });
-  const web = await startWeb({ edgeUrl: stack.edgeUrl, port: webPort });
+  const web = await startWeb({ edgeUrl: stack.edgeUrl, port: webPort, mode: opts.webMode ?? 'dev' });
   const browser = await launchBrowser();
   const signer = new Stripe('sk_test_signer');
 
