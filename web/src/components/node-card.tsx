@@ -28,7 +28,13 @@ export function NodeCard(props: { worker: Worker; samples?: WorkerSamples['sampl
         <p class="notice notice-warn small">{props.worker.version_warning}</p>
       </Show>
       <div class="sparks">
-        <Sparkline label="CPU" values={series('cpu')} testid="spark-cpu" />
+        {/* Load per core: 1 means every core busy; an overloaded node reads above 1. */}
+        <Sparkline
+          label="CPU load"
+          values={series('cpu')}
+          testid="spark-cpu"
+          format={(v) => `${v.toFixed(2)} / core`}
+        />
         <Sparkline label="Memory" values={series('memory')} testid="spark-memory" />
         <Sparkline label="Disk" values={series('disk')} testid="spark-disk" />
       </div>

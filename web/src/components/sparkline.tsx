@@ -1,10 +1,16 @@
 import { Show } from 'solid-js';
 
 /**
- * A tiny line chart of fractions (0–1) with its latest value, for CPU, memory and disk. The SVG is
+ * A tiny line chart of fractions (0–1, higher values drawn at the top) with its latest value, for CPU, memory and disk. The SVG is
  * decorative; the label and the number say it in text.
  */
-export function Sparkline(props: { label: string; values: number[]; testid?: string }) {
+export function Sparkline(props: {
+  label: string;
+  values: number[];
+  testid?: string;
+  /** How the latest value reads; a percentage by default. */
+  format?: (value: number) => string;
+}) {
   const W = 96;
   const H = 28;
   const points = () => {
@@ -24,7 +30,7 @@ export function Sparkline(props: { label: string; values: number[]; testid?: str
       </svg>
       <span class="spark-value">
         <Show when={last() !== undefined} fallback="—">
-          {Math.round((last() ?? 0) * 100)}%
+          {(props.format ?? ((v: number) => `${Math.round(v * 100)}%`))(last() ?? 0)}
         </Show>
       </span>
     </div>
