@@ -11,9 +11,10 @@ import { gateway } from './gateway.ts';
 import { install } from './install.ts';
 import { type Benchmark, formatTable, toResult, writeResult } from './result.ts';
 import { unifier } from './unifier.ts';
+import { web } from './web.ts';
 import { webhooks } from './webhooks.ts';
 
-const benchmarks: readonly Benchmark[] = [deploy, dispatch, gateway, install, unifier, webhooks];
+const benchmarks: readonly Benchmark[] = [deploy, dispatch, gateway, install, unifier, web, webhooks];
 
 function list(): string {
   return benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.description}`).join('\n');

@@ -21,7 +21,7 @@ import { publishLocalRelease } from './lib/local-release.ts';
 import { makeSigningKey, startIssuer } from './lib/oidc-issuer.ts';
 import { waitForHttp } from './lib/ports.ts';
 import { releaseSigningKeyFile } from './lib/release-key.ts';
-import { apiKeyIsValid, createApiKey, ensureOrg, setPlan } from './lib/seed.ts';
+import { apiKeyIsValid, createApiKey, ensureOrg, setMemberRoleByEmail, setPlan } from './lib/seed.ts';
 import { repoRoot, runService, type Service } from './lib/service.ts';
 
 const home = join(repoRoot, '.kombify');
@@ -111,17 +111,29 @@ async function main(): Promise<void> {
     // The local OpenID issuer: keys, secrets and the demo password are made once and kept, so
     // sessions and sign-ins survive a restart.
     const edgeUrl = `http://127.0.0.1:${edgePort}`;
+    // The web app serves the edge's /auth, /api and /v1 on its own origin, so sign-in happens there.
+    const webUrl = `http://127.0.0.1:${webPort}`;
     const local = await localIdentity();
     const issuer = await startIssuer({
       port: issuerPort,
       clients: [],
-      users: [{ sub: 'demo', email: local.demoEmail, name: 'Demo User', password: local.demoPassword }],
+      // The demo user belongs to the local org (the org claim), where the local agent is enrolled.
+      users: [
+        {
+          sub: 'demo',
+          email: local.demoEmail,
+          name: 'Demo User',
+          password: local.demoPassword,
+          orgId: LOCAL_ORG.id.replace(/^org_/, ''),
+          roles: ['owner'],
+        },
+      ],
       webClients: [
         {
           clientId: 'kombify-edge',
           clientSecret: local.clientSecret,
-          redirectUris: [`${edgeUrl}/auth/callback/oidc`],
-          postLogoutRedirectUris: [`${edgeUrl}/`],
+          redirectUris: [`${webUrl}/auth/callback/oidc`, `${edgeUrl}/auth/callback/oidc`],
+          postLogoutRedirectUris: [`${webUrl}/`, `${edgeUrl}/`],
         },
       ],
       signingKey: local.signingKey,
@@ -139,7 +151,8 @@ async function main(): Promise<void> {
         OIDC_ISSUER: issuer.url,
         OIDC_CLIENT_ID: 'kombify-edge',
         OIDC_CLIENT_SECRET: local.clientSecret,
-        OIDC_POST_LOGOUT_REDIRECT_URI: `${edgeUrl}/`,
+        OIDC_POST_LOGOUT_REDIRECT_URI: `${webUrl}/`,
+        PUBLIC_WEB_URL: webUrl,
         SESSION_SECRET: local.sessionSecret,
         // The admin center's MFA reset talks to the local issuer (which has no second factors).
         IDP_ADMIN: 'local',
@@ -171,10 +184,19 @@ async function main(): Promise<void> {
         '--strictPort',
       ],
       cwd: join(repoRoot, 'web'),
-      env: { KOMBIFY_EDGE_URL: edge.url, KOMBIFY_ADMIN_TOKEN_FILE: tokenFile },
+      env: { KOMBIFY_EDGE_URL: edge.url },
     });
     stops.push(web.stop);
-    await waitForHttp(`http://127.0.0.1:${webPort}/`, 60_000);
+    await waitForHttp(`${webUrl}/`, 60_000);
+    // A local install's demo user runs the platform too (admin pages). Platform admin is never
+    // taken from an issuer's claims, so it is granted here once the user has signed in.
+    const grant = setInterval(() => {
+      setMemberRoleByEmail(db.config, LOCAL_ORG.id, local.demoEmail, 'platform-admin')
+        .then((done) => done && clearInterval(grant))
+        .catch(() => {});
+    }, 3000);
+    grant.unref();
+    stops.push(async () => clearInterval(grant));
 
     const dockerVersion = await dockerReachable();
     let agentNote: string;
@@ -212,7 +234,7 @@ async function main(): Promise<void> {
     process.stdout.write(`
   kombify is running.
 
-    Web app    http://127.0.0.1:${webPort}
+    Web app    ${webUrl}
     Edge API   ${edge.url}        (health: ${edge.url}/health)
     Database   ${db.description}
     Agent      ${agentNote}
@@ -221,7 +243,7 @@ async function main(): Promise<void> {
       ${adminToken}
 
     Sign in (local OpenID issuer at ${issuer.url}):
-      ${edge.url}/auth/signin   as ${local.demoEmail} / ${local.demoPassword}
+      ${webUrl}/signin   as ${local.demoEmail} / ${local.demoPassword}
 
     Try:  curl -H "Authorization: Bearer $(cat .kombify/admin-token)" ${edge.url}/v1/orchestrator/workers
 

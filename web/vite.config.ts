@@ -1,14 +1,16 @@
 import { solidStart } from '@solidjs/start/config';
+import { nitro } from 'nitro/vite';
 import { defineConfig } from 'vite';
 
 /**
- * Loopback by default: the dashboard talks to the edge with the admin token, so it is not meant to be
- * exposed. `PORT` (or `--port`) moves it, e.g. for end-to-end tests that run several at once.
+ * `vite dev` (npm start) and `vite build`: Node server by default (`.output/server/index.mjs`),
+ * Cloudflare Workers with NITRO_PRESET=cloudflare_module (`npm run build:web`). `PORT` moves the
+ * server, e.g. for end-to-end tests that run several at once.
  */
 const port = Number(process.env.PORT ?? 3000);
 
 export default defineConfig({
-  plugins: [solidStart()],
+  plugins: [solidStart(), nitro()],
   optimizeDeps: {
     // SolidStart 2.0.5's dev error overlay imports @jridgewell/trace-mapping, whose dependency
     // resolve-uri is UMD; unless pre-bundled, Vite serves it raw and every dev page logs

@@ -26,6 +26,7 @@ import { sso } from './features/sso/index.ts';
 import { stackkitCatalog, stackkitTools, validateRoute } from './features/stackkits/index.ts';
 import { endImpersonationPath, usersAdmin } from './features/users/index.ts';
 import { usersInternal } from './features/users/internal.ts';
+import { workerMetrics } from './features/worker-metrics/index.ts';
 import { workerUpgrade } from './features/worker-upgrade/index.ts';
 import { workers } from './features/workers/index.ts';
 import { anyRole, gate, keyManagerRoles, operatorRoles, platformAdmin } from './middleware/api-auth.ts';
@@ -111,6 +112,7 @@ app.route('/api/billing', billing);
 app.route('/api/internal/sso', sso);
 app.route(agentRpcPrefix, agentRpc);
 app.route('/v1/orchestrator/enrollment-tokens', enrollmentTokens);
+app.route('/v1/orchestrator/workers', workerMetrics);
 app.route('/v1/orchestrator/workers', workers);
 app.route('/v1/orchestrator/jobs', jobs);
 // The installer one-liner, what it downloads, and how releases get there.

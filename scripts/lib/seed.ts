@@ -1,8 +1,8 @@
 /** Creates orgs and API keys directly in the database: the local admin credential, test tenants. */
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { insertApiKey } from '../../edge/src/db/api-keys.ts';
 import { type DbConfig, openDb } from '../../edge/src/db/client.ts';
-import { apiKeys, orgs, subscriptions } from '../../edge/src/db/schema.ts';
+import { apiKeys, memberships, orgs, subscriptions, users } from '../../edge/src/db/schema.ts';
 import { randomId, randomSecret, sha256Hex } from '../../edge/src/ids.ts';
 import { useNodeWebSocket } from './migrate.ts';
 
@@ -73,6 +73,35 @@ export async function setPlan(
       .insert(subscriptions)
       .values({ orgId, plan, status: 'active' })
       .onConflictDoUpdate({ target: subscriptions.orgId, set: { plan, status: 'active' } });
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * Sets a signed-in user's role in an org by email. Platform admin is granted here (by whoever runs
+ * the platform), never from an identity provider's claims.
+ */
+export async function setMemberRoleByEmail(
+  config: DbConfig,
+  orgId: string,
+  email: string,
+  role: string,
+): Promise<boolean> {
+  useNodeWebSocket();
+  const { db, close } = openDb(config);
+  try {
+    const rows = await db
+      .update(memberships)
+      .set({ role })
+      .where(
+        and(
+          eq(memberships.orgId, orgId),
+          inArray(memberships.userId, db.select({ id: users.id }).from(users).where(eq(users.email, email))),
+        ),
+      )
+      .returning({ userId: memberships.userId });
+    return rows.length > 0;
   } finally {
     await close();
   }

@@ -1,60 +1,266 @@
 /**
- * The web app in a real browser against a real edge and agent: the dashboard shows the edge's
- * health and the connected worker, and the admin token never reaches the browser.
+ * The web app in real Chromium against the whole local product (issuer, edge, web, a real agent,
+ * the Stripe stand-in): sign-in, adding a node, upgrading through Checkout, an admin creating a
+ * feature flag, keyboard-only use, axe-core on every main page, and a screenshot of each.
  */
-import type { Browser } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import axe from 'axe-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../harness/browser.ts';
-import { type Stack, startStack } from '../harness/stack.ts';
-import { startWeb, type WebServer } from '../harness/web.ts';
+import { setMemberRoleByEmail } from '../../scripts/lib/seed.ts';
+import { repoRoot } from '../../scripts/lib/service.ts';
+import { startWebStack, type WebStack } from '../harness/web-stack.ts';
 
-let stack: Stack;
-let web: WebServer;
-let browser: Browser;
+const ada = {
+  sub: 'u-ada',
+  email: 'ada@example.com',
+  name: 'Ada Lovelace',
+  password: 'correct horse battery',
+};
+const shots = join(repoRoot, 'web', 'test-results');
+let w: WebStack;
+let page: Page;
 
 beforeAll(async () => {
-  stack = await startStack();
-  await stack.onlineAgent('web-node');
-  web = await startWeb({ edgeUrl: stack.edgeUrl, adminToken: stack.adminToken });
-  browser = await launchBrowser();
+  mkdirSync(shots, { recursive: true });
+  w = await startWebStack({ users: [ada], plan: 'free' });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-  await stack?.stop();
+  await w?.stop();
 });
 
-describe('dashboard', () => {
-  it('shows edge health and the online worker', async () => {
-    const page = await browser.newPage();
-    const sent: string[] = [];
-    page.on('response', async (res) => {
-      sent.push(await res.text().catch(() => ''));
-    });
-    await page.goto(web.url);
-    await expect
-      .poll(() => page.getByTestId('health-status').textContent(), { timeout: 30_000 })
-      .toContain('healthy');
-    const row = page.getByTestId('worker-row').filter({ hasText: 'web-node' });
-    await row.waitFor({ timeout: 30_000 });
-    expect(await row.getByTestId('worker-status').textContent()).toContain('online');
-    expect(sent.join('\n')).not.toContain(stack.adminToken);
-    expect(await page.content()).not.toContain(stack.adminToken);
-    await page.close();
+/** Opens a page and waits until it is hydrated (interactive), as a person would before clicking. */
+async function open(p: Page, path: string) {
+  await p.goto(`${w.web.url}${path}`);
+  await p.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
+}
+
+/** Presses Tab until the focused element matches, as a keyboard user would; fails after `max`. */
+async function tabTo(p: Page, matches: (el: Element) => boolean, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await p.keyboard.press('Tab');
+    if (await p.evaluate(`(${matches.toString()})(document.activeElement)`)) return;
+  }
+  throw new Error('never reached the element with Tab');
+}
+
+/** No serious or critical axe-core violations on the page as it is now. */
+async function expectAccessible(p: Page, name: string) {
+  await p.addScriptTag({ content: axe.source });
+  const violations = (await p.evaluate(async () => {
+    // SolidStart's dev toolbar is not part of the app (and absent from production builds).
+    const result = await (window as unknown as { axe: typeof axe }).axe.run(
+      { exclude: [['[data-start-dev-toolbar]']] },
+      { resultTypes: ['violations'] },
+    );
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),
+    }));
+  })) as { id: string; impact: string; nodes: string[] }[];
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad, `${name}: ${JSON.stringify(bad)}`).toEqual([]);
+}
+
+/** Saves a screenshot and checks for obvious breakage: no error overlay or boundary, an <h1>. */
+async function screenshot(p: Page, name: string) {
+  await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  expect(
+    await p.locator('vite-error-overlay, [data-start-error-viewer]').count(),
+    `${name}: error overlay`,
+  ).toBe(0);
+  expect(await p.getByText('Something went wrong').count(), `${name}: error boundary`).toBe(0);
+  await expect.poll(() => p.locator('h1').first().isVisible(), { timeout: 10_000 }).toBe(true);
+}
+
+describe('signed out', () => {
+  it('public pages render, pass axe, and app pages send visitors to sign in', async () => {
+    const p = await w.browser.newPage();
+    for (const [path, name, heading] of [
+      ['/', 'landing', /homelab/i],
+      ['/features', 'features', /What kombify does/],
+      ['/pricing', 'pricing', /Pricing/],
+    ] as const) {
+      await open(p, path);
+      await expect.poll(() => p.locator('h1').textContent()).toMatch(heading);
+      await screenshot(p, name);
+      await expectAccessible(p, name);
+    }
+    // Pricing shows the edge's plan table.
+    await open(p, `/pricing`);
+    await expect.poll(() => p.getByTestId('plan-pro').getByTestId('limit-nodes').textContent()).toBe('25');
+    await p.emulateMedia({ colorScheme: 'dark' });
+    await open(p, `/`);
+    await expectAccessible(p, 'landing (dark)');
+    await p.emulateMedia({ colorScheme: 'light' });
+    await open(p, `/billing`);
+    await p.waitForURL(/\/signin\?return_to=%2Fbilling/);
+    await screenshot(p, 'signin');
+    await expectAccessible(p, 'signin');
+    await p.close();
+  });
+});
+
+describe('signed in', () => {
+  it('signs in through the OpenID issuer and lands on the dashboard', async () => {
+    page = await w.signIn(ada);
+    await expect.poll(() => page.getByTestId('user-chip').textContent()).toContain('Ada Lovelace');
+    await page.getByTestId('nodes-empty').waitFor();
+    // The browser holds only the edge's HttpOnly session cookie, on the web app's origin.
+    const cookies = await page.context().cookies(w.web.url);
+    expect(cookies.find((c) => c.name === 'kfy_session')?.httpOnly).toBe(true);
   });
 
-  it('says so when the edge cannot be reached', async () => {
-    const down = await startWeb({ edgeUrl: 'http://127.0.0.1:9', adminToken: stack.adminToken });
-    try {
-      const page = await browser.newPage();
-      await page.goto(down.url);
-      const banner = page.getByTestId('edge-error');
-      await banner.waitFor({ timeout: 30_000 });
-      expect(await banner.textContent()).toContain('http://127.0.0.1:9');
-      await page.close();
-    } finally {
-      await down.stop();
+  it('adds a node: the one-liner, then the enrolled agent appears live with its charts', async () => {
+    await open(page, `/nodes/add`);
+    const command = page.getByTestId('install-command');
+    await command.waitFor();
+    const line = await command.inputValue();
+    expect(line).toMatch(new RegExp(`^curl -fsSL ${w.stack.edgeUrl}/install.sh \\| sh -s -- --token kfe_`));
+    await page.getByTestId('waiting').waitFor();
+    const token = /--token (\S+)/.exec(line)![1]!;
+    const enrolled = await w.stack.enrollAgent({ name: 'web-node-1', token });
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    w.stack.startAgent(enrolled.dataDir);
+    const card = page.getByTestId('enrolled').getByTestId('node-card');
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.getAttribute('data-node')).toBe('web-node-1');
+    await expect
+      .poll(() => card.getByTestId('node-status').textContent(), { timeout: 30_000 })
+      .toContain('online');
+
+    await open(page, `/dashboard`);
+    const node = page.locator('[data-testid="node-card"][data-node="web-node-1"]');
+    await node.waitFor();
+    // Heartbeats every 2 s in this stack: the charts fill in without a reload.
+    await expect
+      .poll(() => node.getByTestId('spark-memory').locator('.spark-value').textContent(), { timeout: 30_000 })
+      .toMatch(/^\d+%$/);
+    await expect.poll(() => page.getByTestId('nodes-online').textContent()).toBe('1');
+  });
+
+  it('upgrades through Stripe Checkout and sees the new limits after the webhook', async () => {
+    await open(page, `/billing`);
+    await expect.poll(() => page.getByTestId('current-plan').textContent()).toBe('free');
+    expect(await page.getByTestId('usage-limit').textContent()).toBe('2');
+    await page.getByTestId('upgrade-pro').click();
+    await page.waitForURL(new RegExp(`^${w.stripe.url}/checkout/cs_`));
+    const session = w.stripe.requests.find((r) => r.path === '/v1/checkout/sessions')!.body;
+    expect(session).toMatchObject({ success_url: `${w.web.url}/billing?checkout=success` });
+    // Stripe tells the edge (signed webhook) and sends the buyer back.
+    const status = await w.webhook({
+      id: 'evt_web_1',
+      object: 'event',
+      api_version: '2025-01-01',
+      type: 'checkout.session.completed',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null },
+      data: {
+        object: {
+          id: 'cs_web_1',
+          object: 'checkout.session',
+          client_reference_id: w.stack.orgId,
+          customer: session.customer,
+          subscription: 'sub_web_1',
+          metadata: { org_id: w.stack.orgId, plan: 'pro' },
+        },
+      },
+    });
+    expect(status).toBe(200);
+    await open(page, `/billing?checkout=success`);
+    await page.getByTestId('checkout-returned').waitFor();
+    await expect.poll(() => page.getByTestId('current-plan').textContent(), { timeout: 15_000 }).toBe('pro');
+    expect(await page.getByTestId('usage-limit').textContent()).toBe('25');
+  });
+
+  it('keyboard only: skip link, navigation, and creating an API key that is shown once', async () => {
+    await open(page, `/dashboard`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await open(page, `/dashboard`);
+    await tabTo(page, (el) => el.textContent === 'Settings' && el.tagName === 'A');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${w.web.url}/settings`);
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await tabTo(page, (el) => el.id === 'key-name');
+    await page.keyboard.type('ci-deploy');
+    await page.keyboard.press('Enter');
+    const key = page.getByTestId('new-key-value');
+    await key.waitFor();
+    expect(await key.inputValue()).toMatch(/^kfy_/);
+    await expect.poll(() => page.getByTestId('key-row').filter({ hasText: 'ci-deploy' }).count()).toBe(1);
+    // Shown once: a reload lists the key by prefix only.
+    await page.reload();
+    await page.getByTestId('key-row').first().waitFor();
+    expect(await page.getByTestId('new-key').count()).toBe(0);
+  });
+
+  it('an admin creates a feature flag, by keyboard', async () => {
+    expect(await setMemberRoleByEmail(w.stack.db.config, w.stack.orgId, ada.email, 'platform-admin')).toBe(
+      true,
+    );
+    await open(page, `/admin/flags`);
+    await page.getByTestId('flags-empty').waitFor();
+    await tabTo(page, (el) => el.id === 'flag-key');
+    await page.keyboard.type('new-dashboard');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('The redesigned dashboard');
+    await tabTo(page, (el) => (el as HTMLInputElement).name === 'enabled');
+    await page.keyboard.press('Space');
+    await tabTo(page, (el) => el.getAttribute('data-testid') === 'create-flag');
+    await page.keyboard.press('Enter');
+    const row = page.locator('[data-testid="flag-row"][data-flag="new-dashboard"]');
+    await row.waitFor();
+    expect(await row.locator('input[type="checkbox"]').isChecked()).toBe(true);
+    const flag = await w.stack.api('/api/v1/feature-flags/new-dashboard');
+    expect(flag.body.data).toMatchObject({ enabled: true, description: 'The redesigned dashboard' });
+    await open(page, `/admin/audit`);
+    await expect
+      .poll(() => page.getByTestId('audit-row').filter({ hasText: 'feature_flag.create' }).count())
+      .toBe(1);
+  });
+
+  it('every main page renders without breakage and passes axe-core', async () => {
+    for (const [path, name] of [
+      ['/dashboard', 'dashboard'],
+      ['/nodes/add', 'add-node'],
+      ['/stackkits', 'stackkits'],
+      ['/billing', 'billing'],
+      ['/settings', 'settings'],
+      ['/tools', 'tools'],
+      ['/admin', 'admin-catalog'],
+      ['/admin/flags', 'admin-flags'],
+      ['/admin/audit', 'admin-audit'],
+    ] as const) {
+      await open(page, path);
+      await page
+        .locator('.loading')
+        .first()
+        .waitFor({ state: 'detached', timeout: 15_000 })
+        .catch(() => {});
+      await expect.poll(() => page.locator('[data-testid="problem"]').count(), { timeout: 5000 }).toBe(0);
+      await screenshot(page, name);
+      await expectAccessible(page, name);
     }
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await open(page, `/dashboard`);
+    await expectAccessible(page, 'dashboard (dark)');
+    await screenshot(page, 'dashboard-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('signs out: the session ends and app pages ask to sign in again', async () => {
+    await open(page, `/dashboard`);
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/dashboard'));
+    await open(page, `/dashboard`);
+    await page.waitForURL(/\/signin/);
   });
 });

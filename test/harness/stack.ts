@@ -78,11 +78,13 @@ export async function startStack(
     port?: number;
     /** The test org's plan; enterprise (no practical limits) unless a test is about limits. */
     plan?: 'free' | 'pro' | 'enterprise';
+    /** The test org's id (an issuer's org claim can then put signed-in users in it); random if absent. */
+    orgId?: string;
   } = {},
 ): Promise<Stack> {
   const scratch = mkdtempSync(join(tmpdir(), 'kombify-e2e-'));
   const db = await startDatabase({ url: opts.postgresUrl });
-  const orgId = `org_${Math.random().toString(36).slice(2, 10)}`;
+  const orgId = opts.orgId ?? `org_${Math.random().toString(36).slice(2, 10)}`;
   await ensureOrg(db.config, { id: orgId, name: 'Test org', slug: orgId });
   if (opts.plan !== 'free') await setPlan(db.config, orgId, opts.plan ?? 'enterprise');
   const adminToken = await createApiKey(db.config, { orgId, name: 'test admin', role: 'platform-admin' });

@@ -13,22 +13,20 @@ const NODE_BIN = existsSync(join(REPO_ROOT, 'node_modules', '.bin', 'node'))
   : process.execPath;
 
 export type StartWebOptions = {
-  /** Base URL of the edge the web server reads from (`KOMBIFY_EDGE_URL`). */
+  /** Base URL of the edge the web server calls (`KOMBIFY_EDGE_URL`) on the signed-in user's behalf. */
   edgeUrl: string;
-  /** Admin token (`KOMBIFY_ADMIN_TOKEN`). When absent, the web server falls back to the token file. */
-  adminToken?: string;
-  /** Token file (`KOMBIFY_ADMIN_TOKEN_FILE`); point it at a missing path to test the "no token" state. */
-  adminTokenFile?: string;
   /** Port on 127.0.0.1; a free one is picked when absent. */
   port?: number;
   /** How long to wait for the first page render, in ms. Default 60 000. */
   timeoutMs?: number;
+  /** `dev` (vite dev, as npm start) or `built`: the production server from `vite build` (web/.output). */
+  mode?: 'dev' | 'built';
 };
 
 export type WebServer = { url: string; stop(): Promise<void> };
 
 /**
- * Starts the web dev server (`vite dev` in `web/`) as its own process group and resolves once it has
+ * Starts the web dev server (`vite dev` in `web/`, or the built server with `mode: 'built'`) as its own process group and resolves once it has
  * rendered `/` once, so the first test does not pay Vite's on-demand compile. `stop()` ends the
  * whole group. The server's output is kept and included in the error if it fails to start.
  */
@@ -36,21 +34,18 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, KOMBIFY_EDGE_URL: opts.edgeUrl, PORT: String(port) };
-  // Never let a token from the developer's shell leak into a test that did not ask for one.
-  delete env.KOMBIFY_ADMIN_TOKEN;
-  if (opts.adminToken !== undefined) env.KOMBIFY_ADMIN_TOKEN = opts.adminToken;
-  if (opts.adminTokenFile !== undefined) env.KOMBIFY_ADMIN_TOKEN_FILE = opts.adminTokenFile;
 
-  const child = spawn(
-    NODE_BIN,
-    [VITE_BIN, 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    {
-      cwd: WEB_DIR,
-      env,
-      detached: true, // own process group, so stop() reaches Vite and anything it spawned
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const args =
+    opts.mode === 'built'
+      ? [join(WEB_DIR, '.output', 'server', 'index.mjs')]
+      : [VITE_BIN, 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'];
+  if (opts.mode === 'built') env.HOST = '127.0.0.1';
+  const child = spawn(NODE_BIN, args, {
+    cwd: WEB_DIR,
+    env,
+    detached: true, // own process group, so stop() reaches Vite and anything it spawned
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);

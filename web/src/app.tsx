@@ -1,16 +1,32 @@
 import { MetaProvider, Title } from '@solidjs/meta';
 import { Router } from '@solidjs/router';
 import { FileRoutes } from '@solidjs/start/router';
-import { Suspense } from 'solid-js';
+import { ErrorBoundary, onMount, Suspense } from 'solid-js';
 import './app.css';
 
 export default function App() {
+  // Marks the page interactive (hydrated): browser tests and the benchmark wait for it.
+  onMount(() => {
+    document.body.dataset.ready = 'true';
+  });
   return (
     <Router
       root={(props) => (
         <MetaProvider>
           <Title>kombify</Title>
-          <Suspense>{props.children}</Suspense>
+          <ErrorBoundary
+            fallback={(err) => (
+              <main id="main" class="marketing narrow" role="alert">
+                <h1>Something went wrong</h1>
+                <p class="lead">{String(err?.message ?? err)}</p>
+                <p>
+                  <a href="/dashboard">Back to the dashboard</a>
+                </p>
+              </main>
+            )}
+          >
+            <Suspense>{props.children}</Suspense>
+          </ErrorBoundary>
         </MetaProvider>
       )}
     >

@@ -1,6 +1,10 @@
 // @refresh reload
 import { createHandler, StartServer } from '@solidjs/start/server';
 
+/** Applies a stored theme choice before first paint, so a dark-theme user never sees a light flash. */
+const THEME_SCRIPT =
+  "try{var t=localStorage.getItem('kombify-theme');if(t==='light'||t==='dark')document.documentElement.dataset.theme=t}catch(e){}";
+
 export default createHandler(() => (
   <StartServer
     document={({ assets, children, scripts }) => (
@@ -8,7 +12,10 @@ export default createHandler(() => (
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <meta name="description" content="Run your homelab and hybrid infrastructure from the cloud." />
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+          <script innerHTML={THEME_SCRIPT} />
           {assets}
         </head>
         <body>

@@ -1,5 +1,6 @@
 /** Queries for agents ("workers") and their enrollment tokens. Every read is scoped by org. */
 import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { recordSample } from './agent-samples.ts';
 import type { Db } from './client.ts';
 import { agents, enrollmentTokens, type NodeFactsRecord } from './schema.ts';
 
@@ -50,6 +51,7 @@ export async function recordHeartbeat(
     .update(agents)
     .set(facts ? { facts, agentVersion, lastSeenAt: now } : { lastSeenAt: now })
     .where(eq(agents.id, id));
+  if (facts) await recordSample(db, id, facts);
 }
 
 export async function setConnected(db: Db, id: string, connected: boolean): Promise<void> {
@@ -65,6 +67,21 @@ export async function createEnrollmentToken(
   token: { id: string; orgId: string; hash: string; description: string | null; expiresAt: Date },
 ): Promise<void> {
   await db.insert(enrollmentTokens).values(token);
+}
+
+/** One enrollment token of the org (never its hash): whether and by which agent it was used. */
+export async function getEnrollmentToken(db: Db, orgId: string, id: string) {
+  const rows = await db
+    .select({
+      id: enrollmentTokens.id,
+      expiresAt: enrollmentTokens.expiresAt,
+      usedAt: enrollmentTokens.usedAt,
+      usedByAgentId: enrollmentTokens.usedByAgentId,
+    })
+    .from(enrollmentTokens)
+    .where(and(eq(enrollmentTokens.orgId, orgId), eq(enrollmentTokens.id, id)))
+    .limit(1);
+  return rows[0] ?? null;
 }
 
 export async function findEnrollmentToken(db: Db, hash: string) {

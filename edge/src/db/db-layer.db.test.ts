@@ -8,10 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, startDatabase } from '../../../scripts/lib/database.ts';
 import { ensureOrg } from '../../../scripts/lib/seed.ts';
 import { randomId, sha256Hex } from '../ids.ts';
+import { recentSamples } from './agent-samples.ts';
 import {
   createEnrollmentToken,
   enrollAgent,
   getAgent,
+  getEnrollmentToken,
   listAgents,
   recordHeartbeat,
   setConnected,
@@ -122,6 +124,30 @@ describe.each(targets)('database layer on $name', ({ url }) => {
     await setConnected(db, enrolled!.id, false);
     row = await getAgent(db, orgA, enrolled!.id);
     expect(row?.connectedAt).toBeNull();
+  });
+
+  it('keeps heartbeat samples for charts, scoped by org, and says which agent used a token', async () => {
+    const tokenId = await token(orgA);
+    const enrolled = await enroll(tokenId, 'charts');
+    const facts = {
+      cpu_count: 4,
+      load_average_1m: 2,
+      memory_total_bytes: 1000,
+      memory_free_bytes: 250,
+      disk_total_bytes: 100,
+      disk_free_bytes: 90,
+    };
+    await recordHeartbeat(db, enrolled!.id, facts, '2');
+    await recordHeartbeat(db, enrolled!.id, { ...facts, load_average_1m: 4 }, '2');
+    await recordHeartbeat(db, enrolled!.id, { os: 'linux' }, '2'); // no usage figures: no sample
+    const samples = (await recentSamples(db, orgA, 60)).filter((r) => r.agentId === enrolled!.id);
+    expect(samples.map((r) => [r.cpu, r.memory, r.disk])).toEqual([
+      [0.5, 0.75, expect.closeTo(0.1, 5)],
+      [1, 0.75, expect.closeTo(0.1, 5)],
+    ]);
+    expect((await recentSamples(db, orgB, 60)).some((r) => r.agentId === enrolled!.id)).toBe(false);
+    expect(await getEnrollmentToken(db, orgA, tokenId)).toMatchObject({ usedByAgentId: enrolled!.id });
+    expect(await getEnrollmentToken(db, orgB, tokenId)).toBeNull();
   });
 
   it('indexes a job only for an agent of the same org', async () => {

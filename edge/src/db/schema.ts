@@ -88,6 +88,26 @@ export const agents = pgTable(
 );
 
 /**
+ * Recent heartbeat samples per agent (CPU load, memory and disk in use) for the dashboard's small
+ * charts. Only the last hour is kept: every heartbeat prunes its agent's older rows.
+ */
+export const agentSamples = pgTable(
+  'agent_samples',
+  {
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** 1-minute load average divided by the CPU count (1 = all cores busy). */
+    cpu: real('cpu').notNull(),
+    /** Fractions of memory and disk in use, 0–1. */
+    memory: real('memory').notNull(),
+    disk: real('disk').notNull(),
+  },
+  (t) => [index('agent_samples_agent_at_idx').on(t.agentId, t.at)],
+);
+
+/**
  * Index of jobs: which org and agent a job belongs to. The job's state itself (status, lease,
  * result, logs) lives in the agent's Durable Object, which dispatches it.
  */

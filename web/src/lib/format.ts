@@ -1,7 +1,7 @@
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
 /** Binary units, one decimal below 10: `23.3 GiB`, `512 MiB`. */
-export function formatBytes(bytes: number | null | undefined): string {
+export function formatBytes(bytes: unknown): string {
   if (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes < 0) return '—';
   let value = bytes;
   let unit = 0;
@@ -9,8 +9,7 @@ export function formatBytes(bytes: number | null | undefined): string {
     value /= 1024;
     unit++;
   }
-  const digits = value < 10 && unit > 0 ? 1 : 0;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+  return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
 /** `12 s ago`, `3 min ago`, `5 h ago`, `2 d ago`. Clock skew into the future reads as `just now`. */

@@ -11,10 +11,15 @@ export function useNow(intervalMs = 1000): Accessor<number> {
   return now;
 }
 
-/** Re-runs the given queries every `intervalMs` while the component is mounted in the browser. */
-export function useAutoRefresh(keys: string[], intervalMs: number): void {
+/**
+ * Re-reads the given queries every `intervalMs` while mounted and the tab is visible: how pages
+ * stay live until the edge offers an event stream for them.
+ */
+export function usePolling(keys: string[], intervalMs: number): void {
   onMount(() => {
-    const timer = setInterval(() => void revalidate(keys), intervalMs);
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void revalidate(keys);
+    }, intervalMs);
     onCleanup(() => clearInterval(timer));
   });
 }

@@ -22,6 +22,12 @@ export const billing = new Hono<AppEnv>();
 
 const managers = new Set(['owner', 'admin', 'platform-admin']);
 
+/** The plans and their limits, public (the pricing page). Prices live in Stripe. */
+billing.get('/plans', (c) => {
+  c.header('Cache-Control', 'public, max-age=300');
+  return c.json({ data: Object.entries(plans).map(([name, limits]) => ({ name, limits })) });
+});
+
 billing.get('/plan', async (c) => {
   const { orgId } = c.get('principal');
   const db = c.get('db')();

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { createEnrollmentToken } from '../../db/agents.ts';
+import { createEnrollmentToken, getEnrollmentToken } from '../../db/agents.ts';
 import type { AppEnv } from '../../env.ts';
+import { ApiError } from '../../errors.ts';
 import { readJson } from '../../http/validate.ts';
 import { randomId, randomSecret, sha256Hex } from '../../ids.ts';
 
@@ -35,4 +36,18 @@ enrollmentTokens.post('/', async (c) => {
     expiresAt,
   });
   return c.json({ data: { id, token, expires_at: expiresAt.toISOString() } }, 201);
+});
+
+/** Whether a token was used yet, and by which worker: the "waiting for the agent…" of Add a node. */
+enrollmentTokens.get('/:id', async (c) => {
+  const row = await getEnrollmentToken(c.get('db')(), c.get('principal').orgId, c.req.param('id'));
+  if (!row) throw new ApiError('NOT_FOUND', `enrollment token ${c.req.param('id')} not found`);
+  return c.json({
+    data: {
+      id: row.id,
+      expires_at: row.expiresAt.toISOString(),
+      used_at: row.usedAt?.toISOString() ?? null,
+      worker_id: row.usedByAgentId,
+    },
+  });
 });

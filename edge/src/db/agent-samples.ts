@@ -1,0 +1,62 @@
+/** Heartbeat samples for the dashboard's charts: one row per heartbeat, the last hour kept. */
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
+import type { Db } from './client.ts';
+import { agentSamples, agents, type NodeFactsRecord } from './schema.ts';
+
+const KEEP_MS = 60 * 60 * 1000;
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** CPU load per core and memory/disk fractions in use, from the facts an agent reports; null if it reported none. */
+export function sampleOf(facts: NodeFactsRecord): { cpu: number; memory: number; disk: number } | null {
+  const cores = num(facts.cpu_count);
+  const load = num(facts.load_average_1m);
+  const memTotal = num(facts.memory_total_bytes);
+  const memFree = num(facts.memory_free_bytes);
+  const diskTotal = num(facts.disk_total_bytes);
+  const diskFree = num(facts.disk_free_bytes);
+  if (!cores || load === null || !memTotal || memFree === null || !diskTotal || diskFree === null)
+    return null;
+  const fraction = (used: number, total: number) => Math.min(1, Math.max(0, used / total));
+  return {
+    cpu: Math.max(0, load / cores),
+    memory: fraction(memTotal - memFree, memTotal),
+    disk: fraction(diskTotal - diskFree, diskTotal),
+  };
+}
+
+/** Stores one sample and drops this agent's samples older than an hour, in one round trip. */
+export async function recordSample(db: Db, agentId: string, facts: NodeFactsRecord): Promise<void> {
+  const sample = sampleOf(facts);
+  if (!sample) return;
+  const cutoff = new Date(Date.now() - KEEP_MS);
+  await db.execute(sql`
+    WITH pruned AS (
+      DELETE FROM ${agentSamples} WHERE ${agentSamples.agentId} = ${agentId} AND ${agentSamples.at} < ${cutoff}
+    )
+    INSERT INTO ${agentSamples} (agent_id, cpu, memory, disk)
+    VALUES (${agentId}, ${sample.cpu}, ${sample.memory}, ${sample.disk})`);
+}
+
+/** The org's samples from the last `minutes`, oldest first, with the agent each belongs to. */
+export async function recentSamples(db: Db, orgId: string, minutes: number) {
+  const since = new Date(Date.now() - minutes * 60_000);
+  return db
+    .select({
+      agentId: agentSamples.agentId,
+      at: agentSamples.at,
+      cpu: agentSamples.cpu,
+      memory: agentSamples.memory,
+      disk: agentSamples.disk,
+    })
+    .from(agentSamples)
+    .innerJoin(agents, eq(agents.id, agentSamples.agentId))
+    .where(
+      and(
+        eq(agents.orgId, orgId),
+        gt(agentSamples.at, since),
+        lt(agentSamples.at, sql`now() + interval '1 minute'`),
+      ),
+    )
+    .orderBy(asc(agentSamples.at));
+}

@@ -1,0 +1,28 @@
+/**
+ * `GET /v1/orchestrator/workers/metrics?minutes=` — the org's recent heartbeat samples per worker
+ * (CPU load per core, memory and disk in use), for the dashboard's small charts. Mounted before
+ * the workers sub-app so `metrics` is not read as a worker id.
+ */
+import { Hono } from 'hono';
+import { recentSamples } from '../../db/agent-samples.ts';
+import type { AppEnv } from '../../env.ts';
+import { ApiError } from '../../errors.ts';
+
+export const workerMetrics = new Hono<AppEnv>();
+
+workerMetrics.get('/metrics', async (c) => {
+  const minutes = Number(c.req.query('minutes') ?? 60);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
+    throw new ApiError('VALIDATION_FAILED', 'invalid minutes', {
+      details: [{ path: 'minutes', code: 'out_of_range', message: 'must be an integer from 1 to 60' }],
+    });
+  }
+  const rows = await recentSamples(c.get('db')(), c.get('principal').orgId, minutes);
+  const byWorker = new Map<string, { at: string; cpu: number; memory: number; disk: number }[]>();
+  for (const r of rows) {
+    const list = byWorker.get(r.agentId) ?? [];
+    list.push({ at: r.at.toISOString(), cpu: r.cpu, memory: r.memory, disk: r.disk });
+    byWorker.set(r.agentId, list);
+  }
+  return c.json({ data: [...byWorker].map(([worker_id, samples]) => ({ worker_id, samples })) });
+});

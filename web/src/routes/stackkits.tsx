@@ -1,0 +1,90 @@
+import { createAsync, type RouteDefinition } from '@solidjs/router';
+import { For, Show } from 'solid-js';
+import { AppShell } from '../components/app-shell.tsx';
+import { Empty, Section } from '../components/states.tsx';
+import { getKits } from '../features/catalog/index.ts';
+
+export const route = { preload: () => void getKits() } satisfies RouteDefinition;
+
+/** The StackKits catalog: each kit, its requirements, and every variant's services. */
+export default function StackKits() {
+  const kits = createAsync(() => getKits());
+  return (
+    <AppShell title="StackKits">
+      <Section
+        result={kits()}
+        what="the StackKits catalog"
+        empty={<Empty title="No StackKits are published." />}
+      >
+        {(list) => (
+          <For each={list}>
+            {(kit) => (
+              <section class="card kit" aria-labelledby={`kit-${kit.name}`} data-testid="kit">
+                <div class="card-head">
+                  <h2 id={`kit-${kit.name}`}>{kit.name}</h2>
+                  <span class="muted small">default variant: {kit.defaultVariant}</span>
+                </div>
+                <p>{kit.summary}</p>
+                <h3>Requirements</h3>
+                <ul class="requirements">
+                  <li>
+                    Nodes: {kit.requirements.nodes.min}
+                    {kit.requirements.nodes.max === null
+                      ? ' or more'
+                      : kit.requirements.nodes.max === kit.requirements.nodes.min
+                        ? ' exactly'
+                        : ` to ${kit.requirements.nodes.max}`}
+                  </li>
+                  <li>Operating systems: {kit.requirements.os.join(', ')}</li>
+                  <For each={kit.requirements.minimums}>
+                    {(m) => (
+                      <li>
+                        {m.role}: at least {m.cpu} CPU, {m.memoryGi} GiB memory, {m.diskGi} GiB disk
+                      </li>
+                    )}
+                  </For>
+                  <Show when={kit.requirements.managerCounts}>
+                    {(counts) => <li>Swarm managers: {counts().join(', ')}</li>}
+                  </Show>
+                  <For each={kit.requirements.notes}>{(note) => <li>{note}</li>}</For>
+                </ul>
+                <h3>Variants</h3>
+                <div class="variant-grid">
+                  <For each={kit.variants}>
+                    {(v) => (
+                      <div class="variant">
+                        <h4>
+                          {v.name}
+                          <Show when={v.name === kit.defaultVariant}>
+                            <span class="badge badge-good">default</span>
+                          </Show>
+                        </h4>
+                        <p class="muted small">{v.summary}</p>
+                        <Show when={v.minNodes !== null || v.needsPublicDomain}>
+                          <p class="small">
+                            {v.minNodes !== null ? `at least ${v.minNodes} nodes` : ''}
+                            {v.minNodes !== null && v.needsPublicDomain ? ' · ' : ''}
+                            {v.needsPublicDomain ? 'needs a public domain' : ''}
+                          </p>
+                        </Show>
+                        <ul class="services">
+                          <For each={v.services}>
+                            {(s) => (
+                              <li>
+                                <strong>{s.name}</strong> <span class="mono small muted">{s.image}</span>
+                              </li>
+                            )}
+                          </For>
+                        </ul>
+                      </div>
+                    )}
+                  </For>
+                </div>
+              </section>
+            )}
+          </For>
+        )}
+      </Section>
+    </AppShell>
+  );
+}
