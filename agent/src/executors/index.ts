@@ -9,6 +9,8 @@ import {
   type JobType,
   jobTypes,
   parseJobParams,
+  type TofuApplyParams,
+  type TofuPlanParams,
 } from '@kombify/proto/jobs';
 import { collectFacts } from '../facts.ts';
 import { agentUpgrade } from './agent-upgrade.ts';
@@ -16,6 +18,8 @@ import type { ExecContext } from './context.ts';
 import { dockerRemove } from './docker-remove.ts';
 import { dockerRun } from './docker-run.ts';
 import { JobFailure } from './job-error.ts';
+import { tofuApply } from './tofu-apply.ts';
+import { tofuPlan } from './tofu-plan.ts';
 
 export const capabilities: readonly JobType[] = jobTypes;
 
@@ -33,5 +37,9 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return dockerRemove(parsed.value as DockerRemoveParams, ctx);
     case 'agent.upgrade':
       return agentUpgrade(parsed.value as AgentUpgradeParams, ctx);
+    case 'tofu.plan':
+      return tofuPlan(parsed.value as TofuPlanParams, ctx);
+    case 'tofu.apply':
+      return tofuApply(parsed.value as TofuApplyParams, ctx);
   }
 }
