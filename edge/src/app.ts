@@ -22,6 +22,7 @@ import { org } from './features/org/index.ts';
 import { releases } from './features/releases/index.ts';
 import { sso } from './features/sso/index.ts';
 import { stackkitCatalog, stackkitTools, validateRoute } from './features/stackkits/index.ts';
+import { stateCredentials, tofuState, tofuStateInternal } from './features/tofu-state/index.ts';
 import { workerUpgrade } from './features/worker-upgrade/index.ts';
 import { workers } from './features/workers/index.ts';
 import { anyRole, gate, keyManagerRoles, operatorRoles, platformAdmin } from './middleware/api-auth.ts';
@@ -70,6 +71,7 @@ app.use('/api/billing/checkout', gate(anyRole, 'account'));
 app.use('/api/billing/portal', gate(anyRole, 'account'));
 app.use('/api/keys', gate(keyManagerRoles, 'account'));
 app.use('/api/keys/*', gate(keyManagerRoles, 'account'));
+app.use('/api/internal/tofu-state/*', gate(platformAdmin, 'admin'));
 
 app.use('/_bench/chain', gate(anyRole, 'bench'));
 app.get('/_bench/chain', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
@@ -101,6 +103,10 @@ app.route('/', install);
 app.route('/agent', agentDownloads);
 app.route('/api/internal/releases', releases);
 app.route('/v1/orchestrator/workers', workerUpgrade);
+// OpenTofu state: the HTTP backend (its own auth: state credentials or operator keys), credentials, claims.
+app.route('/v1/tofu-state', tofuState);
+app.route('/v1/orchestrator/stacks', stateCredentials);
+app.route('/api/internal/tofu-state', tofuStateInternal);
 
 app.notFound((c) => {
   const error = new ApiError('NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
