@@ -8,33 +8,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { greetingConfig, slowConfig } from '../tofu/test-configs.ts';
 import type { ExecContext } from './context.ts';
 import { execute } from './index.ts';
 import { JobFailure } from './job-error.ts';
 
-const config = `
-variable "greeting" {
-  type = string
-}
-resource "terraform_data" "hello" {
-  input = var.greeting
-}
-output "greeting" {
-  value = terraform_data.hello.output
-}
-output "secret" {
-  value     = "s3cr3t-\${var.greeting}"
-  sensitive = true
-}
-`;
-
-const slowConfig = `
-resource "terraform_data" "slow" {
-  provisioner "local-exec" {
-    command = "sleep 60"
-  }
-}
-`;
+const config = greetingConfig;
 
 let dataDir: string;
 const savedDataDir = process.env.KOMBIFY_AGENT_DATA_DIR;
@@ -108,7 +87,7 @@ describe('tofu.plan / tofu.apply (real binary, local state)', () => {
       changes: { add: 1, change: 0, destroy: 0 },
       outputs: {
         greeting: { value: 'hello', sensitive: false, type: 'string' },
-        secret: { value: null, sensitive: true, type: 'string' },
+        token: { value: null, sensitive: true, type: 'string' },
       },
     });
     expect(JSON.stringify(applyCtx.logs)).not.toContain('s3cr3t');
@@ -152,7 +131,7 @@ describe('tofu.plan / tofu.apply (real binary, local state)', () => {
   it('stops a running apply on cancel with SIGINT, and the state lock is free again', async () => {
     const plan = (await execute(
       'tofu.plan',
-      { stack: 'stk_cancel', files: { 'main.tf': slowConfig } },
+      { stack: 'stk_cancel', files: { 'main.tf': slowConfig(60) } },
       context().ctx,
     )) as any;
     const abort = new AbortController();
@@ -170,7 +149,7 @@ describe('tofu.plan / tofu.apply (real binary, local state)', () => {
     // The lock was released: a new plan takes it at once (lock_timeout_s is 0).
     const next = (await execute(
       'tofu.plan',
-      { stack: 'stk_cancel', files: { 'main.tf': slowConfig } },
+      { stack: 'stk_cancel', files: { 'main.tf': slowConfig(60) } },
       context().ctx,
     )) as any;
     expect(next.plan_sha256).toMatch(/^[0-9a-f]{64}$/);

@@ -203,7 +203,7 @@ stateCredentials.post('/:id/state-credentials', async (c) => {
     body.ttl_seconds,
   );
   const exp = decodeJwt(backend.password).exp ?? 0;
-  return c.json({ data: { ...backend, expires_at: new Date(exp * 1000).toISOString() } }, 201);
+  return c.json({ data: { backend, expires_at: new Date(exp * 1000).toISOString() } }, 201);
 });
 
 /** Mounted at /api/internal/tofu-state (platform admins). */
