@@ -167,6 +167,17 @@ describe('terraform against the edge state backend', () => {
     expect(raw).toContain(first.state.lineage);
     expect(raw).not.toContain('plaintext-marker-7f3a');
     expect(raw).not.toContain('plaintext-marker-9c1d');
+
+    // Deleting is for operators; it leaves the history.
+    const asAgent = await fetch(backend.address, {
+      method: 'DELETE',
+      headers: { authorization: `Basic ${btoa(`kombify:${backend.password}`)}` },
+    });
+    expect(asAgent.status).toBe(403);
+    expect((await stack.api(`/v1/tofu-state/${id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await stateOf(id)).status).toBe(204);
+    const after = await versionsOf(id);
+    expect(after.versions.map((v: any) => v.deleted)).toEqual([true, false, false]);
   });
 
   it('two concurrent applies: one fails naming the lock holder, one waits; the state stays whole', async () => {
@@ -244,6 +255,16 @@ describe('terraform against the edge state backend', () => {
     });
     expect(asOperator.code, asOperator.stderr).toBe(0);
     expect(asOperator.stdout).toContain('successfully unlocked');
+    const audit = await stack.api('/api/v1/audit-log');
+    expect(audit.body.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'tofu_state.force_unlock',
+          target: id,
+          before: expect.objectContaining({ ID: 'crashed-run-1' }),
+        }),
+      ]),
+    );
     const plan = await tf(dir, ['plan', '-input=false', '-no-color', '-lock-timeout=0s'], env);
     expect(plan.code, plan.stderr).toBe(0);
   });

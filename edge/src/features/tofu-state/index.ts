@@ -14,8 +14,10 @@
 import { type Context, Hono } from 'hono';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
+import { audit } from '../../db/audit.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError, errorBody } from '../../errors.ts';
+import { auditContext } from '../../http/audit-context.ts';
 import { readJson } from '../../http/validate.ts';
 import { stateBackendFor } from '../../tofu-state/backend-for.ts';
 import { claimStack, STACK_ID, stackOwner } from '../../tofu-state/stack-owner.ts';
@@ -50,6 +52,17 @@ function lockInfo(held: HeldLock): unknown {
   } catch {
     return { ID: held.id };
   }
+}
+
+/** Operator writes (force-unlock, delete) go to the audit log; only operators get that far. */
+function operatorAudit(c: Context<TofuStateEnv>, action: string, target: string, before: unknown) {
+  return audit(c.get('db')(), {
+    ...auditContext(c as unknown as Context<AppEnv>),
+    action,
+    target,
+    before,
+    after: null,
+  });
 }
 
 /** 423 with the holder's LockInfo (what OpenTofu reads); 409 in the contract's error shape. */
@@ -132,9 +145,7 @@ tofuState.on('UNLOCK', '/:stackId', async (c) => {
     operatorOnly(c, 'force-unlock (UNLOCK without the lock info)');
     const result = await stub.tofuUnlock({ force: true });
     if (result.ok && result.released) {
-      console.log(
-        `tofu-state: ${c.get('stateAccess').by} force-unlocked stack ${stackId} (lock ${result.released.id} held by ${result.released.lockedBy})`,
-      );
+      await operatorAudit(c, 'tofu_state.force_unlock', stackId, lockInfo(result.released));
     }
     return c.json({ data: { released: result.ok && result.released ? lockInfo(result.released) : null } });
   }
@@ -156,6 +167,9 @@ tofuState.delete('/:stackId', async (c) => {
     keep: c.get('config').TOFU_STATE_VERSIONS_KEPT,
   });
   if (!result.ok) return refused(c, result);
+  if (result.deleted) {
+    await operatorAudit(c, 'tofu_state.delete', stackId, null);
+  }
   return c.json({ data: { deleted: result.deleted } });
 });
 
@@ -215,8 +229,18 @@ tofuStateInternal.put('/:stackId/owner', async (c) => {
   const stackId = c.req.param('stackId');
   const { org_id } = await readJson(c, ownerBody);
   if (!STACK_ID.test(stackId)) throw new ApiError('VALIDATION_FAILED', `invalid stack id ${stackId}`);
+  const before = await stackOwner(c.env, stackId);
   if (!(await claimStack(c.env, stackId, org_id))) {
     throw new ApiError('CONFLICT', `stack ${stackId} belongs to another org`);
+  }
+  if (before !== org_id) {
+    await audit(c.get('db')(), {
+      ...auditContext(c),
+      action: 'tofu_state.claim',
+      target: stackId,
+      before: null,
+      after: { org_id },
+    });
   }
   return c.json({ data: { stack_id: stackId, org_id } });
 });
