@@ -9,7 +9,7 @@
 import { z } from 'zod';
 
 /** Stack and workspace ids name directories: they start with a letter or digit, so never `.` or `..`. */
-const dirName = z
+export const tofuDirName = z
   .string()
   .regex(
     /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/,
@@ -75,8 +75,8 @@ const lockTimeout = z.number().int().min(0).max(3600).default(0);
 
 export const tofuPlanParams = z
   .object({
-    stack: dirName,
-    workspace: dirName.default('default'),
+    stack: tofuDirName,
+    workspace: tofuDirName.default('default'),
     files: tofuFiles,
     /** Input variables, passed as TF_VAR_<name>. */
     vars: z
@@ -95,8 +95,8 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-
 
 export const tofuApplyParams = z
   .object({
-    stack: dirName,
-    workspace: dirName.default('default'),
+    stack: tofuDirName,
+    workspace: tofuDirName.default('default'),
     /** The plan_sha256 a tofu.plan reported: apply refuses any other plan file. */
     plan_sha256: sha256,
     backend: tofuBackend.optional(),

@@ -91,6 +91,7 @@ describe('state backend', () => {
     expect(put.status).toBe(200);
     const got = await call('GET', s.path, { password: s.backend.password });
     expect(got.status).toBe(200);
+    expect(got.headers.get('cache-control')).toBe('no-store');
     expect(await got.text()).toBe(body);
 
     await runInDurableObject(

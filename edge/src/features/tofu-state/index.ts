@@ -20,7 +20,7 @@ import { ApiError, errorBody } from '../../errors.ts';
 import { auditContext } from '../../http/audit-context.ts';
 import { readJson } from '../../http/validate.ts';
 import { stateBackendFor } from '../../tofu-state/backend-for.ts';
-import { claimStack, STACK_ID, stackOwner } from '../../tofu-state/stack-owner.ts';
+import { claimStack, isStackId, stackOwner } from '../../tofu-state/stack-owner.ts';
 import { tofuStateObject } from '../../tofu-state/state-object.ts';
 import { checkContentMd5, readState, writeState } from '../../tofu-state/state-service.ts';
 import type { HeldLock, WriteRefusal } from '../../tofu-state/state-store.ts';
@@ -34,7 +34,7 @@ async function stackOf(c: Context<TofuStateEnv>): Promise<string> {
   const stackId = c.req.param('stackId') ?? '';
   const access = c.get('stateAccess');
   const notFound = new ApiError('NOT_FOUND', `stack ${stackId} not found`);
-  if (!STACK_ID.test(stackId)) throw notFound;
+  if (!isStackId(stackId)) throw notFound;
   if (access.kind === 'credential' && access.stackId !== stackId) throw notFound;
   if ((await stackOwner(c.env, stackId)) !== access.orgId) throw notFound;
   return stackId;
@@ -86,7 +86,11 @@ tofuState.get('/:stackId', async (c) => {
   const stackId = await stackOf(c);
   const state = await readState(c.env, c.get('config'), stackId);
   if (!state) return c.body(null, 204);
-  return c.body(state as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json' });
+  // State holds secrets (sensitive values in the clear): never cached anywhere on the way.
+  return c.body(state as Uint8Array<ArrayBuffer>, 200, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+  });
 });
 
 tofuState.post('/:stackId', async (c) => {
@@ -228,7 +232,7 @@ const ownerBody = z.object({ org_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) 
 tofuStateInternal.put('/:stackId/owner', async (c) => {
   const stackId = c.req.param('stackId');
   const { org_id } = await readJson(c, ownerBody);
-  if (!STACK_ID.test(stackId)) throw new ApiError('VALIDATION_FAILED', `invalid stack id ${stackId}`);
+  if (!isStackId(stackId)) throw new ApiError('VALIDATION_FAILED', `invalid stack id ${stackId}`);
   const before = await stackOwner(c.env, stackId);
   if (!(await claimStack(c.env, stackId, org_id))) {
     throw new ApiError('CONFLICT', `stack ${stackId} belongs to another org`);
