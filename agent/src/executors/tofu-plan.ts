@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { TofuPlanParams, TofuPlanResult } from '@kombify/proto/jobs';
-import { BACKEND_BLOCK, BACKEND_FILE } from '../tofu/tofu-env.ts';
+import { BACKEND_BLOCK, BACKEND_FILE, varFileArgs } from '../tofu/tofu-env.ts';
 import { openTofuSession } from '../tofu/tofu-session.ts';
 import { fileSha256, inWorkDir, PLAN_FILE, syncFiles } from '../tofu/workdir.ts';
 import type { ExecContext } from './context.ts';
@@ -38,6 +38,7 @@ export async function tofuPlan(params: TofuPlanParams, ctx: ExecContext): Promis
       '-input=false',
       `-lock-timeout=${params.lock_timeout_s}s`,
       `-out=${PLAN_FILE}`,
+      ...varFileArgs(Object.keys(params.files)),
       ...(params.destroy ? ['-destroy'] : []),
     ]);
     const sha = await fileSha256(join(tofu.dir, PLAN_FILE));

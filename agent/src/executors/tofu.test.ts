@@ -56,7 +56,10 @@ describe('tofu.plan / tofu.apply (real binary, local state)', () => {
     const planCtx = context();
     const plan = (await execute(
       'tofu.plan',
-      { stack: 'stk_exec', files: { 'main.tf': config, 'old.tf': '' }, vars: { greeting: 'hello' } },
+      {
+        stack: 'stk_exec',
+        files: { 'main.tf': config, 'old.tf': '', 'home.tfvars': 'greeting = "hello"\n' },
+      },
       planCtx.ctx,
     )) as any;
     expect(plan).toMatchObject({

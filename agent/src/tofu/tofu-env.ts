@@ -36,3 +36,14 @@ export function tofuEnv(
  */
 export const BACKEND_FILE = '_kombify_backend.tf.json';
 export const BACKEND_BLOCK = `${JSON.stringify({ terraform: { backend: { http: {} } } }, null, 2)}\n`;
+
+/**
+ * `-var-file` arguments for the stack's *.tfvars files that OpenTofu does not load by itself
+ * (it reads only terraform.tfvars and *.auto.tfvars), in name order so later files win predictably.
+ */
+export function varFileArgs(fileNames: readonly string[]): string[] {
+  return fileNames
+    .filter((n) => n.endsWith('.tfvars') && n !== 'terraform.tfvars' && !n.endsWith('.auto.tfvars'))
+    .sort()
+    .map((n) => `-var-file=${n}`);
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redact } from './run-tofu.ts';
-import { tofuEnv } from './tofu-env.ts';
+import { tofuEnv, varFileArgs } from './tofu-env.ts';
 import { fileSha256, inWorkDir, stackWorkDir, syncFiles } from './workdir.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kombify-tofu-unit-'));
@@ -112,6 +112,13 @@ describe('tofuEnv', () => {
       TF_VAR_greeting: 'hi',
     });
     expect(tofuEnv({ TF_HTTP_ADDRESS: 'x' }, {})).toEqual({ TF_IN_AUTOMATION: '1', TF_INPUT: '0' });
+  });
+
+  it('names the *.tfvars files OpenTofu would not load by itself, in order', () => {
+    expect(varFileArgs(['main.tf', 'b.tfvars', 'terraform.tfvars', 'x.auto.tfvars', 'a.tfvars'])).toEqual([
+      '-var-file=a.tfvars',
+      '-var-file=b.tfvars',
+    ]);
   });
 
   it('redacts secrets from log lines', () => {
