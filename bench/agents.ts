@@ -13,21 +13,27 @@ import { create } from '@bufbuild/protobuf';
 import { NodeFactsSchema } from '@kombify/proto/agent/v1';
 import type { Stack } from '../test/harness/stack.ts';
 import {
-  connectSimAgents,
   edgeReloads,
   JobWatch,
   measureHealth,
   measureJobs,
   startBenchStack,
+  withTimeout,
 } from './dispatch.ts';
 import { descendantsNamed, usageOver } from './process-stats.ts';
 import type { BenchCase, Benchmark } from './result.ts';
-import type { SimAgent } from './sim-agent.ts';
+import { seedAgents } from './seed-agents.ts';
+import { SimAgent } from './sim-agent.ts';
 import { percentile, round, sleep } from './stats.ts';
 
 const AGENTS = Number(process.env.KOMBIFY_BENCH_AGENTS ?? 1000);
+/**
+ * A PostgreSQL server to use instead of the embedded PGlite: PGlite serves one connection at a
+ * time, and a thousand agents' heartbeats (each a database write) queue up behind it.
+ */
+const POSTGRES_URL = process.env.KOMBIFY_BENCH_POSTGRES_URL;
 /** Agents enrolled and connected at once while setting up. */
-const SETUP_BATCH = 25;
+const SETUP_BATCH = 50;
 /** How long CPU is sampled, idle and with the agents connected. */
 const USAGE_WINDOW_MS = 20_000;
 /** Real agents heartbeat every AGENT_HEARTBEAT_SECONDS (30). */
@@ -79,19 +85,30 @@ async function rate(
   return { perSecond: done / ((performance.now() - started) / 1000), done, failed, firstError };
 }
 
+/** Seeds AGENTS agents in the database, then connects them SETUP_BATCH at a time. */
 async function connectAgents(stack: Stack, watch: JobWatch, into: SimAgent[]): Promise<void> {
   let reported = 0;
   const onError = (message: string) => {
     if (reported++ < 5) progress(message);
   };
-  const names = Array.from({ length: AGENTS }, (_, i) => `bench-held-${i}`);
-  await connectSimAgents(stack, names, { onJob: watch.onJob, onError }, into, {
-    batch: SETUP_BATCH,
-    timeoutMs: CONNECT_TIMEOUT_MS,
-    onBatch: (n) => {
-      if (n % 100 === 0) progress(`${n}/${AGENTS} agents connected`);
-    },
-  });
+  const identities = await seedAgents(
+    stack,
+    Array.from({ length: AGENTS }, (_, i) => `bench-held-${i}`),
+  );
+  for (let i = 0; i < identities.length; i += SETUP_BATCH) {
+    const batch = identities.slice(i, i + SETUP_BATCH).map((identity) => {
+      const agent = new SimAgent(identity, stack.edgeUrl, { onJob: watch.onJob, onError });
+      into.push(agent);
+      agent.start();
+      return agent;
+    });
+    await withTimeout(
+      Promise.all(batch.map((a) => a.connected)),
+      CONNECT_TIMEOUT_MS,
+      () => `agents did not connect within ${CONNECT_TIMEOUT_MS} ms: ${batch.flatMap((a) => a.errors)[0]}`,
+    );
+    if (into.length % 100 === 0) progress(`${into.length}/${AGENTS} agents connected`);
+  }
 }
 
 /** Heartbeats spread evenly, each agent once per HEARTBEAT_SECONDS, until `stop` is aborted. */
@@ -114,8 +131,8 @@ export const agents: Benchmark = {
   name: 'agents',
   description: `${AGENTS} connected agents: edge memory and CPU, heartbeat rate, dispatch p99 while connected`,
   async run() {
-    progress('starting the stack (PGlite + wrangler dev)…');
-    const { stack, stop } = await startBenchStack();
+    progress(`starting the stack (${POSTGRES_URL ? 'PostgreSQL' : 'PGlite'} + wrangler dev)…`);
+    const { stack, stop } = await startBenchStack(POSTGRES_URL);
     const held: SimAgent[] = [];
     try {
       const workerd = descendantsNamed(stack.edge.child.pid!, 'workerd');
@@ -138,7 +155,7 @@ export const agents: Benchmark = {
       const connectStarted = performance.now();
       await connectAgents(stack, watch, held);
       const connectSeconds = (performance.now() - connectStarted) / 1000;
-      progress(`${held.length} agents enrolled and connected in ${round(connectSeconds)} s`);
+      progress(`${held.length} agents seeded and connected in ${round(connectSeconds)} s`);
 
       const stopHeartbeats = new AbortController();
       const beating = heartbeatAtRealRate(held, stopHeartbeats.signal);
@@ -150,12 +167,16 @@ export const agents: Benchmark = {
       );
 
       const hb = await rate((i) => held[i % held.length]!.heartbeat(facts), CONCURRENCY, RATE_WINDOW_MS);
-      progress(`heartbeats at concurrency ${CONCURRENCY}: ${round(hb.perSecond)}/s (${hb.failed} failed)`);
+      progress(
+        `heartbeats at concurrency ${CONCURRENCY}: ${round(hb.perSecond)}/s (${hb.failed} failed${hb.firstError ? `: ${hb.firstError}` : ''})`,
+      );
 
       const jobs = await measureJobs(stack, held, watch, {
         warmup: WARMUP_JOBS,
         jobs: JOBS,
         label: `agents=${held.length}`,
+      }).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}\nedge output:\n${stack.edge.output().slice(-3000)}`);
       });
       if (jobs.dispatch.length === 0) throw new Error('no job reached an agent');
       const streamErrors = held.flatMap((a) => a.errors);
@@ -186,7 +207,7 @@ export const agents: Benchmark = {
         item('agents=0', 'edge_rss_mb', idle.rssMb, null, null, 1),
         item('agents=0', 'edge_cpu_percent', idle.cpuPercent, null, null, usageSamples),
         item('baseline', 'health_per_s', healthRate.perSecond, null, null, healthRate.done),
-        item(label, 'connect_all_s', connectSeconds, null, null, held.length),
+        item(label, 'seed_and_connect_all_s', connectSeconds, null, null, held.length),
         item(
           label,
           'edge_rss_mb',
@@ -245,7 +266,7 @@ export const agents: Benchmark = {
         reloads && `wrangler dev reloaded the Worker ${reloads} time(s)`,
       ].filter(Boolean);
       const notes = [
-        `${held.length} simulated agents in one Node process (real enrollment, ES256 tokens, one ReceiveJobs stream each over HTTP/1.1); wrangler dev (workerd) + embedded PGlite in its own process`,
+        `${held.length} simulated agents in one Node process (rows seeded in the database, real ES256 tokens checked by the edge, one ReceiveJobs stream each over HTTP/1.1); wrangler dev (workerd) + ${POSTGRES_URL ? 'PostgreSQL (KOMBIFY_BENCH_POSTGRES_URL)' : 'embedded PGlite in its own process'}`,
         `edge_* is workerd's RSS and CPU (% of one core, all workerd processes) over ${USAGE_WINDOW_MS / 1000} s: idle with no agents, then with every agent connected and heartbeating every ${HEARTBEAT_SECONDS} s (${realRateSent} heartbeats sent in the window) and the edge's keepalives on every stream`,
         `heartbeats_per_s: Heartbeat calls (each writes the node's facts to Postgres) from ${CONCURRENCY} concurrent callers for ${RATE_WINDOW_MS / 1000} s, against GET /health at the same concurrency`,
         `dispatch as in bench/dispatch.ts (${JOBS} jobs one at a time round-robin after ${WARMUP_JOBS} warm-up) while all agents stay connected`,

@@ -134,8 +134,17 @@ export const dispatch: Benchmark = {
   },
 };
 
-/** A real local stack for a benchmark: PGlite in its own process (see the top) and wrangler dev. */
-export async function startBenchStack(): Promise<{ stack: Stack; stop(): Promise<void> }> {
+/**
+ * A real local stack for a benchmark: wrangler dev and PGlite in its own process (see the top), or
+ * the PostgreSQL at `postgresUrl` when given.
+ */
+export async function startBenchStack(
+  postgresUrl?: string,
+): Promise<{ stack: Stack; stop(): Promise<void> }> {
+  if (postgresUrl) {
+    const stack = await startStack({ postgresUrl });
+    return { stack, stop: () => stack.stop() };
+  }
   const database = await startDatabaseProcess();
   try {
     const stack = await startStack({ postgresUrl: database.url });
