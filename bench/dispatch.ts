@@ -17,7 +17,7 @@ import type { Stack } from '../test/harness/stack.ts';
 import { startStack } from '../test/harness/stack.ts';
 import { startDatabaseProcess } from './database-process.ts';
 import type { BenchCase, Benchmark } from './result.ts';
-import { enrollSimAgent, type ReceivedJob, SimAgent } from './sim-agent.ts';
+import { enrollSimAgent, type ReceivedJob, SimAgent, type SimAgentHandlers } from './sim-agent.ts';
 import { percentile, round, sleep } from './stats.ts';
 
 const AGENT_COUNTS = [1, 10, 100];
@@ -53,14 +53,7 @@ export const dispatch: Benchmark = {
   description: 'job dispatch latency (POST /v1/orchestrator/jobs → agent) with 1, 10 and 100 agents',
   async run() {
     progress('starting the stack (PGlite + wrangler dev)…');
-    const database = await startDatabaseProcess();
-    let stack: Stack;
-    try {
-      stack = await startStack({ postgresUrl: database.url });
-    } catch (error) {
-      await database.stop();
-      throw error;
-    }
+    const { stack, stop } = await startBenchStack();
     try {
       const health = await measureHealth(stack.edgeUrl);
       const healthP50 = percentile(health, 50);
@@ -136,14 +129,40 @@ export const dispatch: Benchmark = {
       return { notes, cases };
     } finally {
       progress('stopping the stack…');
-      await stack.stop();
-      await database.stop();
+      await stop();
     }
   },
 };
 
+/**
+ * A real local stack for a benchmark: wrangler dev and PGlite in its own process (see the top), or
+ * the PostgreSQL at `postgresUrl` when given.
+ */
+export async function startBenchStack(
+  postgresUrl?: string,
+): Promise<{ stack: Stack; stop(): Promise<void> }> {
+  if (postgresUrl) {
+    const stack = await startStack({ postgresUrl });
+    return { stack, stop: () => stack.stop() };
+  }
+  const database = await startDatabaseProcess();
+  try {
+    const stack = await startStack({ postgresUrl: database.url });
+    return {
+      stack,
+      async stop() {
+        await stack.stop();
+        await database.stop();
+      },
+    };
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+}
+
 /** Bare `GET /health` round trips (response body read), after a warm-up. */
-async function measureHealth(edgeUrl: string): Promise<number[]> {
+export async function measureHealth(edgeUrl: string): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < HEALTH_WARMUP + HEALTH_SAMPLES; i++) {
     const started = performance.now();
@@ -156,14 +175,126 @@ async function measureHealth(edgeUrl: string): Promise<number[]> {
   return samples;
 }
 
-async function measureCase(stack: Stack, count: number): Promise<CaseSamples> {
-  const received = new Map<string, ReceivedJob>();
-  const waiters = new Map<string, (job: ReceivedJob) => void>();
-  const onJob = (job: ReceivedJob) => {
-    received.set(job.job.id, job);
-    waiters.get(job.job.id)?.(job);
+/** Notes each job an agent receives, and lets the sender wait for one by id. */
+export class JobWatch {
+  readonly #received = new Map<string, ReceivedJob>();
+  readonly #waiters = new Map<string, (job: ReceivedJob) => void>();
+
+  readonly onJob = (job: ReceivedJob): void => {
+    this.#received.set(job.job.id, job);
+    this.#waiters.get(job.job.id)?.(job);
   };
 
+  /** The job once an agent has it, or null after `timeoutMs`. */
+  waitFor(id: string, timeoutMs = RECEIVE_TIMEOUT_MS): Promise<ReceivedJob | null> {
+    const already = this.#received.get(id);
+    if (already) {
+      this.#received.delete(id);
+      return Promise.resolve(already);
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(id);
+        resolve(null);
+      }, timeoutMs);
+      this.#waiters.set(id, (job) => {
+        clearTimeout(timer);
+        this.#waiters.delete(id);
+        this.#received.delete(id);
+        resolve(job);
+      });
+    });
+  }
+}
+
+export interface JobSamples {
+  dispatch: number[];
+  postToAgent: number[];
+  missing: number;
+  misrouted: number;
+  notApplied: number;
+}
+
+/**
+ * Sends `warmup + jobs` node.facts jobs one at a time, round-robin over `agents`, and measures
+ * each one's two spans (see the top of this file); warm-up jobs are not recorded.
+ */
+export async function measureJobs(
+  stack: Stack,
+  agents: readonly SimAgent[],
+  watch: JobWatch,
+  opts: { warmup: number; jobs: number; label: string },
+): Promise<JobSamples> {
+  const s: JobSamples = { dispatch: [], postToAgent: [], missing: 0, misrouted: 0, notApplied: 0 };
+  for (let i = 0; i < opts.warmup + opts.jobs; i++) {
+    const target = agents[i % agents.length]!;
+    const sent = performance.now();
+    const res = await fetch(`${stack.edgeUrl}/v1/orchestrator/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ worker_id: target.identity.agent_id, type: 'node.facts', params: {} }),
+    });
+    const body = (await res.json()) as any;
+    const answered = performance.now();
+    if (res.status !== 201)
+      throw new Error(`POST /v1/orchestrator/jobs answered ${res.status}: ${JSON.stringify(body)}`);
+    const job = await watch.waitFor(body.data.id as string);
+    const measured = i >= opts.warmup;
+    if (!job) {
+      if (measured) s.missing += 1;
+      continue;
+    }
+    if (!(await job.completed) && measured) s.notApplied += 1;
+    if (measured) {
+      if (job.agentId !== target.identity.agent_id) s.misrouted += 1;
+      s.dispatch.push(job.at - answered);
+      s.postToAgent.push(job.at - sent);
+    }
+    if ((i + 1) % 100 === 0) progress(`${opts.label}: ${i + 1}/${opts.warmup + opts.jobs} jobs`);
+    await sleep(GAP_MS);
+  }
+  return s;
+}
+
+/**
+ * Enrolls and connects one simulated agent per name, `batch` at a time (real agents do not all dial
+ * in within the same millisecond). Each is pushed onto `into` as soon as it exists, so the caller
+ * can stop every started agent even when connecting fails.
+ */
+export async function connectSimAgents(
+  stack: Stack,
+  names: readonly string[],
+  handlers: SimAgentHandlers,
+  into: SimAgent[],
+  opts: { batch?: number; timeoutMs?: number; onBatch?: (connected: number) => void } = {},
+): Promise<void> {
+  const size = opts.batch ?? SETUP_BATCH;
+  const timeoutMs = opts.timeoutMs ?? CONNECT_TIMEOUT_MS;
+  for (let i = 0; i < names.length; i += size) {
+    const batch = await Promise.all(
+      names.slice(i, i + size).map(async (name) => {
+        const identity = await enrollSimAgent(stack.edgeUrl, await stack.enrollmentToken(), name);
+        const agent = new SimAgent(identity, stack.edgeUrl, handlers);
+        into.push(agent);
+        agent.start();
+        return agent;
+      }),
+    );
+    await withTimeout(
+      Promise.all(batch.map((a) => a.connected)),
+      timeoutMs,
+      () =>
+        `agents did not connect within ${timeoutMs} ms; errors: ${batch
+          .flatMap((a) => a.errors)
+          .slice(0, 3)
+          .join('; ')}`,
+    );
+    opts.onBatch?.(into.length);
+  }
+}
+
+async function measureCase(stack: Stack, count: number): Promise<CaseSamples> {
+  const watch = new JobWatch();
   const caseStart = performance.now();
   let reported = 0;
   const onError = (message: string) => {
@@ -175,88 +306,21 @@ async function measureCase(stack: Stack, count: number): Promise<CaseSamples> {
   const agents: SimAgent[] = [];
   const names = Array.from({ length: count }, (_, i) => `bench-${count}-${i}`);
   try {
-    // In batches, as real agents would not all dial in within the same millisecond.
-    for (let i = 0; i < names.length; i += SETUP_BATCH) {
-      const batch = await Promise.all(
-        names.slice(i, i + SETUP_BATCH).map(async (name) => {
-          const identity = await enrollSimAgent(stack.edgeUrl, await stack.enrollmentToken(), name);
-          const agent = new SimAgent(identity, stack.edgeUrl, { onJob, onError });
-          agents.push(agent);
-          agent.start();
-          return agent;
-        }),
-      );
-      await withTimeout(
-        Promise.all(batch.map((a) => a.connected)),
-        CONNECT_TIMEOUT_MS,
-        () =>
-          `agents did not connect within ${CONNECT_TIMEOUT_MS} ms; errors: ${batch
-            .flatMap((a) => a.errors)
-            .slice(0, 3)
-            .join('; ')}`,
-      );
-    }
+    await connectSimAgents(stack, names, { onJob: watch.onJob, onError }, agents);
     progress(`agents=${count}: all connected; ${WARMUP_JOBS} warm-up + ${JOBS} measured jobs…`);
 
-    const waitFor = (id: string): Promise<ReceivedJob | null> => {
-      const already = received.get(id);
-      if (already) return Promise.resolve(already);
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          waiters.delete(id);
-          resolve(null);
-        }, RECEIVE_TIMEOUT_MS);
-        waiters.set(id, (job) => {
-          clearTimeout(timer);
-          waiters.delete(id);
-          resolve(job);
-        });
-      });
-    };
-
+    const jobs = await measureJobs(stack, agents, watch, {
+      warmup: WARMUP_JOBS,
+      jobs: JOBS,
+      label: `agents=${count}`,
+    });
     const s: CaseSamples = {
       agents: count,
-      dispatch: [],
-      postToAgent: [],
-      missing: 0,
-      misrouted: 0,
-      notApplied: 0,
-      rotations: 0,
-      errors: [],
-      reloads: 0,
+      ...jobs,
+      rotations: agents.reduce((sum, a) => sum + a.rotations, 0),
+      errors: agents.flatMap((a) => a.errors),
+      reloads: edgeReloads(stack) - reloadsBefore,
     };
-    for (let i = 0; i < WARMUP_JOBS + JOBS; i++) {
-      const target = agents[i % agents.length]!;
-      const sent = performance.now();
-      const res = await fetch(`${stack.edgeUrl}/v1/orchestrator/jobs`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ worker_id: target.identity.agent_id, type: 'node.facts', params: {} }),
-      });
-      const body = (await res.json()) as any;
-      const answered = performance.now();
-      if (res.status !== 201)
-        throw new Error(`POST /v1/orchestrator/jobs answered ${res.status}: ${JSON.stringify(body)}`);
-      const id = body.data.id as string;
-      const job = await waitFor(id);
-      const measured = i >= WARMUP_JOBS;
-      if (!job) {
-        if (measured) s.missing += 1;
-        continue;
-      }
-      received.delete(id);
-      if (!(await job.completed) && measured) s.notApplied += 1;
-      if (measured) {
-        if (job.agentId !== target.identity.agent_id) s.misrouted += 1;
-        s.dispatch.push(job.at - answered);
-        s.postToAgent.push(job.at - sent);
-      }
-      if ((i + 1) % 100 === 0) progress(`agents=${count}: ${i + 1}/${WARMUP_JOBS + JOBS} jobs`);
-      await sleep(GAP_MS);
-    }
-    s.rotations = agents.reduce((sum, a) => sum + a.rotations, 0);
-    s.errors = agents.flatMap((a) => a.errors);
-    s.reloads = edgeReloads(stack) - reloadsBefore;
     if (s.dispatch.length === 0) throw new Error(`agents=${count}: no job reached an agent`);
     progress(
       `agents=${count}: dispatch p50 ${round(percentile(s.dispatch, 50))} ms, p99 ${round(percentile(s.dispatch, 99))} ms`,
@@ -268,11 +332,11 @@ async function measureCase(stack: Stack, count: number): Promise<CaseSamples> {
 }
 
 /** wrangler dev logs this line each time it rebuilds and restarts the Worker. */
-function edgeReloads(stack: Stack): number {
+export function edgeReloads(stack: Stack): number {
   return stack.edge.output().split('Reloading local server').length - 1;
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+export async function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(message())), ms);

@@ -5,6 +5,7 @@
  * Exit codes: 0 when every benchmark ran (whatever the figures: speed never fails the run),
  * 1 when a benchmark crashed, 2 for an unknown benchmark name (the available ones are listed).
  */
+import { agents } from './agents.ts';
 import { deploy } from './deploy.ts';
 import { dispatch } from './dispatch.ts';
 import { gateway } from './gateway.ts';
@@ -14,7 +15,7 @@ import { unifier } from './unifier.ts';
 import { web } from './web.ts';
 import { webhooks } from './webhooks.ts';
 
-const benchmarks: readonly Benchmark[] = [deploy, dispatch, gateway, install, unifier, web, webhooks];
+const benchmarks: readonly Benchmark[] = [agents, deploy, dispatch, gateway, install, unifier, web, webhooks];
 
 function list(): string {
   return benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.description}`).join('\n');

@@ -4,7 +4,7 @@
  * when each job arrives, and completes every job at once with an empty result so jobs do not pile
  * up as running. Many of them run in one Node process.
  */
-import type { Job } from '@kombify/proto/agent/v1';
+import type { Job, NodeFacts } from '@kombify/proto/agent/v1';
 import { createTokenSource } from '../agent/src/agent-token.ts';
 import { type AgentClient, createAgentClient } from '../agent/src/edge-client.ts';
 import { type Identity, makeKeyPair } from '../agent/src/identity.ts';
@@ -105,6 +105,11 @@ export class SimAgent {
         await sleep(200);
       }
     }
+  }
+
+  /** One Heartbeat call, as the real agent sends every AGENT_HEARTBEAT_SECONDS. */
+  async heartbeat(facts: NodeFacts): Promise<void> {
+    await this.#client.heartbeat({ facts, runningJobIds: [] });
   }
 
   #received(job: Job, at: number): void {

@@ -69,6 +69,21 @@ async function localIdentity(): Promise<LocalIdentity> {
   return made;
 }
 
+/**
+ * The OpenTofu state backend's secrets, made on first start and kept in .kombify/tofu-state.json
+ * (0600): the encryption key must stay the same, or stored state could not be read again.
+ */
+function tofuStateSecrets(): { TOFU_STATE_ENCRYPTION_KEY: string; TOFU_STATE_CREDENTIAL_SECRET: string } {
+  const file = join(home, 'tofu-state.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const made = {
+    TOFU_STATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    TOFU_STATE_CREDENTIAL_SECRET: randomBytes(32).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
+  return made;
+}
+
 async function main(): Promise<void> {
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const stops: (() => Promise<void>)[] = [];
@@ -158,6 +173,7 @@ async function main(): Promise<void> {
         IDP_ADMIN: 'local',
         // Signs agent release manifests for the installer (made once, kept 0600).
         RELEASE_SIGNING_KEY: await releaseSigningKeyFile(join(home, 'release-signing-key.json')),
+        ...tofuStateSecrets(),
       },
       echo: true,
     });

@@ -24,6 +24,7 @@ import { org } from './features/org/index.ts';
 import { releases } from './features/releases/index.ts';
 import { sso } from './features/sso/index.ts';
 import { stackkitCatalog, stackkitTools, validateRoute } from './features/stackkits/index.ts';
+import { stateCredentials, tofuState, tofuStateInternal } from './features/tofu-state/index.ts';
 import { endImpersonationPath, usersAdmin } from './features/users/index.ts';
 import { usersInternal } from './features/users/internal.ts';
 import { workerMetrics } from './features/worker-metrics/index.ts';
@@ -84,6 +85,7 @@ app.use('/api/billing/checkout', gate(anyRole, 'account'));
 app.use('/api/billing/portal', gate(anyRole, 'account'));
 app.use('/api/keys', gate(keyManagerRoles, 'account'));
 app.use('/api/keys/*', gate(keyManagerRoles, 'account'));
+app.use('/api/internal/tofu-state/*', gate(platformAdmin, 'admin'));
 
 app.use('/_bench/chain', gate(anyRole, 'bench'));
 app.get('/_bench/chain', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
@@ -120,6 +122,10 @@ app.route('/', install);
 app.route('/agent', agentDownloads);
 app.route('/api/internal/releases', releases);
 app.route('/v1/orchestrator/workers', workerUpgrade);
+// OpenTofu state: the HTTP backend (its own auth: state credentials or operator keys), credentials, claims.
+app.route('/v1/tofu-state', tofuState);
+app.route('/v1/orchestrator/stacks', stateCredentials);
+app.route('/api/internal/tofu-state', tofuStateInternal);
 
 app.notFound((c) => {
   const error = new ApiError('NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);

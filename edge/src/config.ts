@@ -85,6 +85,25 @@ const configSchema = z.object({
     .default(100 * 1024 * 1024),
   /** This edge's public origin for the installer's default --edge; else the URL it was fetched from. */
   PUBLIC_EDGE_URL: z.string().url().optional(),
+  // The OpenTofu state backend (edge/src/tofu-state). Checked where used: without the two secrets
+  // the state routes answer 503 and the rest of the edge works.
+  /** A secret, ≥ 32 characters: encrypts OpenTofu state at rest (AES-256-GCM, one key per stack derived from it). */
+  TOFU_STATE_ENCRYPTION_KEY: z.string().min(32).optional(),
+  /** The encryption key before the last rotation: state versions written under it stay readable. */
+  TOFU_STATE_ENCRYPTION_KEY_PREVIOUS: z.string().min(32).optional(),
+  /** A secret, ≥ 32 characters: signs the short-lived, one-stack state credentials agents get. */
+  TOFU_STATE_CREDENTIAL_SECRET: z.string().min(32).optional(),
+  /** Default lifetime of a state credential (one plan or one apply). */
+  TOFU_STATE_CREDENTIAL_TTL_SECONDS: seconds(3600, 60, 86400),
+  /** Largest state accepted (bytes). */
+  TOFU_STATE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(24 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
+  /** State versions kept per stack (the newest; older ones are deleted). */
+  TOFU_STATE_VERSIONS_KEPT: z.coerce.number().int().min(1).max(1000).default(20),
   /** Agents older than this are flagged `outdated` in the workers API and the dashboard. */
   AGENT_MIN_VERSION: z
     .string()

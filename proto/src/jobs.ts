@@ -4,6 +4,9 @@
  * snake_case because they travel as JSON (REST API) and protobuf Struct (agent stream).
  */
 import { z } from 'zod';
+import { tofuApplyParams, tofuPlanParams } from './tofu-jobs.ts';
+
+export * from './tofu-jobs.ts';
 
 const dnsLikeName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -341,6 +344,8 @@ export const jobParamsSchemas = {
   'stack.remove': stackRemoveParams,
   'stack.verify': stackVerifyParams,
   'node.prechecks': nodePrechecksParams,
+  'tofu.plan': tofuPlanParams,
+  'tofu.apply': tofuApplyParams,
 } as const;
 
 export type JobType = keyof typeof jobParamsSchemas;

@@ -4,6 +4,7 @@
  * real agent processes. Nothing here is a stand-in for our own components.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ export interface Stack {
   orgId: string;
   adminToken: string;
   edge: EdgeProcess;
+  /** Where the edge keeps Durable Object storage (wrangler dev --persist-to). */
+  edgeStateDir: string;
   api(
     path: string,
     init?: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> },
@@ -99,6 +102,9 @@ export async function startStack(
       // test gives it a stand-in.
       DISCOVERY_NPM_REGISTRY: 'http://127.0.0.1:9',
       DISCOVERY_GITHUB_API: 'http://127.0.0.1:9',
+      // The OpenTofu state backend's secrets, fresh for each stack.
+      TOFU_STATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+      TOFU_STATE_CREDENTIAL_SECRET: randomBytes(32).toString('base64url'),
       ...opts.vars,
     },
   };
@@ -137,6 +143,7 @@ export async function startStack(
     db,
     orgId,
     adminToken,
+    edgeStateDir: edgeOptions.persistTo,
     api,
     async enrollmentToken(ttlSeconds) {
       const res = await api('/v1/orchestrator/enrollment-tokens', {

@@ -13,6 +13,8 @@ import {
   type StackConvergeParams,
   type StackRemoveParams,
   type StackVerifyParams,
+  type TofuApplyParams,
+  type TofuPlanParams,
 } from '@kombify/proto/jobs';
 import { collectFacts } from '../facts.ts';
 import { agentUpgrade } from './agent-upgrade.ts';
@@ -24,6 +26,8 @@ import { nodePrechecks } from './node-prechecks.ts';
 import { stackConverge } from './stack-converge.ts';
 import { stackRemove } from './stack-remove.ts';
 import { stackVerify } from './stack-verify.ts';
+import { tofuApply } from './tofu-apply.ts';
+import { tofuPlan } from './tofu-plan.ts';
 
 export const capabilities: readonly JobType[] = jobTypes;
 
@@ -49,6 +53,10 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return stackVerify(parsed.value as StackVerifyParams, ctx);
     case 'node.prechecks':
       return nodePrechecks(parsed.value as NodePrechecksParams, ctx);
+    case 'tofu.plan':
+      return tofuPlan(parsed.value as TofuPlanParams, ctx);
+    case 'tofu.apply':
+      return tofuApply(parsed.value as TofuApplyParams, ctx);
     default:
       // A type the shared schemas know but this agent build has no executor for (yet).
       throw new JobFailure('unsupported_job_type', `this agent cannot run ${type} jobs`);

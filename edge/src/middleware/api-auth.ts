@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { bearerToken } from '../agent-auth/agent-token.ts';
 import { looksLikeJwt, verifyAccessToken } from '../auth/oidc-jwt.ts';
@@ -27,7 +28,12 @@ const API_KEY = /^kfy_[A-Za-z0-9_-]{43}$/;
  * browser session cookie. Shapes are checked before the database or the issuer's keys are asked,
  * so junk costs nothing. An API key's check and its count are one call to its consumer object.
  */
-export function gate(roles: readonly string[], group: string) {
+export function gate(
+  roles: readonly string[],
+  group: string,
+  /** Where the credential is read from; routes for other clients (OpenTofu's Basic auth) pass their own. */
+  credential: (c: Context<AppEnv>) => string | null = presentedCredential,
+) {
   return createMiddleware<AppEnv>(async (c, next) => {
     // `/x` and `/x/*` both match a request for `/x` in Hono: a second gate on the same request
     // checks only its roles, so the caller is authenticated, counted and audited once.
@@ -39,7 +45,7 @@ export function gate(roles: readonly string[], group: string) {
     }
     const config = c.get('config');
     const limit = config.RATE_LIMIT_PER_MINUTE;
-    const presented = bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? null;
+    const presented = credential(c);
     let principal: Principal;
     let decision: RateDecision | null = null;
     if (!presented) {
@@ -93,6 +99,10 @@ export function gate(roles: readonly string[], group: string) {
       await auditImpersonatedRequest(c, admitted, status);
     }
   });
+}
+
+function presentedCredential(c: Context<AppEnv>): string | null {
+  return bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? null;
 }
 
 async function userPrincipal(db: Db, token: string, config: Config): Promise<Principal> {

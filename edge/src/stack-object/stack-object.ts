@@ -5,6 +5,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
+import * as tofuStore from '../tofu-state/state-store.ts';
 
 export interface StackEvent {
   seq: number;
@@ -50,5 +51,55 @@ export class StackObject extends DurableObject<Env> {
       )
       .toArray()
       .map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
+  }
+
+  // ── OpenTofu state backend (orch-state) ─────────────────────────────────────────────────────
+  // Thin RPC wrappers over ../tofu-state/state-store.ts, which owns the tofu_* tables. Each call
+  // is synchronous inside the object, so checks and writes never interleave.
+  #tofuReady = false;
+
+  #tofu(): SqlStorage {
+    if (!this.#tofuReady) {
+      tofuStore.migrateTofuState(this.#sql);
+      this.#tofuReady = true;
+    }
+    return this.#sql;
+  }
+
+  /** Records the stack's org at first use; a stack never changes org. */
+  claim(orgId: string): { orgId: string; claimed: boolean } {
+    return tofuStore.claim(this.#tofu(), orgId, Date.now());
+  }
+
+  claimedBy(): string | null {
+    return tofuStore.ownerOf(this.#tofu());
+  }
+
+  tofuState(): tofuStore.StoredState | null {
+    return tofuStore.currentState(this.#tofu());
+  }
+
+  tofuPutState(input: tofuStore.PutStateInput) {
+    return tofuStore.putState(this.#tofu(), input, Date.now());
+  }
+
+  tofuLock(req: { id: string; info: string; by: string }) {
+    return tofuStore.lock(this.#tofu(), req, Date.now());
+  }
+
+  tofuUnlock(req: { id: string } | { force: true }) {
+    return tofuStore.unlock(this.#tofu(), req);
+  }
+
+  tofuDeleteState(req: { lockId: string | null; by: string; keep: number }) {
+    return tofuStore.deleteState(this.#tofu(), req, Date.now());
+  }
+
+  tofuVersions(): tofuStore.VersionInfo[] {
+    return tofuStore.listVersions(this.#tofu());
+  }
+
+  tofuLockHeld(): tofuStore.HeldLock | null {
+    return tofuStore.heldLock(this.#tofu());
   }
 }
