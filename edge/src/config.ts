@@ -69,6 +69,18 @@ const configSchema = z.object({
     .default(100 * 1024 * 1024),
   /** This edge's public origin for the installer's default --edge; else the URL it was fetched from. */
   PUBLIC_EDGE_URL: z.string().url().optional(),
+  // Stack workflows (edge/src/stack-object).
+  /** A workflow job that has not ended this long after dispatch is cancelled and fails its step. */
+  STACK_JOB_TIMEOUT_SECONDS: seconds(1800, 5, 86400),
+  /** While a workflow has jobs out, the stack's alarm polls them this often (a lost report never hangs a run). */
+  STACK_POLL_SECONDS: seconds(15, 1, 3600),
+  /** Default drift-check interval for new stacks; 0 = off. Each stack can set its own. */
+  STACK_DRIFT_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400)
+    .default(0),
   /** Agents older than this are flagged `outdated` in the workers API and the dashboard. */
   AGENT_MIN_VERSION: z
     .string()

@@ -22,6 +22,7 @@ import type { NodeFactsRecord } from '../db/schema.ts';
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { randomId } from '../ids.ts';
+import { stackHandle } from '../stack-object/stack-handle.ts';
 import { handleAgentRpc } from './agent-rpc.ts';
 import * as store from './job-store.ts';
 import { JobStream } from './job-stream.ts';
@@ -33,6 +34,8 @@ export interface EnqueueInput {
   agentId: string;
   type: string;
   params: JsonObject;
+  /** Set for jobs a stack workflow dispatched: the stack is told when the job ends. */
+  origin?: { stackId: string; workflowId: string };
 }
 
 export interface AgentIdentity {
@@ -79,6 +82,7 @@ export class AgentObject extends DurableObject<Env> {
       },
       now,
     );
+    if (input.origin) store.setOrigin(this.#sql, input.id, input.origin.stackId);
     // The answer describes the job as accepted (queued); delivery follows in the same turn.
     const accepted = this.getJob(input.id)!;
     this.#deliverQueued(now);
@@ -113,6 +117,7 @@ export class AgentObject extends DurableObject<Env> {
           create(ReceiveJobsResponseSchema, { event: { case: 'cancel', value: { jobId: id, reason } } }),
         );
       }
+      this.#ended(id);
       await this.#scheduleAlarm(now);
     }
     return this.getJob(id);
@@ -157,6 +162,7 @@ export class AgentObject extends DurableObject<Env> {
           },
           now,
         );
+        this.#ended(job.id);
       }
     }
     for (const job of store.overdueQueued(this.#sql, now)) {
@@ -170,6 +176,7 @@ export class AgentObject extends DurableObject<Env> {
         },
         now,
       );
+      this.#ended(job.id);
     }
     this.#deliverQueued(now);
     await this.#scheduleAlarm(now);
@@ -221,6 +228,7 @@ export class AgentObject extends DurableObject<Env> {
           },
           now,
         );
+        this.#ended(job.id);
         continue;
       }
       const redelivered = store.redeliverJob(this.#sql, job.id, leaseMs, now);
@@ -295,6 +303,7 @@ export class AgentObject extends DurableObject<Env> {
         now,
       );
     }
+    this.#ended(jobId);
     await this.#scheduleAlarm(now);
     return { status: store.getJob(this.#sql, jobId)!.status, applied: true };
   }
@@ -311,7 +320,32 @@ export class AgentObject extends DurableObject<Env> {
     return this.#config.AGENT_HEARTBEAT_SECONDS;
   }
 
+  /** Log lines after `afterSeq`, in order (live progress reads them by sequence number). */
+  jobLogs(id: string, afterSeq: number, limit = 500): store.LogLineRecord[] {
+    return store.listLogsAfter(this.#sql, id, afterSeq, limit);
+  }
+
   // ── internals ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A job ended: if a stack workflow dispatched it, tell that stack (after this turn, best effort —
+   * the stack's alarm polls open jobs, so a lost report only delays the run).
+   */
+  #ended(jobId: string): void {
+    const stackId = store.getOrigin(this.#sql, jobId);
+    if (!stackId) return;
+    const job = store.getJob(this.#sql, jobId);
+    if (!job || !store.terminalStatuses.has(job.status)) return;
+    const outcome =
+      job.status === 'succeeded'
+        ? { status: 'succeeded' as const, result: job.result }
+        : { status: job.status as 'failed' | 'cancelled', error: job.error };
+    this.ctx.waitUntil(
+      stackHandle(this.env, stackId)
+        .jobEnded(jobId, outcome)
+        .catch((error) => console.warn(`could not report job ${jobId} to stack ${stackId}:`, error)),
+    );
+  }
 
   #jobForLease(jobId: string, leaseId: string): store.JobRecord {
     const job = store.getJob(this.#sql, jobId);

@@ -304,3 +304,25 @@ export const patterns = pgTable('patterns', {
   toolIds: jsonb('tool_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   createdAt: createdAt(),
 });
+
+/**
+ * Index of an org's stacks (KombiStack). The stack's details — spec versions, bindings, workflows,
+ * jobs, events — live in its Durable Object (StackObject); this row answers "which stacks does
+ * this org have" and enforces names and plan limits.
+ */
+export const stacks = pgTable(
+  'stacks',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    kit: text('kit').notNull(),
+    /** created | deploying | deployed | failed | destroying | destroyed (mirrored from the StackObject) */
+    status: text('status').notNull().default('created'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('stacks_org_name_idx').on(t.orgId, t.name), index('stacks_org_idx').on(t.orgId)],
+);
