@@ -33,8 +33,8 @@ export interface OrchContext {
 const actor = (p: Principal) => `${p.kind}:${p.id}`;
 
 function unwrap<T>(value: T | Refusal): T {
-  if (value && typeof value === 'object' && 'error' in (value as object)) {
-    const { error } = value as Refusal;
+  if (value && typeof value === 'object' && 'refused' in (value as object)) {
+    const { refused: error } = value as Refusal;
     throw new ApiError(error.code, error.message, error.details ? { details: error.details } : undefined);
   }
   return value as T;
@@ -44,6 +44,11 @@ async function locate(ctx: OrchContext, id: string): Promise<{ row: index.StackR
   const row = /^stk_[a-z2-7]+$/.test(id) ? await index.getStack(ctx.db, ctx.principal.orgId, id) : null;
   if (!row) throw new ApiError('NOT_FOUND', `stack ${id} not found`);
   return { row, stack: stackHandle(ctx.env, id) };
+}
+
+/** NOT_FOUND unless the caller's org has this stack. */
+export async function assertStack(ctx: OrchContext, id: string): Promise<void> {
+  await locate(ctx, id);
 }
 
 async function planLimits(ctx: OrchContext) {

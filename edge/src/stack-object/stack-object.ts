@@ -33,7 +33,7 @@ export interface StackInit {
 }
 
 export type Refusal = {
-  error: { code: 'NOT_FOUND' | 'CONFLICT' | 'VALIDATION_FAILED'; message: string; details?: unknown };
+  refused: { code: 'NOT_FOUND' | 'CONFLICT' | 'VALIDATION_FAILED'; message: string; details?: unknown };
 };
 
 export class StackObject extends DurableObject<Env> {
@@ -207,7 +207,7 @@ export class StackObject extends DurableObject<Env> {
   /** Rollback: the old version's spec becomes a new, current version (history stays append-only). */
   rollback(version: number): ReturnType<typeof versionView> | Refusal {
     const old = store.getVersion(this.#sql, version);
-    if (!old) return { error: { code: 'NOT_FOUND', message: `stack has no spec version ${version}` } };
+    if (!old) return { refused: { code: 'NOT_FOUND', message: `stack has no spec version ${version}` } };
     return this.addVersion({
       format: old.format,
       source: old.source,
@@ -239,11 +239,14 @@ export class StackObject extends DurableObject<Env> {
       const active = store.activeWorkflow(this.#sql) ?? store.nextQueued(this.#sql);
       if (active)
         return {
-          error: { code: 'CONFLICT', message: `workflow ${active.id} is ${active.status}; cancel it first` },
+          refused: {
+            code: 'CONFLICT',
+            message: `workflow ${active.id} is ${active.status}; cancel it first`,
+          },
         };
       if (!force && store.getSetting(this.#sql, 'deployed')) {
         return {
-          error: {
+          refused: {
             code: 'CONFLICT',
             message:
               'the stack is deployed; destroy it first (POST /stacks/{id}/destroy) or delete with ?force=true',
@@ -312,7 +315,7 @@ export class StackObject extends DurableObject<Env> {
 
   async #act(fn: (deps: EngineDeps) => Promise<engine.ActionResult>) {
     const out = await this.#engine(fn);
-    if (!out.ok) return { error: { code: out.code, message: out.message } } as Refusal;
+    if (!out.ok) return { refused: { code: out.code, message: out.message } } as Refusal;
     return this.#summary(out.workflow.id)!;
   }
 

@@ -14,6 +14,13 @@ import { orchContext } from './context.ts';
 
 export const stacks = new Hono<AppEnv>();
 
+// Another org's stack is a 404 on every route, before any body is read (so no route answers
+// differently for a stack the caller cannot see).
+stacks.use('/:id/*', async (c, next) => {
+  await orch.assertStack(orchContext(c), c.req.param('id') ?? '');
+  await next();
+});
+
 async function specBody(c: Context<AppEnv>) {
   return orch.readSpecInput(c.req.header('content-type') ?? '', await c.req.text());
 }
@@ -98,7 +105,8 @@ stacks.put('/:id/settings', async (c) => {
 
 /** Action bodies are optional: an empty POST takes the defaults. */
 async function actionBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
-  if (!(c.req.header('content-length') ?? '') && !c.req.header('content-type')) return schema.parse({});
+  const length = c.req.header('content-length');
+  if (!c.req.header('content-type') && (!length || length === '0')) return schema.parse({});
   return readJson(c, schema);
 }
 
