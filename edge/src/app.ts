@@ -18,6 +18,7 @@ import { auditAdmin, featureFlagsAdmin, featureFlagsInternal } from './features/
 import { health } from './features/health/index.ts';
 import { install } from './features/install/index.ts';
 import { jobs } from './features/jobs/index.ts';
+import { orchestratorRpc, orchestratorRpcPrefix } from './features/orchestrator-rpc/index.ts';
 import { org } from './features/org/index.ts';
 import { releases } from './features/releases/index.ts';
 import { sso } from './features/sso/index.ts';
@@ -46,6 +47,7 @@ app.use('*', securityHeaders);
 app.use('*', services);
 app.use('*', cors);
 app.use('/v1/orchestrator/*', gate(operatorRoles, 'orchestrator'));
+app.use('/kombify.orchestrator.v1.OrchestratorService/*', gate(operatorRoles, 'orchestrator'));
 app.use('/api/me', gate(anyRole, 'account'));
 app.use('/api/me/*', gate(anyRole, 'account'));
 app.use('/api/org/*', gate(anyRole, 'account'));
@@ -100,6 +102,7 @@ app.route('/v1/orchestrator/workers', workers);
 app.route('/v1/orchestrator/jobs', jobs);
 app.route('/v1/orchestrator/stacks', stacks);
 app.route('/v1/orchestrator/workflows', workflows);
+app.route(orchestratorRpcPrefix, orchestratorRpc);
 // The installer one-liner, what it downloads, and how releases get there.
 app.route('/', install);
 app.route('/agent', agentDownloads);

@@ -5,13 +5,24 @@
  * approval, queueing, cancel of queued and running jobs, live progress over SSE, and a run that
  * resumes after the edge restarts.
  */
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { OrchestratorService, StackAction } from '@kombify/proto/orchestrator/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poll, type Stack, startStack } from '../harness/stack.ts';
 
 let stack: Stack;
+/** A worker named like the spec node `wf-node`, enrolled but not running: its jobs stay queued until it starts. */
+let workerId: string;
+let dataDir: string;
 
 beforeAll(async () => {
   stack = await startStack({ vars: { STACK_POLL_SECONDS: '2' } });
+  const enrolled = await stack.enrollAgent({ name: 'wf-node' });
+  expect(enrolled.code).toBe(0);
+  dataDir = enrolled.dataDir;
+  const workers = (await stack.api('/v1/orchestrator/workers?per_page=100')).body.data;
+  workerId = workers.find((w: any) => w.name === 'wf-node').id;
 });
 
 afterAll(async () => {
@@ -190,18 +201,6 @@ describe('stacks', () => {
 });
 
 describe('workflows', () => {
-  let workerId: string;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    // Enrolled but not running: its jobs stay queued until it starts.
-    const enrolled = await stack.enrollAgent({ name: 'wf-node' });
-    expect(enrolled.code).toBe(0);
-    dataDir = enrolled.dataDir;
-    const workers = (await stack.api('/v1/orchestrator/workers?per_page=100')).body.data;
-    workerId = workers.find((w: any) => w.name === 'wf-node').id;
-  });
-
   it('refuses to run when a node has no worker, naming the node', async () => {
     const s = (await create(jsonSpec('unbound', 'nobody-here'))).body.data;
     const res = await stack.api(`/v1/orchestrator/stacks/${s.id}/deploy`, { method: 'POST' });
@@ -350,5 +349,79 @@ describe('plans and tenants', () => {
     const still = await stack.api(`/v1/orchestrator/stacks/${mine.id}`);
     expect(still.status).toBe(200);
     expect(still.body.data.current_version).toBe(1);
+  });
+});
+
+describe('ConnectRPC OrchestratorService', () => {
+  const rpc = (method: string, body: unknown, token: string | null = stack.adminToken) =>
+    fetch(`${stack.edgeUrl}/kombify.orchestrator.v1.OrchestratorService/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+
+  it('answers Connect JSON (curl-style) with the same views as REST, behind the same gate', async () => {
+    const created = await rpc('CreateStack', {
+      input: { yaml: 'name: connect-lab\nnodes:\n  - name: box\n    type: main\n' },
+    });
+    expect(created.status).toBe(200);
+    const stackView = (await created.json()).stack;
+    const rest = (await stack.api(`/v1/orchestrator/stacks/${stackView.id}`)).body.data;
+    expect(stackView).toMatchObject({ id: rest.id, name: 'connect-lab', kit: rest.kit, current_version: 1 });
+
+    const bad = await rpc('CreateStack', { input: { yaml: 'name: connect-lab\nnodes: []\n' } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).code).toBe('invalid_argument');
+    expect((await rpc('GetStack', { stackId: stackView.id }, null)).status).toBe(401);
+    const other = await stack.newTenant('connect-b');
+    const foreign = await rpc('GetStack', { stackId: stackView.id }, other.token);
+    expect(foreign.status).toBe(404);
+    expect(JSON.stringify(await foreign.json())).not.toContain('connect-lab');
+  });
+
+  it('works with a generated client, including the WatchWorkflow stream', async () => {
+    const client = createClient(
+      OrchestratorService,
+      createConnectTransport({
+        baseUrl: stack.edgeUrl,
+        httpVersion: '1.1',
+        interceptors: [
+          (next) => (req) => {
+            req.header.set('authorization', `Bearer ${stack.adminToken}`);
+            return next(req);
+          },
+        ],
+      }),
+    );
+    const created = await client.createStack({
+      input: { source: { case: 'json', value: jsonSpec('client-lab', 'wf-node') } },
+    });
+    const id = created.stack!.id as string;
+    const listed = await client.listStacks({ perPage: 100 });
+    expect(listed.stacks.map((x) => x.id)).toContain(id);
+    expect(listed.pagination!.total).toBeGreaterThanOrEqual(1);
+
+    const run = await client.runStackAction({ stackId: id, action: StackAction.PLAN });
+    const wfId = run.workflow!.id as string;
+    expect(run.workflow).toMatchObject({ kind: 'plan', status: 'running' });
+    await client.cancelWorkflow({ workflowId: wfId });
+    await expect(client.cancelWorkflow({ workflowId: wfId })).rejects.toMatchObject({
+      code: Code.FailedPrecondition,
+    });
+
+    const items = [];
+    for await (const m of client.watchWorkflow({ workflowId: wfId })) items.push(m);
+    expect(items[0]!.item.case).toBe('event');
+    expect(items.at(-1)!.item).toMatchObject({ case: 'end', value: { status: 'cancelled' } });
+    const sse = await readSse(`/v1/orchestrator/workflows/${wfId}/events`);
+    expect(items.map((m) => m.cursor)).toEqual(sse.map((m) => m.id));
+    const resumed = [];
+    for await (const m of client.watchWorkflow({ workflowId: wfId, after: items[1]!.cursor }))
+      resumed.push(m.cursor);
+    expect(resumed).toEqual(items.slice(2).map((m) => m.cursor));
+
+    const missing = await client.getWorkflow({ workflowId: 'wfl_nope_nope' }).catch((e) => e);
+    expect(missing).toBeInstanceOf(ConnectError);
+    expect(missing.code).toBe(Code.NotFound);
   });
 });
