@@ -18,12 +18,14 @@ import { auditAdmin, featureFlagsAdmin, featureFlagsInternal } from './features/
 import { health } from './features/health/index.ts';
 import { install } from './features/install/index.ts';
 import { jobs } from './features/jobs/index.ts';
+import { nodes } from './features/nodes/index.ts';
 import { orchestratorRpc, orchestratorRpcPrefix } from './features/orchestrator-rpc/index.ts';
 import { org } from './features/org/index.ts';
 import { releases } from './features/releases/index.ts';
 import { sso } from './features/sso/index.ts';
 import { stackkitCatalog, stackkitTools, validateRoute } from './features/stackkits/index.ts';
 import { stacks } from './features/stacks/index.ts';
+import { workerActions } from './features/worker-actions/index.ts';
 import { workerUpgrade } from './features/worker-upgrade/index.ts';
 import { workers } from './features/workers/index.ts';
 import { workflows } from './features/workflows/index.ts';
@@ -103,6 +105,8 @@ app.route('/v1/orchestrator/jobs', jobs);
 app.route('/v1/orchestrator/stacks', stacks);
 app.route('/v1/orchestrator/workflows', workflows);
 app.route(orchestratorRpcPrefix, orchestratorRpc);
+app.route('/v1/orchestrator/nodes', nodes);
+app.route('/v1/orchestrator/workers', workerActions);
 // The installer one-liner, what it downloads, and how releases get there.
 app.route('/', install);
 app.route('/agent', agentDownloads);

@@ -99,7 +99,10 @@ export function loadConfig(env: Record<string, unknown>): Config {
   return parsed.data;
 }
 
-/** A worker counts as online while it holds its job stream and has been heard from recently. */
+/**
+ * A worker counts as online while it holds its job stream and has been heard from recently: it is
+ * offline once two minutes of heartbeats are missing (or four intervals, when they are longer).
+ */
 export function offlineAfterMs(config: Config): number {
-  return Math.max(config.AGENT_HEARTBEAT_SECONDS * 3, 90) * 1000;
+  return Math.max(config.AGENT_HEARTBEAT_SECONDS * 4, 120) * 1000;
 }

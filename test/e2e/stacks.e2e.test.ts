@@ -23,6 +23,8 @@ beforeAll(async () => {
   dataDir = enrolled.dataDir;
   const workers = (await stack.api('/v1/orchestrator/workers?per_page=100')).body.data;
   workerId = workers.find((w: any) => w.name === 'wf-node').id;
+  const approved = await stack.api(`/v1/orchestrator/workers/${workerId}/approve`, { method: 'POST' });
+  expect(approved.body.data).toMatchObject({ id: workerId, approved: true });
 });
 
 afterAll(async () => {
@@ -201,6 +203,55 @@ describe('stacks', () => {
 });
 
 describe('workflows', () => {
+  it('binds nodes only to approved workers; nodes list their worker and status', async () => {
+    const enrolled = await stack.enrollAgent({ name: 'pending-node' });
+    expect(enrolled.code).toBe(0);
+    const pending = (await stack.api('/v1/orchestrator/workers?per_page=100')).body.data.find(
+      (w: any) => w.name === 'pending-node',
+    );
+    expect(pending).toMatchObject({ approved: false, approved_at: null });
+    const s = (await create(jsonSpec('approval-lab', 'pending-node'))).body.data;
+    const refused = await stack.api(`/v1/orchestrator/stacks/${s.id}/deploy`, { method: 'POST' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details[0]).toMatchObject({
+      path: 'bindings.pending-node',
+      code: 'not_approved',
+    });
+
+    let nodes = (await stack.api('/v1/orchestrator/nodes?per_page=100')).body.data;
+    expect(nodes.find((n: any) => n.stack_id === s.id)).toMatchObject({
+      name: 'pending-node',
+      worker_id: pending.id,
+      status: 'pending_approval',
+    });
+    const first = await stack.api(`/v1/orchestrator/workers/${pending.id}/approve`, { method: 'POST' });
+    expect(first.status).toBe(200);
+    const again = await stack.api(`/v1/orchestrator/workers/${pending.id}/approve`, { method: 'POST' });
+    expect(again.body.data.approved_at).toBe(first.body.data.approved_at);
+    nodes = (await stack.api('/v1/orchestrator/nodes?per_page=100')).body.data;
+    expect(nodes.find((n: any) => n.stack_id === s.id).status).toBe('offline');
+
+    // An explicit binding wins over the name.
+    const bound = await stack.api(`/v1/orchestrator/stacks/${s.id}/bindings`, {
+      method: 'PUT',
+      body: { bindings: { 'pending-node': { worker_id: workerId } } },
+    });
+    expect(bound.status).toBe(200);
+    nodes = (await stack.api('/v1/orchestrator/nodes?per_page=100')).body.data;
+    expect(nodes.find((n: any) => n.stack_id === s.id)).toMatchObject({
+      worker_id: workerId,
+      worker_name: 'wf-node',
+    });
+    const ghost = await stack.api(`/v1/orchestrator/stacks/${s.id}/bindings`, {
+      method: 'PUT',
+      body: { bindings: { 'pending-node': { worker_id: 'agt_nope' } } },
+    });
+    expect(ghost.status).toBe(400);
+    expect((await stack.api('/v1/orchestrator/workers/agt_nope/approve', { method: 'POST' })).status).toBe(
+      404,
+    );
+  });
+
   it('refuses to run when a node has no worker, naming the node', async () => {
     const s = (await create(jsonSpec('unbound', 'nobody-here'))).body.data;
     const res = await stack.api(`/v1/orchestrator/stacks/${s.id}/deploy`, { method: 'POST' });
@@ -345,6 +396,15 @@ describe('plans and tenants', () => {
         expect(res.status, `${route.method} ${path} answered ${res.status}`).toBe(404);
       }
     }
+    for (const action of ['approve', 'prechecks']) {
+      const res = await stack.api(`/v1/orchestrator/workers/${workerId}/${action}`, {
+        method: 'POST',
+        token: b.token,
+      });
+      expect(res.status, `${action} on another org's worker`).toBe(404);
+    }
+    const theirNodes = (await stack.api('/v1/orchestrator/nodes', { token: b.token })).body.data;
+    expect(theirNodes.every((n: any) => n.stack_id !== mine.id)).toBe(true);
     // Nothing of ours changed.
     const still = await stack.api(`/v1/orchestrator/stacks/${mine.id}`);
     expect(still.status).toBe(200);

@@ -83,6 +83,9 @@ export const agents = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     /** Set while the agent holds its job stream open; cleared when the stream closes. */
     connectedAt: timestamp('connected_at', { withTimezone: true }),
+    /** When an admin approved the worker for stacks (POST /workers/{id}/approve); null: pending. */
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    approvedBy: text('approved_by'),
   },
   (t) => [index('agents_org_idx').on(t.orgId)],
 );

@@ -283,7 +283,13 @@ export async function runAction(ctx: OrchContext, id: string, kind: WorkflowKind
     const w = bindWorker(node, details.bindings[node], workers);
     if (typeof w === 'string')
       problems.push({ path: `bindings.${node}`, code: 'invalid_reference', message: w });
-    else bound[node] = w.id;
+    else if (w.approvedAt === null) {
+      problems.push({
+        path: `bindings.${node}`,
+        code: 'not_approved',
+        message: `worker ${w.name} (${w.id}) is not approved yet: POST /v1/orchestrator/workers/${w.id}/approve`,
+      });
+    } else bound[node] = w.id;
   }
   if (problems.length > 0) {
     throw new ApiError(
@@ -427,7 +433,14 @@ export async function listNodes(ctx: OrchContext) {
         worker_id: typeof w === 'string' ? null : w.id,
         worker_name: typeof w === 'string' ? null : w.name,
         binding: details.bindings[node.name] ?? { worker_name: node.name },
-        status: typeof w === 'string' ? 'unbound' : online ? 'online' : 'offline',
+        status:
+          typeof w === 'string'
+            ? 'unbound'
+            : w.approvedAt === null
+              ? 'pending_approval'
+              : online
+                ? 'online'
+                : 'offline',
         ...(typeof w === 'string' ? { problem: w } : {}),
       });
     }

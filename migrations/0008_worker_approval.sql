@@ -1,0 +1,2 @@
+ALTER TABLE "agents" ADD COLUMN "approved_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "agents" ADD COLUMN "approved_by" text;
