@@ -17,7 +17,8 @@ import {
 import { agentIdFromToken, bearerToken, verifyAgentToken } from '../agent-auth/agent-token.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { getAgentIdentity, recordHeartbeat, setConnected } from '../db/agents.ts';
-import { openDb } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
+import { withObjectDb } from '../db/object-db.ts';
 import type { NodeFactsRecord } from '../db/schema.ts';
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
@@ -427,16 +428,7 @@ export class AgentObject extends DurableObject<Env> {
     }
   }
 
-  async #withDb<T>(fn: (db: ReturnType<typeof openDb>['db']) => Promise<T>): Promise<T> {
-    if (!this.#config.DATABASE_URL) throw new ApiError('SERVICE_UNAVAILABLE', 'database is not configured');
-    const { db, close } = openDb({
-      databaseUrl: this.#config.DATABASE_URL,
-      wsProxy: this.#config.DATABASE_WS_PROXY,
-    });
-    try {
-      return await fn(db);
-    } finally {
-      this.ctx.waitUntil(close());
-    }
+  #withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    return withObjectDb(this.#config, (p) => this.ctx.waitUntil(p), fn);
   }
 }

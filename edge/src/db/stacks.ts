@@ -1,7 +1,7 @@
 /** The stack index: which org owns a stack. Everything else about a stack lives in its StackObject. */
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { agents, jobs, stacks } from './schema.ts';
+import { stacks } from './schema.ts';
 
 export type StackRow = typeof stacks.$inferSelect;
 
@@ -71,27 +71,4 @@ export async function setStackStatus(
     .update(stacks)
     .set({ ...change, updatedAt: new Date() })
     .where(eq(stacks.id, id));
-}
-
-/**
- * Indexes a job a workflow dispatches, so `/v1/orchestrator/jobs/{id}` (and its cancel) finds it.
- * Idempotent (the StackObject retries a dispatch after a restart); nothing is written when the
- * worker is not the stack's org's.
- */
-export async function indexStackJob(
-  db: Db,
-  job: { id: string; orgId: string; agentId: string; type: string },
-): Promise<boolean> {
-  const result = await db.execute(sql`
-    INSERT INTO ${jobs} (id, org_id, agent_id, type)
-    SELECT ${job.id}, ${job.orgId}, ${agents.id}, ${job.type} FROM ${agents}
-     WHERE ${agents.id} = ${job.agentId} AND ${agents.orgId} = ${job.orgId}
-    ON CONFLICT (id) DO NOTHING
-    RETURNING id`);
-  if (result.rows.length === 1) return true;
-  const rows = await db
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(and(eq(jobs.id, job.id), eq(jobs.orgId, job.orgId)));
-  return rows.length === 1;
 }

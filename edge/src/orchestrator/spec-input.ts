@@ -127,23 +127,8 @@ export function readSpecInput(contentType: string, text: string): SpecInput {
       details: (error as { errors?: unknown }).errors,
     });
   }
-  if (extra.bindings) {
-    const names = new Set(spec.nodes.map((n) => n.name));
-    const unknown = Object.keys(extra.bindings).filter((n) => !names.has(n));
-    if (unknown.length > 0) {
-      throw new ApiError(
-        'VALIDATION_FAILED',
-        `bindings name nodes the spec does not have: ${unknown.join(', ')}`,
-        {
-          details: unknown.map((n) => ({
-            path: `bindings.${n}`,
-            code: 'invalid_reference',
-            message: 'no such node in the spec',
-          })),
-        },
-      );
-    }
-  }
+  if (extra.bindings) checkBindingNodes(extra.bindings, spec);
+
   return {
     version: {
       format,
@@ -165,4 +150,23 @@ export function specOfVersion(v: Pick<SpecVersion, 'format' | 'source'>): Spec {
   const result = v.format === 'yaml' ? parseSpec(v.source) : validateSpec(JSON.parse(v.source));
   if (!result.spec) refuse(result);
   return result.spec;
+}
+
+/** Bindings may only name nodes the spec has. */
+export function checkBindingNodes(bindings: Record<string, unknown>, spec: Spec): void {
+  const names = new Set(spec.nodes.map((n) => n.name));
+  const unknown = Object.keys(bindings).filter((n) => !names.has(n));
+  if (unknown.length > 0) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `bindings name nodes the spec does not have: ${unknown.join(', ')}`,
+      {
+        details: unknown.map((n) => ({
+          path: `bindings.${n}`,
+          code: 'invalid_reference',
+          message: 'no such node in the spec',
+        })),
+      },
+    );
+  }
 }

@@ -19,7 +19,7 @@ import type { WorkflowOptions } from '../stack-object/engine.ts';
 import { type StackHandle, stackHandle, stackIdOfWorkflow } from '../stack-object/stack-handle.ts';
 import type { Binding, Refusal } from '../stack-object/stack-object.ts';
 import type { WorkflowKind } from '../stack-object/stack-store.ts';
-import { readSpecInput, type SpecInput, specOfVersion } from './spec-input.ts';
+import { checkBindingNodes, readSpecInput, type SpecInput, specOfVersion } from './spec-input.ts';
 
 export interface OrchContext {
   env: Env;
@@ -192,21 +192,7 @@ export async function exportStack(ctx: OrchContext, id: string) {
 export async function setBindings(ctx: OrchContext, id: string, bindings: Record<string, Binding>) {
   const { stack } = await locate(ctx, id);
   const v = (await stack.currentVersion())!;
-  const names = new Set(specOfVersion(v).nodes.map((n) => n.name));
-  const unknown = Object.keys(bindings).filter((n) => !names.has(n));
-  if (unknown.length > 0) {
-    throw new ApiError(
-      'VALIDATION_FAILED',
-      `bindings name nodes the spec does not have: ${unknown.join(', ')}`,
-      {
-        details: unknown.map((n) => ({
-          path: `bindings.${n}`,
-          code: 'invalid_reference',
-          message: 'no such node in the spec',
-        })),
-      },
-    );
-  }
+  checkBindingNodes(bindings, specOfVersion(v));
   const workers = await orgWorkers(ctx);
   for (const [node, b] of Object.entries(bindings)) {
     if ('worker_id' in b && !workers.some((w) => w.id === b.worker_id)) {

@@ -611,7 +611,11 @@ export type ActionResult =
   | { ok: true; workflow: WorkflowRecord }
   | { ok: false; code: 'NOT_FOUND' | 'CONFLICT'; message: string };
 
-export async function approve(deps: EngineDeps, workflowId: string, by: string): Promise<ActionResult> {
+/** The run if it waits for approval, else why not. */
+function awaitingApproval(
+  deps: EngineDeps,
+  workflowId: string,
+): WorkflowRecord | Extract<ActionResult, { ok: false }> {
   const wf = store.getWorkflow(deps.sql, workflowId);
   if (!wf) return { ok: false, code: 'NOT_FOUND', message: `workflow ${workflowId} not found` };
   if (wf.status !== 'awaiting_approval') {
@@ -621,6 +625,12 @@ export async function approve(deps: EngineDeps, workflowId: string, by: string):
       message: `workflow ${workflowId} is ${wf.status}, not awaiting approval`,
     };
   }
+  return wf;
+}
+
+export async function approve(deps: EngineDeps, workflowId: string, by: string): Promise<ActionResult> {
+  const wf = awaitingApproval(deps, workflowId);
+  if ('ok' in wf) return wf;
   const step = store.getStep(deps.sql, wf.id, wf.stepIndex)!;
   store.updateWorkflow(deps.sql, wf.id, { status: 'running' });
   completeStep(deps, wf, step, 'succeeded', { approved_by: by });
@@ -634,15 +644,8 @@ export async function reject(
   by: string,
   reason: string | null,
 ): Promise<ActionResult> {
-  const wf = store.getWorkflow(deps.sql, workflowId);
-  if (!wf) return { ok: false, code: 'NOT_FOUND', message: `workflow ${workflowId} not found` };
-  if (wf.status !== 'awaiting_approval') {
-    return {
-      ok: false,
-      code: 'CONFLICT',
-      message: `workflow ${workflowId} is ${wf.status}, not awaiting approval`,
-    };
-  }
+  const wf = awaitingApproval(deps, workflowId);
+  if ('ok' in wf) return wf;
   const step = store.getStep(deps.sql, wf.id, wf.stepIndex)!;
   const error = { code: 'rejected', message: `rejected by ${by}${reason ? `: ${reason}` : ''}` };
   store.updateStep(deps.sql, wf.id, step.index, { status: 'failed', finishedAt: deps.now(), error });

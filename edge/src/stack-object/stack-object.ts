@@ -9,10 +9,11 @@ import { DurableObject } from 'cloudflare:workers';
 import type { JsonObject } from '@bufbuild/protobuf';
 import { agentQueue } from '../agent-object/agent-queue.ts';
 import { type Config, loadConfig } from '../config.ts';
-import { openDb } from '../db/client.ts';
-import { indexStackJob, setStackStatus } from '../db/stacks.ts';
+import type { Db } from '../db/client.ts';
+import { insertJobIndex } from '../db/jobs.ts';
+import { withObjectDb } from '../db/object-db.ts';
+import { setStackStatus } from '../db/stacks.ts';
 import type { Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
 import type { Dispatcher, EngineDeps, JobOutcome, WorkflowOptions } from './engine.ts';
 import * as engine from './engine.ts';
 import * as store from './stack-store.ts';
@@ -66,7 +67,11 @@ export class StackObject extends DurableObject<Env> {
     const dispatcher: Dispatcher = {
       enqueue: async (job) => {
         const indexed = await this.#withDb((db) =>
-          indexStackJob(db, { id: job.id, orgId, agentId: job.workerId, type: job.type }),
+          insertJobIndex(
+            db,
+            { id: job.id, orgId, agentId: job.workerId, type: job.type },
+            { ifAbsent: true },
+          ),
         );
         if (!indexed) throw new Error(`worker ${job.workerId} is not enrolled in this org`);
         await agentQueue(this.env, job.workerId).enqueue({
@@ -339,16 +344,7 @@ export class StackObject extends DurableObject<Env> {
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────────
 
-  async #withDb<T>(fn: (db: ReturnType<typeof openDb>['db']) => Promise<T>): Promise<T> {
-    if (!this.#config.DATABASE_URL) throw new ApiError('SERVICE_UNAVAILABLE', 'database is not configured');
-    const { db, close } = openDb({
-      databaseUrl: this.#config.DATABASE_URL,
-      wsProxy: this.#config.DATABASE_WS_PROXY,
-    });
-    try {
-      return await fn(db);
-    } finally {
-      this.ctx.waitUntil(close());
-    }
+  #withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    return withObjectDb(this.#config, (p) => this.ctx.waitUntil(p), fn);
   }
 }

@@ -140,6 +140,23 @@ const json = <T>(v: SqlStorageValue | undefined): T =>
 const num = (v: SqlStorageValue | undefined): number | null =>
   v === null || v === undefined ? null : (v as number);
 
+/** UPDATE of the given columns (none: nothing to do). Table and column names are ours, never input. */
+function setColumns(
+  sql: SqlStorage,
+  table: 'workflows' | 'steps',
+  columns: Record<string, SqlStorageValue>,
+  where: string,
+  args: SqlStorageValue[],
+): void {
+  const keys = Object.keys(columns);
+  if (keys.length === 0) return;
+  sql.exec(
+    `UPDATE ${table} SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE ${where}`,
+    ...keys.map((k) => columns[k]!),
+    ...args,
+  );
+}
+
 // ── stack settings ────────────────────────────────────────────────────────────────────────────
 
 export function getSetting(sql: SqlStorage, key: string): string | null {
@@ -293,13 +310,7 @@ export function updateWorkflow(
   if (change.artifacts !== undefined) columns.artifacts = JSON.stringify(change.artifacts);
   if (change.startedAt !== undefined) columns.started_at = change.startedAt;
   if (change.finishedAt !== undefined) columns.finished_at = change.finishedAt;
-  const keys = Object.keys(columns);
-  if (keys.length === 0) return;
-  sql.exec(
-    `UPDATE workflows SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`,
-    ...keys.map((k) => columns[k]!),
-    id,
-  );
+  setColumns(sql, 'workflows', columns, 'id = ?', [id]);
 }
 
 // ── steps ─────────────────────────────────────────────────────────────────────────────────────
@@ -343,14 +354,7 @@ export function updateStep(
   if (change.finishedAt !== undefined) columns.finished_at = change.finishedAt;
   if (change.detail !== undefined) columns.detail = JSON.stringify(change.detail);
   if (change.error !== undefined) columns.error = change.error ? JSON.stringify(change.error) : null;
-  const keys = Object.keys(columns);
-  if (keys.length === 0) return;
-  sql.exec(
-    `UPDATE steps SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE workflow_id = ? AND idx = ?`,
-    ...keys.map((k) => columns[k]!),
-    workflowId,
-    index,
-  );
+  setColumns(sql, 'steps', columns, 'workflow_id = ? AND idx = ?', [workflowId, index]);
 }
 
 // ── jobs ──────────────────────────────────────────────────────────────────────────────────────
