@@ -5,13 +5,14 @@
  * Exit codes: 0 when every benchmark ran (whatever the figures: speed never fails the run),
  * 1 when a benchmark crashed, 2 for an unknown benchmark name (the available ones are listed).
  */
+import { deploy } from './deploy.ts';
 import { dispatch } from './dispatch.ts';
 import { gateway } from './gateway.ts';
 import { install } from './install.ts';
 import { type Benchmark, formatTable, toResult, writeResult } from './result.ts';
 import { unifier } from './unifier.ts';
 
-const benchmarks: readonly Benchmark[] = [dispatch, gateway, install, unifier];
+const benchmarks: readonly Benchmark[] = [deploy, dispatch, gateway, install, unifier];
 
 function list(): string {
   return benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.description}`).join('\n');

@@ -57,11 +57,290 @@ export const agentUpgradeParams = z
   })
   .strict();
 
+const nameMessage = 'must be 1-128 characters: letters, digits, "_", "." or "-"';
+const stackId = z.string().regex(dnsLikeName, nameMessage);
+const userLabels = z.record(
+  z.string().refine((k) => !k.startsWith('kombify.'), 'labels starting with "kombify." are reserved'),
+  z.string(),
+);
+const seconds = z.number().positive().max(86_400);
+
+/** Adds an issue at `path` for every value that appears more than once. */
+function refineUnique<T>(
+  ctx: z.RefinementCtx,
+  items: readonly T[],
+  key: (item: T) => string | undefined,
+  path: (index: number) => PropertyKey[],
+  what: string,
+): void {
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    const k = key(item);
+    if (k === undefined) return;
+    if (seen.has(k)) ctx.addIssue({ code: 'custom', path: path(index), message: `duplicate ${what} "${k}"` });
+    seen.add(k);
+  });
+}
+
+export const convergePort = z
+  .object({
+    container: port,
+    host: port,
+    protocol: z.enum(['tcp', 'udp']).default('tcp'),
+    host_ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+  })
+  .strict();
+
+export const convergeMount = z
+  .object({
+    type: z.enum(['volume', 'bind', 'tmpfs']),
+    source: z.string().min(1).max(4096).optional(),
+    target: z.string().regex(/^\//, 'must be an absolute path').max(4096),
+    read_only: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.type === 'tmpfs' && m.source !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['source'], message: 'a tmpfs mount takes no source' });
+    if (m.type !== 'tmpfs' && m.source === undefined)
+      ctx.addIssue({ code: 'custom', path: ['source'], message: `a ${m.type} mount needs a source` });
+    if (m.type === 'bind' && m.source !== undefined && !m.source.startsWith('/'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['source'],
+        message: 'a bind mount source must be an absolute path',
+      });
+    // Bind mounts travel as Docker `Binds` strings (source:target[:ro]).
+    if (m.type === 'bind' && (m.source?.includes(':') || m.target.includes(':')))
+      ctx.addIssue({ code: 'custom', path: ['source'], message: 'a bind mount path cannot contain ":"' });
+  });
+
+export const convergeHealthcheck = z
+  .object({
+    test: z.array(z.string().max(4096)).min(1).max(256),
+    interval_s: seconds.optional(),
+    timeout_s: seconds.optional(),
+    retries: z.number().int().min(0).max(1000).optional(),
+    start_period_s: z.number().min(0).max(86_400).optional(),
+  })
+  .strict();
+
+export const convergeService = z
+  .object({
+    service: z.string().regex(dnsLikeName, nameMessage),
+    name: z.string().regex(dnsLikeName, nameMessage),
+    image: z.string().min(1).max(512),
+    command: z.array(z.string().max(4096)).max(256).optional(),
+    env: z
+      .record(z.string().regex(envName, 'must be a valid environment variable name'), z.string())
+      .optional(),
+    ports: z.array(convergePort).max(64).optional(),
+    mounts: z.array(convergeMount).max(64).optional(),
+    labels: userLabels.optional(),
+    restart: z.enum(['no', 'always', 'unless-stopped', 'on-failure']).default('unless-stopped'),
+    healthcheck: convergeHealthcheck.optional(),
+    networks: z.array(z.string().regex(dnsLikeName, nameMessage)).max(32).optional(),
+  })
+  .strict();
+
+/**
+ * stack.converge: bring one node's part of a stack to the desired state. Names referenced by a
+ * service (networks, volume mounts) must be declared at the top level, so everything the agent
+ * creates carries the stack's labels and is removed with it.
+ */
+export const stackConvergeParams = z
+  .object({
+    stack: stackId,
+    node: z.string().regex(dnsLikeName, nameMessage),
+    networks: z
+      .array(
+        z
+          .object({ name: z.string().regex(dnsLikeName, nameMessage), internal: z.boolean().optional() })
+          .strict(),
+      )
+      .max(64)
+      .default([]),
+    volumes: z
+      .array(z.object({ name: z.string().regex(dnsLikeName, nameMessage) }).strict())
+      .max(256)
+      .default([]),
+    services: z.array(convergeService).max(256),
+    pull: z.enum(['missing', 'always', 'never']).default('missing'),
+    remove_orphans: z.boolean().default(true),
+    dry_run: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    refineUnique(
+      ctx,
+      p.networks,
+      (n) => n.name,
+      (i) => ['networks', i, 'name'],
+      'network',
+    );
+    refineUnique(
+      ctx,
+      p.volumes,
+      (v) => v.name,
+      (i) => ['volumes', i, 'name'],
+      'volume',
+    );
+    refineUnique(
+      ctx,
+      p.services,
+      (s) => s.service,
+      (i) => ['services', i, 'service'],
+      'service',
+    );
+    refineUnique(
+      ctx,
+      p.services,
+      (s) => s.name,
+      (i) => ['services', i, 'name'],
+      'container name',
+    );
+    const hostPorts = p.services.flatMap((s, si) =>
+      (s.ports ?? []).map((port, pi) => ({ port, path: ['services', si, 'ports', pi, 'host'] })),
+    );
+    refineUnique(
+      ctx,
+      hostPorts,
+      (h) => `${h.port.host_ip ?? '*'}:${h.port.host}/${h.port.protocol}`,
+      (i) => hostPorts[i]?.path ?? [],
+      'host port',
+    );
+    const networks = new Set(p.networks.map((n) => n.name));
+    const volumes = new Set(p.volumes.map((v) => v.name));
+    p.services.forEach((s, si) => {
+      s.networks?.forEach((n, ni) => {
+        if (!networks.has(n))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['services', si, 'networks', ni],
+            message: `network "${n}" is not declared in networks`,
+          });
+      });
+      s.mounts?.forEach((m, mi) => {
+        if (m.type === 'volume' && m.source !== undefined && !volumes.has(m.source))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['services', si, 'mounts', mi, 'source'],
+            message: `volume "${m.source}" is not declared in volumes`,
+          });
+      });
+    });
+  });
+
+const serviceHealth = z.enum(['healthy', 'unhealthy', 'starting', 'none']);
+
+export const stackConvergeResult = z.object({
+  services: z.array(
+    z.object({
+      service: z.string(),
+      name: z.string(),
+      action: z.enum(['create', 'update', 'unchanged', 'remove']),
+      container_id: z.string().optional(),
+      state: z.string().optional(),
+      health: serviceHealth.optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+  networks: z.array(
+    z.object({
+      name: z.string(),
+      action: z.enum(['create', 'unchanged', 'remove']),
+      reason: z.string().optional(),
+    }),
+  ),
+  volumes: z.array(z.object({ name: z.string(), action: z.enum(['create', 'unchanged']) })),
+  changes: z.object({
+    create: z.number().int(),
+    update: z.number().int(),
+    remove: z.number().int(),
+    unchanged: z.number().int(),
+  }),
+});
+
+/** stack.remove: remove everything labelled with the stack (on one node when given). Idempotent. */
+export const stackRemoveParams = z
+  .object({
+    stack: stackId,
+    node: z.string().regex(dnsLikeName, nameMessage).optional(),
+    volumes: z.boolean().default(false),
+  })
+  .strict();
+
+export const stackRemoveResult = z.object({
+  removed: z.object({ containers: z.number().int(), networks: z.number().int(), volumes: z.number().int() }),
+});
+
+export const verifyCheck = z
+  .object({
+    service: z.string().regex(dnsLikeName, nameMessage),
+    kind: z.enum(['http', 'tcp']),
+    host: z.string().min(1).max(253).default('127.0.0.1'),
+    port,
+    path: z.string().regex(/^\//, 'must start with "/"').max(2048).default('/'),
+    expect_status: z.array(z.number().int().min(100).max(599)).min(1).max(32).optional(),
+    timeout_s: z.number().positive().max(3600).default(30),
+    interval_s: z.number().positive().max(600).default(1),
+  })
+  .strict();
+
+/** stack.verify: HTTP and TCP checks of a stack's endpoints, each retried until its timeout. */
+export const stackVerifyParams = z.object({ checks: z.array(verifyCheck).min(1).max(256) }).strict();
+
+export const stackVerifyResult = z.object({
+  checks: z.array(
+    z.object({
+      service: z.string(),
+      kind: z.enum(['http', 'tcp']),
+      target: z.string(),
+      ok: z.boolean(),
+      attempts: z.number().int(),
+      status: z.number().int().optional(),
+      message: z.string(),
+    }),
+  ),
+});
+
+/** node.prechecks: can this node take a stack? The job succeeds; the workflow judges the checks. */
+export const nodePrechecksParams = z
+  .object({
+    ports: z.array(port).max(256).optional(),
+    min_disk_mb: z.number().int().min(0).optional(),
+    min_ram_mb: z.number().int().min(0).optional(),
+    min_docker_version: z
+      .string()
+      .regex(/^\d+(\.\d+){0,2}$/, 'must be a version like 24 or 24.0.7')
+      .optional(),
+    /** Ports held by this stack's own containers count as passed. */
+    stack: stackId.optional(),
+  })
+  .strict();
+
+export const precheckNames = ['docker_version', 'disk_space', 'ram_available', 'port_available'] as const;
+
+export const nodePrechecksResult = z.object({
+  checks: z.array(
+    z.object({
+      name: z.enum(precheckNames),
+      status: z.enum(['passed', 'failed', 'warning', 'skipped']),
+      message: z.string(),
+      blocking: z.boolean(),
+    }),
+  ),
+});
+
 export const jobParamsSchemas = {
   'node.facts': nodeFactsParams,
   'docker.run': dockerRunParams,
   'docker.remove': dockerRemoveParams,
   'agent.upgrade': agentUpgradeParams,
+  'stack.converge': stackConvergeParams,
+  'stack.remove': stackRemoveParams,
+  'stack.verify': stackVerifyParams,
+  'node.prechecks': nodePrechecksParams,
 } as const;
 
 export type JobType = keyof typeof jobParamsSchemas;
@@ -69,6 +348,19 @@ export const jobTypes = Object.keys(jobParamsSchemas) as JobType[];
 export type DockerRunParams = z.output<typeof dockerRunParams>;
 export type DockerRemoveParams = z.output<typeof dockerRemoveParams>;
 export type AgentUpgradeParams = z.output<typeof agentUpgradeParams>;
+/** Params after defaults (what executors get); `…Input` is what callers may send. */
+export type StackConvergeParams = z.output<typeof stackConvergeParams>;
+export type StackConvergeInput = z.input<typeof stackConvergeParams>;
+export type ConvergeService = z.output<typeof convergeService>;
+export type ConvergeServiceInput = z.input<typeof convergeService>;
+export type StackConvergeResult = z.output<typeof stackConvergeResult>;
+export type StackRemoveParams = z.output<typeof stackRemoveParams>;
+export type StackRemoveResult = z.output<typeof stackRemoveResult>;
+export type StackVerifyParams = z.output<typeof stackVerifyParams>;
+export type VerifyCheckInput = z.input<typeof verifyCheck>;
+export type StackVerifyResult = z.output<typeof stackVerifyResult>;
+export type NodePrechecksParams = z.output<typeof nodePrechecksParams>;
+export type NodePrechecksResult = z.output<typeof nodePrechecksResult>;
 
 export function isJobType(value: string): value is JobType {
   return Object.hasOwn(jobParamsSchemas, value);

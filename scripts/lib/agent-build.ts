@@ -16,6 +16,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSy
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import type { ReleaseFile as PublishedFile } from '@kombify/proto/releases';
 import { build } from 'esbuild';
 import { repoRoot } from './service.ts';
 
@@ -29,16 +30,8 @@ const cacheDir = join(buildRoot, 'cache');
 export type Arch = 'x64' | 'arm64';
 export const ARCHES: readonly Arch[] = ['x64', 'arm64'];
 
-export interface ReleaseFile {
-  name: string;
-  kind: 'agent' | 'runtime';
-  os: string;
-  arch: string;
-  sha256: string;
-  size: number;
-  /** Where the file is on this machine, relative to the manifest. Not published. */
-  path: string;
-}
+/** A published release file plus where it is on this machine, relative to the manifest (not published). */
+export type ReleaseFile = PublishedFile & { path: string };
 
 export interface BuildManifest {
   version: string;

@@ -7,11 +7,21 @@
  *   const plan = resolve(spec, { mirror: 'registry.local:5000' });
  *   const files = toOpenTofu(plan);                  // { 'main.tf.json': '…' }
  *   const jobs = toJobPlan(plan);                    // docker.run jobs for the agent
+ *   const converge = toConvergeJobs(plan);           // stack.converge params per node
+ *   const verify = toVerifyChecks(plan);             // stack.verify checks per node
  * }
  * ```
  *
  * Runs anywhere JavaScript runs (Node, Cloudflare Workers): no Node built-ins.
  */
+
+export {
+  type ConvergeJob,
+  type ConvergeOptions,
+  durationSeconds,
+  toConvergeJobs,
+  toVerifyChecks,
+} from './generate/to-converge.ts';
 export {
   type AgentJob,
   type DockerRunJobParams,

@@ -8,7 +8,11 @@ import {
   type DockerRunParams,
   type JobType,
   jobTypes,
+  type NodePrechecksParams,
   parseJobParams,
+  type StackConvergeParams,
+  type StackRemoveParams,
+  type StackVerifyParams,
 } from '@kombify/proto/jobs';
 import { collectFacts } from '../facts.ts';
 import { agentUpgrade } from './agent-upgrade.ts';
@@ -16,6 +20,10 @@ import type { ExecContext } from './context.ts';
 import { dockerRemove } from './docker-remove.ts';
 import { dockerRun } from './docker-run.ts';
 import { JobFailure } from './job-error.ts';
+import { nodePrechecks } from './node-prechecks.ts';
+import { stackConverge } from './stack-converge.ts';
+import { stackRemove } from './stack-remove.ts';
+import { stackVerify } from './stack-verify.ts';
 
 export const capabilities: readonly JobType[] = jobTypes;
 
@@ -33,5 +41,16 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return dockerRemove(parsed.value as DockerRemoveParams, ctx);
     case 'agent.upgrade':
       return agentUpgrade(parsed.value as AgentUpgradeParams, ctx);
+    case 'stack.converge':
+      return stackConverge(parsed.value as StackConvergeParams, ctx);
+    case 'stack.remove':
+      return stackRemove(parsed.value as StackRemoveParams, ctx);
+    case 'stack.verify':
+      return stackVerify(parsed.value as StackVerifyParams, ctx);
+    case 'node.prechecks':
+      return nodePrechecks(parsed.value as NodePrechecksParams, ctx);
+    default:
+      // A type the shared schemas know but this agent build has no executor for (yet).
+      throw new JobFailure('unsupported_job_type', `this agent cannot run ${type} jobs`);
   }
 }

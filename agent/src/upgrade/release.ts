@@ -20,18 +20,10 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
+import { type ReleaseFile, releaseManifestSchema } from '@kombify/proto/releases';
 import { type Layout, readSha } from './layout.ts';
 
 const run = promisify(execFile);
-
-export interface ReleaseFile {
-  name: string;
-  kind: 'agent' | 'runtime';
-  os: string;
-  arch: string;
-  sha256: string;
-  size: number;
-}
 
 export interface Release {
   version: string;
@@ -46,9 +38,6 @@ export class ReleaseError extends Error {
     this.code = code;
   }
 }
-
-const VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 async function get(url: string): Promise<Response> {
   let res: Response;
@@ -77,15 +66,19 @@ export async function fetchRelease(layout: Layout, edgeUrl: string, version?: st
     ? `${edgeUrl}/agent/releases/${version}/manifest.json`
     : `${edgeUrl}/agent/manifest.json`;
   const bytes = Buffer.from(await (await get(manifestUrl)).arrayBuffer());
-  let manifest: { version?: unknown; files?: unknown };
+  let json: unknown;
   try {
-    manifest = JSON.parse(bytes.toString('utf8'));
+    json = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new ReleaseError('bad_release', `${manifestUrl} is not JSON`);
   }
-  if (typeof manifest.version !== 'string' || !VERSION.test(manifest.version)) {
-    throw new ReleaseError('bad_release', `${manifestUrl} has no valid version`);
+  // Checked before the signature too: the version goes into the signature's URL.
+  const parsed = releaseManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new ReleaseError('bad_release', `${manifestUrl} is not a valid release manifest: ${where}`);
   }
+  const manifest = parsed.data;
   const sigUrl = `${edgeUrl}/agent/releases/${manifest.version}/manifest.json.sig`;
   const signature = Buffer.from((await (await get(sigUrl)).text()).trim(), 'base64');
   const key = createPublicKey(readFileSync(keyPath, 'utf8'));
@@ -95,12 +88,12 @@ export async function fetchRelease(layout: Layout, edgeUrl: string, version?: st
       `the signature of release ${manifest.version} does not match this node's release key`,
     );
   }
-  const files = Array.isArray(manifest.files) ? (manifest.files as ReleaseFile[]) : [];
-  const agent = files.find((f) => f.kind === 'agent');
-  const runtime = files.find((f) => f.kind === 'runtime' && f.os === 'linux' && f.arch === process.arch);
-  if (!agent || !NAME.test(agent.name))
-    throw new ReleaseError('bad_release', 'the release has no agent bundle');
-  if (!runtime || !NAME.test(runtime.name)) {
+  const agent = manifest.files.find((f) => f.kind === 'agent');
+  const runtime = manifest.files.find(
+    (f) => f.kind === 'runtime' && f.os === 'linux' && f.arch === process.arch,
+  );
+  if (!agent) throw new ReleaseError('bad_release', 'the release has no agent bundle');
+  if (!runtime) {
     throw new ReleaseError(
       'bad_release',
       `release ${manifest.version} has no Node runtime for linux-${process.arch}`,

@@ -1,0 +1,78 @@
+/** A desired service → the Docker Engine create options (pure; the API shape is Docker's). */
+import type { ConvergeService } from '@kombify/proto/jobs';
+import type Docker from 'dockerode';
+import { LABEL, stackLabels } from './labels.ts';
+
+const nanos = (seconds: number | undefined) =>
+  seconds === undefined ? undefined : Math.round(seconds * 1e9);
+
+/** Docker wants `CMD`/`CMD-SHELL`/`NONE` first; a bare command is run as `CMD`. */
+export function healthTest(test: readonly string[]): string[] {
+  const first = test[0];
+  return first === 'CMD' || first === 'CMD-SHELL' || first === 'NONE' ? [...test] : ['CMD', ...test];
+}
+
+export function containerOptions(
+  stack: string,
+  node: string,
+  service: ConvergeService,
+  spec: { hash: string; parts: string },
+): Docker.ContainerCreateOptions {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of service.ports ?? []) {
+    const key = `${p.container}/${p.protocol}`;
+    exposed[key] = {};
+    bindings[key] = [...(bindings[key] ?? []), { HostIp: p.host_ip ?? '', HostPort: String(p.host) }];
+  }
+  const [firstNetwork] = service.networks ?? [];
+  const mounts = service.mounts ?? [];
+  const hc = service.healthcheck;
+  return {
+    name: service.name,
+    Image: service.image,
+    ...(service.command ? { Cmd: service.command } : {}),
+    Env: Object.entries(service.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    Labels: {
+      ...(service.labels ?? {}),
+      ...stackLabels(stack, node),
+      [LABEL.service]: service.service,
+      [LABEL.specHash]: spec.hash,
+      [LABEL.specParts]: spec.parts,
+    },
+    ExposedPorts: exposed,
+    ...(hc
+      ? {
+          Healthcheck: {
+            Test: healthTest(hc.test),
+            Interval: nanos(hc.interval_s),
+            Timeout: nanos(hc.timeout_s),
+            Retries: hc.retries,
+            StartPeriod: nanos(hc.start_period_s),
+          },
+        }
+      : {}),
+    HostConfig: {
+      PortBindings: bindings,
+      RestartPolicy: { Name: service.restart, MaximumRetryCount: 0 },
+      // Bind mounts as `Binds`, so Docker creates a missing host directory (as `docker run -v` and
+      // Compose do); `Mounts` would refuse it, and a kit's host paths (e.g. /opt/stacks) may not exist yet.
+      Binds: mounts
+        .filter((m) => m.type === 'bind')
+        .map((m) => `${m.source}:${m.target}${m.read_only ? ':ro' : ''}`),
+      Mounts: mounts
+        .filter((m) => m.type !== 'bind')
+        .map((m) => ({
+          Type: m.type,
+          Target: m.target,
+          Source: m.source ?? '', // tmpfs has none
+          ReadOnly: m.read_only ?? false,
+        })),
+      ...(firstNetwork ? { NetworkMode: firstNetwork } : {}),
+    },
+    // Docker ≤ 20.10 takes one network at create; the others are connected before start.
+    ...(firstNetwork
+      ? { NetworkingConfig: { EndpointsConfig: { [firstNetwork]: { Aliases: [service.service] } } } }
+      : {}),
+  };
+}
