@@ -49,7 +49,9 @@ export const tofuSchema = z
 
 const jsonBody = z
   .object({
-    spec: z.unknown(),
+    /** The spec as JSON, or `yaml`: kombination.yaml text (so YAML can come with options). */
+    spec: z.unknown().optional(),
+    yaml: z.string().optional(),
     options: specOptionsSchema.optional(),
     tofu: tofuSchema.optional(),
     bindings: bindingsSchema.optional(),
@@ -86,7 +88,7 @@ export function readSpecInput(contentType: string, text: string): SpecInput {
   let result: SpecResult;
   let format: 'yaml' | 'json';
   let source: string;
-  let extra: Omit<z.output<typeof jsonBody>, 'spec'> = {};
+  let extra: Omit<z.output<typeof jsonBody>, 'spec' | 'yaml'> = {};
   if (type.includes('yaml') || type.startsWith('text/plain')) {
     result = parseSpec(text);
     format = 'yaml';
@@ -109,11 +111,26 @@ export function readSpecInput(contentType: string, text: string): SpecInput {
         },
       );
     }
-    const { spec, ...rest } = parsed.data;
+    const { spec, yaml, ...rest } = parsed.data;
+    if ((spec === undefined) === (yaml === undefined)) {
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        'send exactly one of "spec" (JSON) and "yaml" (kombination.yaml text)',
+        {
+          details: [{ path: 'spec', code: 'required', message: 'one of spec or yaml' }],
+        },
+      );
+    }
     extra = rest;
-    result = validateSpec(spec);
-    format = 'json';
-    source = JSON.stringify(spec as Kombination);
+    if (yaml !== undefined) {
+      result = parseSpec(yaml);
+      format = 'yaml';
+      source = yaml;
+    } else {
+      result = validateSpec(spec);
+      format = 'json';
+      source = JSON.stringify(spec as Kombination);
+    }
   } else {
     throw new ApiError('VALIDATION_FAILED', 'send the spec as application/yaml, or as JSON {"spec": {…}}');
   }

@@ -152,7 +152,7 @@ describe('workflow engine', () => {
       expect(approved.ok).toBe(true);
       const apply = deps.dispatcher.last('stack.converge');
       expect(apply.id).not.toBe(plan.id);
-      expect(apply.params.dry_run).toBeUndefined();
+      expect(apply.params.dry_run).toBe(false);
       await engine.jobEnded(make(), apply.id, converged('create'));
       const verify = deps.dispatcher.enqueued.filter((j) => j.type === 'stack.verify');
       for (const v of verify) await engine.jobEnded(make(), v.id, ok({ checks: [] }));

@@ -11,6 +11,7 @@
  * written before they are handed to the worker's AgentObject; the AgentObject reports their end
  * back (`jobEnded`), and `tick` polls the jobs still open in case a report was lost.
  */
+import { isJobType, parseJobParams } from '@kombify/proto/jobs';
 import { type Plan, parseSpec, resolve, validateSpec } from '@kombify/stackkits';
 import { randomId } from '../ids.ts';
 import { generateArtifacts } from './artifacts.ts';
@@ -261,6 +262,16 @@ async function startStep(deps: EngineDeps, wf: WorkflowRecord, step: StepRecord)
       }
       default: {
         const specs = await jobSpecs(deps, wf, step);
+        // The agent checks params again; checking here fails the step before anything is sent.
+        for (const s of specs) {
+          const checked = isJobType(s.type) ? parseJobParams(s.type, s.params) : null;
+          if (checked && !checked.ok) {
+            throw new StepError(
+              'invalid_job',
+              `${s.type} for node ${s.node}: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+            );
+          }
+        }
         if (specs.length === 0) {
           completeStep(deps, wf, step, 'succeeded', { note: 'nothing to do' });
           return;

@@ -56,7 +56,8 @@ export interface WorkflowRecord {
 }
 
 export interface Artifacts {
-  converge: { node: string; params: Record<string, unknown> }[];
+  /** not_applied: what the converge job cannot apply yet (stackkits says which parts). */
+  converge: { node: string; params: Record<string, unknown>; not_applied?: string[] }[];
   verify: { node: string; params: Record<string, unknown> }[];
   prechecks: { node: string; params: Record<string, unknown> }[];
   tofu: { node: string; files: Record<string, string>; vars?: Record<string, string> } | null;
