@@ -8,8 +8,10 @@
  */
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/lib/ports.ts';
 import { requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import { homelab } from '../harness/homelab.ts';
+import { readSse } from '../harness/sse.ts';
 import { type AgentProcess, poll, type Stack, startStack } from '../harness/stack.ts';
 
 let stack: Stack;
@@ -106,6 +108,23 @@ async function runTo(path: string, body: unknown, statuses: string[], timeoutMs 
 const step = (wf: any, name: string) => wf.steps.find((s: any) => s.name === name);
 
 describe('deploy through the workflow', () => {
+  it('runs pre-checks on demand on a worker', async () => {
+    const port = await freePort();
+    const res = await stack.api(`/v1/orchestrator/workers/${workerId}/prechecks`, {
+      body: { ports: [port] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.status).toBe('succeeded');
+    expect(res.body.data.checks.find((c: any) => c.name === 'port_available')).toMatchObject({
+      status: 'passed',
+    });
+    const bad = await stack.api(`/v1/orchestrator/workers/${workerId}/prechecks`, {
+      body: { ports: [70000] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('params.ports[0]');
+  });
+
   it('deploys base-homelab minimal, converges a changed spec, and destroys it without a trace', async () => {
     const { id, lab } = await createStack(`${run}-lab`);
     const wf = await runTo(`/v1/orchestrator/stacks/${id}/deploy`, { auto_approve: true }, [
@@ -136,6 +155,19 @@ describe('deploy through the workflow', () => {
     const dozzlePort = lab.hostPorts.get('dozzle:8080')!;
     expect((await fetch(`http://127.0.0.1:${dozzlePort}/`)).status).toBe(200);
     expect((await stack.api(`/v1/orchestrator/stacks/${id}`)).body.data.status).toBe('deployed');
+
+    // Live progress replays the run: every job's log lines once each, in order, as the worker stored them.
+    const messages = await readSse(stack, `/v1/orchestrator/workflows/${wf.id}/events`);
+    expect(messages.at(-1)).toMatchObject({ event: 'end', data: { status: 'succeeded' } });
+    const logs = messages.filter((m) => m.event === 'log');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const job of wf.jobs) {
+      const streamed = logs.filter((m) => m.data.job_id === job.id).map((m) => m.data.line.seq);
+      const stored = (await stack.api(`/v1/orchestrator/jobs/${job.id}`)).body.data.log.map(
+        (l: any) => l.seq,
+      );
+      expect(streamed, `log of ${job.type}`).toEqual(stored);
+    }
 
     // A changed spec: netdata gone, dozzle with another environment.
     const changed = await homelab({

@@ -9,6 +9,7 @@ import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { OrchestratorService, StackAction } from '@kombify/proto/orchestrator/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSse } from '../harness/sse.ts';
 import { poll, type Stack, startStack } from '../harness/stack.ts';
 
 let stack: Stack;
@@ -51,41 +52,6 @@ async function waitWorkflow(id: string, pred: (wf: any) => boolean, what: string
     timeoutMs,
     `workflow ${id}: ${what}`,
   );
-}
-
-/** Reads an SSE response until `end` (or `max` messages); returns the messages. */
-async function readSse(path: string, headers: Record<string, string> = {}, max = 10_000) {
-  const res = await fetch(`${stack.edgeUrl}${path}`, {
-    headers: { authorization: `Bearer ${stack.adminToken}`, ...headers },
-  });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toContain('text/event-stream');
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const out: { id: string; event: string; data: any }[] = [];
-  while (out.length < max) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let cut = buffer.indexOf('\n\n');
-    while (cut >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const field = (name: string) =>
-        block
-          .split('\n')
-          .find((l) => l.startsWith(`${name}:`))
-          ?.slice(name.length + 1)
-          .trim() ?? '';
-      if (block.trim())
-        out.push({ id: field('id'), event: field('event'), data: JSON.parse(field('data') || 'null') });
-      cut = buffer.indexOf('\n\n');
-    }
-    if (out.at(-1)?.event === 'end') break;
-  }
-  await reader.cancel().catch(() => {});
-  return out;
 }
 
 describe('stacks', () => {
@@ -303,14 +269,14 @@ describe('workflows', () => {
     );
 
     // The whole history streams as SSE, ends with the run, and resumes after a given id.
-    const all = await readSse(`/v1/orchestrator/workflows/${first.body.data.id}/events`);
+    const all = await readSse(stack, `/v1/orchestrator/workflows/${first.body.data.id}/events`);
     expect(all[0]).toMatchObject({ event: 'event', data: { event: { kind: 'workflow.queued' } } });
     expect(all.at(-1)).toMatchObject({ event: 'end', data: { status: 'cancelled' } });
     const kinds = all.filter((m) => m.event === 'event').map((m) => m.data.event.kind);
     expect(kinds).toEqual(
       expect.arrayContaining(['step.started', 'job.dispatched', 'job.cancelled', 'workflow.cancelled']),
     );
-    const resumed = await readSse(`/v1/orchestrator/workflows/${first.body.data.id}/events`, {
+    const resumed = await readSse(stack, `/v1/orchestrator/workflows/${first.body.data.id}/events`, {
       'last-event-id': all[2]!.id,
     });
     expect(resumed.map((m) => m.id)).toEqual(all.slice(3).map((m) => m.id));
@@ -473,7 +439,7 @@ describe('ConnectRPC OrchestratorService', () => {
     for await (const m of client.watchWorkflow({ workflowId: wfId })) items.push(m);
     expect(items[0]!.item.case).toBe('event');
     expect(items.at(-1)!.item).toMatchObject({ case: 'end', value: { status: 'cancelled' } });
-    const sse = await readSse(`/v1/orchestrator/workflows/${wfId}/events`);
+    const sse = await readSse(stack, `/v1/orchestrator/workflows/${wfId}/events`);
     expect(items.map((m) => m.cursor)).toEqual(sse.map((m) => m.id));
     const resumed = [];
     for await (const m of client.watchWorkflow({ workflowId: wfId, after: items[1]!.cursor }))
