@@ -18,7 +18,8 @@ let workerId: string;
 let dataDir: string;
 
 beforeAll(async () => {
-  stack = await startStack({ vars: { STACK_POLL_SECONDS: '2' } });
+  // The backstop poll is far away: runs here move only by the AgentObject's reports (the poll has its own unit test).
+  stack = await startStack({ vars: { STACK_POLL_SECONDS: '600' } });
   const enrolled = await stack.enrollAgent({ name: 'wf-node' });
   expect(enrolled.code).toBe(0);
   dataDir = enrolled.dataDir;
