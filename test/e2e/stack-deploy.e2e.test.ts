@@ -9,7 +9,7 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/ports.ts';
-import { requireDocker, TEST_IMAGE } from '../harness/docker.ts';
+import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import { homelab } from '../harness/homelab.ts';
 import { readSse } from '../harness/sse.ts';
 import { type AgentProcess, poll, type Stack, startStack } from '../harness/stack.ts';
@@ -57,23 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const id of stackIds) {
-    for (const c of await docker.listContainers({ all: true, ...byLabel(id) }))
-      await docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => {});
-    for (const n of await docker.listNetworks(byLabel(id)))
-      await docker
-        .getNetwork(n.Id)
-        .remove()
-        .catch(() => {});
-    for (const v of (await docker.listVolumes(byLabel(id))).Volumes ?? [])
-      await docker
-        .getVolume(v.Name)
-        .remove()
-        .catch(() => {});
-  }
+  for (const id of stackIds) await removeStackResources(docker, id);
   await stack?.stop();
 });
 
