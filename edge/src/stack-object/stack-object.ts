@@ -87,7 +87,7 @@ export class StackObject extends DurableObject<Env> {
         await agentQueue(this.env, job.workerId).cancelJob(job.id, reason);
       },
       outcome: async (job) => {
-        const view = await agentQueue(this.env, job.workerId).getJob(job.id);
+        const view = await agentQueue(this.env, job.workerId).jobOutcome(job.id);
         if (!view) return null;
         if (view.status === 'succeeded') return { status: 'succeeded', result: view.result };
         if (view.status === 'failed' || view.status === 'cancelled')
