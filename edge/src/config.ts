@@ -104,6 +104,18 @@ const configSchema = z.object({
     .default(8 * 1024 * 1024),
   /** State versions kept per stack (the newest; older ones are deleted). */
   TOFU_STATE_VERSIONS_KEPT: z.coerce.number().int().min(1).max(1000).default(20),
+  // Stack workflows (edge/src/stack-object).
+  /** A workflow job that has not ended this long after dispatch is cancelled and fails its step. */
+  STACK_JOB_TIMEOUT_SECONDS: seconds(1800, 5, 86400),
+  /** While a workflow has jobs out, the stack's alarm polls them this often (a lost report never hangs a run). */
+  STACK_POLL_SECONDS: seconds(15, 1, 3600),
+  /** Default drift-check interval for new stacks; 0 = off. Each stack can set its own. */
+  STACK_DRIFT_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400)
+    .default(0),
   /** Agents older than this are flagged `outdated` in the workers API and the dashboard. */
   AGENT_MIN_VERSION: z
     .string()
@@ -122,7 +134,10 @@ export function loadConfig(env: Record<string, unknown>): Config {
   return parsed.data;
 }
 
-/** A worker counts as online while it holds its job stream and has been heard from recently. */
+/**
+ * A worker counts as online while it holds its job stream and has been heard from recently: it is
+ * offline once two minutes of heartbeats are missing (or four intervals, when they are longer).
+ */
 export function offlineAfterMs(config: Config): number {
-  return Math.max(config.AGENT_HEARTBEAT_SECONDS * 3, 90) * 1000;
+  return Math.max(config.AGENT_HEARTBEAT_SECONDS * 4, 120) * 1000;
 }

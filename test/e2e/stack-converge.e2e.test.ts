@@ -8,7 +8,7 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/ports.ts';
-import { requireDocker, TEST_IMAGE } from '../harness/docker.ts';
+import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import { homelab } from '../harness/homelab.ts';
 import { type Stack, startStack } from '../harness/stack.ts';
 
@@ -43,23 +43,7 @@ async function leftovers(id: string) {
 }
 
 /** Removes what this run created, by its own unique stack labels only. */
-async function cleanup(id: string): Promise<void> {
-  for (const c of await docker.listContainers({ all: true, ...byLabel(id) }))
-    await docker
-      .getContainer(c.Id)
-      .remove({ force: true })
-      .catch(() => {});
-  for (const n of await docker.listNetworks(byLabel(id)))
-    await docker
-      .getNetwork(n.Id)
-      .remove()
-      .catch(() => {});
-  for (const v of (await docker.listVolumes(byLabel(id))).Volumes ?? [])
-    await docker
-      .getVolume(v.Name)
-      .remove()
-      .catch(() => {});
-}
+const cleanup = (id: string) => removeStackResources(docker, id);
 
 beforeAll(async () => {
   docker = await requireDocker();

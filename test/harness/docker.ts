@@ -33,3 +33,23 @@ export async function removeContainer(docker: Docker, name: string): Promise<voi
     .remove({ force: true })
     .catch(() => {});
 }
+
+/** Removes the containers, networks and volumes labelled `kombify.stack=<id>` (one test stack's own, nothing else). */
+export async function removeStackResources(docker: Docker, id: string): Promise<void> {
+  const byLabel = { filters: { label: [`kombify.stack=${id}`] } };
+  for (const c of await docker.listContainers({ all: true, ...byLabel }))
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => {});
+  for (const n of await docker.listNetworks(byLabel))
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .catch(() => {});
+  for (const v of (await docker.listVolumes(byLabel)).Volumes ?? [])
+    await docker
+      .getVolume(v.Name)
+      .remove()
+      .catch(() => {});
+}

@@ -31,6 +31,9 @@ export interface HomelabOptions {
 }
 
 export interface Homelab {
+  /** The kombination.yaml text and the image overrides the plan was resolved with. */
+  spec: string;
+  images: Record<string, string>;
   plan: Plan;
   job: ConvergeJob;
   verify: ReturnType<typeof toVerifyChecks>;
@@ -119,8 +122,9 @@ export async function homelab(o: HomelabOptions): Promise<Homelab> {
     if (extra) lines.push(extra);
     services.push(lines.join('\n'));
   }
-  const plan = planOf(specText(o, services), images);
+  const spec = specText(o, services);
+  const plan = planOf(spec, images);
   const [job] = toConvergeJobs(plan, o.stack ? { stack: o.stack } : {});
   if (!job) throw new Error('the homelab plan has no node with containers');
-  return { plan, job, verify: toVerifyChecks(plan, { timeout_s: 20 }), hostPorts };
+  return { spec, images, plan, job, verify: toVerifyChecks(plan, { timeout_s: 20 }), hostPorts };
 }

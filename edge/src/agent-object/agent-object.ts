@@ -17,11 +17,13 @@ import {
 import { agentIdFromToken, bearerToken, verifyAgentToken } from '../agent-auth/agent-token.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { getAgentIdentity, recordHeartbeat, setConnected } from '../db/agents.ts';
-import { openDb } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
+import { withObjectDb } from '../db/object-db.ts';
 import type { NodeFactsRecord } from '../db/schema.ts';
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { randomId } from '../ids.ts';
+import { stackHandle } from '../stack-object/stack-handle.ts';
 import { handleAgentRpc } from './agent-rpc.ts';
 import * as store from './job-store.ts';
 import { JobStream } from './job-stream.ts';
@@ -33,6 +35,8 @@ export interface EnqueueInput {
   agentId: string;
   type: string;
   params: JsonObject;
+  /** Set for jobs a stack workflow dispatched: the stack is told when the job ends. */
+  origin?: { stackId: string; workflowId: string };
 }
 
 export interface AgentIdentity {
@@ -79,6 +83,7 @@ export class AgentObject extends DurableObject<Env> {
       },
       now,
     );
+    if (input.origin) store.setOrigin(this.#sql, input.id, input.origin.stackId);
     // The answer describes the job as accepted (queued); delivery follows in the same turn.
     const accepted = this.getJob(input.id)!;
     this.#deliverQueued(now);
@@ -113,6 +118,7 @@ export class AgentObject extends DurableObject<Env> {
           create(ReceiveJobsResponseSchema, { event: { case: 'cancel', value: { jobId: id, reason } } }),
         );
       }
+      this.#ended(id);
       await this.#scheduleAlarm(now);
     }
     return this.getJob(id);
@@ -157,6 +163,7 @@ export class AgentObject extends DurableObject<Env> {
           },
           now,
         );
+        this.#ended(job.id);
       }
     }
     for (const job of store.overdueQueued(this.#sql, now)) {
@@ -170,6 +177,7 @@ export class AgentObject extends DurableObject<Env> {
         },
         now,
       );
+      this.#ended(job.id);
     }
     this.#deliverQueued(now);
     await this.#scheduleAlarm(now);
@@ -221,6 +229,7 @@ export class AgentObject extends DurableObject<Env> {
           },
           now,
         );
+        this.#ended(job.id);
         continue;
       }
       const redelivered = store.redeliverJob(this.#sql, job.id, leaseMs, now);
@@ -295,6 +304,7 @@ export class AgentObject extends DurableObject<Env> {
         now,
       );
     }
+    this.#ended(jobId);
     await this.#scheduleAlarm(now);
     return { status: store.getJob(this.#sql, jobId)!.status, applied: true };
   }
@@ -311,7 +321,38 @@ export class AgentObject extends DurableObject<Env> {
     return this.#config.AGENT_HEARTBEAT_SECONDS;
   }
 
+  /** A job's status and outcome without its events and logs (a stack's backstop poll). */
+  jobOutcome(id: string): Pick<store.JobRecord, 'status' | 'result' | 'error'> | null {
+    const job = store.getJob(this.#sql, id);
+    return job ? { status: job.status, result: job.result, error: job.error } : null;
+  }
+
+  /** Log lines after `afterSeq`, in order (live progress reads them by sequence number). */
+  jobLogs(id: string, afterSeq: number, limit = 500): store.LogLineRecord[] {
+    return store.listLogsAfter(this.#sql, id, afterSeq, limit);
+  }
+
   // ── internals ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A job ended: if a stack workflow dispatched it, tell that stack (after this turn, best effort —
+   * the stack's alarm polls open jobs, so a lost report only delays the run).
+   */
+  #ended(jobId: string): void {
+    const stackId = store.getOrigin(this.#sql, jobId);
+    if (!stackId) return;
+    const job = store.getJob(this.#sql, jobId);
+    if (!job || !store.terminalStatuses.has(job.status)) return;
+    const outcome =
+      job.status === 'succeeded'
+        ? { status: 'succeeded' as const, result: job.result }
+        : { status: job.status as 'failed' | 'cancelled', error: job.error };
+    this.ctx.waitUntil(
+      stackHandle(this.env, stackId)
+        .jobEnded(jobId, outcome)
+        .catch((error) => console.warn(`could not report job ${jobId} to stack ${stackId}:`, error)),
+    );
+  }
 
   #jobForLease(jobId: string, leaseId: string): store.JobRecord {
     const job = store.getJob(this.#sql, jobId);
@@ -393,16 +434,7 @@ export class AgentObject extends DurableObject<Env> {
     }
   }
 
-  async #withDb<T>(fn: (db: ReturnType<typeof openDb>['db']) => Promise<T>): Promise<T> {
-    if (!this.#config.DATABASE_URL) throw new ApiError('SERVICE_UNAVAILABLE', 'database is not configured');
-    const { db, close } = openDb({
-      databaseUrl: this.#config.DATABASE_URL,
-      wsProxy: this.#config.DATABASE_WS_PROXY,
-    });
-    try {
-      return await fn(db);
-    } finally {
-      this.ctx.waitUntil(close());
-    }
+  #withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    return withObjectDb(this.#config, (p) => this.ctx.waitUntil(p), fn);
   }
 }

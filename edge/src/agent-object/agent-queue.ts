@@ -5,12 +5,15 @@
  */
 import type { Env } from '../env.ts';
 import type { EnqueueInput } from './agent-object.ts';
+import type { JobRecord, LogLineRecord } from './job-store.ts';
 import type { JobView } from './job-view.ts';
 
 export interface AgentQueue {
   enqueue(input: EnqueueInput): Promise<JobView>;
   getJob(id: string): Promise<JobView | null>;
   cancelJob(id: string, reason: string): Promise<JobView | null>;
+  jobLogs(id: string, afterSeq: number, limit?: number): Promise<LogLineRecord[]>;
+  jobOutcome(id: string): Promise<Pick<JobRecord, 'status' | 'result' | 'error'> | null>;
   fetch(request: Request): Promise<Response>;
 }
 

@@ -93,6 +93,7 @@ export function migrateJobStore(sql: SqlStorage): void {
       message TEXT NOT NULL,
       PRIMARY KEY (job_id, seq)
     );
+    CREATE TABLE IF NOT EXISTS job_origins (job_id TEXT PRIMARY KEY, stack_id TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS job_logs (
       job_id TEXT NOT NULL,
       seq INTEGER NOT NULL,
@@ -398,4 +399,32 @@ export function appendLogs(sql: SqlStorage, jobId: string, lines: LogLineRecord[
     .exec<{ s: number | null }>('SELECT MAX(seq) AS s FROM job_logs WHERE job_id = ?', jobId)
     .toArray()[0];
   return row?.s ?? 0;
+}
+
+/** Which stack dispatched a job (stack workflows); told when the job ends. */
+export function setOrigin(sql: SqlStorage, jobId: string, stackId: string): void {
+  sql.exec('INSERT OR IGNORE INTO job_origins (job_id, stack_id) VALUES (?, ?)', jobId, stackId);
+}
+
+export function getOrigin(sql: SqlStorage, jobId: string): string | null {
+  return (
+    sql.exec<{ stack_id: string }>('SELECT stack_id FROM job_origins WHERE job_id = ?', jobId).toArray()[0]
+      ?.stack_id ?? null
+  );
+}
+
+export function listLogsAfter(
+  sql: SqlStorage,
+  jobId: string,
+  afterSeq: number,
+  limit: number,
+): LogLineRecord[] {
+  return sql
+    .exec<{ seq: number; at: number; stream: string; text: string }>(
+      'SELECT seq, at, stream, text FROM job_logs WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      jobId,
+      afterSeq,
+      limit,
+    )
+    .toArray();
 }

@@ -62,6 +62,18 @@ export async function setConnected(db: Db, id: string, connected: boolean): Prom
     .where(eq(agents.id, id));
 }
 
+/** Approves a worker for stacks; approving again keeps the first approval. Null when not this org's. */
+export async function approveAgent(db: Db, orgId: string, id: string, by: string): Promise<AgentRow | null> {
+  await db
+    .update(agents)
+    .set({
+      approvedAt: sql`COALESCE(${agents.approvedAt}, now())`,
+      approvedBy: sql`COALESCE(${agents.approvedBy}, ${by})`,
+    })
+    .where(and(eq(agents.orgId, orgId), eq(agents.id, id)));
+  return getAgent(db, orgId, id);
+}
+
 export async function createEnrollmentToken(
   db: Db,
   token: { id: string; orgId: string; hash: string; description: string | null; expiresAt: Date },

@@ -10,13 +10,17 @@ import { agents, jobs } from './schema.ts';
 export async function insertJobIndex(
   db: Db,
   job: { id: string; orgId: string; agentId: string; type: string },
+  /** A row already there counts as inserted (callers that retry the same job id). */
+  opts: { ifAbsent?: boolean } = {},
 ): Promise<boolean> {
   const result = await db.execute(sql`
     INSERT INTO ${jobs} (id, org_id, agent_id, type)
     SELECT ${job.id}, ${job.orgId}, ${agents.id}, ${job.type} FROM ${agents}
      WHERE ${agents.id} = ${job.agentId} AND ${agents.orgId} = ${job.orgId}
+    ${opts.ifAbsent ? sql`ON CONFLICT (id) DO NOTHING` : sql``}
     RETURNING id`);
-  return result.rows.length === 1;
+  if (result.rows.length === 1) return true;
+  return opts.ifAbsent === true && (await findJobIndex(db, job.orgId, job.id)) !== null;
 }
 
 export async function deleteJobIndex(db: Db, id: string): Promise<void> {

@@ -83,6 +83,9 @@ export const agents = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     /** Set while the agent holds its job stream open; cleared when the stream closes. */
     connectedAt: timestamp('connected_at', { withTimezone: true }),
+    /** When an admin approved the worker for stacks (POST /workers/{id}/approve); null: pending. */
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    approvedBy: text('approved_by'),
   },
   (t) => [index('agents_org_idx').on(t.orgId)],
 );
@@ -357,4 +360,26 @@ export const discoveryRuns = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [index('discovery_runs_started_idx').on(t.startedAt)],
+);
+
+/**
+ * Index of an org's stacks (KombiStack). The stack's details — spec versions, bindings, workflows,
+ * jobs, events — live in its Durable Object (StackObject); this row answers "which stacks does
+ * this org have" and enforces names and plan limits.
+ */
+export const stacks = pgTable(
+  'stacks',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    kit: text('kit').notNull(),
+    /** created | deploying | deployed | failed | destroying | destroyed (mirrored from the StackObject) */
+    status: text('status').notNull().default('created'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('stacks_org_name_idx').on(t.orgId, t.name), index('stacks_org_idx').on(t.orgId)],
 );

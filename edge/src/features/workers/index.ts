@@ -20,6 +20,9 @@ export function workerView(row: AgentRow, offlineAfter: number, now = Date.now()
     last_seen: row.lastSeenAt?.toISOString() ?? null,
     enrolled_at: row.enrolledAt.toISOString(),
     agent_version: row.agentVersion,
+    // Stacks deploy only to approved workers (POST /v1/orchestrator/workers/{id}/approve).
+    approved: row.approvedAt !== null,
+    approved_at: row.approvedAt?.toISOString() ?? null,
     // Version skew (AGENT_MIN_VERSION): `outdated` and a `version_warning` saying what to do.
     ...versionSkew(row.agentVersion, minAgentVersion),
     facts: row.facts,
