@@ -20,6 +20,7 @@ import { install } from './features/install/index.ts';
 import { jobs } from './features/jobs/index.ts';
 import { org } from './features/org/index.ts';
 import { releases } from './features/releases/index.ts';
+import { simulationRoutes } from './features/simulations/index.ts';
 import { sso } from './features/sso/index.ts';
 import { stackkitCatalog, stackkitTools, validateRoute } from './features/stackkits/index.ts';
 import { workerUpgrade } from './features/worker-upgrade/index.ts';
@@ -70,6 +71,11 @@ app.use('/api/billing/checkout', gate(anyRole, 'account'));
 app.use('/api/billing/portal', gate(anyRole, 'account'));
 app.use('/api/keys', gate(keyManagerRoles, 'account'));
 app.use('/api/keys/*', gate(keyManagerRoles, 'account'));
+// KombiSim: every role reads; writes need member or above (checked in edge/src/sim/service.ts).
+for (const [path] of simulationRoutes) {
+  app.use(path, gate(anyRole, 'simulation'));
+  app.use(`${path}/*`, gate(anyRole, 'simulation'));
+}
 
 app.use('/_bench/chain', gate(anyRole, 'bench'));
 app.get('/_bench/chain', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
@@ -101,6 +107,7 @@ app.route('/', install);
 app.route('/agent', agentDownloads);
 app.route('/api/internal/releases', releases);
 app.route('/v1/orchestrator/workers', workerUpgrade);
+for (const [path, routes] of simulationRoutes) app.route(path, routes);
 
 app.notFound((c) => {
   const error = new ApiError('NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);

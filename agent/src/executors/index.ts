@@ -9,6 +9,9 @@ import {
   type JobType,
   jobTypes,
   parseJobParams,
+  type SimNodeCreateParams,
+  type SimNodeLogsParams,
+  type SimNodeRef,
 } from '@kombify/proto/jobs';
 import { collectFacts } from '../facts.ts';
 import { agentUpgrade } from './agent-upgrade.ts';
@@ -16,6 +19,7 @@ import type { ExecContext } from './context.ts';
 import { dockerRemove } from './docker-remove.ts';
 import { dockerRun } from './docker-run.ts';
 import { JobFailure } from './job-error.ts';
+import { simNodeCreate, simNodeDelete, simNodeLogs, simNodeStart, simNodeStop } from './sim-node.ts';
 
 export const capabilities: readonly JobType[] = jobTypes;
 
@@ -33,5 +37,15 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return dockerRemove(parsed.value as DockerRemoveParams, ctx);
     case 'agent.upgrade':
       return agentUpgrade(parsed.value as AgentUpgradeParams, ctx);
+    case 'sim.node.create':
+      return simNodeCreate(parsed.value as SimNodeCreateParams, ctx);
+    case 'sim.node.start':
+      return simNodeStart(parsed.value as SimNodeRef, ctx);
+    case 'sim.node.stop':
+      return simNodeStop(parsed.value as SimNodeRef, ctx);
+    case 'sim.node.delete':
+      return simNodeDelete(parsed.value as SimNodeRef, ctx);
+    case 'sim.node.logs':
+      return simNodeLogs(parsed.value as SimNodeLogsParams);
   }
 }

@@ -58,6 +58,8 @@ export const enrollmentTokens = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     usedByAgentId: text('used_by_agent_id'),
+    /** A token made for a KombiSim node: the agent that uses it is a simulated worker. */
+    simulationId: text('simulation_id'),
   },
   (t) => [
     uniqueIndex('enrollment_tokens_hash_idx').on(t.hash),
@@ -83,6 +85,8 @@ export const agents = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     /** Set while the agent holds its job stream open; cleared when the stream closes. */
     connectedAt: timestamp('connected_at', { withTimezone: true }),
+    /** Set for the agent inside a KombiSim node: a worker of that simulated environment. */
+    simulationId: text('simulation_id'),
   },
   (t) => [index('agents_org_idx').on(t.orgId)],
 );
@@ -304,3 +308,78 @@ export const patterns = pgTable('patterns', {
   toolIds: jsonb('tool_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   createdAt: createdAt(),
 });
+
+/**
+ * KombiSim: simulations (groups of simulated nodes) and their nodes. A simulation runs on one host
+ * worker (the agent on the user's machine); the nodes are containers there. Rows of deleted
+ * simulations stay (deleted_at) so the plan's "simulations a month" counts them.
+ */
+export const simulations = pgTable(
+  'simulations',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    template: text('template'),
+    hostAgentId: text('host_agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    /** Nodes run the kombify agent, enrolled as simulated workers. */
+    deployTarget: boolean('deploy_target').notNull().default(false),
+    /** null while it exists; set when its last node is gone. */
+    deletingAt: timestamp('deleting_at', { withTimezone: true }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('simulations_org_idx').on(t.orgId, t.createdAt),
+    uniqueIndex('simulations_org_name_idx').on(t.orgId, t.name).where(sql`deleted_at IS NULL`),
+  ],
+);
+
+/**
+ * Simulated nodes. (host_agent_id, ssh_port) is unique: the database is what keeps two nodes on the
+ * same machine off the same SSH port, whatever races. A node's row (and so its port) goes when
+ * the host agent has removed its container.
+ */
+export const simNodes = pgTable(
+  'sim_nodes',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    simulationId: text('simulation_id')
+      .notNull()
+      .references(() => simulations.id, { onDelete: 'cascade' }),
+    hostAgentId: text('host_agent_id').notNull(),
+    name: text('name').notNull(),
+    /** vps | local */
+    type: text('type').notNull(),
+    os: text('os').notNull(),
+    /** creating | running | stopped | error (and deleting, while its container is removed) */
+    status: text('status').notNull(),
+    /** Order within the simulation (template order). */
+    position: integer('position').notNull(),
+    sshPort: integer('ssh_port').notNull(),
+    ip: text('ip'),
+    cpu: real('cpu').notNull(),
+    memoryMb: integer('memory_mb').notNull(),
+    diskGb: integer('disk_gb').notNull(),
+    latencyMs: integer('latency_ms'),
+    lossPercent: real('loss_percent'),
+    /** The lifecycle job the host agent is running for this node, and which one. */
+    pendingJobId: text('pending_job_id'),
+    pendingAction: text('pending_action'),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('sim_nodes_host_port_idx').on(t.hostAgentId, t.sshPort),
+    uniqueIndex('sim_nodes_sim_name_idx').on(t.simulationId, t.name),
+    index('sim_nodes_org_idx').on(t.orgId, t.createdAt),
+  ],
+);
