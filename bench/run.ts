@@ -9,9 +9,10 @@ import { dispatch } from './dispatch.ts';
 import { gateway } from './gateway.ts';
 import { install } from './install.ts';
 import { type Benchmark, formatTable, toResult, writeResult } from './result.ts';
+import { simulation } from './simulation.ts';
 import { unifier } from './unifier.ts';
 
-const benchmarks: readonly Benchmark[] = [dispatch, gateway, install, unifier];
+const benchmarks: readonly Benchmark[] = [dispatch, gateway, install, unifier, simulation];
 
 function list(): string {
   return benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.description}`).join('\n');

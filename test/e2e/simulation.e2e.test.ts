@@ -15,20 +15,20 @@ import {
   SIM_IMAGE,
   ssh2Exec,
 } from '../harness/sim.ts';
-import { type Stack, startStack } from '../harness/stack.ts';
+import { poll, type Stack, startStack } from '../harness/stack.ts';
 
 let docker: Docker;
 let stack: Stack;
 const made = new Set<string>();
 
-async function apply(s: Stack, template: string, body: Record<string, unknown>) {
-  const res = await s.api(`/api/v1/templates/${template}/apply`, { body });
+async function apply(s: Stack, template: string, body: Record<string, unknown>, token?: string) {
+  const res = await s.api(`/api/v1/templates/${template}/apply`, { body, ...(token ? { token } : {}) });
   if (res.body?.id) made.add(res.body.id);
   return res;
 }
 
-async function remove(s: Stack, id: string) {
-  const res = await s.api(`/api/v1/simulations/${id}`, { method: 'DELETE' });
+async function remove(s: Stack, id: string, token?: string) {
+  const res = await s.api(`/api/v1/simulations/${id}`, { method: 'DELETE', ...(token ? { token } : {}) });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   expect(res.body.status).toBe('deleted');
   expect(await containersOfSimulation(docker, id)).toEqual([]);
@@ -39,7 +39,8 @@ beforeAll(async () => {
   await requireSimImage();
   stack = await startStack({
     postgresUrl: process.env.KOMBIFY_TEST_POSTGRES_URL,
-    vars: { SIM_NODE_IMAGE: SIM_IMAGE },
+    // 12 ports (2222–2233) instead of 100, so the pool can be used up in a few applies.
+    vars: { SIM_NODE_IMAGE: SIM_IMAGE, SIM_SSH_PORTS: '12' },
   });
   await stack.onlineAgent('sim-host');
 });
@@ -225,10 +226,12 @@ describe('templates', () => {
       const res = await apply(stack, name, { simulation_name: `all-${name}`, auto_start: true });
       expect(res.status, `${name}: ${JSON.stringify(res.body)}`).toBe(201);
       expect(res.body.status, name).toBe('running');
-      for (const node of res.body.nodes) {
-        const out = await ssh2Exec({ port: node.ssh_port, password: 'kombisim' }, 'hostname');
-        expect(out.stdout.trim(), `${name}/${node.name}`).toBe(node.name);
-      }
+      const hostnames = await Promise.all(
+        res.body.nodes.map(async (node: any) =>
+          (await ssh2Exec({ port: node.ssh_port, password: 'kombisim' }, 'hostname')).stdout.trim(),
+        ),
+      );
+      expect(hostnames, name).toEqual(res.body.nodes.map((n: any) => n.name));
       if (name === 'hybrid-setup') {
         expect(res.body.nodes.map((n: any) => n.type)).toEqual(['vps', 'vps', 'local', 'local', 'local']);
         expect(res.body.nodes[0].network.latency_ms).toBe(20);
@@ -241,44 +244,79 @@ describe('templates', () => {
 
 describe('limits', () => {
   it('a node past the SSH port pool is RESOURCE_LIMIT, with nothing half-written', async () => {
-    const small = await startStack({
-      postgresUrl: process.env.KOMBIFY_TEST_POSTGRES_URL,
-      vars: { SIM_NODE_IMAGE: SIM_IMAGE, SIM_SSH_PORT_FIRST: '2310', SIM_SSH_PORTS: '3' },
-    });
-    try {
-      await small.onlineAgent('sim-small-host');
-      const first = await apply(small, 'homelab-basic', { simulation_name: 'fills', auto_start: false });
-      expect(first.status, JSON.stringify(first.body)).toBe(201);
-      expect(first.body.nodes.map((n: any) => [n.ssh_port, n.status])).toEqual([
-        [2310, 'stopped'],
-        [2311, 'stopped'],
-      ]);
-      const over = await apply(small, 'homelab-basic', { simulation_name: 'too-many', auto_start: false });
-      expect(over.status).toBe(507);
-      expect(over.body.error.code).toBe('RESOURCE_LIMIT');
-      expect(over.body.error.message).toMatch(/no free SSH port/);
-      const names = (await small.api('/api/v1/simulations')).body.data.map((s: any) => s.name);
-      expect(names).toEqual(['fills']);
-      // One port is still free: a single node fits.
-      const fits = await apply(small, 'single-node', { simulation_name: 'fits', auto_start: false });
-      expect(fits.status, JSON.stringify(fits.body)).toBe(201);
-      expect(fits.body.nodes[0].ssh_port).toBe(2312);
-      await remove(small, first.body.id);
-      await remove(small, fits.body.id);
-    } finally {
-      await small.stop();
+    const ids: string[] = [];
+    for (const [template, name] of [
+      ['ha-setup', 'pool-1'],
+      ['ha-setup', 'pool-2'],
+    ] as const) {
+      const res = await apply(stack, template, { simulation_name: name, auto_start: false });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      ids.push(res.body.id);
     }
+    const ports = async () =>
+      (await stack.api('/api/v1/nodes?per_page=100')).body.data.map((n: any) => n.ssh_port).sort();
+    expect(await ports()).toEqual([2222, 2223, 2224, 2225, 2226, 2227, 2228, 2229, 2230, 2231]);
+    // dev-environment takes the last two ports; then homelab-basic finds none, and nothing of it
+    // is written (no simulation row, no node, no port).
+    const over = await apply(stack, 'dev-environment', { simulation_name: 'fits', auto_start: false });
+    expect(over.status, JSON.stringify(over.body)).toBe(201);
+    ids.push(over.body.id);
+    const full = await apply(stack, 'homelab-basic', { simulation_name: 'too-many', auto_start: false });
+    expect(full.status).toBe(507);
+    expect(full.body.error.code).toBe('RESOURCE_LIMIT');
+    expect(full.body.error.message).toMatch(/no free SSH port/);
+    const names = (await stack.api('/api/v1/simulations')).body.data.map((s: any) => s.name).sort();
+    expect(names).toEqual(['fits', 'pool-1', 'pool-2']);
+    expect((await ports()).length).toBe(12);
+    const added = await stack.api('/api/v1/nodes', {
+      body: { simulation_id: ids[2], name: 'extra', auto_start: false },
+    });
+    expect(added.status).toBe(507);
+    // Deleting one simulation gives its ports back, lowest first.
+    await remove(stack, ids[0]!);
+    const again = await stack.api('/api/v1/nodes', {
+      body: { simulation_id: ids[2], name: 'extra', type: 'vps', auto_start: false },
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body).toMatchObject({ name: 'extra', type: 'vps', ssh_port: 2222, status: 'stopped' });
+    for (const id of ids.slice(1)) await remove(stack, id);
   });
 
-  it("the free plan's simulations a month are RESOURCE_LIMIT past 3", async () => {
-    const { orgId, token } = await stack.newTenant('sim-free');
-    expect(orgId).toMatch(/^org_/);
-    // No worker in that org: the plan check comes after the host check, so enroll one there.
-    const res = await stack.api('/api/v1/templates/single-node/apply', {
-      body: { simulation_name: 'free-1' },
+  it("the free plan's 3 simulations a month: the 4th is RESOURCE_LIMIT, deleting does not give one back", async () => {
+    const { token } = await stack.newTenant('sim-free');
+    const none = await stack.api('/api/v1/templates/single-node/apply', {
+      body: { simulation_name: 'x' },
       token,
     });
-    expect(res.status).toBe(503);
-    expect(res.body.error.message).toMatch(/no online worker/);
+    expect(none.status).toBe(503);
+    expect(none.body.error.message).toMatch(/no online worker/);
+
+    const enrollment = await stack.api('/v1/orchestrator/enrollment-tokens', { body: {}, token });
+    const enrolled = await stack.enrollAgent({ name: 'free-host', token: enrollment.body.data.token });
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    stack.startAgent(enrolled.dataDir);
+    await poll(
+      async () =>
+        (await stack.api('/v1/orchestrator/workers', { token })).body.data?.[0]?.status === 'online',
+      20_000,
+      'free-host online',
+    );
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const res = await apply(
+        stack,
+        'single-node',
+        { simulation_name: `free-${n}`, auto_start: false },
+        token,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      ids.push(res.body.id);
+    }
+    await remove(stack, ids[0]!, token);
+    const fourth = await apply(stack, 'single-node', { simulation_name: 'free-4', auto_start: false }, token);
+    expect(fourth.status).toBe(507);
+    expect(fourth.body.error.code).toBe('RESOURCE_LIMIT');
+    expect(fourth.body.error.message).toMatch(/free plan allows 3 simulations a month/);
+    for (const id of ids.slice(1)) await remove(stack, id, token);
   });
 });

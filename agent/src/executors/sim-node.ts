@@ -267,31 +267,45 @@ export async function simNodeDelete(ref: SimNodeRef, ctx: ExecContext): Promise<
         .remove({ force: true, v: true })
         .catch(() => {});
     }
-    if (info) {
-      ctx.progress(`removing ${ref.container}`);
-      try {
-        await docker.getContainer(info.Id).remove({ force: true, v: true });
-      } catch (error) {
-        if (dockerStatus(error) !== 404) throw error;
-      }
-    }
-    // The last node of the simulation takes the network with it.
+    // Removals of one simulation's nodes take turns with the network check, so the last node to
+    // go sees an empty network and takes it with it.
     const networkRemoved = await withNetworkLock(ref.network, async () => {
-      try {
-        const net = await docker.getNetwork(ref.network).inspect();
-        if (net.Labels?.['kombify.simulation'] !== ref.simulation_id) return false;
-        if (Object.keys(net.Containers ?? {}).length > 0) return false;
-        await docker.getNetwork(ref.network).remove();
-        return true;
-      } catch (error) {
-        if (dockerStatus(error) === 404) return false;
-        throw error;
+      if (info) {
+        ctx.progress(`removing ${ref.container}`);
+        try {
+          await docker.getContainer(info.Id).remove({ force: true, v: true });
+        } catch (error) {
+          if (dockerStatus(error) !== 404) throw error;
+        }
       }
+      return removeNetworkIfEmpty(docker, ref);
     });
     ctx.log('system', `node ${ref.container} ${info ? 'removed' : 'was already gone'}`);
     return { removed: Boolean(info), network_removed: networkRemoved };
   } catch (error) {
     asJobFailure(error);
+  }
+}
+
+async function removeNetworkIfEmpty(docker: Docker, ref: SimNodeRef): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const net = await docker.getNetwork(ref.network).inspect();
+      if (net.Labels?.['kombify.simulation'] !== ref.simulation_id) return false;
+      if (Object.keys(net.Containers ?? {}).length > 0) return false;
+      await docker.getNetwork(ref.network).remove();
+      return true;
+    } catch (error) {
+      const status = dockerStatus(error);
+      if (status === 404) return false;
+      // The engine releases a removed container's endpoint a moment after the removal returns.
+      if (status === 403 && attempt < 10) {
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      if (status === 403) return false;
+      throw error;
+    }
   }
 }
 
