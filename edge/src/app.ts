@@ -20,6 +20,7 @@ import { install } from './features/install/index.ts';
 import { jobs } from './features/jobs/index.ts';
 import { org } from './features/org/index.ts';
 import { releases } from './features/releases/index.ts';
+import { simRpc, simRpcPrefix } from './features/sim-rpc/index.ts';
 import { simulationRoutes } from './features/simulations/index.ts';
 import { sso } from './features/sso/index.ts';
 import { stackkitCatalog, stackkitTools, validateRoute } from './features/stackkits/index.ts';
@@ -76,6 +77,7 @@ for (const [path] of simulationRoutes) {
   app.use(path, gate(anyRole, 'simulation'));
   app.use(`${path}/*`, gate(anyRole, 'simulation'));
 }
+app.use(`${simRpcPrefix}/*`, gate(anyRole, 'simulation'));
 
 app.use('/_bench/chain', gate(anyRole, 'bench'));
 app.get('/_bench/chain', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
@@ -108,6 +110,7 @@ app.route('/agent', agentDownloads);
 app.route('/api/internal/releases', releases);
 app.route('/v1/orchestrator/workers', workerUpgrade);
 for (const [path, routes] of simulationRoutes) app.route(path, routes);
+app.route(simRpcPrefix, simRpc);
 
 app.notFound((c) => {
   const error = new ApiError('NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);

@@ -2,6 +2,9 @@
  * KombiSim end to end: a real edge, a real host agent, the real Docker engine, and real SSH
  * clients (ssh2 and OpenSSH's `ssh`) logging into the simulated nodes.
  */
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { SimulationService } from '@kombify/proto/sim/v1';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker } from '../harness/docker.ts';
@@ -239,6 +242,61 @@ describe('templates', () => {
       }
       await remove(stack, res.body.id);
     }
+  });
+});
+
+describe('ConnectRPC kombify.sim.v1.SimulationService', () => {
+  const client = (token: string | null) =>
+    createClient(
+      SimulationService,
+      createConnectTransport({
+        baseUrl: stack.edgeUrl,
+        httpVersion: '1.1',
+        interceptors: [
+          (next) => async (req) => {
+            if (token) req.header.set('authorization', `Bearer ${token}`);
+            return next(req);
+          },
+        ],
+      }),
+    );
+  const code = async (call: Promise<unknown>) => {
+    try {
+      await call;
+      return 'ok';
+    } catch (error) {
+      return Code[ConnectError.from(error).code];
+    }
+  };
+
+  it('serves the same simulations as REST, with the contract errors as Connect codes', async () => {
+    const sims = client(stack.adminToken);
+    const { templates } = await sims.listTemplates({});
+    expect(templates.map((t) => [t.name, t.nodeCount])).toContainEqual(['ha-setup', 5]);
+    const { simulation } = await sims.applyTemplate({ name: 'single-node', simulationName: 'over-connect' });
+    expect(simulation).toBeDefined();
+    made.add(simulation!.id);
+    expect(simulation!.status).toBe('running');
+    expect(simulation!.nodes[0]).toMatchObject({ name: 'server', status: 'running', type: 'local' });
+    const rest = await stack.api(`/api/v1/simulations/${simulation!.id}`);
+    expect(rest.body.nodes[0].ssh_port).toBe(simulation!.nodes[0]!.sshPort);
+    const ssh = await sims.getNodeSsh({ id: simulation!.nodes[0]!.id });
+    expect(ssh.command).toBe(`ssh -p ${ssh.port} root@127.0.0.1`);
+    const out = await ssh2Exec({ port: ssh.port, password: ssh.password }, 'hostname');
+    expect(out.stdout.trim()).toBe('server');
+
+    expect(await code(sims.startSimulation({ id: simulation!.id }))).toBe('AlreadyExists');
+    expect(await code(sims.getSimulation({ id: 'sim_nosuchsimulation' }))).toBe('NotFound');
+    expect(await code(sims.applyTemplate({ name: 'no-such', simulationName: 'x' }))).toBe('NotFound');
+    expect(await code(sims.applyTemplate({ name: 'single-node', simulationName: 'Bad Name' }))).toBe(
+      'InvalidArgument',
+    );
+    expect(await code(client(null).listTemplates({}))).toBe('Unauthenticated');
+    const other = await stack.newTenant('sim-connect-other');
+    expect(await code(client(other.token).getSimulation({ id: simulation!.id }))).toBe('NotFound');
+
+    const deleted = await sims.deleteSimulation({ id: simulation!.id });
+    expect(deleted.simulation!.status).toBe('deleted');
   });
 });
 
