@@ -81,6 +81,8 @@ const configSchema = z.object({
   SIM_SSH_HOST: z.string().optional(),
   /** root's password on new nodes (public keys work too). */
   SIM_SSH_PASSWORD: z.string().min(1).max(128).default('kombisim'),
+  /** The edge URL agents inside simulated nodes enroll with; default PUBLIC_EDGE_URL, else the request's origin. */
+  SIM_EDGE_URL: z.string().url().optional(),
   /** How long a simulation request waits for the host agent before answering with `creating`. */
   SIM_WAIT_SECONDS: seconds(90, 0, 600),
   /** Agents older than this are flagged `outdated` in the workers API and the dashboard. */

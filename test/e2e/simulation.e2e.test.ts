@@ -7,7 +7,7 @@ import { createConnectTransport } from '@connectrpc/connect-node';
 import { SimulationService } from '@kombify/proto/sim/v1';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireDocker } from '../harness/docker.ts';
+import { requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import {
   containersOfSimulation,
   makeKeyPair,
@@ -297,6 +297,58 @@ describe('ConnectRPC kombify.sim.v1.SimulationService', () => {
 
     const deleted = await sims.deleteSimulation({ id: simulation!.id });
     expect(deleted.simulation!.status).toBe('deleted');
+  });
+});
+
+describe('simulation as deploy target', () => {
+  it('nodes run the agent enrolled as simulated workers; their Docker work lands in the node', async () => {
+    const res = await apply(stack, 'homelab-basic', { simulation_name: 'target', deploy_target: true });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const sim = res.body;
+    // Each node's agent enrolls (one-time token made at apply) and comes online as a simulated worker.
+    const workers = await poll(
+      async () => {
+        const list = (await stack.api('/v1/orchestrator/workers?per_page=100')).body.data as any[];
+        const mine = list.filter((w) => w.simulation_id === sim.id && w.status === 'online');
+        return mine.length === 2 ? mine : null;
+      },
+      60_000,
+      'two simulated workers online',
+    );
+    expect(workers.map((w: any) => w.name).sort()).toEqual(['target-database', 'target-web-server']);
+    expect(workers.every((w: any) => w.simulated === true)).toBe(true);
+    expect(workers.find((w: any) => w.name === 'target-web-server').facts.hostname).toBe('web-server');
+    // Simulated workers are not the org's nodes: the host is still the only candidate host.
+    const web = workers.find((w: any) => w.name === 'target-web-server');
+
+    const job = await stack.api('/v1/orchestrator/jobs', {
+      body: {
+        worker_id: web.id,
+        type: 'docker.run',
+        params: { image: TEST_IMAGE, name: 'site', command: ['httpd', '-f', '-p', '8080', '-h', '/www'] },
+      },
+    });
+    expect(job.status, JSON.stringify(job.body)).toBe(201);
+    const done = await stack.waitForJob(job.body.data.id, ['succeeded', 'failed'], 60_000);
+    expect(done.status, JSON.stringify(done)).toBe('succeeded');
+    const node = sim.nodes.find((n: any) => n.name === 'web-server');
+    const deployed = await docker.getContainer(`${done.result.name}`).inspect();
+    expect(deployed.Name).toBe(`/kombisim-${sim.id.slice(4, 16)}-web-server-site`);
+    expect(deployed.Config.Labels['kombify.simulation']).toBe(sim.id);
+    expect(deployed.HostConfig.NetworkMode).toMatch(/^container:/);
+    // On the node, the service is on the node's own port, as on a real machine.
+    const out = await ssh2Exec(
+      { port: node.ssh_port, password: 'kombisim' },
+      'curl -s http://127.0.0.1:8080/',
+    );
+    expect(out.stdout).toContain('kombify test page');
+
+    await remove(stack, sim.id);
+    await expect(docker.getContainer(deployed.Id).inspect()).rejects.toThrow();
+    const left = (await stack.api('/v1/orchestrator/workers?per_page=100')).body.data.filter(
+      (w: any) => w.simulation_id === sim.id,
+    );
+    expect(left).toEqual([]);
   });
 });
 

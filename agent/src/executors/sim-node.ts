@@ -10,6 +10,7 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import type { SimNodeCreateParams, SimNodeLogsParams, SimNodeRef } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
 import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
+import { closeRelay, edgeUrlForNetwork } from '../sim/edge-relay.ts';
 import { probeHost, waitForSsh } from '../sim/ssh-ready.ts';
 import type { ExecContext } from './context.ts';
 import { JobFailure } from './job-error.ts';
@@ -89,6 +90,8 @@ async function startAndWait(
   ref: SimNodeRef,
   ctx: ExecContext,
 ): Promise<JsonObject> {
+  const edge = info.Config.Labels?.['kombify.sim-edge'];
+  if (edge) await edgeUrlForNetwork(docker, ref.network, edge);
   if (!info.State.Running) {
     ctx.progress(`starting ${ref.container}`);
     try {
@@ -147,9 +150,11 @@ export async function simNodeCreate(params: SimNodeCreateParams, ctx: ExecContex
       if (params.latency_ms !== undefined) env.push(`KOMBISIM_LATENCY_MS=${params.latency_ms}`);
       if (params.loss_percent !== undefined) env.push(`KOMBISIM_LOSS_PERCENT=${params.loss_percent}`);
       const binds: string[] = [];
+      const labels = simLabels(params, ctx.jobId);
       if (params.agent) {
+        labels['kombify.sim-edge'] = params.agent.edge_url;
         env.push(
-          `KOMBIFY_EDGE_URL=${params.agent.edge_url}`,
+          `KOMBIFY_EDGE_URL=${await edgeUrlForNetwork(docker, params.network, params.agent.edge_url)}`,
           `KOMBIFY_ENROLLMENT_TOKEN=${params.agent.enrollment_token}`,
           `KOMBIFY_WORKER_NAME=${params.agent.worker_name}`,
           // The node's agent puts what it deploys into this node's network namespace (see docker-run).
@@ -166,7 +171,7 @@ export async function simNodeCreate(params: SimNodeCreateParams, ctx: ExecContex
           Hostname: params.hostname,
           Image: params.image,
           Env: env,
-          Labels: simLabels(params, ctx.jobId),
+          Labels: labels,
           ExposedPorts: { '22/tcp': {} },
           HostConfig: {
             PortBindings: { '22/tcp': [{ HostIp: params.ssh_bind, HostPort: String(params.ssh_port) }] },
@@ -294,6 +299,7 @@ async function removeNetworkIfEmpty(docker: Docker, ref: SimNodeRef): Promise<bo
       if (net.Labels?.['kombify.simulation'] !== ref.simulation_id) return false;
       if (Object.keys(net.Containers ?? {}).length > 0) return false;
       await docker.getNetwork(ref.network).remove();
+      closeRelay(ref.network);
       return true;
     } catch (error) {
       const status = dockerStatus(error);

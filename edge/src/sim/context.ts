@@ -1,6 +1,7 @@
+import type { Context } from 'hono';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import type { Env, Principal } from '../env.ts';
+import type { AppEnv, Env, Principal } from '../env.ts';
 
 /** What every KombiSim operation gets, whether it came in over REST or Connect. */
 export interface SimContext {
@@ -8,4 +9,17 @@ export interface SimContext {
   env: Env;
   config: Config;
   principal: Principal;
+  /** The edge's origin as the caller reached it (what simulated workers dial, unless configured). */
+  origin: string;
+}
+
+/** The context of an authenticated request (after the gate). */
+export function simContext(c: Context<AppEnv>): SimContext {
+  return {
+    db: c.get('db')(),
+    env: c.env,
+    config: c.get('config'),
+    principal: c.get('principal'),
+    origin: new URL(c.req.url).origin,
+  };
 }

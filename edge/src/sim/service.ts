@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { effectivePlan, plans } from '../billing/plans.ts';
 import { offlineAfterMs } from '../config.ts';
+import { createEnrollmentToken } from '../db/agents.ts';
 import { getSubscription } from '../db/billing.ts';
 import {
   finishSimulationDelete,
@@ -23,12 +24,13 @@ import {
   type NewSimNode,
   nodeNameTaken,
   removeEmptySimulation,
+  removeSimulatedWorkers,
   type SimNodeRow,
   type SimulationRow,
   simulationsThisMonth,
 } from '../db/simulations.ts';
 import { ApiError } from '../errors.ts';
-import { randomId } from '../ids.ts';
+import { randomId, randomSecret, sha256Hex } from '../ids.ts';
 import type { SimContext } from './context.ts';
 import {
   type NodeAction,
@@ -80,6 +82,8 @@ const common = {
   worker_id: z.string().min(1).optional(),
   auto_start: z.boolean().default(true),
   ssh_public_keys: z.array(publicKey).max(32).default([]),
+  /** Nodes run the kombify agent, enrolled as simulated workers (a deploy target). */
+  deploy_target: z.boolean().default(false),
 };
 
 export const createSimulationSchema = z
@@ -168,6 +172,8 @@ async function freshNodes(ctx: SimContext, simulationId: string): Promise<SimNod
 async function simulationResult(ctx: SimContext, sim: SimulationRow) {
   const nodes = await freshNodes(ctx, sim.id);
   if (sim.deletingAt && nodes.length === 0 && (await finishSimulationDelete(ctx.db, sim.id))) {
+    // Its nodes' agents went with the nodes.
+    await removeSimulatedWorkers(ctx.db, ctx.principal.orgId, sim.id);
     return simulationView({ ...sim, deletedAt: new Date() }, nodes);
   }
   return simulationView(sim, nodes);
@@ -258,7 +264,7 @@ export async function createSimulation(
         name: input.name,
         template,
         hostAgentId,
-        deployTarget: false,
+        deployTarget: input.deploy_target,
       },
       limit,
     );
@@ -328,9 +334,31 @@ async function addNodes(
       password: ctx.config.SIM_SSH_PASSWORD,
       authorized_keys: keys,
       start: autoStart,
+      ...(sim.deployTarget ? { agent: await nodeAgent(ctx, sim, node) } : {}),
     });
   }
   return rows;
+}
+
+/**
+ * What the node's own agent needs to enroll as a simulated worker: the edge URL and a one-time
+ * enrollment token bound to the simulation (stored hashed, like every enrollment token).
+ */
+async function nodeAgent(ctx: SimContext, sim: SimulationRow, node: SimNodeRow) {
+  const token = randomSecret('kfe');
+  await createEnrollmentToken(ctx.db, {
+    id: randomId('enr'),
+    orgId: ctx.principal.orgId,
+    hash: await sha256Hex(token),
+    description: `KombiSim node ${sim.name}/${node.name}`,
+    expiresAt: new Date(Date.now() + ctx.config.ENROLLMENT_TOKEN_TTL_SECONDS * 1000),
+    simulationId: sim.id,
+  });
+  return {
+    edge_url: ctx.config.SIM_EDGE_URL ?? ctx.config.PUBLIC_EDGE_URL ?? ctx.origin,
+    enrollment_token: token,
+    worker_name: `${sim.name}-${node.name}`.slice(0, 63),
+  };
 }
 
 export async function applyTemplate(ctx: SimContext, name: string, input: ApplyTemplateInput) {
@@ -347,6 +375,7 @@ export async function applyTemplate(ctx: SimContext, name: string, input: ApplyT
       worker_id: input.worker_id,
       auto_start: input.auto_start,
       ssh_public_keys: input.ssh_public_keys,
+      deploy_target: input.deploy_target,
       nodes: template.nodes.map((n) => ({
         name: n.name,
         type: n.type,

@@ -39,6 +39,7 @@ export function simulationView(sim: SimulationRow, nodes: SimNodeRow[]) {
     template: sim.template,
     status: simulationStatus(sim, nodes),
     worker_id: sim.hostAgentId,
+    deploy_target: sim.deployTarget,
     created_at: sim.createdAt.toISOString(),
     nodes: nodes.map(nodeView),
   };

@@ -25,7 +25,7 @@ import { type Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { AppEnv } from '../../env.ts';
 import { ApiError, toConnectError } from '../../errors.ts';
-import type { SimContext } from '../../sim/context.ts';
+import { type SimContext, simContext } from '../../sim/context.ts';
 import * as sim from '../../sim/service.ts';
 
 export const simRpcPrefix = `/${SimulationService.typeName}`;
@@ -138,12 +138,7 @@ function withConnectErrors(
 export const simRpc = new Hono<AppEnv>();
 
 simRpc.post('/:method', async (c: Context<AppEnv>) => {
-  const ctx: SimContext = {
-    db: c.get('db')(),
-    env: c.env,
-    config: c.get('config'),
-    principal: c.get('principal'),
-  };
+  const ctx = simContext(c);
   const router = createConnectRouter();
   router.service(SimulationService, withConnectErrors(service(ctx)));
   const handler = router.handlers.find(

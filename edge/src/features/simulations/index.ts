@@ -6,12 +6,8 @@
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { readJson, readPage } from '../../http/validate.ts';
-import type { SimContext } from '../../sim/context.ts';
+import { simContext } from '../../sim/context.ts';
 import * as sim from '../../sim/service.ts';
-
-function simContext(c: Context<AppEnv>): SimContext {
-  return { db: c.get('db')(), env: c.env, config: c.get('config'), principal: c.get('principal') };
-}
 
 const id = (c: Context<AppEnv>) => c.req.param('id') ?? '';
 
