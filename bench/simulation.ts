@@ -23,9 +23,11 @@ const SAMPLES = 5;
 const HA_TARGET_MS = 30_000;
 const FLOOR_PORT = 2300;
 const cases = [
-  { template: 'single-node', nodes: 1 },
-  { template: 'homelab-basic', nodes: 2 },
-  { template: 'ha-setup', nodes: 5 },
+  { template: 'single-node', nodes: 1, deployTarget: false },
+  { template: 'homelab-basic', nodes: 2, deployTarget: false },
+  { template: 'ha-setup', nodes: 5, deployTarget: false },
+  // The same with every node's agent starting and enrolling beside sshd: does it slow SSH down?
+  { template: 'ha-setup', nodes: 5, deployTarget: true },
 ] as const;
 
 const progress = (line: string) => process.stderr.write(`[simulation] ${line}\n`);
@@ -79,10 +81,10 @@ export const simulation: Benchmark = {
     try {
       await stack.onlineAgent('bench-sim-host');
       let seq = 0;
-      const simSample = async (template: string): Promise<number> => {
+      const simSample = async (template: string, deployTarget: boolean): Promise<number> => {
         const started = performance.now();
         const res = await stack.api(`/api/v1/templates/${template}/apply`, {
-          body: { simulation_name: `bench-${seq++}`, auto_start: true },
+          body: { simulation_name: `bench-${seq++}`, auto_start: true, deploy_target: deployTarget },
         });
         if (res.status !== 201)
           throw new Error(`apply ${template}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -99,7 +101,7 @@ export const simulation: Benchmark = {
         const floors: number[] = [];
         for (let i = 0; i < WARMUP + SAMPLES; i++) {
           // Interleaved, so both see the same machine load.
-          const s = await simSample(c.template);
+          const s = await simSample(c.template, c.deployTarget);
           const f = await floorSample(c.nodes, `${c.template}-${i}`);
           if (i >= WARMUP) {
             sims.push(s);
@@ -108,9 +110,11 @@ export const simulation: Benchmark = {
         }
         const value = round(percentile(sims, 50), 0);
         const baseline = round(percentile(floors, 50), 0);
-        progress(`${c.template}: apply→SSH p50 ${value} ms, docker run→SSH p50 ${baseline} ms`);
+        progress(
+          `${c.template}${c.deployTarget ? ' deploy_target' : ''}: apply→SSH p50 ${value} ms, docker run→SSH p50 ${baseline} ms`,
+        );
         out.push({
-          case: `${c.template} (${c.nodes} node${c.nodes > 1 ? 's' : ''})`,
+          case: `${c.template} (${c.nodes} node${c.nodes > 1 ? 's' : ''}${c.deployTarget ? ', deploy_target' : ''})`,
           metric: 'apply_to_ssh_p50_ms',
           value,
           baseline_metric: 'docker_run_to_ssh_p50_ms',
