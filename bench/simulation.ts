@@ -88,13 +88,21 @@ export const simulation: Benchmark = {
         });
         if (res.status !== 201)
           throw new Error(`apply ${template}: ${res.status} ${JSON.stringify(res.body)}`);
-        await allAnswer(res.body.nodes.map((n: { ssh_port: number }) => n.ssh_port));
-        const elapsed = performance.now() - started;
-        const del = await stack.api(`/api/v1/simulations/${res.body.id}`, { method: 'DELETE' });
-        if (del.status !== 200 || del.body.status !== 'deleted') {
-          throw new Error(`delete ${res.body.id}: ${del.status} ${JSON.stringify(del.body)}`);
+        try {
+          if (res.body.status !== 'running') {
+            throw new Error(
+              `apply ${template} answered ${res.body.status}: ${JSON.stringify(res.body.nodes)}`,
+            );
+          }
+          await allAnswer(res.body.nodes.map((n: { ssh_port: number }) => n.ssh_port));
+          return performance.now() - started;
+        } finally {
+          // Untimed; also after a failure, so nothing is left running.
+          const del = await stack.api(`/api/v1/simulations/${res.body.id}`, { method: 'DELETE' });
+          if (del.status !== 200 || del.body.status !== 'deleted') {
+            progress(`delete ${res.body.id}: ${del.status} ${JSON.stringify(del.body)}`);
+          }
         }
-        return elapsed;
       };
       for (const c of cases) {
         const sims: number[] = [];

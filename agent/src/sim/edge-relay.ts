@@ -9,7 +9,8 @@
 import { connect, createServer, type Server } from 'node:net';
 import type Docker from 'dockerode';
 
-const relays = new Map<string, { server: Server; url: string }>();
+/** Per network: the relay being opened or open (a promise, so parallel node creates share one). */
+const relays = new Map<string, Promise<{ server: Server; url: string }>>();
 const loopback = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 export function needsRelay(edgeUrl: string): boolean {
@@ -19,8 +20,16 @@ export function needsRelay(edgeUrl: string): boolean {
 /** The edge URL nodes on this network use: the edge itself, or a relay to it on the gateway. */
 export async function edgeUrlForNetwork(docker: Docker, network: string, edgeUrl: string): Promise<string> {
   if (!needsRelay(edgeUrl)) return edgeUrl;
-  const existing = relays.get(network);
-  if (existing) return existing.url;
+  let relay = relays.get(network);
+  if (!relay) {
+    relay = openRelay(docker, network, edgeUrl);
+    relays.set(network, relay);
+    relay.catch(() => relays.delete(network));
+  }
+  return (await relay).url;
+}
+
+async function openRelay(docker: Docker, network: string, edgeUrl: string) {
   const info = await docker.getNetwork(network).inspect();
   const gateway = info.IPAM?.Config?.[0]?.Gateway;
   if (!gateway) throw new Error(`network ${network} has no gateway address to relay the edge on`);
@@ -42,12 +51,13 @@ export async function edgeUrlForNetwork(docker: Docker, network: string, edgeUrl
     server.listen(port, gateway, () => resolve());
   });
   server.on('error', () => {});
-  const url = `${edge.protocol}//${gateway}:${port}`;
-  relays.set(network, { server, url });
-  return url;
+  return { server, url: `${edge.protocol}//${gateway}:${port}` };
 }
 
 export function closeRelay(network: string): void {
-  relays.get(network)?.server.close();
+  void relays.get(network)?.then(
+    (r) => r.server.close(),
+    () => {},
+  );
   relays.delete(network);
 }

@@ -124,12 +124,12 @@ export async function settleNodes(ctx: SimContext, nodes: SimNodeRow[]): Promise
  */
 export async function waitForNodes(ctx: SimContext, reload: () => Promise<SimNodeRow[]>): Promise<void> {
   const deadline = Date.now() + ctx.config.SIM_WAIT_SECONDS * 1000;
-  let delay = 100;
   for (;;) {
     const busy = await settleNodes(ctx, await reload());
     if (busy === 0 || Date.now() >= deadline) return;
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(500, delay + 50);
+    // Each look is one query and one call per busy node's queue (Durable Object): cheap enough
+    // to look often, and a node's readiness is what the caller waits for.
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -321,22 +321,25 @@ async function addNodes(
       `no free SSH port for ${specs.length} more node(s) on this worker: ports ${ctx.config.SIM_SSH_PORT_FIRST}-${last} are in use (at most ${ctx.config.SIM_SSH_PORTS} nodes a host); delete a simulation first`,
     );
   }
-  for (const node of rows) {
-    await queueNodeAction(ctx, node, 'create', {
-      image: ctx.config.SIM_NODE_IMAGE,
-      hostname: node.name,
-      ssh_port: node.sshPort,
-      ssh_bind: ctx.config.SIM_SSH_BIND,
-      cpu: node.cpu,
-      memory_mb: node.memoryMb,
-      ...(node.latencyMs !== null ? { latency_ms: node.latencyMs } : {}),
-      ...(node.lossPercent !== null ? { loss_percent: node.lossPercent } : {}),
-      password: ctx.config.SIM_SSH_PASSWORD,
-      authorized_keys: keys,
-      start: autoStart,
-      ...(sim.deployTarget ? { agent: await nodeAgent(ctx, sim, node) } : {}),
-    });
-  }
+  // Queued together: the host agent runs them in parallel.
+  await Promise.all(
+    rows.map(async (node) =>
+      queueNodeAction(ctx, node, 'create', {
+        image: ctx.config.SIM_NODE_IMAGE,
+        hostname: node.name,
+        ssh_port: node.sshPort,
+        ssh_bind: ctx.config.SIM_SSH_BIND,
+        cpu: node.cpu,
+        memory_mb: node.memoryMb,
+        ...(node.latencyMs !== null ? { latency_ms: node.latencyMs } : {}),
+        ...(node.lossPercent !== null ? { loss_percent: node.lossPercent } : {}),
+        password: ctx.config.SIM_SSH_PASSWORD,
+        authorized_keys: keys,
+        start: autoStart,
+        ...(sim.deployTarget ? { agent: await nodeAgent(ctx, sim, node) } : {}),
+      }),
+    ),
+  );
   return rows;
 }
 
@@ -396,7 +399,7 @@ export async function applyTemplate(ctx: SimContext, name: string, input: ApplyT
 
 /** Runs an action on the given nodes of a simulation, waits for them, returns the simulation. */
 async function act(ctx: SimContext, sim: SimulationRow, nodes: SimNodeRow[], action: NodeAction) {
-  for (const node of nodes) await queueNodeAction(ctx, node, action);
+  await Promise.all(nodes.map((node) => queueNodeAction(ctx, node, action)));
   if (nodes.length > 0)
     await waitForNodes(ctx, () => listNodesOfSimulation(ctx.db, ctx.principal.orgId, sim.id));
   return simulationResult(ctx, sim);
@@ -441,8 +444,10 @@ export async function deleteSimulation(ctx: SimContext, id: string) {
   requireWriter(ctx);
   const sim = await findSimulation(ctx, id);
   const nodes = await freshNodes(ctx, sim.id);
+  // A node busy being created or started would race its own delete on the host: wait for it.
+  refuseBusy(nodes.filter((n) => n.pendingAction !== 'delete'));
   await markSimulationDeleting(ctx.db, sim.id);
-  // A node still busy with another job is deleted anyway: the delete job removes whatever exists.
+  // A delete that was interrupted (host slow) is not queued twice.
   return act(
     ctx,
     { ...sim, deletingAt: sim.deletingAt ?? new Date() },
