@@ -11,11 +11,22 @@ import { dispatch } from './dispatch.ts';
 import { gateway } from './gateway.ts';
 import { install } from './install.ts';
 import { type Benchmark, formatTable, toResult, writeResult } from './result.ts';
+import { simulation } from './simulation.ts';
 import { unifier } from './unifier.ts';
 import { web } from './web.ts';
 import { webhooks } from './webhooks.ts';
 
-const benchmarks: readonly Benchmark[] = [agents, deploy, dispatch, gateway, install, unifier, web, webhooks];
+const benchmarks: readonly Benchmark[] = [
+  agents,
+  deploy,
+  dispatch,
+  gateway,
+  install,
+  simulation,
+  unifier,
+  web,
+  webhooks,
+];
 
 function list(): string {
   return benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.description}`).join('\n');

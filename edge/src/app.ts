@@ -24,6 +24,8 @@ import { nodes } from './features/nodes/index.ts';
 import { orchestratorRpc, orchestratorRpcPrefix } from './features/orchestrator-rpc/index.ts';
 import { org } from './features/org/index.ts';
 import { releases } from './features/releases/index.ts';
+import { simRpc, simRpcPrefix } from './features/sim-rpc/index.ts';
+import { simulationRoutes } from './features/simulations/index.ts';
 import { sso } from './features/sso/index.ts';
 import { stackkitCatalog, stackkitTools, validateRoute } from './features/stackkits/index.ts';
 import { stacks } from './features/stacks/index.ts';
@@ -92,6 +94,12 @@ app.use('/api/billing/portal', gate(anyRole, 'account'));
 app.use('/api/keys', gate(keyManagerRoles, 'account'));
 app.use('/api/keys/*', gate(keyManagerRoles, 'account'));
 app.use('/api/internal/tofu-state/*', gate(platformAdmin, 'admin'));
+// KombiSim: every role reads; writes need member or above (checked in edge/src/sim/service.ts).
+for (const [path] of simulationRoutes) {
+  app.use(path, gate(anyRole, 'simulation'));
+  app.use(`${path}/*`, gate(anyRole, 'simulation'));
+}
+app.use(`${simRpcPrefix}/*`, gate(anyRole, 'simulation'));
 
 app.use('/_bench/chain', gate(anyRole, 'bench'));
 app.get('/_bench/chain', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
@@ -137,6 +145,8 @@ app.route('/v1/orchestrator/workers', workerUpgrade);
 app.route('/v1/tofu-state', tofuState);
 app.route('/v1/orchestrator/stacks', stateCredentials);
 app.route('/api/internal/tofu-state', tofuStateInternal);
+for (const [path, routes] of simulationRoutes) app.route(path, routes);
+app.route(simRpcPrefix, simRpc);
 
 app.notFound((c) => {
   const error = new ApiError('NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);

@@ -116,6 +116,22 @@ const configSchema = z.object({
     .min(0)
     .max(30 * 86400)
     .default(0),
+  // KombiSim (edge/src/sim).
+  /** The node image the host agent runs (`npm run sim:image` builds it locally). */
+  SIM_NODE_IMAGE: z.string().min(1).default('kombify/sim-node:latest'),
+  /** SSH host ports: SIM_SSH_PORTS of them from SIM_SSH_PORT_FIRST (2222–2321: 100 nodes a host). */
+  SIM_SSH_PORT_FIRST: z.coerce.number().int().min(1).max(65535).default(2222),
+  SIM_SSH_PORTS: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Where node SSH ports are published on the host; loopback unless you want them on your LAN. */
+  SIM_SSH_BIND: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+  /** The host name the ssh endpoint tells people to connect to; default: the bind address (or 127.0.0.1). */
+  SIM_SSH_HOST: z.string().optional(),
+  /** root's password on new nodes (public keys work too). */
+  SIM_SSH_PASSWORD: z.string().min(1).max(128).default('kombisim'),
+  /** The edge URL agents inside simulated nodes enroll with; default PUBLIC_EDGE_URL, else the request's origin. */
+  SIM_EDGE_URL: z.string().url().optional(),
+  /** How long a simulation request waits for the host agent before answering with `creating`. */
+  SIM_WAIT_SECONDS: seconds(90, 0, 600),
   /** Agents older than this are flagged `outdated` in the workers API and the dashboard. */
   AGENT_MIN_VERSION: z
     .string()

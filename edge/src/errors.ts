@@ -17,6 +17,11 @@ export const errorStatus = {
   SERVICE_UNAVAILABLE: 503,
   /** A plan limit or a pool (SSH ports) is used up (CONTRACTS.md: 507). */
   RESOURCE_LIMIT: 507,
+  /** KombiSim (CONTRACTS.md). */
+  SIMULATION_NOT_FOUND: 404,
+  NODE_NOT_FOUND: 404,
+  TEMPLATE_NOT_FOUND: 404,
+  ALREADY_RUNNING: 409,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -52,7 +57,12 @@ export function toConnectCode(code: ErrorCode): Code {
     case 'AUTH_INSUFFICIENT':
       return Code.PermissionDenied;
     case 'NOT_FOUND':
+    case 'SIMULATION_NOT_FOUND':
+    case 'NODE_NOT_FOUND':
+    case 'TEMPLATE_NOT_FOUND':
       return Code.NotFound;
+    case 'ALREADY_RUNNING':
+      return Code.AlreadyExists;
     case 'VALIDATION_FAILED':
       return Code.InvalidArgument;
     case 'CONFLICT':

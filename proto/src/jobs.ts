@@ -335,6 +335,48 @@ export const nodePrechecksResult = z.object({
   ),
 });
 
+// ── KombiSim: simulated nodes, run by the agent on the user's machine (the host worker) ──────────
+const simId = z.string().regex(/^sim_[a-z2-7]{1,40}$/, 'must be a simulation id (sim_…)');
+const simNodeId = z.string().regex(/^node_[a-z2-7]{1,40}$/, 'must be a node id (node_…)');
+const simContainer = z.string().regex(/^kombisim-[a-z0-9-]{1,100}$/, 'must be a kombisim-… container name');
+
+/** Which node a lifecycle job acts on: its container, and the simulation network it belongs to. */
+export const simNodeRef = z
+  .object({ simulation_id: simId, node_id: simNodeId, container: simContainer, network: simContainer })
+  .strict();
+
+/** Create (and by default start) one node: a container from the node image with sshd on ssh_port. */
+export const simNodeCreateParams = simNodeRef
+  .extend({
+    image: z.string().min(1).max(512),
+    hostname: z.string().regex(/^[a-z][a-z0-9-]{0,61}[a-z0-9]$|^[a-z]$/, 'must be a DNS label'),
+    ssh_port: port,
+    /** The host address the SSH port is published on (loopback unless the edge is told otherwise). */
+    ssh_bind: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+    cpu: z.number().positive().max(64),
+    memory_mb: z.number().int().min(64).max(1_048_576),
+    latency_ms: z.number().int().min(0).max(10_000).optional(),
+    loss_percent: z.number().min(0).max(100).optional(),
+    password: z.string().min(1).max(128),
+    authorized_keys: z.array(z.string().max(16_384)).max(32).default([]),
+    start: z.boolean().default(true),
+    /** The node's own agent, enrolled as a simulated worker (simulation as deploy target). */
+    agent: z
+      .object({
+        edge_url: z.url(),
+        enrollment_token: z.string().min(1).max(256),
+        worker_name: z.string().max(63),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** The node's own output (init, sshd, the node's agent): the last `tail` lines. */
+export const simNodeLogsParams = simNodeRef
+  .extend({ tail: z.number().int().min(1).max(5000).default(200) })
+  .strict();
+
 export const jobParamsSchemas = {
   'node.facts': nodeFactsParams,
   'docker.run': dockerRunParams,
@@ -346,6 +388,11 @@ export const jobParamsSchemas = {
   'node.prechecks': nodePrechecksParams,
   'tofu.plan': tofuPlanParams,
   'tofu.apply': tofuApplyParams,
+  'sim.node.create': simNodeCreateParams,
+  'sim.node.start': simNodeRef,
+  'sim.node.stop': simNodeRef,
+  'sim.node.delete': simNodeRef,
+  'sim.node.logs': simNodeLogsParams,
 } as const;
 
 export type JobType = keyof typeof jobParamsSchemas;
@@ -366,6 +413,9 @@ export type VerifyCheckInput = z.input<typeof verifyCheck>;
 export type StackVerifyResult = z.output<typeof stackVerifyResult>;
 export type NodePrechecksParams = z.output<typeof nodePrechecksParams>;
 export type NodePrechecksResult = z.output<typeof nodePrechecksResult>;
+export type SimNodeRef = z.output<typeof simNodeRef>;
+export type SimNodeCreateParams = z.output<typeof simNodeCreateParams>;
+export type SimNodeLogsParams = z.output<typeof simNodeLogsParams>;
 
 export function isJobType(value: string): value is JobType {
   return Object.hasOwn(jobParamsSchemas, value);

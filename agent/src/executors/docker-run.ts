@@ -6,6 +6,7 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import type { DockerRunParams } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
 import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
+import { scopedName, scopeLabels, simScope } from '../sim/scope.ts';
 import type { ExecContext } from './context.ts';
 import { JobFailure } from './job-error.ts';
 
@@ -58,8 +59,11 @@ function result(info: Docker.ContainerInspectInfo, reused: boolean): JsonObject 
   };
 }
 
-export async function dockerRun(params: DockerRunParams, ctx: ExecContext): Promise<JsonObject> {
+export async function dockerRun(input: DockerRunParams, ctx: ExecContext): Promise<JsonObject> {
   const docker = dockerClient();
+  // Inside a KombiSim node: the container belongs to the node (see sim/scope.ts).
+  const scope = simScope();
+  const params = { ...input, name: scopedName(input.name, scope) };
   try {
     const existing = await inspectByName(docker, params.name);
     if (existing) {
@@ -95,9 +99,16 @@ export async function dockerRun(params: DockerRunParams, ctx: ExecContext): Prom
         Image: params.image,
         ...(params.command ? { Cmd: params.command } : {}),
         Env: Object.entries(params.env ?? {}).map(([k, v]) => `${k}=${v}`),
-        Labels: { ...(params.labels ?? {}), 'kombify.managed': 'true', 'kombify.job': ctx.jobId },
-        ExposedPorts: exposed,
-        HostConfig: { PortBindings: bindings },
+        Labels: {
+          ...(params.labels ?? {}),
+          ...scopeLabels(scope),
+          'kombify.managed': 'true',
+          'kombify.job': ctx.jobId,
+        },
+        // In a node, ports are the node's own (its network namespace), as on a real machine.
+        ...(scope
+          ? { HostConfig: { NetworkMode: `container:${scope.nodeContainer}` } }
+          : { ExposedPorts: exposed, HostConfig: { PortBindings: bindings } }),
       });
     } catch (error) {
       // Two deliveries of the same job racing: the loser finds the winner's container.

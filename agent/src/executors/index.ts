@@ -10,6 +10,9 @@ import {
   jobTypes,
   type NodePrechecksParams,
   parseJobParams,
+  type SimNodeCreateParams,
+  type SimNodeLogsParams,
+  type SimNodeRef,
   type StackConvergeParams,
   type StackRemoveParams,
   type StackVerifyParams,
@@ -23,6 +26,7 @@ import { dockerRemove } from './docker-remove.ts';
 import { dockerRun } from './docker-run.ts';
 import { JobFailure } from './job-error.ts';
 import { nodePrechecks } from './node-prechecks.ts';
+import { simNodeCreate, simNodeDelete, simNodeLogs, simNodeStart, simNodeStop } from './sim-node.ts';
 import { stackConverge } from './stack-converge.ts';
 import { stackRemove } from './stack-remove.ts';
 import { stackVerify } from './stack-verify.ts';
@@ -57,6 +61,16 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return tofuPlan(parsed.value as TofuPlanParams, ctx);
     case 'tofu.apply':
       return tofuApply(parsed.value as TofuApplyParams, ctx);
+    case 'sim.node.create':
+      return simNodeCreate(parsed.value as SimNodeCreateParams, ctx);
+    case 'sim.node.start':
+      return simNodeStart(parsed.value as SimNodeRef, ctx);
+    case 'sim.node.stop':
+      return simNodeStop(parsed.value as SimNodeRef, ctx);
+    case 'sim.node.delete':
+      return simNodeDelete(parsed.value as SimNodeRef, ctx);
+    case 'sim.node.logs':
+      return simNodeLogs(parsed.value as SimNodeLogsParams);
     default:
       // A type the shared schemas know but this agent build has no executor for (yet).
       throw new JobFailure('unsupported_job_type', `this agent cannot run ${type} jobs`);

@@ -76,7 +76,15 @@ export async function approveAgent(db: Db, orgId: string, id: string, by: string
 
 export async function createEnrollmentToken(
   db: Db,
-  token: { id: string; orgId: string; hash: string; description: string | null; expiresAt: Date },
+  token: {
+    id: string;
+    orgId: string;
+    hash: string;
+    description: string | null;
+    expiresAt: Date;
+    /** For the agent inside a KombiSim node: it enrolls as a simulated worker of this simulation. */
+    simulationId?: string | null;
+  },
 ): Promise<void> {
   await db.insert(enrollmentTokens).values(token);
 }
@@ -115,7 +123,10 @@ export async function enrollAgent(
     publicKeyJwk: JsonWebKey;
     facts: NodeFactsRecord;
     agentVersion: string;
-    /** The org's node limit: the token is claimed only while the org has fewer agents. */
+    /**
+     * The org's node limit: the token is claimed only while the org has fewer agents. Simulated
+     * workers (KombiSim nodes) neither count nor are limited.
+     */
     maxAgents?: number;
   },
 ): Promise<{ id: string; orgId: string } | null> {
@@ -124,12 +135,14 @@ export async function enrollAgent(
       UPDATE ${enrollmentTokens}
          SET used_at = now(), used_by_agent_id = ${input.agentId}
        WHERE id = ${input.tokenId} AND used_at IS NULL AND expires_at > now()
-         AND (SELECT count(*) FROM ${agents} a WHERE a.org_id = ${enrollmentTokens}.org_id) < ${input.maxAgents ?? 2_147_483_647}
-       RETURNING org_id
+         AND (simulation_id IS NOT NULL
+              OR (SELECT count(*) FROM ${agents} a
+                   WHERE a.org_id = ${enrollmentTokens}.org_id AND a.simulation_id IS NULL) < ${input.maxAgents ?? 2_147_483_647})
+       RETURNING org_id, simulation_id
     )
-    INSERT INTO ${agents} (id, org_id, name, public_key_jwk, facts, agent_version, last_seen_at)
+    INSERT INTO ${agents} (id, org_id, name, public_key_jwk, facts, agent_version, last_seen_at, simulation_id)
     SELECT ${input.agentId}, org_id, ${input.name}, ${JSON.stringify(input.publicKeyJwk)}::jsonb,
-           ${JSON.stringify(input.facts)}::jsonb, ${input.agentVersion}, now()
+           ${JSON.stringify(input.facts)}::jsonb, ${input.agentVersion}, now(), simulation_id
       FROM claimed
     RETURNING id, org_id`);
   const row = result.rows[0];

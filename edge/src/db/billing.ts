@@ -1,5 +1,5 @@
 /** Subscriptions and processed Stripe events. Each webhook event is applied in one statement. */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { agents, subscriptions } from './schema.ts';
 
@@ -33,8 +33,12 @@ export async function saveCustomer(db: Db, orgId: string, customerId: string): P
   return (await getSubscription(db, orgId))?.stripeCustomerId ?? customerId;
 }
 
+/** The org's nodes for its plan: enrolled agents, not counting simulated workers (KombiSim nodes). */
 export async function countAgents(db: Db, orgId: string): Promise<number> {
-  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(agents).where(eq(agents.orgId, orgId));
+  const rows = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(agents)
+    .where(and(eq(agents.orgId, orgId), isNull(agents.simulationId)));
   return rows[0]?.n ?? 0;
 }
 

@@ -58,6 +58,8 @@ export const enrollmentTokens = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     usedByAgentId: text('used_by_agent_id'),
+    /** A token made for a KombiSim node: the agent that uses it is a simulated worker. */
+    simulationId: text('simulation_id'),
   },
   (t) => [
     uniqueIndex('enrollment_tokens_hash_idx').on(t.hash),
@@ -86,6 +88,8 @@ export const agents = pgTable(
     /** When an admin approved the worker for stacks (POST /workers/{id}/approve); null: pending. */
     approvedAt: timestamp('approved_at', { withTimezone: true }),
     approvedBy: text('approved_by'),
+    /** Set for the agent inside a KombiSim node: a worker of that simulated environment. */
+    simulationId: text('simulation_id'),
   },
   (t) => [index('agents_org_idx').on(t.orgId)],
 );
@@ -382,4 +386,79 @@ export const stacks = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('stacks_org_name_idx').on(t.orgId, t.name), index('stacks_org_idx').on(t.orgId)],
+);
+
+/**
+ * KombiSim: simulations (groups of simulated nodes) and their nodes. A simulation runs on one host
+ * worker (the agent on the user's machine); the nodes are containers there. Rows of deleted
+ * simulations stay (deleted_at) so the plan's "simulations a month" counts them.
+ */
+export const simulations = pgTable(
+  'simulations',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    template: text('template'),
+    hostAgentId: text('host_agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    /** Nodes run the kombify agent, enrolled as simulated workers. */
+    deployTarget: boolean('deploy_target').notNull().default(false),
+    /** null while it exists; set when its last node is gone. */
+    deletingAt: timestamp('deleting_at', { withTimezone: true }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('simulations_org_idx').on(t.orgId, t.createdAt),
+    uniqueIndex('simulations_org_name_idx').on(t.orgId, t.name).where(sql`deleted_at IS NULL`),
+  ],
+);
+
+/**
+ * Simulated nodes. (host_agent_id, ssh_port) is unique: the database is what keeps two nodes on the
+ * same machine off the same SSH port, whatever races. A node's row (and so its port) goes when
+ * the host agent has removed its container.
+ */
+export const simNodes = pgTable(
+  'sim_nodes',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    simulationId: text('simulation_id')
+      .notNull()
+      .references(() => simulations.id, { onDelete: 'cascade' }),
+    hostAgentId: text('host_agent_id').notNull(),
+    name: text('name').notNull(),
+    /** vps | local */
+    type: text('type').notNull(),
+    os: text('os').notNull(),
+    /** creating | running | stopped | error (and deleting, while its container is removed) */
+    status: text('status').notNull(),
+    /** Order within the simulation (template order). */
+    position: integer('position').notNull(),
+    sshPort: integer('ssh_port').notNull(),
+    ip: text('ip'),
+    cpu: real('cpu').notNull(),
+    memoryMb: integer('memory_mb').notNull(),
+    diskGb: integer('disk_gb').notNull(),
+    latencyMs: integer('latency_ms'),
+    lossPercent: real('loss_percent'),
+    /** The lifecycle job the host agent is running for this node, and which one. */
+    pendingJobId: text('pending_job_id'),
+    pendingAction: text('pending_action'),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('sim_nodes_host_port_idx').on(t.hostAgentId, t.sshPort),
+    uniqueIndex('sim_nodes_sim_name_idx').on(t.simulationId, t.name),
+    index('sim_nodes_org_idx').on(t.orgId, t.createdAt),
+  ],
 );

@@ -61,7 +61,8 @@ export async function enroll(
   ]);
   const plan = effectivePlan(subscription);
   const maxAgents = plans[plan].nodes;
-  if (nodes >= maxAgents) {
+  // A KombiSim node's agent is a simulated worker: not one of the org's nodes for the plan.
+  if (nodes >= maxAgents && !token.simulationId) {
     throw new ConnectError(
       `node limit reached: the ${plan} plan allows ${maxAgents} nodes and this org has ${nodes}; upgrade the plan or remove a node`,
       Code.ResourceExhausted,

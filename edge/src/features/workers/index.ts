@@ -26,6 +26,9 @@ export function workerView(row: AgentRow, offlineAfter: number, now = Date.now()
     // Version skew (AGENT_MIN_VERSION): `outdated` and a `version_warning` saying what to do.
     ...versionSkew(row.agentVersion, minAgentVersion),
     facts: row.facts,
+    // The agent inside a KombiSim node: a worker of that simulated environment.
+    simulated: row.simulationId !== null,
+    simulation_id: row.simulationId,
   };
 }
 

@@ -1,0 +1,345 @@
+/**
+ * sim.node.create|start|stop|delete: KombiSim nodes on this machine's Docker engine. A node is a
+ * container from the node image (Debian + sshd + the agent) on its simulation's own bridge network,
+ * with sshd published on the SSH port the edge allocated. Stop keeps the container (its disk);
+ * delete removes it, its anonymous volumes, whatever was deployed onto it, and the simulation's
+ * network once no node is left on it. Every job is idempotent: a redelivery finds what the first
+ * delivery made.
+ */
+import type { JsonObject } from '@bufbuild/protobuf';
+import type { SimNodeCreateParams, SimNodeLogsParams, SimNodeRef } from '@kombify/proto/jobs';
+import type Docker from 'dockerode';
+import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
+import { closeRelay, edgeUrlForNetwork } from '../sim/edge-relay.ts';
+import { probeHost, waitForSsh } from '../sim/ssh-ready.ts';
+import type { ExecContext } from './context.ts';
+import { JobFailure } from './job-error.ts';
+
+const SSH_READY_TIMEOUT_MS = 60_000;
+
+/** Network create/remove for one simulation happen one at a time in this agent (nodes run in parallel). */
+const networkLocks = new Map<string, Promise<unknown>>();
+function withNetworkLock<T>(network: string, fn: () => Promise<T>): Promise<T> {
+  const previous = networkLocks.get(network) ?? Promise.resolve();
+  const next = previous.catch(() => {}).then(fn);
+  networkLocks.set(network, next);
+  void next
+    .finally(() => {
+      if (networkLocks.get(network) === next) networkLocks.delete(network);
+    })
+    .catch(() => {});
+  return next;
+}
+
+function simLabels(ref: SimNodeRef, jobId: string): Record<string, string> {
+  return {
+    'kombify.managed': 'true',
+    'kombify.job': jobId,
+    'kombify.simulation': ref.simulation_id,
+    'kombify.sim-node': ref.node_id,
+  };
+}
+
+async function inspect(docker: Docker, name: string) {
+  try {
+    return await docker.getContainer(name).inspect();
+  } catch (error) {
+    if (dockerStatus(error) === 404) return null;
+    throw error;
+  }
+}
+
+/** Only containers made for this node are touched. */
+function ownedBy(info: Docker.ContainerInspectInfo, ref: SimNodeRef): boolean {
+  return info.Config.Labels?.['kombify.sim-node'] === ref.node_id;
+}
+
+async function ensureNetwork(docker: Docker, ref: SimNodeRef, jobId: string): Promise<void> {
+  await withNetworkLock(ref.network, async () => {
+    try {
+      await docker.getNetwork(ref.network).inspect();
+      return;
+    } catch (error) {
+      if (dockerStatus(error) !== 404) throw error;
+    }
+    try {
+      await docker.createNetwork({
+        Name: ref.network,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: { ...simLabels(ref, jobId), 'kombify.sim-node': '' },
+      });
+    } catch (error) {
+      if (dockerStatus(error) !== 409) throw error;
+    }
+  });
+}
+
+function nodeResult(info: Docker.ContainerInspectInfo, ref: SimNodeRef, sshReady: boolean): JsonObject {
+  return {
+    container_id: info.Id,
+    state: info.State.Status,
+    ip: info.NetworkSettings.Networks?.[ref.network]?.IPAddress ?? '',
+    ssh_ready: sshReady,
+  };
+}
+
+async function startAndWait(
+  docker: Docker,
+  info: Docker.ContainerInspectInfo,
+  ref: SimNodeRef,
+  ctx: ExecContext,
+): Promise<JsonObject> {
+  const edge = info.Config.Labels?.['kombify.sim-edge'];
+  if (edge) await edgeUrlForNetwork(docker, ref.network, edge);
+  if (!info.State.Running) {
+    ctx.progress(`starting ${ref.container}`);
+    try {
+      await docker.getContainer(info.Id).start();
+    } catch (error) {
+      if (dockerStatus(error) !== 304) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new JobFailure('start_failed', `node ${ref.container} could not start: ${reason}`);
+      }
+    }
+  }
+  const binding = info.HostConfig.PortBindings?.['22/tcp']?.[0];
+  const port = Number(binding?.HostPort);
+  ctx.progress(`waiting for SSH on port ${port}`);
+  const ready = await waitForSsh(probeHost(binding?.HostIp || '127.0.0.1'), port, {
+    timeoutMs: SSH_READY_TIMEOUT_MS,
+    signal: ctx.signal,
+  });
+  const after = await docker.getContainer(info.Id).inspect();
+  if (!ready) {
+    throw new JobFailure(
+      'ssh_not_ready',
+      `node ${ref.container} started but SSH did not answer on port ${port} within ${SSH_READY_TIMEOUT_MS / 1000} s (container ${after.State.Status})`,
+    );
+  }
+  ctx.log('system', `node ${ref.container} answers SSH on port ${port}`);
+  return nodeResult(after, ref, true);
+}
+
+export async function simNodeCreate(params: SimNodeCreateParams, ctx: ExecContext): Promise<JsonObject> {
+  const docker = dockerClient();
+  try {
+    let info = await inspect(docker, params.container);
+    if (info && !ownedBy(info, params)) {
+      throw new JobFailure(
+        'name_conflict',
+        `a container named ${params.container} exists and is not this node`,
+      );
+    }
+    if (!info) {
+      await ensureNetwork(docker, params, ctx.jobId);
+      try {
+        await docker.getImage(params.image).inspect();
+      } catch (error) {
+        if (dockerStatus(error) !== 404) throw error;
+        throw new JobFailure(
+          'image_not_found',
+          `the node image ${params.image} is not on this machine; build it with \`npm run sim:image\` (or pull it from your registry)`,
+        );
+      }
+      const env = [
+        `KOMBISIM_PASSWORD=${params.password}`,
+        `KOMBISIM_AUTHORIZED_KEYS=${params.authorized_keys.join('\n')}`,
+      ];
+      const netem = params.latency_ms !== undefined || params.loss_percent !== undefined;
+      if (params.latency_ms !== undefined) env.push(`KOMBISIM_LATENCY_MS=${params.latency_ms}`);
+      if (params.loss_percent !== undefined) env.push(`KOMBISIM_LOSS_PERCENT=${params.loss_percent}`);
+      const binds: string[] = [];
+      const labels = simLabels(params, ctx.jobId);
+      if (params.agent) {
+        labels['kombify.sim-edge'] = params.agent.edge_url;
+        env.push(
+          `KOMBIFY_EDGE_URL=${await edgeUrlForNetwork(docker, params.network, params.agent.edge_url)}`,
+          `KOMBIFY_ENROLLMENT_TOKEN=${params.agent.enrollment_token}`,
+          `KOMBIFY_WORKER_NAME=${params.agent.worker_name}`,
+          // The node's agent puts what it deploys into this node's network namespace (see docker-run).
+          `KOMBIFY_SIM_NODE_CONTAINER=${params.container}`,
+          `KOMBIFY_SIM_ID=${params.simulation_id}`,
+          `KOMBIFY_SIM_NODE_ID=${params.node_id}`,
+        );
+        binds.push('/var/run/docker.sock:/var/run/docker.sock');
+      }
+      ctx.progress(`creating ${params.container}`);
+      try {
+        await docker.createContainer({
+          name: params.container,
+          Hostname: params.hostname,
+          Image: params.image,
+          Env: env,
+          Labels: labels,
+          ExposedPorts: { '22/tcp': {} },
+          HostConfig: {
+            PortBindings: { '22/tcp': [{ HostIp: params.ssh_bind, HostPort: String(params.ssh_port) }] },
+            NanoCpus: Math.round(params.cpu * 1e9),
+            Memory: params.memory_mb * 1024 * 1024,
+            // netem needs NET_ADMIN, and only nodes that asked for it get it.
+            ...(netem ? { CapAdd: ['NET_ADMIN'] } : {}),
+            Binds: binds,
+            NetworkMode: params.network,
+            ExtraHosts: ['host.docker.internal:host-gateway'],
+          },
+          NetworkingConfig: { EndpointsConfig: { [params.network]: { Aliases: [params.hostname] } } },
+        });
+      } catch (error) {
+        if (dockerStatus(error) !== 409) throw error;
+        // A redelivery racing the first delivery: the container is there now.
+      }
+      info = await inspect(docker, params.container);
+      if (!info || !ownedBy(info, params)) {
+        throw new JobFailure(
+          'name_conflict',
+          `a container named ${params.container} exists and is not this node`,
+        );
+      }
+      ctx.log('system', `created node ${params.container} (${params.hostname}) from ${params.image}`);
+    }
+    if (!params.start) return nodeResult(info, params, false);
+    return await startAndWait(docker, info, params, ctx);
+  } catch (error) {
+    asJobFailure(error);
+  }
+}
+
+async function ownedNode(docker: Docker, ref: SimNodeRef) {
+  const info = await inspect(docker, ref.container);
+  if (info && !ownedBy(info, ref)) {
+    throw new JobFailure('name_conflict', `container ${ref.container} is not node ${ref.node_id}`);
+  }
+  return info;
+}
+
+/** Containers deployed onto the node (simulation as deploy target), not the node itself. */
+async function deployedOnto(docker: Docker, ref: SimNodeRef) {
+  const all = await docker.listContainers({
+    all: true,
+    filters: { label: [`kombify.sim-node=${ref.node_id}`] },
+  });
+  return all.filter((c) => c.Names.every((n) => n !== `/${ref.container}`));
+}
+
+export async function simNodeStart(ref: SimNodeRef, ctx: ExecContext): Promise<JsonObject> {
+  const docker = dockerClient();
+  try {
+    const info = await ownedNode(docker, ref);
+    if (!info)
+      throw new JobFailure('node_missing', `node container ${ref.container} does not exist on this machine`);
+    return await startAndWait(docker, info, ref, ctx);
+  } catch (error) {
+    asJobFailure(error);
+  }
+}
+
+export async function simNodeStop(ref: SimNodeRef, ctx: ExecContext): Promise<JsonObject> {
+  const docker = dockerClient();
+  try {
+    const info = await ownedNode(docker, ref);
+    if (!info)
+      throw new JobFailure('node_missing', `node container ${ref.container} does not exist on this machine`);
+    for (const c of await deployedOnto(docker, ref)) {
+      if (c.State === 'running')
+        await docker
+          .getContainer(c.Id)
+          .stop({ t: 5 })
+          .catch(() => {});
+    }
+    if (info.State.Running) {
+      ctx.progress(`stopping ${ref.container}`);
+      try {
+        await docker.getContainer(info.Id).stop({ t: 5 });
+      } catch (error) {
+        if (dockerStatus(error) !== 304) throw error;
+      }
+    }
+    ctx.log('system', `node ${ref.container} stopped; its disk is kept`);
+    return nodeResult(await docker.getContainer(info.Id).inspect(), ref, false);
+  } catch (error) {
+    asJobFailure(error);
+  }
+}
+
+export async function simNodeDelete(ref: SimNodeRef, ctx: ExecContext): Promise<JsonObject> {
+  const docker = dockerClient();
+  try {
+    const info = await ownedNode(docker, ref);
+    for (const c of await deployedOnto(docker, ref)) {
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => {});
+    }
+    // Removals of one simulation's nodes take turns with the network check, so the last node to
+    // go sees an empty network and takes it with it.
+    const networkRemoved = await withNetworkLock(ref.network, async () => {
+      if (info) {
+        ctx.progress(`removing ${ref.container}`);
+        try {
+          await docker.getContainer(info.Id).remove({ force: true, v: true });
+        } catch (error) {
+          if (dockerStatus(error) !== 404) throw error;
+        }
+      }
+      return removeNetworkIfEmpty(docker, ref);
+    });
+    ctx.log('system', `node ${ref.container} ${info ? 'removed' : 'was already gone'}`);
+    return { removed: Boolean(info), network_removed: networkRemoved };
+  } catch (error) {
+    asJobFailure(error);
+  }
+}
+
+async function removeNetworkIfEmpty(docker: Docker, ref: SimNodeRef): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const net = await docker.getNetwork(ref.network).inspect();
+      if (net.Labels?.['kombify.simulation'] !== ref.simulation_id) return false;
+      if (Object.keys(net.Containers ?? {}).length > 0) return false;
+      await docker.getNetwork(ref.network).remove();
+      closeRelay(ref.network);
+      return true;
+    } catch (error) {
+      const status = dockerStatus(error);
+      if (status === 404) return false;
+      // The engine releases a removed container's endpoint a moment after the removal returns.
+      if (status === 403 && attempt < 10) {
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      if (status === 403) return false;
+      throw error;
+    }
+  }
+}
+
+export async function simNodeLogs(params: SimNodeLogsParams): Promise<JsonObject> {
+  const docker = dockerClient();
+  try {
+    const info = await ownedNode(docker, params);
+    if (!info)
+      throw new JobFailure(
+        'node_missing',
+        `node container ${params.container} does not exist on this machine`,
+      );
+    const raw = await docker
+      .getContainer(info.Id)
+      .logs({ stdout: true, stderr: true, tail: params.tail, timestamps: true, follow: false });
+    return { lines: demux(raw as unknown as Buffer) };
+  } catch (error) {
+    asJobFailure(error);
+  }
+}
+
+/** Docker's multiplexed log stream (8-byte frame headers, no TTY) as text lines. */
+function demux(buffer: Buffer): string[] {
+  let text = '';
+  for (let at = 0; at + 8 <= buffer.length; ) {
+    const size = buffer.readUInt32BE(at + 4);
+    text += buffer.subarray(at + 8, at + 8 + size).toString('utf8');
+    at += 8 + size;
+  }
+  return text.split('\n').filter((line) => line !== '');
+}

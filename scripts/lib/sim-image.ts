@@ -1,0 +1,112 @@
+/**
+ * The KombiSim node image, built locally from Debian's packages (no registry needed):
+ *
+ *   1. the Debian base of the installer tests (scripts/build-debian-image.sh: debootstrap, reused);
+ *   2. `kombify/sim-base:<node version>`: + openssh-server, iproute2 (tc netem), procps, and the
+ *      Node runtime the agent ships with — apt-get in a container on the host's network, then
+ *      `docker commit` (~15 s, once per machine);
+ *   3. the node image (`kombify/sim-node:<agent version>` by default): + the agent bundle, sshd
+ *      config and the init script (scripts/sim-image/), labelled with the bundle's SHA-256 so a
+ *      changed agent rebuilds only this thin layer (~2 s).
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { agentPackageVersion, bundleAgent, runtimeNodeVersion, sha256File } from './agent-build.ts';
+import { repoRoot } from './service.ts';
+
+const run = promisify(execFile);
+
+export const defaultSimImage = () => `kombify/sim-node:${agentPackageVersion()}`;
+const AGENT_LABEL = 'kombify.sim.agent-sha256';
+
+async function docker(args: string[]): Promise<string> {
+  const { stdout } = await run('docker', args, { maxBuffer: 16 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+async function imageLabel(image: string, label: string): Promise<string | null> {
+  try {
+    return await docker(['image', 'inspect', '--format', `{{ index .Config.Labels "${label}" }}`, image]);
+  } catch {
+    return null;
+  }
+}
+
+async function ensureBase(say: (line: string) => void): Promise<string> {
+  const debian = process.env.KOMBIFY_DEBIAN_IMAGE ?? 'kombify/debian-node:test';
+  const base = `kombify/sim-base:${runtimeNodeVersion()}`;
+  if ((await imageLabel(base, 'kombify.sim.base')) !== null) return base;
+  say(`building ${base} from ${debian} (apt-get: openssh-server, iproute2; ~15 s)`);
+  await run('sh', [join(repoRoot, 'scripts/build-debian-image.sh')], {
+    env: { ...process.env, KOMBIFY_DEBIAN_IMAGE: debian },
+  });
+  const name = `kombify-sim-base-build-${process.pid}`;
+  try {
+    await docker([
+      'run',
+      '--name',
+      name,
+      '--network',
+      'host',
+      debian,
+      'sh',
+      '-c',
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ' +
+        'openssh-server iproute2 procps >/dev/null && rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_*',
+    ]);
+    await docker(['cp', join(repoRoot, 'node_modules/node/bin/node'), `${name}:/usr/local/bin/node`]);
+    await docker(['commit', '--change', 'LABEL kombify.sim.base=1', name, base]);
+  } finally {
+    await docker(['rm', '-f', name]).catch(() => {});
+  }
+  return base;
+}
+
+/** Builds (or reuses) the node image; returns its name. */
+export async function buildSimImage(
+  opts: { image?: string; progress?: (line: string) => void } = {},
+): Promise<string> {
+  const image = opts.image ?? process.env.KOMBIFY_SIM_IMAGE ?? defaultSimImage();
+  const say = opts.progress ?? (() => {});
+  const work = mkdtempSync(join(tmpdir(), 'kombify-sim-image-'));
+  const name = `kombify-sim-node-build-${process.pid}`;
+  try {
+    mkdirSync(join(work, 'kombify'));
+    const bundle = join(work, 'kombify/kombify-agent.mjs');
+    await bundleAgent({ version: agentPackageVersion(), outfile: bundle });
+    const sha = await sha256File(bundle);
+    if ((await imageLabel(image, AGENT_LABEL)) === sha) {
+      say(`${image} is current (agent ${sha.slice(0, 12)})`);
+      return image;
+    }
+    const base = await ensureBase(say);
+    say(`building ${image} on ${base}`);
+    await docker(['create', '--name', name, base, 'true']);
+    const here = join(repoRoot, 'scripts/sim-image');
+    // A folder copied to a path that does not exist yet lands as that path: /opt/kombify.
+    await docker(['cp', join(work, 'kombify'), `${name}:/opt/kombify`]);
+    await docker(['cp', join(here, 'kombisim-init.sh'), `${name}:/usr/local/sbin/kombisim-init`]);
+    await docker(['cp', join(here, 'sshd_config'), `${name}:/etc/ssh/sshd_config.d/kombisim.conf`]);
+    await docker([
+      'commit',
+      '--change',
+      `LABEL ${AGENT_LABEL}=${sha} kombify.sim.node=1`,
+      '--change',
+      'ENTRYPOINT ["/bin/sh", "/usr/local/sbin/kombisim-init"]',
+      '--change',
+      'CMD []',
+      '--change',
+      'EXPOSE 22',
+      name,
+      image,
+    ]);
+    say(`built ${image}`);
+    return image;
+  } finally {
+    await docker(['rm', '-f', name]).catch(() => {});
+    rmSync(work, { recursive: true, force: true });
+  }
+}

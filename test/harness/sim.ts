@@ -1,0 +1,157 @@
+/**
+ * KombiSim test helpers: the node image (built locally, see scripts/lib/sim-image.ts), real SSH
+ * clients (the ssh2 library and OpenSSH's `ssh`), and cleanup of the node containers tests made.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type Docker from 'dockerode';
+import { Client } from 'ssh2';
+import { buildSimImage } from '../../scripts/lib/sim-image.ts';
+
+const run = promisify(execFile);
+
+export const SIM_IMAGE = process.env.KOMBIFY_SIM_IMAGE ?? 'kombify/sim-node:test';
+
+export async function requireSimImage(): Promise<string> {
+  return buildSimImage({
+    image: SIM_IMAGE,
+    progress: (line) => process.stdout.write(`[sim:image] ${line}\n`),
+  });
+}
+
+/** Runs one command over SSH with the ssh2 client (password or private key). */
+export function ssh2Exec(
+  opts: { port: number; host?: string; password?: string; privateKey?: string },
+  command: string,
+): Promise<{ stdout: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    const timer = setTimeout(() => {
+      client.end();
+      reject(new Error(`ssh2 to port ${opts.port} timed out`));
+    }, 20_000);
+    client
+      .on('ready', () => {
+        client.exec(command, (err, stream) => {
+          if (err) return reject(err);
+          let stdout = '';
+          stream.on('data', (d: Buffer) => (stdout += d.toString()));
+          stream.stderr.on('data', () => {});
+          stream.on('close', (code: number | null) => {
+            clearTimeout(timer);
+            client.end();
+            resolve({ stdout, code });
+          });
+        });
+      })
+      .on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      })
+      .connect({
+        host: opts.host ?? '127.0.0.1',
+        port: opts.port,
+        username: 'root',
+        ...(opts.password ? { password: opts.password } : {}),
+        ...(opts.privateKey ? { privateKey: opts.privateKey } : {}),
+        readyTimeout: 15_000,
+      });
+  });
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'kombify-sim-ssh-'));
+
+/** An ed25519 key pair made with OpenSSH's ssh-keygen. */
+export async function makeKeyPair(): Promise<{ privatePath: string; publicKey: string }> {
+  const path = join(scratch, `id_${Math.random().toString(36).slice(2, 8)}`);
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'kombisim-test', '-f', path]);
+  const { readFile } = await import('node:fs/promises');
+  return { privatePath: path, publicKey: (await readFile(`${path}.pub`, 'utf8')).trim() };
+}
+
+const baseOptions = [
+  '-o',
+  'StrictHostKeyChecking=no',
+  '-o',
+  'UserKnownHostsFile=/dev/null',
+  '-o',
+  'LogLevel=ERROR',
+  '-o',
+  'ConnectTimeout=15',
+];
+
+/**
+ * OpenSSH's `ssh` with a password: no sshpass here, so SSH_ASKPASS (forced, OpenSSH ≥ 8.4) answers
+ * the password prompt from a script.
+ */
+export async function opensshWithPassword(port: number, password: string, command: string): Promise<string> {
+  const askpass = join(scratch, 'askpass.sh');
+  writeFileSync(askpass, `#!/bin/sh\nprintf '%s\\n' '${password.replaceAll("'", "'\\''")}'\n`);
+  chmodSync(askpass, 0o700);
+  const { stdout } = await run(
+    'ssh',
+    [
+      ...baseOptions,
+      '-o',
+      'PreferredAuthentications=password',
+      '-o',
+      'PubkeyAuthentication=no',
+      '-p',
+      String(port),
+      'root@127.0.0.1',
+      command,
+    ],
+    {
+      env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: 'none' },
+      timeout: 30_000,
+    },
+  );
+  return stdout;
+}
+
+export async function opensshWithKey(port: number, privatePath: string, command: string): Promise<string> {
+  const { stdout } = await run(
+    'ssh',
+    [
+      ...baseOptions,
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'PreferredAuthentications=publickey',
+      '-i',
+      privatePath,
+      '-p',
+      String(port),
+      'root@127.0.0.1',
+      command,
+    ],
+    { timeout: 30_000 },
+  );
+  return stdout;
+}
+
+/** Node containers of one simulation on the engine (by the simulation's label). */
+export async function containersOfSimulation(docker: Docker, simulationId: string) {
+  return docker.listContainers({ all: true, filters: { label: [`kombify.simulation=${simulationId}`] } });
+}
+
+/** Removes what a test's simulations left (only kombisim-… containers and networks of these ids). */
+export async function removeSimulations(docker: Docker, simulationIds: Iterable<string>): Promise<void> {
+  for (const id of simulationIds) {
+    for (const c of await containersOfSimulation(docker, id)) {
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => {});
+    }
+    const nets = await docker.listNetworks({ filters: { label: [`kombify.simulation=${id}`] } });
+    for (const n of nets)
+      await docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => {});
+  }
+}
