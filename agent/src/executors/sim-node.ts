@@ -285,10 +285,31 @@ export async function simNodeDelete(ref: SimNodeRef, ctx: ExecContext): Promise<
       }
       return removeNetworkIfEmpty(docker, ref);
     });
+    await removeDeployedNetworksAndVolumes(docker, ref, ctx);
     ctx.log('system', `node ${ref.container} ${info ? 'removed' : 'was already gone'}`);
     return { removed: Boolean(info), network_removed: networkRemoved };
   } catch (error) {
     asJobFailure(error);
+  }
+}
+
+/** What a stack deployed onto the node made besides containers: its networks and volumes. */
+async function removeDeployedNetworksAndVolumes(docker: Docker, ref: SimNodeRef, ctx: ExecContext) {
+  const filters = { label: [`kombify.sim-node=${ref.node_id}`] };
+  for (const n of await docker.listNetworks({ filters })) {
+    if (n.Name === ref.network) continue;
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .then(() => ctx.log('system', `removed network ${n.Name} deployed onto ${ref.container}`))
+      .catch(() => {});
+  }
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
+    await docker
+      .getVolume(v.Name)
+      .remove()
+      .then(() => ctx.log('system', `removed volume ${v.Name} deployed onto ${ref.container}`))
+      .catch(() => {});
   }
 }
 
