@@ -195,10 +195,27 @@ describe('a simulation as deploy target', () => {
     expect(out.stdout.trim()).toBe('000');
   });
 
-  it('deleting the simulation removes what was deployed onto it', async () => {
+  it('a stopped and started node runs its services again, on its own ports', async () => {
     const wf = await runTo(`/v1/orchestrator/stacks/${stackId}/deploy`, { auto_approve: true });
     expect(wf.status, JSON.stringify(wf.error ?? wf.steps)).toBe('succeeded');
     expect((await everything(byStack(stackId))).containers).toBe(5);
+    const stopped = await stack.api(`/api/v1/simulations/${sim.id}/stop`, { method: 'POST' });
+    expect(stopped.body.status, JSON.stringify(stopped.body)).toBe('stopped');
+    const states = (await docker.listContainers({ all: true, ...byStack(stackId) })).map((c) => c.State);
+    expect(states.every((s) => s !== 'running')).toBe(true);
+    const started = await stack.api(`/api/v1/simulations/${sim.id}/start`, { method: 'POST' });
+    expect(started.body.status, JSON.stringify(started.body)).toBe('running');
+    // The node's agent publishes the ports again once it is up (it boots with the node).
+    const dozzle = lab.hostPorts.get('dozzle:8080')!;
+    const out = await inNode(
+      `for i in $(seq 1 40); do curl -sf -o /dev/null http://127.0.0.1:${dozzle}/ && echo up && exit 0; sleep 0.5; done; echo down`,
+    );
+    expect(out.stdout.trim()).toBe('up');
+    const running = await docker.listContainers(byStack(stackId));
+    expect(running.length).toBe(5);
+  });
+
+  it('deleting the simulation removes what was deployed onto it', async () => {
     const res = await stack.api(`/api/v1/simulations/${sim.id}`, { method: 'DELETE' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.status).toBe('deleted');
