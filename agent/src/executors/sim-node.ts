@@ -118,6 +118,7 @@ async function startAndWait(
     );
   }
   ctx.log('system', `node ${ref.container} answers SSH on port ${port}`);
+  await startDeployed(docker, ref, ctx);
   return nodeResult(after, ref, true);
 }
 
@@ -222,6 +223,27 @@ async function deployedOnto(docker: Docker, ref: SimNodeRef) {
   return all.filter((c) => c.Names.every((n) => n !== `/${ref.container}`));
 }
 
+/**
+ * A node's start is its machine booting: what was deployed onto it with a restart policy that
+ * survives a reboot (`always`, `unless-stopped`; the node's stop stopped them as a shutdown does)
+ * runs again. The node's agent publishes their ports again when it starts (sim/port-relay.ts).
+ */
+async function startDeployed(docker: Docker, ref: SimNodeRef, ctx: ExecContext): Promise<void> {
+  for (const c of await deployedOnto(docker, ref)) {
+    if (c.State === 'running') continue;
+    const info = await inspect(docker, c.Id);
+    const policy = info?.HostConfig.RestartPolicy?.Name;
+    if (policy !== 'always' && policy !== 'unless-stopped') continue;
+    try {
+      await docker.getContainer(c.Id).start();
+      ctx.log('system', `started ${info?.Name.replace(/^\//, '')} again on ${ref.container}`);
+    } catch (error) {
+      if (dockerStatus(error) !== 304)
+        ctx.log('system', `could not start ${c.Names[0]} on ${ref.container}: ${String(error)}`);
+    }
+  }
+}
+
 export async function simNodeStart(ref: SimNodeRef, ctx: ExecContext): Promise<JsonObject> {
   const docker = dockerClient();
   try {
@@ -240,13 +262,17 @@ export async function simNodeStop(ref: SimNodeRef, ctx: ExecContext): Promise<Js
     const info = await ownedNode(docker, ref);
     if (!info)
       throw new JobFailure('node_missing', `node container ${ref.container} does not exist on this machine`);
-    for (const c of await deployedOnto(docker, ref)) {
-      if (c.State === 'running')
-        await docker
-          .getContainer(c.Id)
-          .stop({ t: 5 })
-          .catch(() => {});
-    }
+    // A machine's shutdown stops its services together, not one grace period after another.
+    await Promise.all(
+      (await deployedOnto(docker, ref))
+        .filter((c) => c.State === 'running')
+        .map((c) =>
+          docker
+            .getContainer(c.Id)
+            .stop({ t: 5 })
+            .catch(() => {}),
+        ),
+    );
     if (info.State.Running) {
       ctx.progress(`stopping ${ref.container}`);
       try {
@@ -285,10 +311,31 @@ export async function simNodeDelete(ref: SimNodeRef, ctx: ExecContext): Promise<
       }
       return removeNetworkIfEmpty(docker, ref);
     });
+    await removeDeployedNetworksAndVolumes(docker, ref, ctx);
     ctx.log('system', `node ${ref.container} ${info ? 'removed' : 'was already gone'}`);
     return { removed: Boolean(info), network_removed: networkRemoved };
   } catch (error) {
     asJobFailure(error);
+  }
+}
+
+/** What a stack deployed onto the node made besides containers: its networks and volumes. */
+async function removeDeployedNetworksAndVolumes(docker: Docker, ref: SimNodeRef, ctx: ExecContext) {
+  const filters = { label: [`kombify.sim-node=${ref.node_id}`] };
+  for (const n of await docker.listNetworks({ filters })) {
+    if (n.Name === ref.network) continue;
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .then(() => ctx.log('system', `removed network ${n.Name} deployed onto ${ref.container}`))
+      .catch(() => {});
+  }
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
+    await docker
+      .getVolume(v.Name)
+      .remove()
+      .then(() => ctx.log('system', `removed volume ${v.Name} deployed onto ${ref.container}`))
+      .catch(() => {});
   }
 }
 

@@ -140,9 +140,13 @@ export async function enrollAgent(
                    WHERE a.org_id = ${enrollmentTokens}.org_id AND a.simulation_id IS NULL) < ${input.maxAgents ?? 2_147_483_647})
        RETURNING org_id, simulation_id
     )
-    INSERT INTO ${agents} (id, org_id, name, public_key_jwk, facts, agent_version, last_seen_at, simulation_id)
+    INSERT INTO ${agents} (id, org_id, name, public_key_jwk, facts, agent_version, last_seen_at, simulation_id,
+                           approved_at, approved_by)
     SELECT ${input.agentId}, org_id, ${input.name}, ${JSON.stringify(input.publicKeyJwk)}::jsonb,
-           ${JSON.stringify(input.facts)}::jsonb, ${input.agentVersion}, now(), simulation_id
+           ${JSON.stringify(input.facts)}::jsonb, ${input.agentVersion}, now(), simulation_id,
+           -- A simulated worker was made by the org's own simulation: approved for stacks at once.
+           CASE WHEN simulation_id IS NOT NULL THEN now() END,
+           CASE WHEN simulation_id IS NOT NULL THEN 'simulation:' || simulation_id END
       FROM claimed
     RETURNING id, org_id`);
   const row = result.rows[0];

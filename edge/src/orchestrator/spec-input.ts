@@ -24,6 +24,8 @@ export const bindingSchema = z.union([
   z.object({ worker_id: z.string().min(1).max(64) }).strict(),
   z.object({ worker_name: z.string().min(1).max(253) }).strict(),
   z.object({ labels: z.record(z.string().min(1).max(128), z.string().max(256)) }).strict(),
+  // A KombiSim node of one of the org's simulations (its simulated worker).
+  z.object({ simulation: z.string().min(1).max(64), node: nodeName }).strict(),
 ]);
 export const bindingsSchema = z.record(nodeName, bindingSchema);
 

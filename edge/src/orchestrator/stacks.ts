@@ -10,6 +10,7 @@ import { type Config, offlineAfterMs } from '../config.ts';
 import { type AgentRow, listAgents } from '../db/agents.ts';
 import { getSubscription } from '../db/billing.ts';
 import type { Db } from '../db/client.ts';
+import { getSimulation, listNodesOfSimulation } from '../db/simulations.ts';
 import * as index from '../db/stacks.ts';
 import type { Env, Principal } from '../env.ts';
 import { ApiError } from '../errors.ts';
@@ -56,7 +57,30 @@ async function planLimits(ctx: OrchContext) {
   return { plan, limits: plans[plan] };
 }
 
+/**
+ * A `{simulation, node}` binding must name a simulation of the caller's org (another org's is
+ * "not found", like any unknown id) and a node it has.
+ */
+async function checkSimulationBindings(ctx: OrchContext, bindings: Record<string, Binding>): Promise<void> {
+  for (const [node, b] of Object.entries(bindings)) {
+    if (!('simulation' in b)) continue;
+    const sim = await getSimulation(ctx.db, ctx.principal.orgId, b.simulation);
+    const nodes = sim ? await listNodesOfSimulation(ctx.db, ctx.principal.orgId, sim.id) : [];
+    const problem = !sim
+      ? { path: `bindings.${node}.simulation`, message: 'no such simulation in this org' }
+      : !nodes.some((n) => n.name === b.node)
+        ? { path: `bindings.${node}.node`, message: `simulation ${sim.id} has no node ${b.node}` }
+        : null;
+    if (problem) {
+      throw new ApiError('VALIDATION_FAILED', `${problem.path}: ${problem.message}`, {
+        details: [{ ...problem, code: 'invalid_reference' }],
+      });
+    }
+  }
+}
+
 export async function createStack(ctx: OrchContext, input: SpecInput) {
+  if (input.bindings) await checkSimulationBindings(ctx, input.bindings as Record<string, Binding>);
   const { plan, limits } = await planLimits(ctx);
   const id = randomId('stk');
   const inserted = await index.insertStack(
@@ -193,6 +217,7 @@ export async function setBindings(ctx: OrchContext, id: string, bindings: Record
   const { stack } = await locate(ctx, id);
   const v = (await stack.currentVersion())!;
   checkBindingNodes(bindings, specOfVersion(v));
+  await checkSimulationBindings(ctx, bindings);
   const workers = await orgWorkers(ctx);
   for (const [node, b] of Object.entries(bindings)) {
     if ('worker_id' in b && !workers.some((w) => w.id === b.worker_id)) {
@@ -227,6 +252,15 @@ export function bindWorker(
 ): AgentRow | string {
   if (binding && 'worker_id' in binding)
     return workers.find((w) => w.id === binding.worker_id) ?? `worker ${binding.worker_id} is not enrolled`;
+  if (binding && 'simulation' in binding) {
+    // The agent inside a KombiSim node is named after its simulation and node; its hostname is
+    // the node's name (sim.node.create), and only the org's own workers are candidates.
+    const w = workers.find((x) => x.simulationId === binding.simulation && x.facts.hostname === binding.node);
+    return (
+      w ??
+      `node ${binding.node} of simulation ${binding.simulation} has no enrolled worker (is the simulation a deploy target and running?)`
+    );
+  }
   if (binding && 'labels' in binding) {
     const match = workers.filter((w) =>
       Object.entries(binding.labels).every(([k, v]) => String(w.facts[k] ?? '') === v),

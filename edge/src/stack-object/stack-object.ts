@@ -22,7 +22,11 @@ import { tofuBackendFor } from './tofu-backend.ts';
 import { eventView, versionView, workflowSummary, workflowView } from './views.ts';
 
 /** How a spec node finds its worker: explicitly, by the worker's name, or by labels on its facts. */
-export type Binding = { worker_id: string } | { worker_name: string } | { labels: Record<string, string> };
+export type Binding =
+  | { worker_id: string }
+  | { worker_name: string }
+  | { labels: Record<string, string> }
+  | { simulation: string; node: string };
 
 export interface StackInit {
   id: string;

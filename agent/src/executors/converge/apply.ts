@@ -2,6 +2,7 @@
 import type { StackConvergeParams } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
 import { dockerStatus } from '../../docker.ts';
+import { simScope } from '../../sim/scope.ts';
 import type { ExecContext } from '../context.ts';
 import { JobFailure } from '../job-error.ts';
 import { containerOptions } from './container-options.ts';
@@ -33,12 +34,7 @@ export async function applyNetworks(
         'system',
         `removing network ${n.name}${n.action === 'remove' ? ' (no longer in the stack)' : ''}`,
       );
-      await docker
-        .getNetwork(old.id)
-        .remove()
-        .catch((error) => {
-          if (dockerStatus(error) !== 404) throw error;
-        });
+      await removeNetwork(docker, old.id);
     }
     if (n.action === 'create') {
       ctx.log('system', `creating network ${n.name}${n.reason ? ` (${n.reason})` : ''}`);
@@ -51,6 +47,36 @@ export async function applyNetworks(
       });
     }
   }
+  // In a KombiSim node the node is the machine: attached to its stack's networks (as a host is to
+  // its bridges), so it reaches the services to publish their ports (sim/port-relay.ts).
+  const scope = simScope();
+  if (scope) {
+    for (const n of plan.networks) {
+      if (n.action === 'remove') continue;
+      try {
+        await docker.getNetwork(n.name).connect({ Container: scope.nodeContainer });
+      } catch (error) {
+        if (!/already exists/i.test(firstLine(error) ?? '')) throw error;
+      }
+    }
+  }
+}
+
+/** Removes a network (gone already counts); in a KombiSim node it lets go of the node first. */
+export async function removeNetwork(docker: Docker, id: string): Promise<void> {
+  const scope = simScope();
+  if (scope) {
+    await docker
+      .getNetwork(id)
+      .disconnect({ Container: scope.nodeContainer, Force: true })
+      .catch(() => {});
+  }
+  await docker
+    .getNetwork(id)
+    .remove()
+    .catch((error) => {
+      if (dockerStatus(error) !== 404) throw error;
+    });
 }
 
 export type Startable = ServiceAction & { spec: NonNullable<ServiceAction['spec']> };
@@ -61,10 +87,13 @@ export async function createContainer(
   params: StackConvergeParams,
   s: Startable,
 ): Promise<string> {
-  const options = containerOptions(params.stack, params.node, s.spec, {
-    hash: s.specHash ?? '',
-    parts: s.specParts ?? '',
-  });
+  const options = containerOptions(
+    params.stack,
+    params.node,
+    s.spec,
+    { hash: s.specHash ?? '', parts: s.specParts ?? '' },
+    simScope()?.nodeContainer,
+  );
   let container: Docker.Container;
   try {
     container = await docker.createContainer(options);

@@ -17,6 +17,8 @@ export function containerOptions(
   node: string,
   service: ConvergeService,
   spec: { hash: string; parts: string },
+  /** In a KombiSim node: a service without a stack network shares the node's namespace. */
+  nodeContainer?: string,
 ): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
@@ -68,7 +70,11 @@ export function containerOptions(
           Source: m.source ?? '', // tmpfs has none
           ReadOnly: m.read_only ?? false,
         })),
-      ...(firstNetwork ? { NetworkMode: firstNetwork } : {}),
+      ...(firstNetwork
+        ? { NetworkMode: firstNetwork }
+        : nodeContainer
+          ? { NetworkMode: `container:${nodeContainer}` }
+          : {}),
     },
     // Docker ≤ 20.10 takes one network at create; the others are connected before start.
     ...(firstNetwork
