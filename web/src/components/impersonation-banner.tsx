@@ -28,7 +28,7 @@ export function ImpersonationBanner(props: { me: Me }) {
             <strong>
               You are viewing as <span data-testid="impersonated-user">{who()}</span>
             </strong>{' '}
-            <span class="muted-inherit">(as {by()})</span>
+            <span class="muted-inherit">(started by {by()})</span>
             <Show when={props.me.impersonation_expires_at}>
               {(at) => (
                 <>
