@@ -27,6 +27,9 @@ export const me = z.object({
   name: z.string().nullable(),
   org_id: z.string(),
   role: z.string(),
+  /** Set while a platform admin acts as this user: who, and when the session ends (the banner). */
+  impersonated_by: z.string().nullable().optional(),
+  impersonation_expires_at: iso.nullable().optional(),
 });
 
 /** `GET /api/me/activity` */
@@ -157,6 +160,100 @@ export const auditEntry = z.object({
   at: iso,
 });
 
+/** `GET /api/v1/users` and `/api/v1/users/{id}` (admin center) */
+export const adminUserOrg = z.object({
+  org_id: z.string(),
+  org_name: z.string(),
+  role: z.string(),
+  plan: z.string(),
+  status: z.string(),
+});
+export const adminUser = z.object({
+  id: z.string(),
+  sub: z.string(),
+  issuer: z.string(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  disabled: z.boolean(),
+  disabled_at: iso.nullable(),
+  created_at: iso,
+  last_sign_in_at: iso.nullable(),
+  orgs: z.array(adminUserOrg),
+});
+/** `PATCH /api/v1/users/{id}/roles`: viewer … owner in one org, or platform-admin. */
+export const adminRole = roleName;
+/** `POST /api/v1/users/{id}/impersonate` (201) */
+export const impersonation = z.object({
+  session_id: z.string(),
+  user_id: z.string(),
+  org_id: z.string(),
+  expires_at: iso,
+  cookie: z.object({ name: z.string(), value: z.string() }),
+});
+/** `POST /api/v1/users/impersonation/end` */
+export const impersonationEnded = z.object({
+  session_id: z.string(),
+  ended: z.boolean(),
+  admin_session_restored: z.boolean(),
+});
+/** `POST /api/v1/users/{id}/mfa/reset` */
+export const mfaReset = z.object({ user_id: z.string(), provider: z.string(), removed: z.array(z.string()) });
+
+const perPlan = z.object({ free: z.number(), pro: z.number(), enterprise: z.number() });
+/** `GET /api/v1/billing/overview` (admin center) */
+export const billingOverview = z.object({
+  subscriptions: z.object({
+    total: z.number(),
+    by_plan: perPlan,
+    by_status: z.record(z.string(), z.number()),
+  }),
+  mrr: z.object({
+    currency: z.string(),
+    amount_cents: z.number(),
+    by_plan_cents: perPlan,
+    at_risk_cents: z.number(),
+  }),
+  failed_payments: z.object({ window_days: z.number(), count: z.number() }),
+  grace: z.object({
+    in_grace: z.array(
+      z.object({ org_id: z.string(), org_name: z.string(), plan: z.string(), grace_until: iso.nullable() }),
+    ),
+    past_grace: z.array(z.object({ org_id: z.string(), org_name: z.string(), plan: z.string() })),
+  }),
+});
+/** `GET /api/v1/billing/subscriptions` */
+export const adminSubscription = z.object({
+  org_id: z.string(),
+  org_name: z.string(),
+  plan: z.string(),
+  status: z.string(),
+  effective_plan: z.string(),
+  stripe_customer_id: z.string().nullable(),
+  stripe_subscription_id: z.string().nullable(),
+  current_period_end: iso.nullable(),
+  grace_until: iso.nullable(),
+  updated_at: iso,
+});
+/** `GET /api/v1/billing/failed-payments` */
+export const failedPayment = z.object({
+  event_id: z.string(),
+  org_id: z.string(),
+  org_name: z.string(),
+  at: iso,
+});
+
+/** One part of an aggregated answer: its data, or why it was refused (the rest still arrives). */
+const part = <T extends z.ZodType>(data: T) =>
+  z.union([z.object({ data }), z.object({ error: z.object({ code: z.string(), message: z.string() }) })]);
+
+/** `GET /api/dashboard`: the dashboard in one request (one gate check, parts read in parallel). */
+export const dashboard = z.object({
+  me,
+  plan: billingPlan,
+  activity: z.array(activityEntry),
+  nodes: part(z.object({ workers: z.array(worker), samples: z.array(workerSamples) })),
+});
+
 /** `GET /health` */
 export const health = z.object({
   status: z.enum(['healthy', 'degraded', 'unhealthy']),
@@ -182,6 +279,12 @@ export type FeatureFlag = z.infer<typeof featureFlag>;
 export type Tool = z.infer<typeof tool>;
 export type AuditEntry = z.infer<typeof auditEntry>;
 export type Health = z.infer<typeof health>;
+export type Dashboard = z.infer<typeof dashboard>;
+export type AdminUser = z.infer<typeof adminUser>;
+export type AdminUserOrg = z.infer<typeof adminUserOrg>;
+export type BillingOverview = z.infer<typeof billingOverview>;
+export type AdminSubscription = z.infer<typeof adminSubscription>;
+export type FailedPayment = z.infer<typeof failedPayment>;
 
 // Lists and small answers, so callers need no zod of their own.
 export const meActivity = z.array(activityEntry);
@@ -193,6 +296,9 @@ export const workerSamplesList = z.array(workerSamples);
 export const featureFlagList = z.array(featureFlag);
 export const toolList = z.array(tool);
 export const auditList = z.array(auditEntry);
+export const adminUserList = z.array(adminUser);
+export const adminSubscriptionList = z.array(adminSubscription);
+export const failedPaymentList = z.array(failedPayment);
 /** `PATCH /api/me` */
 export const profile = z.object({ name: z.string() });
 /** `GET|PUT /api/me/preferences` */

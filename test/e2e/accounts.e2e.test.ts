@@ -4,6 +4,7 @@
  * spoofed identity headers, and — for every route the app has — that another org's credentials
  * never read or change this org's data.
  */
+import * as api from '@kombify/proto/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Issuer, startIssuer } from '../../scripts/lib/oidc-issuer.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
@@ -206,5 +207,36 @@ describe('tenant isolation on every route', () => {
     const keys = (await stack.api('/api/keys')).body.data;
     expect(keys.find((k: any) => k.id === key.id).revoked_at).toBeNull();
     expect(checked.length).toBe(routes.length);
+  });
+});
+
+describe('the dashboard in one request', () => {
+  it('answers what the separate routes answer; nodes are refused to roles that may not see them', async () => {
+    const enrolled = await stack.enrollAgent({ name: 'dashboard-node' });
+    expect(enrolled.code).toBe(0);
+    const res = await stack.api('/api/dashboard');
+    expect(res.status).toBe(200);
+    const whole = api.dashboard.parse(res.body.data);
+    const [me, plan, workers] = await Promise.all(
+      ['/api/me', '/api/billing/plan', '/v1/orchestrator/workers?per_page=100'].map(
+        async (path) => (await stack.api(path)).body.data,
+      ),
+    );
+    expect(whole.me).toEqual(me);
+    expect(whole.plan).toEqual(plan);
+    expect('data' in whole.nodes && whole.nodes.data.workers.map((w) => w.id)).toEqual(
+      workers.map((w: { id: string }) => w.id),
+    );
+    expect(workers.some((w: { name: string }) => w.name === 'dashboard-node')).toBe(true);
+
+    const member = (await stack.api('/api/keys', { body: { name: 'dash member', role: 'member' } })).body.data
+      .key;
+    const limited = await stack.api('/api/dashboard', { token: member });
+    expect(limited.status).toBe(200);
+    expect(limited.body.data.nodes).toEqual({
+      error: { code: 'AUTH_INSUFFICIENT', message: "your role (member) may not see the org's nodes" },
+    });
+    expect(limited.body.data.plan.plan).toBe(plan.plan);
+    expect((await stack.api('/api/dashboard', { token: null })).status).toBe(401);
   });
 });

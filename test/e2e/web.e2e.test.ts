@@ -1,13 +1,18 @@
 /**
  * The web app in real Chromium against the whole local product (issuer, edge, web, a real agent,
  * the Stripe stand-in): sign-in, adding a node, upgrading through Checkout, an admin creating a
- * feature flag, keyboard-only use, axe-core on every main page, and a screenshot of each.
+ * feature flag, an admin impersonating a user (the banner on every page, ended by its button), the
+ * admin billing overview with seeded numbers, keyboard-only use, axe-core on every main page, and a
+ * screenshot of each.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../edge/src/db/client.ts';
+import { orgs, stripeEvents, subscriptions } from '../../edge/src/db/schema.ts';
+import { useNodeWebSocket } from '../../scripts/lib/migrate.ts';
 import { setMemberRoleByEmail } from '../../scripts/lib/seed.ts';
 import { repoRoot } from '../../scripts/lib/service.ts';
 import { startWebStack, type WebStack } from '../harness/web-stack.ts';
@@ -18,13 +23,14 @@ const ada = {
   name: 'Ada Lovelace',
   password: 'correct horse battery',
 };
+const bob = { sub: 'u-bob', email: 'bob@example.com', name: 'Bob Builder', password: 'bob password 1234' };
 const shots = join(repoRoot, 'web', 'test-results');
 let w: WebStack;
 let page: Page;
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  w = await startWebStack({ users: [ada], plan: 'free' });
+  w = await startWebStack({ users: [ada, { ...bob, roles: ['member'] }], plan: 'free' });
 });
 
 afterAll(async () => {
@@ -35,6 +41,15 @@ afterAll(async () => {
 async function open(p: Page, path: string) {
   await p.goto(`${w.web.url}${path}`);
   await p.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
+}
+
+/** Waits until the page's loading states are gone (sections that fail say so, checked after). */
+async function settled(p: Page) {
+  await p
+    .locator('.loading')
+    .first()
+    .waitFor({ state: 'detached', timeout: 15_000 })
+    .catch(() => {});
 }
 
 /** Presses Tab until the focused element matches, as a keyboard user would; fails after `max`. */
@@ -227,6 +242,111 @@ describe('signed in', () => {
       .toBe(1);
   });
 
+  it('an admin impersonates a user: confirmation, the banner on every page, ended by its button', async () => {
+    // Bob exists once he has signed in.
+    const bobPage = await w.signIn(bob);
+    await bobPage.close();
+    await open(page, `/admin/users?q=bob`);
+    const row = page.locator('[data-testid="user-row"][data-user="bob@example.com"]');
+    await row.waitFor();
+    expect(await page.getByTestId('user-row').count()).toBe(1);
+    await screenshot(page, 'admin-users');
+    await expectAccessible(page, 'admin-users');
+    await row.getByTestId('user-link').click();
+    await expect
+      .poll(() => page.getByTestId('user-name').textContent(), { timeout: 15_000 })
+      .toContain('Bob Builder');
+    await screenshot(page, 'admin-user');
+    await expectAccessible(page, 'admin-user');
+    // Asks first, and Escape backs out without starting anything.
+    await page.getByTestId('impersonate').click();
+    const dialog = page.getByTestId('impersonate-dialog');
+    await dialog.waitFor();
+    await expectAccessible(page, 'admin-user (confirm dialog)');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByTestId('impersonation-banner').count()).toBe(0);
+    await page.getByTestId('impersonate').click();
+    await page.getByTestId('impersonate-confirm').click();
+    await page.waitForURL(`${w.web.url}/dashboard`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    const banner = page.getByTestId('impersonation-banner');
+    await banner.waitFor();
+    expect(await banner.getByTestId('impersonated-user').textContent()).toBe('Bob Builder');
+    expect(await banner.getByTestId('impersonation-left').textContent()).toMatch(/^\d+ min$/);
+    expect(await page.getByTestId('user-chip').textContent()).toContain('Bob Builder');
+    await screenshot(page, 'impersonation-dashboard');
+    await expectAccessible(page, 'impersonation banner');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(page, 'impersonation banner (dark)');
+    await page.emulateMedia({ colorScheme: 'light' });
+    // On every page, and Bob (a member) sees no admin navigation.
+    await open(page, `/settings`);
+    await banner.waitFor();
+    expect(await page.locator('nav[aria-label="Main"] a', { hasText: 'Admin' }).count()).toBe(0);
+    await banner.getByTestId('end-impersonation').click();
+    await page.waitForURL(`${w.web.url}/admin/users`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await expect.poll(() => page.getByTestId('user-chip').textContent()).toContain('Ada Lovelace');
+    expect(await page.getByTestId('impersonation-banner').count()).toBe(0);
+    await open(page, `/admin/audit`);
+    for (const action of ['user.impersonate', 'user.impersonate.end']) {
+      await expect
+        .poll(() => page.getByTestId('audit-row').getByText(action, { exact: true }).count())
+        .toBe(1);
+    }
+  });
+
+  it('the admin billing overview shows the seeded subscriptions, MRR, failed payments and grace', async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    useNodeWebSocket();
+    const { db, close } = openDb(w.stack.db.config);
+    try {
+      for (const [id, plan, status, graceUntil] of [
+        ['wb_pro', 'pro', 'active', null],
+        ['wb_ent', 'enterprise', 'active', null],
+        ['wb_grace', 'pro', 'past_due', new Date(now + 3 * day)],
+      ] as const) {
+        await db.insert(orgs).values({ id: `org_${id}`, name: `Org ${id}`, slug: `org_${id}` });
+        await db.insert(subscriptions).values({ orgId: `org_${id}`, plan, status, graceUntil });
+      }
+      await db.insert(stripeEvents).values({
+        id: 'evt_wb_failed',
+        type: 'invoice.payment_failed',
+        orgId: 'org_wb_grace',
+        receivedAt: new Date(now - 1000),
+      });
+    } finally {
+      await close();
+    }
+    const overview = (await w.stack.api('/api/v1/billing/overview')).body.data;
+    // The test org is on pro after the Checkout test: two pro and one enterprise paying.
+    expect(overview.mrr.amount_cents).toBe(2 * 2900 + 49900);
+    await open(page, `/admin/billing`);
+    await expect.poll(() => page.getByTestId('mrr').textContent()).toBe('$557.00');
+    expect(await page.getByTestId('mrr-at-risk').textContent()).toBe('$29.00');
+    expect(await page.getByTestId('subscriptions-total').textContent()).toBe(
+      String(overview.subscriptions.total),
+    );
+    expect(await page.getByTestId('failed-count').textContent()).toBe('1');
+    expect(
+      await page
+        .locator('[data-testid="plan-row"][data-plan="enterprise"] [data-testid="plan-count"]')
+        .textContent(),
+    ).toBe('1');
+    await page.locator('[data-testid="grace-row"][data-org="org_wb_grace"]').waitFor();
+    expect(await page.getByTestId('failed-row').filter({ hasText: 'evt_wb_failed' }).count()).toBe(1);
+    await page.locator('[data-testid="subscription-row"][data-org="org_wb_ent"]').waitFor();
+    await settled(page);
+    await screenshot(page, 'admin-billing');
+    await expectAccessible(page, 'admin-billing');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(page, 'admin-billing (dark)');
+    await screenshot(page, 'admin-billing-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('every main page renders without breakage and passes axe-core', async () => {
     for (const [path, name] of [
       ['/dashboard', 'dashboard'],
@@ -240,11 +360,7 @@ describe('signed in', () => {
       ['/admin/audit', 'admin-audit'],
     ] as const) {
       await open(page, path);
-      await page
-        .locator('.loading')
-        .first()
-        .waitFor({ state: 'detached', timeout: 15_000 })
-        .catch(() => {});
+      await settled(page);
       await expect.poll(() => page.locator('[data-testid="problem"]').count(), { timeout: 5000 }).toBe(0);
       await screenshot(page, name);
       await expectAccessible(page, name);

@@ -6,9 +6,22 @@
 import type * as api from '@kombify/proto/api';
 import type { z } from 'zod';
 import type { PlanLimits } from '../billing/plans.ts';
+import type { activityView, meView } from '../features/account/index.ts';
+import type { planView } from '../features/billing/index.ts';
+import type { userView } from '../features/users/index.ts';
+import type { samplesView } from '../features/worker-metrics/index.ts';
 import type { workerView } from '../features/workers/index.ts';
 
 type Fits<T extends U, U> = T;
 
 export type WorkerFits = Fits<ReturnType<typeof workerView>, z.input<typeof api.worker>>;
 export type PlanLimitsFit = Fits<PlanLimits, z.input<typeof api.planLimits>>;
+export type AdminUserFits = Fits<ReturnType<typeof userView>, z.input<typeof api.adminUser>>;
+// The parts of `GET /api/dashboard` (features/dashboard), each also served on its own route.
+export type MeFits = Fits<ReturnType<typeof meView>, z.input<typeof api.me>>;
+export type PlanFits = Fits<Awaited<ReturnType<typeof planView>>, z.input<typeof api.billingPlan>>;
+export type ActivityFits = Fits<Awaited<ReturnType<typeof activityView>>, z.input<typeof api.meActivity>>;
+export type SamplesFits = Fits<
+  Awaited<ReturnType<typeof samplesView>>,
+  z.input<typeof api.workerSamplesList>
+>;

@@ -1,14 +1,17 @@
 import { A } from '@solidjs/router';
 
-/**
- * Admin sections. Users (with impersonation) and the billing overview come from the portal work;
- * add `{ href: '/admin/users', … }` and `{ href: '/admin/billing', … }` here when their APIs land.
- */
+/** Admin sections. */
 export function AdminTabs() {
   return (
     <nav aria-label="Admin" class="tabs">
       <A href="/admin" end activeClass="active">
         Catalog
+      </A>
+      <A href="/admin/users" activeClass="active">
+        Users
+      </A>
+      <A href="/admin/billing" activeClass="active">
+        Billing
       </A>
       <A href="/admin/flags" activeClass="active">
         Feature flags

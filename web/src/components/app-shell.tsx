@@ -1,9 +1,11 @@
+import type { Me } from '@kombify/proto/api';
 import { Title } from '@solidjs/meta';
 import { A, createAsync, useLocation } from '@solidjs/router';
 import { For, type JSX, Show } from 'solid-js';
 import { getMe } from '../features/account/index.ts';
-import { dataOf, failureOf } from '../lib/edge-result.ts';
+import { dataOf, type EdgeResult, failureOf } from '../lib/edge-result.ts';
 import { Brand } from './brand.tsx';
+import { ImpersonationBanner } from './impersonation-banner.tsx';
 import { SkipLink } from './skip-link.tsx';
 import { Problem } from './states.tsx';
 import { ThemeToggle } from './theme-toggle.tsx';
@@ -23,15 +25,22 @@ const NAV: { href: string; label: string; admin?: boolean }[] = [
 ];
 
 /** Layout of every signed-in page: skip link, header with the user, side navigation, one <h1>. */
-export function AppShell(props: { title: string; actions?: JSX.Element; children: JSX.Element }) {
+export function AppShell(props: {
+  title: string;
+  /** The caller, when the page already reads it in its own request (the dashboard); else asked here. */
+  me?: () => EdgeResult<Me> | undefined;
+  actions?: JSX.Element;
+  children: JSX.Element;
+}) {
   const location = useLocation();
-  const me = createAsync(() => getMe(location.pathname + location.search));
+  const me = props.me ?? createAsync(() => getMe(location.pathname + location.search));
   const user = () => dataOf(me());
   const isAdmin = () => user()?.role === 'platform-admin';
   return (
     <>
       <Title>{`${props.title} · kombify`}</Title>
       <SkipLink />
+      <Show when={user()}>{(u) => <ImpersonationBanner me={u()} />}</Show>
       <header class="site-header">
         <Brand />
         <div class="header-actions">

@@ -3,39 +3,48 @@ import { For, Show } from 'solid-js';
 import { AppShell } from '../components/app-shell.tsx';
 import { NodeCard } from '../components/node-card.tsx';
 import { Empty, Section } from '../components/states.tsx';
-import { getActivity } from '../features/account/index.ts';
-import { getPlan } from '../features/billing/index.ts';
-import { getSamples, getWorkers } from '../features/nodes/index.ts';
-import { dataOf } from '../lib/edge-result.ts';
+import { getDashboard } from '../features/dashboard/index.ts';
+import { dataOf, type EdgeResult } from '../lib/edge-result.ts';
 import { formatAgo } from '../lib/format.ts';
 import { useNow, usePolling } from '../lib/timers.ts';
 
 export const route = {
   preload: () => {
-    void getWorkers();
-    void getSamples();
-    void getActivity();
-    void getPlan();
+    void getDashboard();
   },
 } satisfies RouteDefinition;
 
+/** One part of the dashboard's answer as the result a section shows (a refused part is a 403). */
+function partOf<T, U>(
+  whole: EdgeResult<T> | undefined,
+  pick: (data: T) => { data: U } | { error: { code: string; message: string } },
+): EdgeResult<U> | undefined {
+  if (!whole?.ok) return whole;
+  const part = pick(whole.data);
+  return 'data' in part ? { ok: true, data: part.data } : { ok: false, status: 403, ...part.error };
+}
+
 /**
- * Home of a signed-in user: nodes with live status and charts, plan usage, recent activity.
- * Re-read every 5 s. Stacks and workflow runs join this page when their APIs land.
+ * Home of a signed-in user: nodes with live status and charts, plan usage, recent activity — all
+ * from one edge request (`GET /api/dashboard`), re-read every 5 s. Stacks and workflow runs join
+ * this page when their APIs land.
  */
 export default function Dashboard() {
-  const workers = createAsync(() => getWorkers());
-  const samples = createAsync(() => getSamples());
-  const activity = createAsync(() => getActivity());
-  const plan = createAsync(() => getPlan());
+  const dashboard = createAsync(() => getDashboard());
   const now = useNow();
-  usePolling([getWorkers.key, getSamples.key, getActivity.key], 5000);
-  const samplesOf = (id: string) => dataOf(samples())?.find((s) => s.worker_id === id)?.samples;
+  usePolling([getDashboard.key], 5000);
+  const me = () => partOf(dashboard(), (d) => ({ data: d.me }));
+  const nodes = () => partOf(dashboard(), (d) => d.nodes);
+  const workers = () => partOf(nodes(), (n) => ({ data: n.workers }));
+  const activity = () => partOf(dashboard(), (d) => ({ data: d.activity }));
+  const plan = () => dataOf(dashboard())?.plan;
+  const samplesOf = (id: string) => dataOf(nodes())?.samples.find((s) => s.worker_id === id)?.samples;
   const online = () => dataOf(workers())?.filter((w) => w.status === 'online').length ?? 0;
 
   return (
     <AppShell
       title="Dashboard"
+      me={me}
       actions={
         <A class="btn btn-primary" href="/nodes/add">
           Add a node
@@ -53,7 +62,7 @@ export default function Dashboard() {
           <div class="stat-value">{dataOf(workers())?.length ?? '—'}</div>
           <div class="stat-label">nodes enrolled</div>
         </div>
-        <Show when={dataOf(plan())}>
+        <Show when={plan()}>
           {(p) => (
             <div class="card stat">
               <div class="stat-value capitalize">{p().plan}</div>

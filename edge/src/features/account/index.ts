@@ -1,39 +1,41 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { userActivity } from '../../db/activity.ts';
+import type { Db } from '../../db/client.ts';
 import { getPreferences, setPreferences, updateProfile } from '../../db/users.ts';
-import type { AppEnv } from '../../env.ts';
+import type { AppEnv, Principal } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { readJson } from '../../http/validate.ts';
 
 /** The caller's own account: who they are, in which org, with which role. */
 export const account = new Hono<AppEnv>();
 
-account.get('/', (c) => {
-  const p = c.get('principal');
-  return c.json({
-    data: {
-      kind: p.kind,
-      id: p.id,
-      email: p.email ?? null,
-      name: p.name ?? null,
-      org_id: p.orgId,
-      role: p.role,
-      // The banner: someone from the platform is acting as this user until the session expires.
-      impersonated_by: p.impersonation?.by ?? null,
-      impersonation_expires_at: p.impersonation?.expiresAt.toISOString() ?? null,
-    },
-  });
-});
+export function meView(p: Principal) {
+  return {
+    kind: p.kind,
+    id: p.id,
+    email: p.email ?? null,
+    name: p.name ?? null,
+    org_id: p.orgId,
+    role: p.role,
+    // The banner: someone from the platform is acting as this user until the session expires.
+    impersonated_by: p.impersonation?.by ?? null,
+    impersonation_expires_at: p.impersonation?.expiresAt.toISOString() ?? null,
+  };
+}
 
-account.get('/activity', async (c) => {
-  const p = c.get('principal');
-  if (p.kind === 'api_key') return c.json({ data: [] });
-  const rows = await userActivity(c.get('db')(), p.orgId, p.id);
-  return c.json({
-    data: rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, at: r.createdAt.toISOString() })),
-  });
-});
+/** The caller's recent activity (an API key has none of its own). */
+export async function activityView(db: Db, p: Principal) {
+  if (p.kind === 'api_key') return [];
+  const rows = await userActivity(db, p.orgId, p.id);
+  return rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, at: r.createdAt.toISOString() }));
+}
+
+account.get('/', (c) => c.json({ data: meView(c.get('principal')) }));
+
+account.get('/activity', async (c) =>
+  c.json({ data: await activityView(c.get('db')(), c.get('principal')) }),
+);
 
 function requireUser(c: { get(k: 'principal'): { kind: string } }): void {
   if (c.get('principal').kind === 'api_key')

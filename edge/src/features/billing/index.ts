@@ -14,6 +14,7 @@ import {
   orgByCustomer,
   saveCustomer,
 } from '../../db/billing.ts';
+import type { Db } from '../../db/client.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { readJson } from '../../http/validate.ts';
@@ -28,23 +29,22 @@ billing.get('/plans', (c) => {
   return c.json({ data: Object.entries(plans).map(([name, limits]) => ({ name, limits })) });
 });
 
-billing.get('/plan', async (c) => {
-  const { orgId } = c.get('principal');
-  const db = c.get('db')();
+/** The org's plan, its limits and its usage against them. */
+export async function planView(db: Db, orgId: string) {
   const [sub, nodes] = await Promise.all([getSubscription(db, orgId), countAgents(db, orgId)]);
   const plan = effectivePlan(sub);
-  return c.json({
-    data: {
-      plan,
-      status: sub?.status ?? 'none',
-      subscribed_plan: sub?.plan ?? 'free',
-      grace_until: sub?.graceUntil?.toISOString() ?? null,
-      current_period_end: sub?.currentPeriodEnd?.toISOString() ?? null,
-      limits: plans[plan],
-      usage: { nodes },
-    },
-  });
-});
+  return {
+    plan,
+    status: sub?.status ?? 'none',
+    subscribed_plan: sub?.plan ?? 'free',
+    grace_until: sub?.graceUntil?.toISOString() ?? null,
+    current_period_end: sub?.currentPeriodEnd?.toISOString() ?? null,
+    limits: plans[plan],
+    usage: { nodes },
+  };
+}
+
+billing.get('/plan', async (c) => c.json({ data: await planView(c.get('db')(), c.get('principal').orgId) }));
 
 billing.post('/checkout', async (c) => {
   const body = await readJson(c, z.object({ plan: z.enum(['pro', 'enterprise']) }).strict());

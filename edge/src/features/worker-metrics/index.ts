@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import { recentSamples } from '../../db/agent-samples.ts';
+import type { Db } from '../../db/client.ts';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 
@@ -17,12 +18,17 @@ workerMetrics.get('/metrics', async (c) => {
       details: [{ path: 'minutes', code: 'out_of_range', message: 'must be an integer from 1 to 60' }],
     });
   }
-  const rows = await recentSamples(c.get('db')(), c.get('principal').orgId, minutes);
+  return c.json({ data: await samplesView(c.get('db')(), c.get('principal').orgId, minutes) });
+});
+
+/** The org's heartbeat samples of the last `minutes`, grouped per worker. */
+export async function samplesView(db: Db, orgId: string, minutes: number) {
+  const rows = await recentSamples(db, orgId, minutes);
   const byWorker = new Map<string, { at: string; cpu: number; memory: number; disk: number }[]>();
   for (const r of rows) {
     const list = byWorker.get(r.agentId) ?? [];
     list.push({ at: r.at.toISOString(), cpu: r.cpu, memory: r.memory, disk: r.disk });
     byWorker.set(r.agentId, list);
   }
-  return c.json({ data: [...byWorker].map(([worker_id, samples]) => ({ worker_id, samples })) });
-});
+  return [...byWorker].map(([worker_id, samples]) => ({ worker_id, samples }));
+}

@@ -1,7 +1,7 @@
 'use server';
 import * as api from '@kombify/proto/api';
-import { redirect } from '@solidjs/router';
 import { edgeJson } from '../../server/edge.ts';
+import { requireSignedIn } from '../../server/signed-in.ts';
 
 /** The signed-in caller, or null when nobody is signed in (public pages). */
 export async function fetchSession() {
@@ -11,14 +11,7 @@ export async function fetchSession() {
 
 /** The signed-in caller; a signed-out visitor is sent to sign in and brought back to `returnTo`. */
 export async function fetchMe(returnTo: string) {
-  const result = await edgeJson('/api/me', api.me);
-  if (
-    !result.ok &&
-    (result.status === 401 || result.code === 'AUTH_REQUIRED' || result.code === 'AUTH_INVALID')
-  ) {
-    throw redirect(`/signin?return_to=${encodeURIComponent(returnTo)}`);
-  }
-  return result;
+  return requireSignedIn(await edgeJson('/api/me', api.me), returnTo);
 }
 
 export async function fetchActivity() {
