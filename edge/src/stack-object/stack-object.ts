@@ -14,11 +14,11 @@ import { insertJobIndex } from '../db/jobs.ts';
 import { withObjectDb } from '../db/object-db.ts';
 import { setStackStatus } from '../db/stacks.ts';
 import type { Env } from '../env.ts';
+import { stateBackendFor } from '../tofu-state/index.ts';
 import * as tofuStore from '../tofu-state/state-store.ts';
 import type { Dispatcher, EngineDeps, JobOutcome, WorkflowOptions } from './engine.ts';
 import * as engine from './engine.ts';
 import * as store from './stack-store.ts';
-import { tofuBackendFor } from './tofu-backend.ts';
 import { eventView, versionView, workflowSummary, workflowView } from './views.ts';
 
 /** How a spec node finds its worker: explicitly, by the worker's name, or by labels on its facts. */
@@ -64,7 +64,9 @@ export class StackObject extends DurableObject<Env> {
   #deps(): EngineDeps {
     const stackId = this.#stackId()!;
     const orgId = store.getSetting(this.#sql, 'org_id')!;
-    const baseUrl = store.getSetting(this.#sql, 'base_url') ?? '';
+    // Where the agent reaches this edge's state backend: the configured public URL, else the
+    // origin of the request that started the run.
+    const baseUrl = this.#config.PUBLIC_EDGE_URL ?? store.getSetting(this.#sql, 'base_url') ?? '';
     const dispatcher: Dispatcher = {
       enqueue: async (job) => {
         const indexed = await this.#withDb((db) =>
@@ -103,7 +105,7 @@ export class StackObject extends DurableObject<Env> {
       now: () => Date.now(),
       jobTimeoutMs: this.#config.STACK_JOB_TIMEOUT_SECONDS * 1000,
       pollMs: this.#config.STACK_POLL_SECONDS * 1000,
-      tofuBackend: () => tofuBackendFor(this.env, baseUrl, { id: stackId, orgId }),
+      tofuBackend: () => stateBackendFor(this.env, baseUrl, { id: stackId, orgId }),
       onStackStatus: async (status) => {
         try {
           await this.#withDb((db) => setStackStatus(db, stackId, { status }));
@@ -136,9 +138,17 @@ export class StackObject extends DurableObject<Env> {
 
   // ── stack and spec versions ─────────────────────────────────────────────────────────────────
 
+  /**
+   * Creates the stack, and claims its OpenTofu state for the org in the same transaction: a stack
+   * never exists without its state owner, nor the other way round. Idempotent (a retry returns
+   * the stack as it is).
+   */
   init(input: StackInit) {
     if (this.#stackId()) return this.details();
     this.ctx.storage.transactionSync(() => {
+      if (!tofuStore.claim(this.#tofu(), input.orgId, Date.now()).claimed) {
+        throw new Error(`the OpenTofu state of stack ${input.id} belongs to another org`);
+      }
       store.setSetting(this.#sql, 'id', input.id);
       store.setSetting(this.#sql, 'org_id', input.orgId);
       store.setSetting(this.#sql, 'name', input.name);
@@ -165,6 +175,7 @@ export class StackObject extends DurableObject<Env> {
     const version = store.getVersion(this.#sql, current)!;
     const active = store.activeWorkflow(this.#sql);
     const drift = store.getSetting(this.#sql, 'last_drift');
+    const outputs = store.getSetting(this.#sql, 'tofu_outputs');
     return {
       id,
       name: store.getSetting(this.#sql, 'name')!,
@@ -178,6 +189,8 @@ export class StackObject extends DurableObject<Env> {
         interval_seconds: engine.driftIntervalMs({ sql: this.#sql }) / 1000,
         last: drift ? JSON.parse(drift) : null,
       },
+      /** The OpenTofu outputs of the last apply (sensitive values null), or null before any. */
+      tofu_outputs: outputs ? (JSON.parse(outputs) as Record<string, unknown>) : null,
     };
   }
 
@@ -260,7 +273,9 @@ export class StackObject extends DurableObject<Env> {
         };
       }
       await this.ctx.storage.deleteAlarm();
+      // Everything goes, the OpenTofu state (and its owner) with it.
       await this.ctx.storage.deleteAll();
+      this.#tofuReady = false;
       store.migrateStackStore(this.#sql);
       return { ok: true };
     });
@@ -273,10 +288,14 @@ export class StackObject extends DurableObject<Env> {
     options: WorkflowOptions;
     workers: Record<string, string>;
     requestedBy: string | null;
+    /** The origin the run was requested at (the state backend's address when no PUBLIC_EDGE_URL). */
+    baseUrl?: string;
   }) {
+    const { baseUrl, ...run } = input;
+    if (baseUrl) store.setSetting(this.#sql, 'base_url', baseUrl);
     return this.#engine(async (deps) => {
       const version = Number(store.getSetting(this.#sql, 'current_version'));
-      const wf = await engine.createWorkflow(deps, { ...input, version });
+      const wf = await engine.createWorkflow(deps, { ...run, version });
       return this.#summary(wf.id)!;
     });
   }
