@@ -4,7 +4,8 @@
  * for approval with the tofu plan in its plan step, apply reports the outputs, the state lives in
  * the stack's Durable Object (the HTTP backend, reached with a fresh credential per job), and
  * destroy runs `plan -destroy` + apply. A state lock held by someone else fails the apply naming
- * the holder; after UNLOCK a redeploy succeeds. Deleting the stack deletes its state.
+ * the holder; after UNLOCK a redeploy succeeds. Deleting the stack deletes its state. A scheduled
+ * drift check names a service whose container was removed behind kombify's back.
  */
 import { execFileSync } from 'node:child_process';
 import type Docker from 'dockerode';
@@ -95,7 +96,7 @@ const lockAt = (id: string, method: 'LOCK' | 'UNLOCK', info: object) =>
   });
 
 /** base-homelab minimal on the local worker, with the OpenTofu files above. */
-async function createTofuStack(name: string, marker: string): Promise<string> {
+async function createTofuStack(name: string, marker: string, extra: object = {}): Promise<string> {
   const lab = await homelab({ name: `${run}-${name}`, variant: 'minimal', image: TEST_IMAGE });
   const created = await stack.api('/v1/orchestrator/stacks', {
     body: {
@@ -103,6 +104,7 @@ async function createTofuStack(name: string, marker: string): Promise<string> {
       options: { images: lab.images },
       tofu: { files, vars: { marker } },
       bindings: { local: { worker_id: workerId } },
+      ...extra,
     },
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -204,5 +206,53 @@ describe('a stack with OpenTofu files', () => {
     expect(again.status, JSON.stringify(again.error ?? again.steps)).toBe('succeeded');
     expect(step(again, 'apply').detail.tofu.outputs.marker.value).toBe('locked');
     expect((await state(id)).body.serial).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reports drift on schedule when a container is removed behind its back, naming the service', async () => {
+    const id = await createTofuStack('dr', 'drift', { drift_interval_seconds: 3 });
+    const deployed = await until(
+      await start(`/v1/orchestrator/stacks/${id}/provision`, { auto_approve: true }),
+      ['succeeded', 'failed'],
+    );
+    expect(deployed.status, JSON.stringify(deployed.error ?? deployed.steps)).toBe('succeeded');
+    const driftOf = async () => (await stack.api(`/v1/orchestrator/stacks/${id}`)).body.data.drift;
+    // The first scheduled check finds everything as deployed (containers and OpenTofu alike).
+    const clean = await poll(async () => (await driftOf()).last, 60_000, 'a first drift check');
+    expect(clean, JSON.stringify(clean)).toMatchObject({ drifted: false, services: [] });
+
+    const [dozzle] = await docker.listContainers({
+      all: true,
+      filters: { label: [`kombify.stack=${id}`, 'kombify.service=dozzle'] },
+    });
+    await docker.getContainer(dozzle!.Id).remove({ force: true });
+    const drift = await poll(
+      async () => {
+        const last = (await driftOf()).last;
+        return last?.drifted ? last : null;
+      },
+      60_000,
+      'drift to be reported',
+    );
+    expect(drift.services).toEqual([
+      expect.objectContaining({ node: 'local', service: 'dozzle', action: 'create' }),
+    ]);
+    const check = (await stack.api(`/v1/orchestrator/workflows/${drift.workflow_id}`)).body.data;
+    expect(check.kind).toBe('drift');
+    expect(check.events.map((e: any) => e.message).join('\n')).toContain('local/dozzle would create');
+    // A drift check only looks: the container is still gone.
+    expect(
+      await docker.listContainers({
+        all: true,
+        filters: { label: [`kombify.stack=${id}`, 'kombify.service=dozzle'] },
+      }),
+    ).toEqual([]);
+    expect(
+      (
+        await stack.api(`/v1/orchestrator/stacks/${id}/settings`, {
+          method: 'PUT',
+          body: { drift_interval_seconds: 0 },
+        })
+      ).status,
+    ).toBe(200);
   });
 });

@@ -48,7 +48,13 @@ export class StackObject extends DurableObject<Env> {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#config = loadConfig(env as unknown as JsonObject);
-    ctx.blockConcurrencyWhile(async () => store.migrateStackStore(this.#sql));
+    ctx.blockConcurrencyWhile(async () => this.#migrate());
+  }
+
+  /** Both table sets live in this object's SQLite: the stack's (workflows) and its OpenTofu state. */
+  #migrate(): void {
+    store.migrateStackStore(this.#sql);
+    tofuStore.migrateTofuState(this.#sql);
   }
 
   #serial<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -105,7 +111,11 @@ export class StackObject extends DurableObject<Env> {
       now: () => Date.now(),
       jobTimeoutMs: this.#config.STACK_JOB_TIMEOUT_SECONDS * 1000,
       pollMs: this.#config.STACK_POLL_SECONDS * 1000,
-      tofuBackend: () => stateBackendFor(this.env, baseUrl, { id: stackId, orgId }),
+      tofuBackend: () => {
+        // Stacks made before creation claimed their state get their claim here (idempotent).
+        tofuStore.claim(this.#sql, orgId, Date.now());
+        return stateBackendFor(this.env, baseUrl, { id: stackId, orgId });
+      },
       onStackStatus: async (status) => {
         try {
           await this.#withDb((db) => setStackStatus(db, stackId, { status }));
@@ -146,7 +156,7 @@ export class StackObject extends DurableObject<Env> {
   init(input: StackInit) {
     if (this.#stackId()) return this.details();
     this.ctx.storage.transactionSync(() => {
-      if (!tofuStore.claim(this.#tofu(), input.orgId, Date.now()).claimed) {
+      if (!tofuStore.claim(this.#sql, input.orgId, Date.now()).claimed) {
         throw new Error(`the OpenTofu state of stack ${input.id} belongs to another org`);
       }
       store.setSetting(this.#sql, 'id', input.id);
@@ -272,11 +282,19 @@ export class StackObject extends DurableObject<Env> {
           },
         };
       }
+      const lock = tofuStore.heldLock(this.#sql);
+      if (!force && lock) {
+        return {
+          refused: {
+            code: 'CONFLICT',
+            message: `the stack's OpenTofu state is locked (lock ${lock.id}, by ${lock.lockedBy}); unlock it or delete with ?force=true`,
+          },
+        };
+      }
       await this.ctx.storage.deleteAlarm();
       // Everything goes, the OpenTofu state (and its owner) with it.
       await this.ctx.storage.deleteAll();
-      this.#tofuReady = false;
-      store.migrateStackStore(this.#sql);
+      this.#migrate();
       return { ok: true };
     });
   }
@@ -371,50 +389,41 @@ export class StackObject extends DurableObject<Env> {
   // ── OpenTofu state backend (orch-state) ─────────────────────────────────────────────────────
   // Thin RPC wrappers over ../tofu-state/state-store.ts, which owns the tofu_* tables. Each call
   // is synchronous inside the object, so checks and writes never interleave.
-  #tofuReady = false;
-
-  #tofu(): SqlStorage {
-    if (!this.#tofuReady) {
-      tofuStore.migrateTofuState(this.#sql);
-      this.#tofuReady = true;
-    }
-    return this.#sql;
-  }
 
   /** Records the stack's org at first use; a stack never changes org. */
   claim(orgId: string): { orgId: string; claimed: boolean } {
-    return tofuStore.claim(this.#tofu(), orgId, Date.now());
+    return tofuStore.claim(this.#sql, orgId, Date.now());
   }
 
   claimedBy(): string | null {
-    return tofuStore.ownerOf(this.#tofu());
+    return tofuStore.ownerOf(this.#sql);
   }
 
   tofuState(): tofuStore.StoredState | null {
-    return tofuStore.currentState(this.#tofu());
+    return tofuStore.currentState(this.#sql);
   }
 
   tofuPutState(input: tofuStore.PutStateInput) {
-    return tofuStore.putState(this.#tofu(), input, Date.now());
+    return tofuStore.putState(this.#sql, input, Date.now());
   }
 
   tofuLock(req: { id: string; info: string; by: string }) {
-    return tofuStore.lock(this.#tofu(), req, Date.now());
+    return tofuStore.lock(this.#sql, req, Date.now());
   }
 
   tofuUnlock(req: { id: string } | { force: true }) {
-    return tofuStore.unlock(this.#tofu(), req);
+    return tofuStore.unlock(this.#sql, req);
   }
 
   tofuDeleteState(req: { lockId: string | null; by: string; keep: number }) {
-    return tofuStore.deleteState(this.#tofu(), req, Date.now());
+    return tofuStore.deleteState(this.#sql, req, Date.now());
   }
 
   tofuVersions(): tofuStore.VersionInfo[] {
-    return tofuStore.listVersions(this.#tofu());
+    return tofuStore.listVersions(this.#sql);
   }
 
   tofuLockHeld(): tofuStore.HeldLock | null {
-    return tofuStore.heldLock(this.#tofu());
+    return tofuStore.heldLock(this.#sql);
   }
 }
