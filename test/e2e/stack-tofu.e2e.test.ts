@@ -195,8 +195,11 @@ describe('a stack with OpenTofu files', () => {
     // terraform names the holder by the ID from the backend's 423 (its "Lock Info" block that
     // follows is its own attempted lock, not the holder's).
     expect(failed.error.message).toContain(`already locked: ID=${holder.ID}`);
-    // Nothing was written while the lock was held.
+    // Nothing was written while the lock was held, and the stack is not deleted under the holder.
     expect((await state(id)).status).toBe(204);
+    const del = await stack.api(`/v1/orchestrator/stacks/${id}`, { method: 'DELETE' });
+    expect(del.status).toBe(409);
+    expect(del.body.error.message).toContain(holder.ID);
 
     expect((await lockAt(id, 'UNLOCK', holder)).status).toBe(200);
     const again = await until(

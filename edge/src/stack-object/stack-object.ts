@@ -1,6 +1,7 @@
 /**
  * StackObject: one Durable Object per stack. It owns the stack's spec versions, node bindings,
- * workflow runs with their steps, jobs and events (SQLite, stack-store.ts). The engine
+ * workflow runs with their steps, jobs and events (SQLite, stack-store.ts), and the stack's
+ * OpenTofu state with its lock and owner (../tofu-state/state-store.ts, the HTTP backend). The engine
  * (engine.ts) is plain functions over those rows; this class only serialises calls into it,
  * connects it to the workers' AgentObjects, and keeps its alarm set — the alarm is what moves a
  * run forward after a restart, polls jobs whose end was not reported, and starts drift checks.
