@@ -3,15 +3,18 @@
  * busybox image, test/harness/homelab.ts) to one local node, end to end — against the floor: the
  * same containers made directly with dockerode in the same run.
  *
- *   deploy  POST /v1/orchestrator/jobs (stack.converge) → the real agent process converges with
- *           Docker → the job reads `succeeded` through the API
+ *   deploy  POST /v1/orchestrator/stacks/{id}/provision {auto_approve} → the whole workflow in the
+ *           StackObject (validate, resolve, generate, pre-checks, plan as a dry-run converge,
+ *           apply, verify with HTTP checks) through the real agent process and Docker → the
+ *           workflow reads `succeeded` through the API
  *   floor   network + volumes, then each container created and started in order with dockerode,
  *           the ones with a health check waited for until healthy (what converge also does), from
  *           this process with no edge, agent or diffing
  *
  * The two alternate, each after a clean slate (everything labelled with this run's stack id
- * removed, outside the measured span). The path under test is the `Deploy` function: the full
- * workflow (StackObject) will replace `deployThroughJob` without changing the floor.
+ * removed, outside the measured span). The path under test is the swappable `Deploy` function:
+ * `deployThroughWorkflow` (what a user runs), or `deployThroughJob` (one stack.converge job, the
+ * agent's share alone).
  */
 import type { StackConvergeParams } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
@@ -20,8 +23,8 @@ import { healthWaitMs, waitForHealth } from '../agent/src/executors/converge/hea
 import { stackLabels } from '../agent/src/executors/converge/labels.ts';
 import { containerSpecHash } from '../agent/src/executors/converge/spec-hash.ts';
 import { requireDocker, TEST_IMAGE } from '../test/harness/docker.ts';
-import { homelab } from '../test/harness/homelab.ts';
-import { type Stack, startStack } from '../test/harness/stack.ts';
+import { type Homelab, homelab } from '../test/harness/homelab.ts';
+import { poll, type Stack, startStack } from '../test/harness/stack.ts';
 import { startDatabaseProcess } from './database-process.ts';
 import type { BenchCase, Benchmark } from './result.ts';
 import { percentile, round } from './stats.ts';
@@ -32,10 +35,14 @@ const TARGET_RATIO = 1.5;
 
 const progress = (line: string) => process.stderr.write(`[deploy] ${line}\n`);
 
-/** One deploy of the params to the node, finished when the stack runs. Swappable (see above). */
-export type Deploy = (stack: Stack, workerId: string, params: StackConvergeParams) => Promise<void>;
+/**
+ * One deploy of the lab to the node, finished when the stack runs. Swappable (see above). Returns
+ * the `kombify.stack` label of what it made, for the clean slate.
+ */
+export type Deploy = (stack: Stack, workerId: string, lab: Homelab) => Promise<string>;
 
-export const deployThroughJob: Deploy = async (stack, workerId, params) => {
+export const deployThroughJob: Deploy = async (stack, workerId, lab) => {
+  const params = lab.job.params;
   const created = await stack.api('/v1/orchestrator/jobs', {
     body: { worker_id: workerId, type: 'stack.converge', params },
   });
@@ -46,6 +53,44 @@ export const deployThroughJob: Deploy = async (stack, workerId, params) => {
   if (job.result.changes.create !== params.services.length) {
     throw new Error(`converge did not create every service: ${JSON.stringify(job.result.changes)}`);
   }
+  return params.stack;
+};
+
+/** The stack made once per worker (outside the first measured span: creating is not deploying). */
+const workflowStacks = new Map<string, string>();
+
+export const deployThroughWorkflow: Deploy = async (stack, workerId, lab) => {
+  let id = workflowStacks.get(workerId);
+  if (!id) {
+    const approved = await stack.api(`/v1/orchestrator/workers/${workerId}/approve`, { method: 'POST' });
+    if (approved.status !== 200) throw new Error(`approve answered ${approved.status}`);
+    const created = await stack.api('/v1/orchestrator/stacks', {
+      body: { yaml: lab.spec, options: { images: lab.images }, bindings: { local: { worker_id: workerId } } },
+    });
+    if (created.status !== 201)
+      throw new Error(`POST stack answered ${created.status}: ${JSON.stringify(created.body)}`);
+    id = created.body.data.id as string;
+    workflowStacks.set(workerId, id);
+  }
+  const started = await stack.api(`/v1/orchestrator/stacks/${id}/provision`, {
+    body: { auto_approve: true },
+  });
+  if (started.status !== 202)
+    throw new Error(`provision answered ${started.status}: ${JSON.stringify(started.body)}`);
+  const wf = await poll(
+    async () => {
+      const view = (await stack.api(`/v1/orchestrator/workflows/${started.body.data.id}`)).body.data;
+      return ['succeeded', 'failed', 'cancelled'].includes(view?.status) ? view : null;
+    },
+    120_000,
+    'the provision workflow to end',
+  );
+  if (wf.status !== 'succeeded') throw new Error(`provision ${wf.status}: ${JSON.stringify(wf.error)}`);
+  const apply = wf.steps.find((st: { name: string }) => st.name === 'apply');
+  if (apply?.detail?.nodes?.[0]?.changes?.create !== lab.job.params.services.length) {
+    throw new Error(`provision did not create every service: ${JSON.stringify(apply?.detail)}`);
+  }
+  return id;
 };
 
 /** The floor: the same objects made directly, one after another. */
@@ -91,8 +136,8 @@ export function makeDeployBenchmark(deploy: Deploy, description: string): Benchm
     async run() {
       const docker = (await requireDocker()) as Docker;
       const id = `bench-deploy-${process.pid.toString(36)}`;
-      const { job } = await homelab({ name: id, variant: 'minimal', image: TEST_IMAGE });
-      const params = job.params;
+      const lab = await homelab({ name: id, variant: 'minimal', image: TEST_IMAGE });
+      const params = lab.job.params;
       progress('starting the stack (PGlite + wrangler dev) and a real agent…');
       const database = await startDatabaseProcess();
       let stack: Stack | undefined;
@@ -104,9 +149,9 @@ export function makeDeployBenchmark(deploy: Deploy, description: string): Benchm
         await removeStack(docker, id);
         for (let i = 0; i < WARMUP + SAMPLES; i++) {
           const t0 = performance.now();
-          await deploy(stack, workerId, params);
+          const made = await deploy(stack, workerId, lab);
           const viaDeploy = performance.now() - t0;
-          await removeStack(docker, id);
+          await removeStack(docker, made);
           const t1 = performance.now();
           await deployDirectly(docker, params);
           const viaFloor = performance.now() - t1;
@@ -161,7 +206,7 @@ export function makeDeployBenchmark(deploy: Deploy, description: string): Benchm
         ].join('; ');
         return { notes, cases };
       } finally {
-        await removeStack(docker, id).catch(() => {});
+        for (const made of [id, ...workflowStacks.values()]) await removeStack(docker, made).catch(() => {});
         progress('stopping the stack…');
         await stack?.stop();
         await database.stop();
@@ -171,6 +216,6 @@ export function makeDeployBenchmark(deploy: Deploy, description: string): Benchm
 }
 
 export const deploy = makeDeployBenchmark(
-  deployThroughJob,
-  'POST stack.converge job → real agent converges with Docker → job succeeded (polled through the API)',
+  deployThroughWorkflow,
+  'POST /stacks/{id}/provision auto_approve → workflow (pre-checks, dry-run plan, apply, HTTP verify) through the real agent and Docker → workflow succeeded (polled through the API)',
 );

@@ -4,7 +4,7 @@
  *   database  PGlite in .kombify/pgdata (or DATABASE_URL), migrated on start
  *   edge      wrangler dev on 127.0.0.1:8787 (KOMBIFY_EDGE_PORT)
  *   web       SolidStart on 127.0.0.1:3000 (KOMBIFY_WEB_PORT)
- *   agent     one local agent, enrolled as the first worker when a Docker engine is reachable
+ *   agent     one local agent, enrolled and approved as the first worker when a Docker engine is reachable
  *   issuer    a local OpenID Provider on 127.0.0.1:8788 with a demo user, for sign-in
  *
  * Prints the URLs and a local admin API key, also written to .kombify/admin-token (0600).
@@ -32,6 +32,23 @@ const LOCAL_ORG = { id: 'org_local', name: 'Local', slug: 'local' };
 
 function say(message: string): void {
   process.stdout.write(`[kombify] ${message}\n`);
+}
+
+/**
+ * Stacks bind only approved workers. The local agent is this machine, enrolled by `npm start`
+ * itself with the local admin's token, so it is approved at once (idempotent on every start) and
+ * a user can deploy right away.
+ */
+async function approveLocalWorker(edgeUrl: string, adminToken: string, agentDir: string): Promise<void> {
+  const { agent_id } = JSON.parse(readFileSync(join(agentDir, 'identity.json'), 'utf8')) as {
+    agent_id: string;
+  };
+  const res = await fetch(`${edgeUrl}/v1/orchestrator/workers/${encodeURIComponent(agent_id)}/approve`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  if (!res.ok)
+    throw new Error(`could not approve the local worker ${agent_id}: ${res.status} ${await res.text()}`);
 }
 
 async function dockerReachable(): Promise<string | null> {
@@ -238,13 +255,14 @@ async function main(): Promise<void> {
         });
         if ((await enroll.exited) !== 0) throw new Error('the local agent could not enroll (see above)');
       }
+      await approveLocalWorker(edge.url, adminToken, agentDir);
       const agent = runService({
         name: 'agent',
         args: [agentBin, 'run', '--data-dir', agentDir],
         env: { KOMBIFY_EDGE_URL: edge.url },
       });
       stops.push(agent.stop);
-      agentNote = `running (Docker ${dockerVersion}), data in ${agentDir}`;
+      agentNote = `running (Docker ${dockerVersion}), approved for stacks, data in ${agentDir}`;
     }
 
     process.stdout.write(`

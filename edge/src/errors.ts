@@ -3,7 +3,9 @@
  * statuses and Connect codes. Messages are for people and never carry internals; the cause stays
  * on the error for logs.
  */
+import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { BadRequestSchema } from '@kombify/proto/google/rpc';
 
 export const errorStatus = {
   AUTH_REQUIRED: 401,
@@ -78,12 +80,41 @@ export function toConnectCode(code: ErrorCode): Code {
   }
 }
 
-/** For Connect handlers: an ApiError becomes a ConnectError with the matching code. */
+/** The per-field issues of an ApiError (`details: [{ path, code, message }]`), if it has any. */
+export function fieldIssues(error: ApiError): { path: string; code: string; message: string }[] {
+  if (!Array.isArray(error.details)) return [];
+  return error.details.flatMap((d: unknown) => {
+    const o = (d ?? {}) as Record<string, unknown>;
+    return typeof o.path === 'string' && typeof o.message === 'string'
+      ? [{ path: o.path, code: typeof o.code === 'string' ? o.code : '', message: o.message }]
+      : [];
+  });
+}
+
+/**
+ * For Connect handlers: an ApiError becomes a ConnectError with the matching code. Per-field
+ * issues travel as a standard `google.rpc.BadRequest` detail (Connect JSON shows it decoded under
+ * `debug`), and the message names every field path too, for clients that read only the message.
+ */
 export function toConnectError(error: unknown): ConnectError {
   if (error instanceof ConnectError) return error;
-  if (error instanceof ApiError)
-    return new ConnectError(error.message, toConnectCode(error.code), undefined, undefined, error);
-  return new ConnectError('internal error', Code.Internal, undefined, undefined, error);
+  if (!(error instanceof ApiError))
+    return new ConnectError('internal error', Code.Internal, undefined, undefined, error);
+  const issues = fieldIssues(error);
+  const unnamed = issues.filter((i) => !error.message.includes(`${i.path}: `));
+  const message =
+    unnamed.length === 0
+      ? error.message
+      : `${error.message} (${unnamed.map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ')})`;
+  const details =
+    issues.length === 0
+      ? undefined
+      : [
+          create(BadRequestSchema, {
+            fieldViolations: issues.map((i) => ({ field: i.path, description: i.message, reason: i.code })),
+          }),
+        ].map((value) => ({ desc: BadRequestSchema, value }));
+  return new ConnectError(message, toConnectCode(error.code), undefined, details, error);
 }
 
 export interface ErrorBody {

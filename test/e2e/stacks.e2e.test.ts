@@ -7,6 +7,7 @@
  */
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
+import { BadRequestSchema } from '@kombify/proto/google/rpc';
 import { OrchestratorService, StackAction } from '@kombify/proto/orchestrator/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSse } from '../harness/sse.ts';
@@ -396,9 +397,27 @@ describe('ConnectRPC OrchestratorService', () => {
     const rest = (await stack.api(`/v1/orchestrator/stacks/${stackView.id}`)).body.data;
     expect(stackView).toMatchObject({ id: rest.id, name: 'connect-lab', kit: rest.kit, current_version: 1 });
 
-    const bad = await rpc('CreateStack', { input: { yaml: 'name: connect-lab\nnodes: []\n' } });
+    // A bad spec: every field path in the message, and per field as a google.rpc.BadRequest detail.
+    const bad = await rpc('CreateStack', {
+      input: { yaml: 'name: Bad Name\nnodes:\n  - name: box\n    type: nope\n' },
+    });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).code).toBe('invalid_argument');
+    const badBody = await bad.json();
+    expect(badBody.code).toBe('invalid_argument');
+    expect(badBody.message).toContain('name: must be a DNS label');
+    expect(badBody.message).toContain('nodes[0].type: "nope" is not a valid type');
+    expect(badBody.details).toEqual([
+      expect.objectContaining({
+        type: 'google.rpc.BadRequest',
+        value: expect.any(String),
+        debug: {
+          fieldViolations: [
+            expect.objectContaining({ field: 'name', reason: 'invalid_format' }),
+            expect.objectContaining({ field: 'nodes[0].type', reason: 'invalid_value' }),
+          ],
+        },
+      }),
+    ]);
     expect((await rpc('GetStack', { stackId: stackView.id }, null)).status).toBe(401);
     const other = await stack.newTenant('connect-b');
     const foreign = await rpc('GetStack', { stackId: stackView.id }, other.token);
@@ -450,5 +469,13 @@ describe('ConnectRPC OrchestratorService', () => {
     const missing = await client.getWorkflow({ workflowId: 'wfl_nope_nope' }).catch((e) => e);
     expect(missing).toBeInstanceOf(ConnectError);
     expect(missing.code).toBe(Code.NotFound);
+
+    const invalid: ConnectError = await client
+      .createStack({ input: { source: { case: 'yaml', value: 'name: client-lab\nnodes: []\n' } } })
+      .catch((e) => e);
+    expect(invalid.code).toBe(Code.InvalidArgument);
+    expect(invalid.findDetails(BadRequestSchema)[0]?.fieldViolations).toEqual([
+      expect.objectContaining({ field: 'nodes', reason: 'required' }),
+    ]);
   });
 });

@@ -320,7 +320,13 @@ export async function runAction(ctx: OrchContext, id: string, kind: WorkflowKind
       },
     );
   }
-  return stack.startWorkflow({ kind, options, workers: bound, requestedBy: actor(ctx.principal) });
+  return stack.startWorkflow({
+    kind,
+    options,
+    workers: bound,
+    requestedBy: actor(ctx.principal),
+    baseUrl: ctx.baseUrl,
+  });
 }
 
 async function locateWorkflow(ctx: OrchContext, workflowId: string) {

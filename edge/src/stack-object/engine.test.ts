@@ -46,6 +46,7 @@ async function withStack(
     sql: SqlStorage,
     make: () => EngineDeps & { dispatcher: FakeDispatcher; clock: { t: number } },
   ) => Promise<void>,
+  tofu: store.SpecVersion['tofu'] = null,
 ) {
   const stackId = randomId('stk');
   const stub = env.STACKS.get(env.STACKS.idFromName(stackId));
@@ -60,7 +61,7 @@ async function withStack(
           ['traefik', 'dockge', 'portainer', 'netdata', 'dozzle'].map((s) => [s, 'kombify/busybox:test']),
         ),
       },
-      tofu: null,
+      tofu,
       name: 'tiny',
       kit: 'base-homelab',
       note: null,
@@ -320,5 +321,95 @@ describe('workflow engine', () => {
       });
       expect(engine.stackStatus({ sql })).toBe('deployed');
     });
+  });
+
+  it('plans and applies OpenTofu with a fresh state credential per job, and destroys with plan -destroy', async () => {
+    const files = { 'main.tf': 'resource "terraform_data" "a" {}' };
+    await withStack(
+      async (sql, make) => {
+        let issued = 0;
+        // Each call is a new short-lived credential, as stateBackendFor makes one.
+        const tofuBackend = async () => {
+          issued++;
+          const address = 'https://edge.example/v1/tofu-state/x';
+          return {
+            address,
+            lock_address: address,
+            unlock_address: address,
+            username: 'kombify',
+            password: `cred-${issued}`,
+          };
+        };
+        const deps = () => ({ ...make(), tofuBackend });
+        const sha = 'a'.repeat(64);
+        const d = make().dispatcher;
+        const wf = await engine.createWorkflow(deps(), {
+          kind: 'provision',
+          version: 1,
+          options: {},
+          workers: { pi: 'agt_pi' },
+          requestedBy: null,
+        });
+        await engine.jobEnded(deps(), d.last('node.prechecks').id, passedChecks);
+        const plan = d.last('tofu.plan');
+        expect(plan.params).toMatchObject({ files, backend: { password: 'cred-1' } });
+        expect(plan.params.destroy).toBeUndefined();
+        await engine.jobEnded(deps(), d.last('stack.converge').id, converged('create'));
+        await engine.jobEnded(
+          deps(),
+          plan.id,
+          ok({ plan_sha256: sha, changes: { add: 1, change: 0, destroy: 0 } }),
+        );
+        expect(wfStatus(sql, wf.id)).toBe('awaiting_approval');
+        expect(issued).toBe(1);
+
+        await engine.approve(deps(), wf.id, 'api_key:k1');
+        await engine.jobEnded(deps(), d.last('stack.converge').id, converged('create'));
+        // The apply's credential is made when the apply starts, after the approval.
+        const apply = d.last('tofu.apply');
+        expect(apply.params).toMatchObject({ plan_sha256: sha, backend: { password: 'cred-2' } });
+        const outputs = { url: { value: 'x', sensitive: false, type: 'string' } };
+        await engine.jobEnded(deps(), apply.id, ok({ outputs, changes: { add: 1, change: 0, destroy: 0 } }));
+        for (const v of d.enqueued.filter((j) => j.type === 'stack.verify'))
+          await engine.jobEnded(deps(), v.id, ok({ checks: [] }));
+        expect(wfStatus(sql, wf.id)).toBe('succeeded');
+        expect(JSON.parse(store.getSetting(sql, 'tofu_outputs')!)).toEqual(outputs);
+
+        const destroy = await engine.createWorkflow(deps(), {
+          kind: 'destroy',
+          version: 1,
+          options: { auto_approve: true },
+          workers: { pi: 'agt_pi' },
+          requestedBy: null,
+        });
+        const destroyPlan = d.last('tofu.plan');
+        expect(destroyPlan.id).not.toBe(plan.id);
+        expect(destroyPlan.params).toMatchObject({ destroy: true, backend: { password: 'cred-3' } });
+        // A destroy plans only OpenTofu: containers are simply removed.
+        expect(store.jobsOf(sql, destroy.id).map((j) => j.type)).toEqual(['tofu.plan']);
+        await engine.jobEnded(
+          deps(),
+          destroyPlan.id,
+          ok({ plan_sha256: sha, changes: { add: 0, change: 0, destroy: 1 } }),
+        );
+        const removal = store.jobsOf(sql, destroy.id).filter((j) => j.status === 'dispatched');
+        expect(removal.map((j) => j.type).sort()).toEqual(['stack.remove', 'tofu.apply']);
+        for (const j of removal) {
+          await engine.jobEnded(
+            deps(),
+            j.id,
+            ok(
+              j.type === 'tofu.apply'
+                ? { outputs: {}, changes: { add: 0, change: 0, destroy: 1 } }
+                : { removed: { containers: 5, networks: 1, volumes: 0 } },
+            ),
+          );
+        }
+        expect(wfStatus(sql, destroy.id)).toBe('succeeded');
+        expect(engine.stackStatus({ sql })).toBe('destroyed');
+        expect(store.getSetting(sql, 'tofu_outputs')).toBe('{}');
+      },
+      { files },
+    );
   });
 });

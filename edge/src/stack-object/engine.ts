@@ -11,7 +11,7 @@
  * written before they are handed to the worker's AgentObject; the AgentObject reports their end
  * back (`jobEnded`), and `tick` polls the jobs still open in case a report was lost.
  */
-import { isJobType, parseJobParams } from '@kombify/proto/jobs';
+import { isJobType, parseJobParams, type TofuBackend } from '@kombify/proto/jobs';
 import { type Plan, parseSpec, resolve, validateSpec } from '@kombify/stackkits';
 import { randomId } from '../ids.ts';
 import { generateArtifacts } from './artifacts.ts';
@@ -42,8 +42,12 @@ export interface EngineDeps {
   jobTimeoutMs: number;
   /** Backstop poll interval while jobs are open. */
   pollMs: number;
-  /** OpenTofu HTTP backend settings for this stack (orch-state's stateBackendFor), if any. */
-  tofuBackend?: () => Promise<Record<string, string> | undefined>;
+  /**
+   * The stack's OpenTofu HTTP state backend (the StackObject, via `stateBackendFor`) with a fresh
+   * short-lived credential: asked once for the plan and again for the apply, which may come long
+   * after an approval. Without it tofu jobs keep the agent's local state (engine unit tests).
+   */
+  tofuBackend?: () => Promise<TofuBackend>;
   /** Told when the stack's status changes (mirrored into the Postgres index). */
   onStackStatus?: (status: string) => Promise<void> | void;
 }
@@ -69,7 +73,8 @@ export function stepsFor(kind: WorkflowKind, options: WorkflowOptions): string[]
     case 'drift':
       return ['validate', 'resolve', 'generate', 'plan'];
     case 'destroy':
-      return ['validate', 'resolve', 'generate', 'approval', 'remove'];
+      // The plan step only has work when the stack has OpenTofu files (a `plan -destroy`).
+      return ['validate', 'resolve', 'generate', 'plan', 'approval', 'remove'];
   }
 }
 
@@ -312,50 +317,62 @@ async function jobSpecs(
   step: StepRecord,
 ): Promise<{ node: string; type: string; params: Record<string, unknown> }[]> {
   const a = wf.artifacts as Artifacts;
-  const tofuBase = async () =>
-    a.tofu
-      ? {
-          stack: deps.stackId,
-          ...(await deps.tofuBackend?.().then((backend) => (backend ? { backend } : {}))),
-        }
-      : null;
+  const tofuBase = async () => ({
+    stack: deps.stackId,
+    ...(deps.tofuBackend ? { backend: await deps.tofuBackend() } : {}),
+  });
+  const tofuApply = async () => {
+    const planned = planStepJobs(deps, wf).find((j) => j.type === 'tofu.plan');
+    const sha = (planned?.result as { plan_sha256?: string } | null)?.plan_sha256;
+    return {
+      node: a.tofu!.node,
+      type: 'tofu.apply',
+      params: { ...(await tofuBase()), plan_sha256: sha ?? '' },
+    };
+  };
+  const destroy = wf.kind === 'destroy';
   switch (step.name) {
     case 'prechecks':
       return a.prechecks.map((p) => ({ node: p.node, type: 'node.prechecks', params: p.params }));
     case 'plan': {
-      const jobs: { node: string; type: string; params: Record<string, unknown> }[] = a.converge.map((c) => ({
-        node: c.node,
-        type: 'stack.converge',
-        params: { ...c.params, dry_run: true },
-      }));
-      const base = await tofuBase();
-      if (a.tofu && base) {
+      const jobs: { node: string; type: string; params: Record<string, unknown> }[] = destroy
+        ? []
+        : a.converge.map((c) => ({
+            node: c.node,
+            type: 'stack.converge',
+            params: { ...c.params, dry_run: true },
+          }));
+      if (a.tofu) {
         jobs.push({
           node: a.tofu.node,
           type: 'tofu.plan',
-          params: { ...base, files: a.tofu.files, ...(a.tofu.vars ? { vars: a.tofu.vars } : {}) },
+          params: {
+            ...(await tofuBase()),
+            files: a.tofu.files,
+            ...(a.tofu.vars ? { vars: a.tofu.vars } : {}),
+            ...(destroy ? { destroy: true } : {}),
+          },
         });
       }
       return jobs;
     }
     case 'apply': {
       const jobs = a.converge.map((c) => ({ node: c.node, type: 'stack.converge', params: c.params }));
-      const base = await tofuBase();
-      if (a.tofu && base) {
-        const planned = planStepJobs(deps, wf).find((j) => j.type === 'tofu.plan');
-        const sha = (planned?.result as { plan_sha256?: string } | null)?.plan_sha256;
-        jobs.push({ node: a.tofu.node, type: 'tofu.apply', params: { ...base, plan_sha256: sha ?? '' } });
-      }
+      if (a.tofu) jobs.push(await tofuApply());
       return jobs;
     }
     case 'verify':
       return a.verify.map((v) => ({ node: v.node, type: 'stack.verify', params: v.params }));
-    case 'remove':
-      return a.converge.map((c) => ({
+    case 'remove': {
+      const jobs: { node: string; type: string; params: Record<string, unknown> }[] = a.converge.map((c) => ({
         node: c.node,
         type: 'stack.remove',
         params: { stack: deps.stackId, node: c.node, volumes: wf.options.volumes ?? false },
       }));
+      // Applies the reviewed `plan -destroy` from this run's plan step.
+      if (a.tofu) jobs.push(await tofuApply());
+      return jobs;
+    }
     default:
       throw new StepError('unknown_step', `unknown step ${step.name}`);
   }
@@ -473,6 +490,9 @@ function evaluateStep(deps: EngineDeps, wf: WorkflowRecord, step: StepRecord, jo
     type: j.type,
     result: (j.result ?? {}) as Record<string, unknown>,
   }));
+  // What OpenTofu last applied (a deploy's outputs; none left after a destroy), shown on the stack.
+  const applied = results.find((r) => r.type === 'tofu.apply');
+  if (applied) store.setSetting(deps.sql, 'tofu_outputs', JSON.stringify(applied.result.outputs ?? {}));
   if (step.name === 'prechecks') {
     const nodes = results.map((r) => ({ node: r.node, checks: (r.result.checks ?? []) as PrecheckResult[] }));
     const blocking = nodes.flatMap((n) =>
@@ -508,10 +528,30 @@ function evaluateStep(deps: EngineDeps, wf: WorkflowRecord, step: StepRecord, jo
           ...(s.health ? { health: s.health } : {}),
         })),
       }));
-    const tofu = results.find((r) => r.type.startsWith('tofu.'))?.result ?? null;
+    const tofuJob = results.find((r) => r.type.startsWith('tofu.'));
+    const tofu = tofuJob?.result ?? null;
     const detail = { nodes, ...(tofu ? { tofu } : {}) };
     completeStep(deps, wf, step, 'succeeded', detail);
-    if (wf.kind === 'drift' && step.name === 'plan') recordDrift(deps, wf, nodes);
+    if (wf.kind === 'drift' && step.name === 'plan') {
+      // OpenTofu resources that a plan would change have drifted as much as a changed container.
+      const c = (tofu?.changes ?? null) as { add: number; change: number; destroy: number } | null;
+      const tofuDrift =
+        tofuJob && c && c.add + c.change + c.destroy > 0
+          ? [
+              {
+                node: tofuJob.node,
+                services: [
+                  {
+                    service: 'opentofu',
+                    action: 'update',
+                    reason: `plan: ${c.add} to add, ${c.change} to change, ${c.destroy} to destroy`,
+                  },
+                ],
+              },
+            ]
+          : [];
+      recordDrift(deps, wf, [...nodes, ...tofuDrift]);
+    }
     return;
   }
   completeStep(deps, wf, step, 'succeeded', {

@@ -1,6 +1,7 @@
 /**
  * StackObject: one Durable Object per stack. It owns the stack's spec versions, node bindings,
- * workflow runs with their steps, jobs and events (SQLite, stack-store.ts). The engine
+ * workflow runs with their steps, jobs and events (SQLite, stack-store.ts), and the stack's
+ * OpenTofu state with its lock and owner (../tofu-state/state-store.ts, the HTTP backend). The engine
  * (engine.ts) is plain functions over those rows; this class only serialises calls into it,
  * connects it to the workers' AgentObjects, and keeps its alarm set — the alarm is what moves a
  * run forward after a restart, polls jobs whose end was not reported, and starts drift checks.
@@ -14,11 +15,11 @@ import { insertJobIndex } from '../db/jobs.ts';
 import { withObjectDb } from '../db/object-db.ts';
 import { setStackStatus } from '../db/stacks.ts';
 import type { Env } from '../env.ts';
+import { stateBackendFor } from '../tofu-state/index.ts';
 import * as tofuStore from '../tofu-state/state-store.ts';
 import type { Dispatcher, EngineDeps, JobOutcome, WorkflowOptions } from './engine.ts';
 import * as engine from './engine.ts';
 import * as store from './stack-store.ts';
-import { tofuBackendFor } from './tofu-backend.ts';
 import { eventView, versionView, workflowSummary, workflowView } from './views.ts';
 
 /** How a spec node finds its worker: explicitly, by the worker's name, or by labels on its facts. */
@@ -52,7 +53,13 @@ export class StackObject extends DurableObject<Env> {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#config = loadConfig(env as unknown as JsonObject);
-    ctx.blockConcurrencyWhile(async () => store.migrateStackStore(this.#sql));
+    ctx.blockConcurrencyWhile(async () => this.#migrate());
+  }
+
+  /** Both table sets live in this object's SQLite: the stack's (workflows) and its OpenTofu state. */
+  #migrate(): void {
+    store.migrateStackStore(this.#sql);
+    tofuStore.migrateTofuState(this.#sql);
   }
 
   #serial<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -68,7 +75,9 @@ export class StackObject extends DurableObject<Env> {
   #deps(): EngineDeps {
     const stackId = this.#stackId()!;
     const orgId = store.getSetting(this.#sql, 'org_id')!;
-    const baseUrl = store.getSetting(this.#sql, 'base_url') ?? '';
+    // Where the agent reaches this edge's state backend: the configured public URL, else the
+    // origin of the request that started the run.
+    const baseUrl = this.#config.PUBLIC_EDGE_URL ?? store.getSetting(this.#sql, 'base_url') ?? '';
     const dispatcher: Dispatcher = {
       enqueue: async (job) => {
         const indexed = await this.#withDb((db) =>
@@ -107,7 +116,11 @@ export class StackObject extends DurableObject<Env> {
       now: () => Date.now(),
       jobTimeoutMs: this.#config.STACK_JOB_TIMEOUT_SECONDS * 1000,
       pollMs: this.#config.STACK_POLL_SECONDS * 1000,
-      tofuBackend: () => tofuBackendFor(this.env, baseUrl, { id: stackId, orgId }),
+      tofuBackend: () => {
+        // Stacks made before creation claimed their state get their claim here (idempotent).
+        tofuStore.claim(this.#sql, orgId, Date.now());
+        return stateBackendFor(this.env, baseUrl, { id: stackId, orgId });
+      },
       onStackStatus: async (status) => {
         try {
           await this.#withDb((db) => setStackStatus(db, stackId, { status }));
@@ -140,9 +153,17 @@ export class StackObject extends DurableObject<Env> {
 
   // ── stack and spec versions ─────────────────────────────────────────────────────────────────
 
+  /**
+   * Creates the stack, and claims its OpenTofu state for the org in the same transaction: a stack
+   * never exists without its state owner, nor the other way round. Idempotent (a retry returns
+   * the stack as it is).
+   */
   init(input: StackInit) {
     if (this.#stackId()) return this.details();
     this.ctx.storage.transactionSync(() => {
+      if (!tofuStore.claim(this.#sql, input.orgId, Date.now()).claimed) {
+        throw new Error(`the OpenTofu state of stack ${input.id} belongs to another org`);
+      }
       store.setSetting(this.#sql, 'id', input.id);
       store.setSetting(this.#sql, 'org_id', input.orgId);
       store.setSetting(this.#sql, 'name', input.name);
@@ -169,6 +190,7 @@ export class StackObject extends DurableObject<Env> {
     const version = store.getVersion(this.#sql, current)!;
     const active = store.activeWorkflow(this.#sql);
     const drift = store.getSetting(this.#sql, 'last_drift');
+    const outputs = store.getSetting(this.#sql, 'tofu_outputs');
     return {
       id,
       name: store.getSetting(this.#sql, 'name')!,
@@ -182,6 +204,8 @@ export class StackObject extends DurableObject<Env> {
         interval_seconds: engine.driftIntervalMs({ sql: this.#sql }) / 1000,
         last: drift ? JSON.parse(drift) : null,
       },
+      /** The OpenTofu outputs of the last apply (sensitive values null), or null before any. */
+      tofu_outputs: outputs ? (JSON.parse(outputs) as Record<string, unknown>) : null,
     };
   }
 
@@ -263,9 +287,19 @@ export class StackObject extends DurableObject<Env> {
           },
         };
       }
+      const lock = tofuStore.heldLock(this.#sql);
+      if (!force && lock) {
+        return {
+          refused: {
+            code: 'CONFLICT',
+            message: `the stack's OpenTofu state is locked (lock ${lock.id}, by ${lock.lockedBy}); unlock it or delete with ?force=true`,
+          },
+        };
+      }
       await this.ctx.storage.deleteAlarm();
+      // Everything goes, the OpenTofu state (and its owner) with it.
       await this.ctx.storage.deleteAll();
-      store.migrateStackStore(this.#sql);
+      this.#migrate();
       return { ok: true };
     });
   }
@@ -277,10 +311,14 @@ export class StackObject extends DurableObject<Env> {
     options: WorkflowOptions;
     workers: Record<string, string>;
     requestedBy: string | null;
+    /** The origin the run was requested at (the state backend's address when no PUBLIC_EDGE_URL). */
+    baseUrl?: string;
   }) {
+    const { baseUrl, ...run } = input;
+    if (baseUrl) store.setSetting(this.#sql, 'base_url', baseUrl);
     return this.#engine(async (deps) => {
       const version = Number(store.getSetting(this.#sql, 'current_version'));
-      const wf = await engine.createWorkflow(deps, { ...input, version });
+      const wf = await engine.createWorkflow(deps, { ...run, version });
       return this.#summary(wf.id)!;
     });
   }
@@ -356,50 +394,41 @@ export class StackObject extends DurableObject<Env> {
   // ── OpenTofu state backend (orch-state) ─────────────────────────────────────────────────────
   // Thin RPC wrappers over ../tofu-state/state-store.ts, which owns the tofu_* tables. Each call
   // is synchronous inside the object, so checks and writes never interleave.
-  #tofuReady = false;
-
-  #tofu(): SqlStorage {
-    if (!this.#tofuReady) {
-      tofuStore.migrateTofuState(this.#sql);
-      this.#tofuReady = true;
-    }
-    return this.#sql;
-  }
 
   /** Records the stack's org at first use; a stack never changes org. */
   claim(orgId: string): { orgId: string; claimed: boolean } {
-    return tofuStore.claim(this.#tofu(), orgId, Date.now());
+    return tofuStore.claim(this.#sql, orgId, Date.now());
   }
 
   claimedBy(): string | null {
-    return tofuStore.ownerOf(this.#tofu());
+    return tofuStore.ownerOf(this.#sql);
   }
 
   tofuState(): tofuStore.StoredState | null {
-    return tofuStore.currentState(this.#tofu());
+    return tofuStore.currentState(this.#sql);
   }
 
   tofuPutState(input: tofuStore.PutStateInput) {
-    return tofuStore.putState(this.#tofu(), input, Date.now());
+    return tofuStore.putState(this.#sql, input, Date.now());
   }
 
   tofuLock(req: { id: string; info: string; by: string }) {
-    return tofuStore.lock(this.#tofu(), req, Date.now());
+    return tofuStore.lock(this.#sql, req, Date.now());
   }
 
   tofuUnlock(req: { id: string } | { force: true }) {
-    return tofuStore.unlock(this.#tofu(), req);
+    return tofuStore.unlock(this.#sql, req);
   }
 
   tofuDeleteState(req: { lockId: string | null; by: string; keep: number }) {
-    return tofuStore.deleteState(this.#tofu(), req, Date.now());
+    return tofuStore.deleteState(this.#sql, req, Date.now());
   }
 
   tofuVersions(): tofuStore.VersionInfo[] {
-    return tofuStore.listVersions(this.#tofu());
+    return tofuStore.listVersions(this.#sql);
   }
 
   tofuLockHeld(): tofuStore.HeldLock | null {
-    return tofuStore.heldLock(this.#tofu());
+    return tofuStore.heldLock(this.#sql);
   }
 }

@@ -9,6 +9,6 @@ export function orchContext(c: Context<AppEnv>): OrchContext {
     db: c.get('db')(),
     principal: c.get('principal'),
     config: c.get('config'),
-    baseUrl: new URL(c.req.url).origin,
+    baseUrl: c.get('config').PUBLIC_EDGE_URL ?? new URL(c.req.url).origin,
   };
 }
