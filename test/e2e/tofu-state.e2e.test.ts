@@ -39,14 +39,18 @@ interface Backend {
   password: string;
 }
 
-/** A stack id claimed for the test org, and a state credential for it from the real route. */
+/** A real stack of the test org (creating it claims its state), and a state credential from the real route. */
 async function newStack(name: string): Promise<{ id: string; backend: Backend }> {
-  const id = `stk_${name}_${Math.random().toString(36).slice(2, 8)}`;
-  const claimed = await stack.api(`/api/internal/tofu-state/${id}/owner`, {
-    method: 'PUT',
-    body: { org_id: stack.orgId },
+  const created = await stack.api('/v1/orchestrator/stacks', {
+    body: {
+      spec: {
+        name: `tf-${name}-${Math.random().toString(36).slice(2, 8)}`,
+        nodes: [{ name: 'box', type: 'main' }],
+      },
+    },
   });
-  expect(claimed.status).toBe(200);
+  expect(created.status).toBe(201);
+  const id: string = created.body.data.id;
   const cred = await stack.api(`/v1/orchestrator/stacks/${id}/state-credentials`, { body: {} });
   expect(cred.status).toBe(201);
   expect(cred.body.data.backend.address).toBe(`${stack.edgeUrl}/v1/tofu-state/${id}`);
