@@ -20,7 +20,7 @@ import {
   startBenchStack,
   withTimeout,
 } from './dispatch.ts';
-import { descendantsNamed, usageOver } from './process-stats.ts';
+import { descendantsNamed, usage, usageOver } from './process-stats.ts';
 import type { BenchCase, Benchmark } from './result.ts';
 import { seedAgents } from './seed-agents.ts';
 import { SimAgent } from './sim-agent.ts';
@@ -85,6 +85,20 @@ async function rate(
   return { perSecond: done / ((performance.now() - started) / 1000), done, failed, firstError };
 }
 
+/**
+ * Runs a rate() measurement and adds workerd's CPU milliseconds per completed call: on a loaded
+ * machine the rate follows whatever CPU is left over, while the CPU each call costs does not.
+ */
+async function cpuPerCall<T extends { done: number }>(
+  workerd: readonly number[],
+  measure: () => Promise<T>,
+): Promise<T & { cpuMsPerCall: number }> {
+  const before = usage(workerd).cpuSeconds;
+  const result = await measure();
+  const cpuMs = (usage(workerd).cpuSeconds - before) * 1000;
+  return { ...result, cpuMsPerCall: result.done > 0 ? cpuMs / result.done : 0 };
+}
+
 /** Seeds AGENTS agents in the database, then connects them SETUP_BATCH at a time. */
 async function connectAgents(stack: Stack, watch: JobWatch, into: SimAgent[]): Promise<void> {
   let reported = 0;
@@ -144,10 +158,8 @@ export const agents: Benchmark = {
       progress(`GET /health p50 ${round(healthP50)} ms`);
       const idle = await usageOver(workerd, USAGE_WINDOW_MS);
       progress(`no agents: workerd ${round(idle.rssMb)} MB, ${round(idle.cpuPercent)} % CPU`);
-      const healthRate = await rate(
-        async () => (await fetch(`${stack.edgeUrl}/health`)).text(),
-        CONCURRENCY,
-        RATE_WINDOW_MS,
+      const healthRate = await cpuPerCall(workerd, () =>
+        rate(async () => (await fetch(`${stack.edgeUrl}/health`)).text(), CONCURRENCY, RATE_WINDOW_MS),
       );
       progress(`GET /health at concurrency ${CONCURRENCY}: ${round(healthRate.perSecond)}/s`);
 
@@ -166,7 +178,9 @@ export const agents: Benchmark = {
         `${held.length} agents: workerd ${round(connected.rssMb)} MB, ${round(connected.cpuPercent)} % CPU`,
       );
 
-      const hb = await rate((i) => held[i % held.length]!.heartbeat(facts), CONCURRENCY, RATE_WINDOW_MS);
+      const hb = await cpuPerCall(workerd, () =>
+        rate((i) => held[i % held.length]!.heartbeat(facts), CONCURRENCY, RATE_WINDOW_MS),
+      );
       progress(
         `heartbeats at concurrency ${CONCURRENCY}: ${round(hb.perSecond)}/s (${hb.failed} failed${hb.firstError ? `: ${hb.firstError}` : ''})`,
       );
@@ -233,6 +247,15 @@ export const agents: Benchmark = {
           round(held.length / HEARTBEAT_SECONDS),
           hb.done,
         ),
+        item('baseline', 'edge_cpu_ms_per_health', healthRate.cpuMsPerCall, null, null, healthRate.done),
+        item(
+          label,
+          'edge_cpu_ms_per_heartbeat',
+          hb.cpuMsPerCall,
+          { metric: 'edge_cpu_ms_per_health', value: healthRate.cpuMsPerCall },
+          null,
+          hb.done,
+        ),
         item(
           label,
           'dispatch_p50_ms',
@@ -269,6 +292,7 @@ export const agents: Benchmark = {
       const notes = [
         `${held.length} simulated agents in one Node process (rows seeded in the database, real ES256 tokens checked by the edge, one ReceiveJobs stream each over HTTP/1.1); wrangler dev (workerd) + ${POSTGRES_URL ? 'PostgreSQL (KOMBIFY_BENCH_POSTGRES_URL)' : 'embedded PGlite in its own process'}`,
         `edge_* is workerd's RSS and CPU (% of one core, all workerd processes) over ${USAGE_WINDOW_MS / 1000} s: idle with no agents, then with every agent connected and heartbeating every ${HEARTBEAT_SECONDS} s (${realRateSent} heartbeats sent in the window) and the edge's keepalives on every stream`,
+        `edge_cpu_ms_per_*: workerd CPU time over a rate window divided by the calls completed in it (keepalives of the held streams included in the heartbeat window)`,
         `heartbeats_per_s: Heartbeat calls (each writes the node's facts to Postgres) from ${CONCURRENCY} concurrent callers for ${RATE_WINDOW_MS / 1000} s, against GET /health at the same concurrency; its target is what ${held.length} agents need at one heartbeat per ${HEARTBEAT_SECONDS} s`,
         `dispatch as in bench/dispatch.ts (${JOBS} jobs one at a time round-robin after ${WARMUP_JOBS} warm-up) while all agents stay connected`,
         `${rotations} stream rotation(s) (the edge ends streams after AGENT_STREAM_MAX_SECONDS)`,

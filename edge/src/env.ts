@@ -1,4 +1,5 @@
 import type { AgentObject } from './agent-object/agent-object.ts';
+import type { AgentStatusObject } from './agent-status/agent-status-object.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { RateLimiterObject } from './rate-limit/rate-limiter-object.ts';
@@ -8,6 +9,8 @@ import type { StackObject } from './stack-object/stack-object.ts';
 export interface Env {
   AGENTS: DurableObjectNamespace<AgentObject>;
   STACKS: DurableObjectNamespace<StackObject>;
+  /** Batched heartbeat and connection-status writes (edge/src/agent-status). */
+  AGENT_STATUS: DurableObjectNamespace<AgentStatusObject>;
   /** Agent release artifacts and manifests (edge/src/releases/release-store.ts). */
   ARTIFACTS?: R2Bucket;
   RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>;

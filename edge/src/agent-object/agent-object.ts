@@ -15,8 +15,9 @@ import {
   ReceiveJobsResponseSchema,
 } from '@kombify/proto/agent/v1';
 import { agentIdFromToken, bearerToken, verifyAgentToken } from '../agent-auth/agent-token.ts';
+import { agentStatus } from '../agent-status/agent-status-object.ts';
 import { type Config, loadConfig } from '../config.ts';
-import { getAgentIdentity, recordHeartbeat, setConnected } from '../db/agents.ts';
+import { getAgentIdentity } from '../db/agents.ts';
 import type { Db } from '../db/client.ts';
 import { withObjectDb } from '../db/object-db.ts';
 import type { NodeFactsRecord } from '../db/schema.ts';
@@ -316,7 +317,7 @@ export class AgentObject extends DurableObject<Env> {
     agentVersion: string,
     goingOffline: boolean,
   ): Promise<number> {
-    await this.#withDb((db) => recordHeartbeat(db, identity.agentId, facts, agentVersion));
+    await agentStatus(this.env, identity.agentId).heartbeat({ id: identity.agentId, facts, agentVersion });
     if (goingOffline && this.#stream) await this.closeStream(this.#stream, identity.agentId);
     return this.#config.AGENT_HEARTBEAT_SECONDS;
   }
@@ -425,7 +426,7 @@ export class AgentObject extends DurableObject<Env> {
   /** Connection status in Postgres is for display; jobs keep flowing if the database is down. */
   async #markConnected(agentId: string, connected: boolean): Promise<void> {
     try {
-      await this.#withDb((db) => setConnected(db, agentId, connected));
+      await agentStatus(this.env, agentId).connection(agentId, connected);
     } catch (error) {
       console.warn(
         `could not record agent ${agentId} as ${connected ? 'connected' : 'disconnected'}:`,

@@ -1,5 +1,5 @@
 /** Heartbeat samples for the dashboard's charts: one row per heartbeat, the last hour kept. */
-import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { agentSamples, agents, type NodeFactsRecord } from './schema.ts';
 
@@ -25,17 +25,31 @@ export function sampleOf(facts: NodeFactsRecord): { cpu: number; memory: number;
   };
 }
 
-/** Stores one sample and drops this agent's samples older than an hour, in one round trip. */
-export async function recordSample(db: Db, agentId: string, facts: NodeFactsRecord): Promise<void> {
-  const sample = sampleOf(facts);
-  if (!sample) return;
+/**
+ * Stores one sample per entry that has usage figures and drops those agents' samples older than
+ * an hour, in one round trip. Samples of agents deleted meanwhile are skipped rather than failing
+ * the other agents' samples in the same batch.
+ */
+export async function recordSamples(
+  db: Db,
+  entries: readonly { agentId: string; facts: NodeFactsRecord }[],
+): Promise<void> {
+  const rows = entries.flatMap(({ agentId, facts }) => {
+    const s = sampleOf(facts);
+    return s ? [sql`(${agentId}::text, ${s.cpu}::real, ${s.memory}::real, ${s.disk}::real)`] : [];
+  });
+  if (rows.length === 0) return;
+  const ids = [...new Set(entries.map((e) => e.agentId))];
   const cutoff = new Date(Date.now() - KEEP_MS);
   await db.execute(sql`
     WITH pruned AS (
-      DELETE FROM ${agentSamples} WHERE ${agentSamples.agentId} = ${agentId} AND ${agentSamples.at} < ${cutoff}
+      DELETE FROM ${agentSamples}
+       WHERE ${inArray(agentSamples.agentId, ids)} AND ${agentSamples.at} < ${cutoff}
     )
     INSERT INTO ${agentSamples} (agent_id, cpu, memory, disk)
-    VALUES (${agentId}, ${sample.cpu}, ${sample.memory}, ${sample.disk})`);
+    SELECT v.agent_id, v.cpu, v.memory, v.disk
+      FROM (VALUES ${sql.join(rows, sql`, `)}) AS v(agent_id, cpu, memory, disk)
+      JOIN ${agents} ON ${agents.id} = v.agent_id`);
 }
 
 /** The org's samples from the last `minutes`, oldest first, with the agent each belongs to. */

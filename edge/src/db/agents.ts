@@ -1,6 +1,6 @@
 /** Queries for agents ("workers") and their enrollment tokens. Every read is scoped by org. */
-import { and, count, desc, eq, sql } from 'drizzle-orm';
-import { recordSample } from './agent-samples.ts';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { recordSamples } from './agent-samples.ts';
 import type { Db } from './client.ts';
 import { agents, enrollmentTokens, type NodeFactsRecord } from './schema.ts';
 
@@ -39,6 +39,13 @@ export async function getAgentIdentity(db: Db, id: string) {
   return rows[0] ?? null;
 }
 
+/** One agent's heartbeat: facts replace the stored ones only when the agent sent some. */
+export interface HeartbeatWrite {
+  id: string;
+  facts: NodeFactsRecord | null;
+  agentVersion: string;
+}
+
 /** Records that the agent was heard from; facts are replaced only when the agent sent some. */
 export async function recordHeartbeat(
   db: Db,
@@ -46,20 +53,49 @@ export async function recordHeartbeat(
   facts: NodeFactsRecord | null,
   agentVersion: string,
 ): Promise<void> {
-  const now = new Date();
-  await db
-    .update(agents)
-    .set(facts ? { facts, agentVersion, lastSeenAt: now } : { lastSeenAt: now })
-    .where(eq(agents.id, id));
-  if (facts) await recordSample(db, id, facts);
+  await recordHeartbeats(db, [{ id, facts, agentVersion }]);
+}
+
+/**
+ * Records many agents' heartbeats in two round trips (one UPDATE for all agents, one INSERT for
+ * the dashboard's samples), instead of two per agent. An agent that beat more than once in the
+ * batch keeps its latest facts; every beat that carried usage figures becomes a sample.
+ */
+export async function recordHeartbeats(db: Db, beats: readonly HeartbeatWrite[]): Promise<void> {
+  if (beats.length === 0) return;
+  const latest = new Map<string, HeartbeatWrite>();
+  for (const beat of beats) {
+    const before = latest.get(beat.id);
+    latest.set(beat.id, beat.facts || !before ? beat : before);
+  }
+  const rows = [...latest.values()].map(
+    (b) => sql`(${b.id}::text, ${b.facts ? JSON.stringify(b.facts) : null}::jsonb, ${b.agentVersion}::text)`,
+  );
+  await db.execute(sql`
+    UPDATE ${agents} AS a
+       SET last_seen_at = now(),
+           facts = COALESCE(b.facts, a.facts),
+           agent_version = CASE WHEN b.facts IS NULL THEN a.agent_version ELSE b.agent_version END
+      FROM (VALUES ${sql.join(rows, sql`, `)}) AS b(id, facts, agent_version)
+     WHERE a.id = b.id`);
+  await recordSamples(
+    db,
+    beats.flatMap((b) => (b.facts ? [{ agentId: b.id, facts: b.facts }] : [])),
+  );
 }
 
 export async function setConnected(db: Db, id: string, connected: boolean): Promise<void> {
+  await setConnectedMany(db, [id], connected);
+}
+
+/** Marks agents as holding (or no longer holding) their job stream, in one statement. */
+export async function setConnectedMany(db: Db, ids: readonly string[], connected: boolean): Promise<void> {
+  if (ids.length === 0) return;
   const now = new Date();
   await db
     .update(agents)
     .set(connected ? { connectedAt: now, lastSeenAt: now } : { connectedAt: null })
-    .where(eq(agents.id, id));
+    .where(inArray(agents.id, [...ids]));
 }
 
 /** Approves a worker for stacks; approving again keeps the first approval. Null when not this org's. */

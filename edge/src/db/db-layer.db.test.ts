@@ -16,6 +16,7 @@ import {
   getEnrollmentToken,
   listAgents,
   recordHeartbeat,
+  recordHeartbeats,
   setConnected,
 } from './agents.ts';
 import { findApiKeyByHash, insertApiKey } from './api-keys.ts';
@@ -148,6 +149,41 @@ describe.each(targets)('database layer on $name', ({ url }) => {
     expect((await recentSamples(db, orgB, 60)).some((r) => r.agentId === enrolled!.id)).toBe(false);
     expect(await getEnrollmentToken(db, orgA, tokenId)).toMatchObject({ usedByAgentId: enrolled!.id });
     expect(await getEnrollmentToken(db, orgB, tokenId)).toBeNull();
+  });
+
+  it('records a batch of heartbeats: latest facts per agent, every sample, deleted agents skipped', async () => {
+    const a = await enroll(await token(orgA), 'batch-a');
+    const b = await enroll(await token(orgA), 'batch-b');
+    const usage = {
+      cpu_count: 2,
+      load_average_1m: 1,
+      memory_total_bytes: 100,
+      memory_free_bytes: 50,
+      disk_total_bytes: 10,
+      disk_free_bytes: 5,
+    };
+    await recordHeartbeats(db, [
+      { id: a!.id, facts: { ...usage, os: 'first' }, agentVersion: '3' },
+      { id: b!.id, facts: null, agentVersion: '' },
+      { id: a!.id, facts: null, agentVersion: '' },
+      { id: a!.id, facts: { ...usage, os: 'second', load_average_1m: 2 }, agentVersion: '4' },
+      { id: 'agt_deleted_meanwhile', facts: usage, agentVersion: '1' },
+    ]);
+    const rowA = await getAgent(db, orgA, a!.id);
+    expect(rowA?.facts).toMatchObject({ os: 'second' });
+    expect(rowA?.agentVersion).toBe('4');
+    const rowB = await getAgent(db, orgA, b!.id);
+    expect(rowB?.facts).toEqual({ os: 'linux' });
+    expect(rowB?.agentVersion).toBe('1');
+    expect(rowB?.lastSeenAt).toBeInstanceOf(Date);
+    const samples = await recentSamples(db, orgA, 60);
+    expect(
+      samples
+        .filter((r) => r.agentId === a!.id)
+        .map((r) => r.cpu)
+        .sort(),
+    ).toEqual([0.5, 1]);
+    expect(samples.some((r) => r.agentId === b!.id)).toBe(false);
   });
 
   it('indexes a job only for an agent of the same org', async () => {
