@@ -38,9 +38,9 @@ afterAll(async () => {
 });
 
 /** Opens a page and waits until it is hydrated (interactive), as a person would before clicking. */
-async function open(p: Page, path: string) {
+async function open(p: Page, path: string, timeout = 30_000) {
   await p.goto(`${w.web.url}${path}`);
-  await p.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
+  await p.locator('body[data-ready="true"]').waitFor({ timeout });
 }
 
 /** Waits until the page's loading states are gone (sections that fail say so, checked after). */
@@ -94,6 +94,9 @@ async function screenshot(p: Page, name: string) {
 describe('signed out', () => {
   it('public pages render, pass axe, and app pages send visitors to sign in', async () => {
     const p = await w.browser.newPage();
+    // The first hydration in dev mode compiles the client bundle on demand: on a busy 2-CPU machine
+    // that alone took over 30 s, so the first page gets longer (a warm-up, not a speed check).
+    await open(p, '/', 120_000);
     for (const [path, name, heading] of [
       ['/', 'landing', /homelab/i],
       ['/features', 'features', /What kombify does/],
@@ -116,7 +119,7 @@ describe('signed out', () => {
     await screenshot(p, 'signin');
     await expectAccessible(p, 'signin');
     await p.close();
-  });
+  }, 240_000);
 });
 
 describe('signed in', () => {
