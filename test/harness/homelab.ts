@@ -6,6 +6,15 @@
  * kit's health checks become quick wget checks.
  */
 import { freePort } from '../../scripts/lib/ports.ts';
+
+/** A free port not handed out already: the OS may offer a just-closed port again, and one spec must not publish it twice. */
+async function unusedPort(taken: ReadonlySet<number>): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (!taken.has(port)) return port;
+  }
+}
+
 import {
   type ConvergeJob,
   type Plan,
@@ -103,7 +112,7 @@ export async function homelab(o: HomelabOptions): Promise<Homelab> {
     const published: string[] = [];
     for (const p of c.ports) {
       const key = `${c.service}:${p.container}`;
-      const host = hostPorts.get(key) ?? (await freePort());
+      const host = hostPorts.get(key) ?? (await unusedPort(new Set(hostPorts.values())));
       hostPorts.set(key, host);
       published.push(`{ container: ${p.container}, host: ${host} }`);
     }
