@@ -178,7 +178,7 @@ describe('stacks', () => {
       .poll(() => page.getByTestId('spec-status').textContent(), { timeout: 15_000 })
       .toContain('Valid');
     await page.getByTestId('create-stack').click();
-    await page.waitForURL(/\/stacks\/[^/]+$/, { timeout: 20_000 });
+    await page.waitForURL((url) => /^\/stacks\/(?!new$)[^/]+$/.test(url.pathname), { timeout: 30_000 });
     const id = new URL(page.url()).pathname.split('/').pop()!;
     stacks.push(id);
     await page.locator('body[data-ready="true"]').waitFor();

@@ -1,6 +1,6 @@
 import type { SimNode, SimTemplate, Simulation } from '@kombify/proto/api';
 import { createAsync, type RouteDefinition, useAction, useSubmission } from '@solidjs/router';
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, For, Show, type Signal } from 'solid-js';
 import { AppShell } from '../components/app-shell.tsx';
 import { CopyButton } from '../components/copy-button.tsx';
 import { DataTable } from '../components/data-table.tsx';
@@ -31,6 +31,11 @@ export default function Simulations() {
   const sims = createAsync(() => getSimulations());
   const created = useSubmission(createSimulation);
   usePolling([getSimulations.key], 5000);
+  // Kept here, not in the cards: every re-read renders the cards afresh.
+  const ui: CardState = {
+    open: createSignal<ReadonlySet<string>>(new Set()),
+    confirming: createSignal<string>(),
+  };
   return (
     <AppShell title="Simulations">
       <section class="card" aria-labelledby="new-sim">
@@ -79,7 +84,7 @@ export default function Simulations() {
       >
         {(list) => (
           <div class="stack-list">
-            <For each={list}>{(s) => <SimulationCard sim={s} />}</For>
+            <For each={list}>{(s) => <SimulationCard sim={s} ui={ui} />}</For>
           </div>
         )}
       </Section>
@@ -108,11 +113,18 @@ function TemplateGallery(props: { templates: SimTemplate[] }) {
   );
 }
 
-function SimulationCard(props: { sim: Simulation }) {
+/** What the user opened or is confirming, by node and simulation id. */
+type CardState = {
+  open: Signal<ReadonlySet<string>>;
+  confirming: Signal<string | undefined>;
+};
+
+function SimulationCard(props: { sim: Simulation; ui: CardState }) {
   const change = useAction(setSimulation);
   const [busy, setBusy] = createSignal<string>();
   const [outcome, setOutcome] = createSignal<EdgeResult<unknown>>();
-  const [confirming, setConfirming] = createSignal(false);
+  const confirming = () => props.ui.confirming[0]() === props.sim.id;
+  const setConfirming = (on: boolean) => props.ui.confirming[1](on ? props.sim.id : undefined);
   const run = async (what: 'start' | 'stop' | 'delete') => {
     setBusy(what);
     setConfirming(false);
@@ -178,14 +190,20 @@ function SimulationCard(props: { sim: Simulation }) {
         caption={`Nodes of ${props.sim.name}`}
         columns={['Node', 'Type', 'Status', 'SSH', 'Address', '']}
       >
-        <For each={props.sim.nodes}>{(n) => <NodeRow node={n} />}</For>
+        <For each={props.sim.nodes}>{(n) => <NodeRow node={n} open={props.ui.open} />}</For>
       </DataTable>
     </section>
   );
 }
 
-function NodeRow(props: { node: SimNode }) {
-  const [open, setOpen] = createSignal(false);
+function NodeRow(props: { node: SimNode; open: Signal<ReadonlySet<string>> }) {
+  const open = () => props.open[0]().has(props.node.id);
+  const setOpen = (on: boolean) => {
+    const next = new Set(props.open[0]());
+    if (on) next.add(props.node.id);
+    else next.delete(props.node.id);
+    props.open[1](next);
+  };
   return (
     <>
       <tr data-testid="sim-node" data-node={props.node.name}>
