@@ -41,6 +41,8 @@ export async function startWebStack(opts: {
   plan?: 'free' | 'pro' | 'enterprise';
   /** The web server: `vite dev` (as npm start) or the production build (benchmarks). */
   webMode?: 'dev' | 'built';
+  /** More edge settings (e.g. KombiSim's node image and SSH ports). */
+  vars?: Record<string, string>;
 }): Promise<WebStack> {
   const webPort = await freePort();
   const webUrl = `http://127.0.0.1:${webPort}`;
@@ -77,6 +79,7 @@ export async function startWebStack(opts: {
       STRIPE_PRICE_ENTERPRISE: 'price_enterprise_monthly',
       // Charts need a few heartbeats within a test's lifetime.
       AGENT_HEARTBEAT_SECONDS: '2',
+      ...opts.vars,
     },
   });
   const web = await startWeb({ edgeUrl: stack.edgeUrl, port: webPort, mode: opts.webMode ?? 'dev' });

@@ -10,13 +10,12 @@ import { SkipLink } from './skip-link.tsx';
 import { Problem } from './states.tsx';
 import { ThemeToggle } from './theme-toggle.tsx';
 
-/**
- * The signed-in app's navigation. Stacks and simulations join here when their APIs land
- * (`{ href: '/stacks', label: 'Stacks' }`, `{ href: '/simulations', label: 'Simulations' }`).
- */
+/** The signed-in app's navigation. */
 const NAV: { href: string; label: string; admin?: boolean }[] = [
   { href: '/dashboard', label: 'Dashboard' },
   { href: '/nodes/add', label: 'Add a node' },
+  { href: '/stacks', label: 'Stacks' },
+  { href: '/simulations', label: 'Simulations' },
   { href: '/stackkits', label: 'StackKits' },
   { href: '/tools', label: 'Tools' },
   { href: '/billing', label: 'Billing' },
@@ -66,7 +65,7 @@ export function AppShell(props: {
             <For each={NAV.filter((n) => !n.admin || isAdmin())}>
               {(item) => (
                 <li>
-                  <A href={item.href} end={item.href !== '/admin'} activeClass="active">
+                  <A href={item.href} end={!['/admin', '/stacks'].includes(item.href)} activeClass="active">
                     {item.label}
                   </A>
                 </li>

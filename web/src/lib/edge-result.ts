@@ -5,7 +5,14 @@
  */
 export type EdgeResult<T> =
   | { ok: true; data: T }
-  | { ok: false; status: number; code: string; message: string };
+  | {
+      ok: false;
+      status: number;
+      code: string;
+      message: string;
+      /** The edge's per-field problems (`VALIDATION_FAILED`): path, code, message, maybe line/column. */
+      details?: { path: string; code: string; message: string; line?: number; column?: number }[];
+    };
 
 /** The data when the read succeeded. */
 export function dataOf<T>(result: EdgeResult<T> | undefined): T | undefined {

@@ -1,6 +1,7 @@
 import { createAsync, type RouteDefinition } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { AppShell } from '../components/app-shell.tsx';
+import { KitRequirements } from '../components/kit-requirements.tsx';
 import { Empty, Section } from '../components/states.tsx';
 import { getKits } from '../features/catalog/index.ts';
 
@@ -26,28 +27,7 @@ export default function StackKits() {
                 </div>
                 <p>{kit.summary}</p>
                 <h3>Requirements</h3>
-                <ul class="requirements">
-                  <li>
-                    Nodes: {kit.requirements.nodes.min}
-                    {kit.requirements.nodes.max === null
-                      ? ' or more'
-                      : kit.requirements.nodes.max === kit.requirements.nodes.min
-                        ? ' exactly'
-                        : ` to ${kit.requirements.nodes.max}`}
-                  </li>
-                  <li>Operating systems: {kit.requirements.os.join(', ')}</li>
-                  <For each={kit.requirements.minimums}>
-                    {(m) => (
-                      <li>
-                        {m.role}: at least {m.cpu} CPU, {m.memoryGi} GiB memory, {m.diskGi} GiB disk
-                      </li>
-                    )}
-                  </For>
-                  <Show when={kit.requirements.managerCounts}>
-                    {(counts) => <li>Swarm managers: {counts().join(', ')}</li>}
-                  </Show>
-                  <For each={kit.requirements.notes}>{(note) => <li>{note}</li>}</For>
-                </ul>
+                <KitRequirements requirements={kit.requirements} />
                 <h3>Variants</h3>
                 <div class="variant-grid">
                   <For each={kit.variants}>

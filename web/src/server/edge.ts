@@ -63,6 +63,8 @@ export function sendToEdge(
     body?: Uint8Array | string;
     /** `all` for the proxy; `session` passes only what identifies the caller (cookie, origin). */
     forward: 'all' | 'session';
+    /** How long to wait for the answer's headers (default 8 s). */
+    timeoutMs?: number;
   },
 ): Promise<EdgeAnswer> {
   const target = new URL(path, `${edgeUrl()}/`);
@@ -76,11 +78,15 @@ export function sendToEdge(
   headers['x-forwarded-proto'] = new URL(from.url).protocol.replace(':', '');
   if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const timeout = init.timeoutMs ?? TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     const req = send(
       target,
-      { method: init.method, headers, timeout: TIMEOUT_MS, servername: target.hostname },
+      { method: init.method, headers, timeout, servername: target.hostname },
       (res) => {
+        // The timeout is for the answer to start. An event stream (a workflow's progress) may
+        // stay quiet for minutes, e.g. while a run waits for approval: it must not be cut.
+        if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) req.setTimeout(0);
         const out = new Headers();
         for (const [name, value] of Object.entries(res.headers)) {
           if (value === undefined || HOP.has(name)) continue;
@@ -89,7 +95,7 @@ export function sendToEdge(
         resolve({ status: res.statusCode ?? 502, headers: out, body: res });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeout / 1000} s`)));
     req.on('error', reject);
     req.end(init.body);
   });
@@ -129,22 +135,38 @@ export async function proxyToEdge(request: Request): Promise<Response> {
 export async function edgeJson<T>(
   path: string,
   schema: Schema<T>,
-  init: { method?: string; body?: unknown } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    text?: { type: string; body: string };
+    /** The answer is the object itself, not `{"data": …}` (KombiSim's single objects). */
+    bare?: boolean;
+    timeoutMs?: number;
+  } = {},
 ): Promise<EdgeResult<T>> {
   const event = getRequestEvent();
   if (!event) throw new Error('edgeJson runs inside a request');
-  const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
+  const method = init.method ?? (init.body === undefined && init.text === undefined ? 'GET' : 'POST');
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: string | undefined;
   if (init.body !== undefined) {
     body = JSON.stringify(init.body);
     headers['content-type'] = 'application/json';
+  } else if (init.text !== undefined) {
+    body = init.text.body;
+    headers['content-type'] = init.text.type;
   }
   // Server functions are POSTs from the page, so the browser's Origin is there for the edge's
   // CSRF check; a page render (GET) has none and only reads.
   let answer: EdgeAnswer;
   try {
-    answer = await sendToEdge(event.request, path, { method, headers, body, forward: 'session' });
+    answer = await sendToEdge(event.request, path, {
+      method,
+      headers,
+      body,
+      forward: 'session',
+      ...(init.timeoutMs ? { timeoutMs: init.timeoutMs } : {}),
+    });
   } catch (err) {
     return {
       ok: false,
@@ -162,7 +184,7 @@ export async function edgeJson<T>(
     json = undefined;
   }
   if (answer.status >= 200 && answer.status < 300) {
-    const data = (json as { data?: unknown } | undefined)?.data;
+    const data = init.bare ? json : (json as { data?: unknown } | undefined)?.data;
     const parsed = schema.safeParse(data);
     if (parsed.success) return { ok: true, data: parsed.data };
     return {
@@ -172,12 +194,14 @@ export async function edgeJson<T>(
       message: `${method} ${path} answered in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`,
     };
   }
-  const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+  const error = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)
+    ?.error;
   return {
     ok: false,
     status: answer.status,
     code: error?.code ?? 'UNEXPECTED_RESPONSE',
     message: error?.message ?? `${method} ${path} answered HTTP ${answer.status}`,
+    ...(Array.isArray(error?.details) ? { details: error.details } : {}),
   };
 }
 

@@ -1,0 +1,325 @@
+import type { StackNode, Worker } from '@kombify/proto/api';
+import {
+  A,
+  createAsync,
+  type RouteDefinition,
+  useAction,
+  useNavigate,
+  useParams,
+  useSearchParams,
+} from '@solidjs/router';
+import { createSignal, For, Show } from 'solid-js';
+import { AppShell } from '../../components/app-shell.tsx';
+import { DataTable } from '../../components/data-table.tsx';
+import { DriftBadge } from '../../components/drift-badge.tsx';
+import '../../components/orchestration.css';
+import { SpecEditor, type Validation } from '../../components/spec-editor.tsx';
+import { Empty, Section } from '../../components/states.tsx';
+import { StatusBadge } from '../../components/status-badge.tsx';
+import { SubmissionNote } from '../../components/submission-note.tsx';
+import { WorkflowRun } from '../../components/workflow-run.tsx';
+import {
+  addSpecVersion,
+  approveWorker,
+  bindNodes,
+  deleteStack,
+  getRuns,
+  getSpec,
+  getStack,
+  getStackNodes,
+  getVersions,
+  getWorkers,
+  rollback,
+  startRun,
+} from '../../features/stacks/index.ts';
+import { dataOf, type EdgeResult } from '../../lib/edge-result.ts';
+import { usePolling } from '../../lib/timers.ts';
+
+export const route = {
+  preload: ({ params }) => {
+    const id = params.id!;
+    void getStack(id);
+    void getRuns(id);
+    void getStackNodes(id);
+  },
+} satisfies RouteDefinition;
+
+/** One stack: state and drift, nodes bound to workers, runs (plan, approval, live logs), spec history. */
+export default function StackPage() {
+  const params = useParams<{ id: string }>();
+  const [search, setSearch] = useSearchParams<{ run?: string }>();
+  const stack = createAsync(() => getStack(params.id));
+  const runs = createAsync(() => getRuns(params.id));
+  usePolling([getStack.keyFor(params.id), getRuns.keyFor(params.id)], 5000);
+  const start = useAction(startRun);
+  const remove = useAction(deleteStack);
+  const navigate = useNavigate();
+  const [outcome, setOutcome] = createSignal<EdgeResult<unknown>>();
+  const [busy, setBusy] = createSignal<string>();
+  const selectedRun = () => search.run ?? dataOf(runs())?.[0]?.id;
+
+  const begin = async (kind: 'deploy' | 'plan' | 'destroy') => {
+    setBusy(kind);
+    try {
+      const r = await start(params.id, kind);
+      setOutcome(r);
+      if (r.ok) setSearch({ run: r.data.id });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const drop = async () => {
+    const r = await remove(params.id);
+    setOutcome(r);
+    if (r.ok) navigate('/stacks');
+  };
+
+  return (
+    <AppShell title={dataOf(stack())?.name ?? 'Stack'}>
+      <Section result={stack()} what="the stack">
+        {(s) => (
+          <section class="card" aria-label="Summary" data-testid="stack-summary">
+            <div class="card-head">
+              <p class="button-row">
+                <StatusBadge status={s.status} testid="stack-status" /> <span>{s.kit}</span>
+                <span class="muted">version {s.current_version}</span>
+                <span>
+                  drift: <DriftBadge drift={s.drift} />
+                </span>
+              </p>
+              <div class="button-row">
+                <button
+                  type="button"
+                  class="btn btn-primary"
+                  disabled={!!busy() || !!s.active_workflow_id}
+                  onClick={() => begin('deploy')}
+                  data-testid="deploy"
+                >
+                  {busy() === 'deploy' ? 'Starting…' : 'Deploy'}
+                </button>
+                <button type="button" class="btn" disabled={!!busy()} onClick={() => begin('plan')}>
+                  Plan only
+                </button>
+                <button
+                  type="button"
+                  class="btn btn-danger"
+                  disabled={!!busy() || s.status !== 'deployed'}
+                  onClick={() => begin('destroy')}
+                >
+                  Destroy
+                </button>
+                <button
+                  type="button"
+                  class="btn btn-danger"
+                  disabled={!!busy() || s.status === 'deployed' || !!s.active_workflow_id}
+                  onClick={drop}
+                >
+                  Delete stack
+                </button>
+              </div>
+            </div>
+            <p class="muted small">
+              Deploy plans first and waits for your approval before it changes anything.
+              {s.drift.last?.drifted
+                ? ` Drift found ${new Date(s.drift.last.checked_at).toLocaleString()}: ${s.drift.last.services
+                    .map((d) => `${d.action} ${d.service} on ${d.node}`)
+                    .join(', ')}.`
+                : ''}
+            </p>
+            <SubmissionNote result={outcome()} done="Started." />
+          </section>
+        )}
+      </Section>
+
+      <Bindings stackId={params.id} />
+
+      <section class="card" aria-labelledby="runs-title">
+        <h2 id="runs-title">Runs</h2>
+        <Section result={runs()} what="the runs" empty={<Empty title="No runs yet." testid="runs-empty" />}>
+          {(list) => (
+            <nav aria-label="Runs">
+              <ul class="button-row">
+                <For each={list.slice(0, 8)}>
+                  {(r) => (
+                    <li style={{ 'list-style': 'none' }}>
+                      <A
+                        href={`/stacks/${params.id}?run=${r.id}`}
+                        class="btn btn-small"
+                        aria-current={r.id === selectedRun() ? 'true' : undefined}
+                      >
+                        {r.kind} · {r.status.replaceAll('_', ' ')} ·{' '}
+                        {new Date(r.created_at).toLocaleTimeString()}
+                      </A>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </nav>
+          )}
+        </Section>
+        <Show when={selectedRun()} keyed>
+          {(id) => <WorkflowRun id={id} stackId={params.id} />}
+        </Show>
+      </section>
+
+      <SpecHistory stackId={params.id} />
+    </AppShell>
+  );
+}
+
+/** Each node of the spec with the worker it runs on; unapproved workers can be approved here. */
+function Bindings(props: { stackId: string }) {
+  const nodes = createAsync(() => getStackNodes(props.stackId));
+  const workers = createAsync(() => getWorkers());
+  const bind = useAction(bindNodes);
+  const approve = useAction(approveWorker);
+  const [choice, setChoice] = createSignal<Record<string, string>>({});
+  const [outcome, setOutcome] = createSignal<EdgeResult<unknown>>();
+  const save = async (e: SubmitEvent, list: StackNode[]) => {
+    e.preventDefault();
+    const chosen = Object.fromEntries(list.map((n) => [n.name, choice()[n.name] ?? n.worker_id ?? '']));
+    setOutcome(await bind(props.stackId, chosen));
+  };
+  return (
+    <section class="card" aria-labelledby="nodes-title">
+      <h2 id="nodes-title">Nodes and workers</h2>
+      <Section result={nodes()} what="the stack's nodes">
+        {(list) => (
+          <form onSubmit={(e) => save(e, list)}>
+            <DataTable
+              caption="Nodes and the workers they are bound to"
+              columns={['Node', 'Type', 'Worker', 'Status', '']}
+            >
+              <For each={list}>
+                {(n) => (
+                  <tr data-testid="stack-node" data-node={n.name}>
+                    <th scope="row">{n.name}</th>
+                    <td>{n.type}</td>
+                    <td>
+                      <label class="sr-only" for={`bind-${n.name}`}>
+                        Worker for {n.name}
+                      </label>
+                      <select
+                        id={`bind-${n.name}`}
+                        data-testid="bind-select"
+                        value={choice()[n.name] ?? n.worker_id ?? ''}
+                        onChange={(e) => setChoice({ ...choice(), [n.name]: e.currentTarget.value })}
+                      >
+                        <option value="">the worker named {n.name}</option>
+                        <For each={dataOf(workers()) ?? ([] as Worker[])}>
+                          {(w) => (
+                            <option value={w.id}>
+                              {w.name} ({w.status})
+                            </option>
+                          )}
+                        </For>
+                      </select>
+                    </td>
+                    <td>
+                      <StatusBadge status={n.status} testid="node-binding-status" />
+                      <Show when={n.problem}>{(p) => <span class="small muted"> {p()}</span>}</Show>
+                    </td>
+                    <td>
+                      <Show when={n.status === 'pending_approval' && n.worker_id}>
+                        {(wid) => (
+                          <button
+                            type="button"
+                            class="btn btn-small"
+                            data-testid="approve-worker"
+                            onClick={async () => setOutcome(await approve(wid()))}
+                          >
+                            Approve {n.worker_name} for stacks
+                          </button>
+                        )}
+                      </Show>
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </DataTable>
+            <div class="form-row">
+              <button type="submit" class="btn" data-testid="save-bindings">
+                Save bindings
+              </button>
+            </div>
+            <SubmissionNote result={outcome()} done="Saved." />
+          </form>
+        )}
+      </Section>
+    </section>
+  );
+}
+
+/** Every accepted spec version, rollback to one, and editing the current spec into a new version. */
+function SpecHistory(props: { stackId: string }) {
+  const versions = createAsync(() => getVersions(props.stackId));
+  const spec = createAsync(() => getSpec(props.stackId));
+  const back = useAction(rollback);
+  const add = useAction(addSpecVersion);
+  const [outcome, setOutcome] = createSignal<EdgeResult<unknown>>();
+  const [draft, setDraft] = createSignal<string>();
+  const [validation, setValidation] = createSignal<Validation>({ state: 'idle' });
+  const text = () => draft() ?? dataOf(spec())?.source ?? '';
+  const save = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const r = await add(props.stackId, text(), dataOf(spec())?.options);
+    setOutcome(r);
+    if (r.ok) setDraft(undefined);
+  };
+  return (
+    <section class="card" aria-labelledby="spec-history">
+      <h2 id="spec-history">Spec history</h2>
+      <Section result={versions()} what="the spec versions">
+        {(list) => (
+          <DataTable caption="Spec versions" columns={['Version', 'Created', 'Note', '']}>
+            <For each={[...list].reverse()}>
+              {(v) => (
+                <tr data-testid="version-row" data-version={v.version}>
+                  <th scope="row">
+                    v{v.version}{' '}
+                    <Show when={v.current}>
+                      <span class="badge badge-good">current</span>
+                    </Show>
+                  </th>
+                  <td class="small">{new Date(v.created_at).toLocaleString()}</td>
+                  <td class="small">{v.note ?? '—'}</td>
+                  <td>
+                    <Show when={!v.current}>
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        data-testid="rollback"
+                        onClick={async () => setOutcome(await back(props.stackId, v.version))}
+                      >
+                        Roll back to v{v.version}
+                      </button>
+                    </Show>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </DataTable>
+        )}
+      </Section>
+      <SubmissionNote result={outcome()} done="New current version saved; deploy to apply it." />
+      <details>
+        <summary>Edit the current spec</summary>
+        <form onSubmit={save}>
+          <label class="label" for="edit-spec">
+            kombination.yaml (saved as a new version)
+          </label>
+          <SpecEditor id="edit-spec" value={text()} onInput={setDraft} onValidated={setValidation} />
+          <div class="form-row">
+            <button
+              type="submit"
+              class="btn"
+              disabled={validation().state !== 'valid' || draft() === undefined}
+            >
+              Save as a new version
+            </button>
+          </div>
+        </form>
+      </details>
+    </section>
+  );
+}
