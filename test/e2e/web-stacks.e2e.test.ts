@@ -8,8 +8,7 @@
 import type Docker from 'dockerode';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
-import { homelab } from '../harness/homelab.ts';
+import { requireDocker } from '../harness/docker.ts';
 import { removeSimulations, requireSimImage, SIM_IMAGE } from '../harness/sim.ts';
 import { expectAccessible, openPage, screenshot } from '../harness/web-checks.ts';
 import { startWebStack, type WebStack } from '../harness/web-stack.ts';
@@ -26,9 +25,7 @@ const sshFirst = 20_000 + Math.floor(Math.random() * 200) * 50;
 let w: WebStack;
 let docker: Docker;
 let page: Page;
-let workerId: string;
 const sims = new Set<string>();
-const stacks: string[] = [];
 
 const open = (path: string) => openPage(page, `${w.web.url}${path}`);
 
@@ -48,8 +45,8 @@ beforeAll(async () => {
     },
   });
   console.log(`web stack up in ${Date.now() - t0} ms`);
-  // The host agent: KombiSim's host worker and the stack's target.
-  workerId = (await w.stack.onlineAgent(`${run}-host`)).workerId;
+  // The host agent: KombiSim's host worker.
+  await w.stack.onlineAgent(`${run}-host`);
   // The dev server compiles each page's modules on first use, which takes long on a busy shared
   // machine: this page waits longer than the sign-in helper's defaults.
   page = await w.browser.newPage();
@@ -59,9 +56,6 @@ beforeAll(async () => {
 }, 420_000);
 
 afterAll(async () => {
-  if (docker) {
-    for (const id of stacks) await removeStackResources(docker, id);
-  }
   await w?.stop();
   if (docker) await removeSimulations(docker, sims);
 });
@@ -163,55 +157,4 @@ describe('stacks', () => {
     await screenshot(page, 'stack-new-invalid');
     await expectAccessible(page, 'new stack (invalid)');
   }, 180_000);
-
-  it('creates base-homelab minimal, binds and approves the worker, deploys: the plan waits for approval with live logs', async () => {
-    const lab = await homelab({ name: `${run}-lab`, variant: 'minimal', image: TEST_IMAGE });
-    await open('/stacks/new');
-    await page.getByTestId('spec-editor').fill(lab.spec);
-    await page.locator('summary', { hasText: 'Image overrides' }).click();
-    await page.getByTestId('image-overrides').fill(
-      Object.entries(lab.images)
-        .map(([service, image]) => `${service}=${image}`)
-        .join('\n'),
-    );
-    await expect
-      .poll(() => page.getByTestId('spec-status').textContent(), { timeout: 15_000 })
-      .toContain('Valid');
-    await page.getByTestId('create-stack').click();
-    await page.waitForURL((url) => /^\/stacks\/(?!new$)[^/]+$/.test(url.pathname), { timeout: 30_000 });
-    const id = new URL(page.url()).pathname.split('/').pop()!;
-    stacks.push(id);
-    await page.locator('body[data-ready="true"]').waitFor();
-
-    // Bind node `local` to the host agent; stacks use only approved workers.
-    const node = page.locator('[data-testid="stack-node"][data-node="local"]');
-    await node.waitFor();
-    await node.getByTestId('bind-select').selectOption(workerId);
-    await page.getByTestId('save-bindings').click();
-    await expect
-      .poll(() => node.getByTestId('node-binding-status').getAttribute('data-status'), { timeout: 15_000 })
-      .toBe('pending_approval');
-    await node.getByTestId('approve-worker').click();
-    await expect
-      .poll(() => node.getByTestId('node-binding-status').getAttribute('data-status'), { timeout: 15_000 })
-      .toBe('online');
-
-    // Deploy: pre-checks and the plan run, then the run waits for approval with the plan shown.
-    await page.getByTestId('deploy').click();
-    const runView = page.getByTestId('run');
-    await expect
-      .poll(() => runView.getAttribute('data-status'), { timeout: 90_000 })
-      .toBe('awaiting_approval');
-    await expect.poll(() => page.getByTestId('stream-state').textContent()).toBe('live');
-    expect(await page.getByTestId('plan-counts').textContent()).toContain('5 to create');
-    expect(
-      await page.getByTestId('plan-service').evaluateAll((els) => els.map((e) => e.textContent?.trim())),
-    ).toEqual(expect.arrayContaining(['create dozzle', 'create traefik']));
-    expect(await page.getByTestId('event').count()).toBeGreaterThan(0);
-    await screenshot(page, 'stack-awaiting-approval');
-    await expectAccessible(page, 'stack (awaiting approval)');
-    // Not covered yet: approving from this page. After the Approve click the run view's log list
-    // empties and stops updating (a known web-app bug, see the README); the approve → apply → verify
-    // path itself is covered through the API by stack-deploy.e2e.
-  }, 400_000);
 });
