@@ -15,6 +15,11 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch {
     throw new ApiError('VALIDATION_FAILED', 'request body is not valid JSON');
   }
+  return checkBody(schema, body);
+}
+
+/** Validates an already-read body (JSON, a Connect request as JSON); every problem is reported with its field path. */
+export function checkBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const details = issuesFromZod(parsed.error);

@@ -4,7 +4,6 @@
  * a bad spec is refused with every problem and nothing half-written.
  */
 
-import { issuesFromZod } from '@kombify/proto/jobs';
 import {
   type Kombination,
   parseSpec,
@@ -15,6 +14,7 @@ import {
 } from '@kombify/stackkits';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
+import { checkBody } from '../http/validate.ts';
 import type { SpecVersion } from '../stack-object/stack-store.ts';
 
 const MAX_SPEC_BYTES = 1024 * 1024;
@@ -102,18 +102,7 @@ export function readSpecInput(contentType: string, text: string): SpecInput {
     } catch {
       throw new ApiError('VALIDATION_FAILED', 'request body is not valid JSON');
     }
-    const parsed = jsonBody.safeParse(body);
-    if (!parsed.success) {
-      const details = issuesFromZod(parsed.error);
-      throw new ApiError(
-        'VALIDATION_FAILED',
-        `invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
-        {
-          details,
-        },
-      );
-    }
-    const { spec, yaml, ...rest } = parsed.data;
+    const { spec, yaml, ...rest } = checkBody(jsonBody, body);
     if ((spec === undefined) === (yaml === undefined)) {
       throw new ApiError(
         'VALIDATION_FAILED',

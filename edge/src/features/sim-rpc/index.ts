@@ -11,7 +11,6 @@ import {
   universalServerRequestFromFetch,
   universalServerResponseToFetch,
 } from '@connectrpc/connect/protocol';
-import { issuesFromZod } from '@kombify/proto/jobs';
 import {
   ApplyTemplateRequestSchema,
   CreateSimulationRequestSchema,
@@ -22,26 +21,13 @@ import {
   TemplateSchema,
 } from '@kombify/proto/sim/v1';
 import { type Context, Hono } from 'hono';
-import type { z } from 'zod';
 import type { AppEnv } from '../../env.ts';
 import { ApiError, toConnectError } from '../../errors.ts';
+import { checkBody } from '../../http/validate.ts';
 import { type SimContext, simContext } from '../../sim/context.ts';
 import * as sim from '../../sim/service.ts';
 
 export const simRpcPrefix = `/${SimulationService.typeName}`;
-
-function check<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const details = issuesFromZod(parsed.error);
-  throw new ApiError(
-    'VALIDATION_FAILED',
-    `invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
-    {
-      details,
-    },
-  );
-}
 
 /** The request as the REST API's JSON body (snake_case, unset fields left out). */
 const asJson = <D extends DescMessage>(desc: D, msg: MessageShape<D>) =>
@@ -73,7 +59,7 @@ function service(ctx: SimContext): ServiceImpl<typeof SimulationService> {
       simulation(
         await sim.createSimulation(
           ctx,
-          check(sim.createSimulationSchema, asJson(CreateSimulationRequestSchema, req)),
+          checkBody(sim.createSimulationSchema, asJson(CreateSimulationRequestSchema, req)),
         ),
       ),
     deleteSimulation: async (req) => simulation(await sim.deleteSimulation(ctx, req.id)),
@@ -91,7 +77,7 @@ function service(ctx: SimContext): ServiceImpl<typeof SimulationService> {
     createNode: async (req) => {
       // The REST body is flat: the node's fields next to simulation_id.
       const body = req.node ? asJson(NodeSpecSchema, req.node) : {};
-      const input = check(sim.createNodeSchema, {
+      const input = checkBody(sim.createNodeSchema, {
         ...body,
         simulation_id: req.simulationId,
         ...(req.autoStart !== undefined ? { auto_start: req.autoStart } : {}),
@@ -112,7 +98,7 @@ function service(ctx: SimContext): ServiceImpl<typeof SimulationService> {
     applyTemplate: async (req) => {
       const { name, ...body } = asJson(ApplyTemplateRequestSchema, req);
       return simulation(
-        await sim.applyTemplate(ctx, String(name ?? ''), check(sim.applyTemplateSchema, body)),
+        await sim.applyTemplate(ctx, String(name ?? ''), checkBody(sim.applyTemplateSchema, body)),
       );
     },
   };
