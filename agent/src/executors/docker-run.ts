@@ -8,6 +8,7 @@ import type Docker from 'dockerode';
 import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
 import { scopedName, scopeLabels, simScope } from '../sim/scope.ts';
 import type { ExecContext } from './context.ts';
+import { portOptions } from './converge/container-options.ts';
 import { JobFailure } from './job-error.ts';
 
 async function inspectByName(docker: Docker, name: string) {
@@ -83,15 +84,7 @@ export async function dockerRun(input: DockerRunParams, ctx: ExecContext): Promi
 
     await ensureImage(docker, params.image, ctx);
     ctx.progress(`creating ${params.name}`);
-    const exposed: Record<string, object> = {};
-    const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-    for (const p of params.ports ?? []) {
-      const key = `${p.container}/${p.protocol}`;
-      exposed[key] = {};
-      const list = bindings[key] ?? [];
-      list.push({ HostIp: p.host_ip ?? '', HostPort: String(p.host) });
-      bindings[key] = list;
-    }
+    const { exposed, bindings } = portOptions(params.ports ?? []);
     let container: Docker.Container;
     try {
       container = await docker.createContainer({

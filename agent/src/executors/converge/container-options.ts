@@ -6,6 +6,20 @@ import { LABEL, stackLabels } from './labels.ts';
 const nanos = (seconds: number | undefined) =>
   seconds === undefined ? undefined : Math.round(seconds * 1e9);
 
+/** Published ports in Docker's create-options form: `ExposedPorts` and `HostConfig.PortBindings`. */
+export function portOptions(
+  ports: readonly { container: number; host: number; protocol: string; host_ip?: string | undefined }[],
+): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of ports) {
+    const key = `${p.container}/${p.protocol}`;
+    exposed[key] = {};
+    bindings[key] = [...(bindings[key] ?? []), { HostIp: p.host_ip ?? '', HostPort: String(p.host) }];
+  }
+  return { exposed, bindings };
+}
+
 /** Docker wants `CMD`/`CMD-SHELL`/`NONE` first; a bare command is run as `CMD`. */
 export function healthTest(test: readonly string[]): string[] {
   const first = test[0];
@@ -20,13 +34,7 @@ export function containerOptions(
   /** In a KombiSim node: a service without a stack network shares the node's namespace. */
   nodeContainer?: string,
 ): Docker.ContainerCreateOptions {
-  const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const p of service.ports ?? []) {
-    const key = `${p.container}/${p.protocol}`;
-    exposed[key] = {};
-    bindings[key] = [...(bindings[key] ?? []), { HostIp: p.host_ip ?? '', HostPort: String(p.host) }];
-  }
+  const { exposed, bindings } = portOptions(service.ports ?? []);
   const [firstNetwork] = service.networks ?? [];
   const mounts = service.mounts ?? [];
   const hc = service.healthcheck;
