@@ -9,6 +9,8 @@ import { tofuApplyParams, tofuPlanParams } from './tofu-jobs.ts';
 export * from './tofu-jobs.ts';
 
 const dnsLikeName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+/** A container, network, volume, service, node or stack name as the agent uses it. */
+const plainName = z.string().regex(dnsLikeName, 'must be 1-128 characters: letters, digits, "_", "." or "-"');
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const port = z.number().int().min(1).max(65535);
 
@@ -17,7 +19,7 @@ export const nodeFactsParams = z.object({}).strict();
 export const dockerRunParams = z
   .object({
     image: z.string().min(1).max(512),
-    name: z.string().regex(dnsLikeName, 'must be 1-128 characters: letters, digits, "_", "." or "-"'),
+    name: plainName,
     command: z.array(z.string().max(4096)).max(256).optional(),
     env: z
       .record(z.string().regex(envName, 'must be a valid environment variable name'), z.string())
@@ -46,7 +48,7 @@ export const dockerRunParams = z
 
 export const dockerRemoveParams = z
   .object({
-    name: z.string().regex(dnsLikeName, 'must be 1-128 characters: letters, digits, "_", "." or "-"'),
+    name: plainName,
   })
   .strict();
 
@@ -60,8 +62,7 @@ export const agentUpgradeParams = z
   })
   .strict();
 
-const nameMessage = 'must be 1-128 characters: letters, digits, "_", "." or "-"';
-const stackId = z.string().regex(dnsLikeName, nameMessage);
+const stackId = plainName;
 const userLabels = z.record(
   z.string().refine((k) => !k.startsWith('kombify.'), 'labels starting with "kombify." are reserved'),
   z.string(),
@@ -130,8 +131,8 @@ export const convergeHealthcheck = z
 
 export const convergeService = z
   .object({
-    service: z.string().regex(dnsLikeName, nameMessage),
-    name: z.string().regex(dnsLikeName, nameMessage),
+    service: plainName,
+    name: plainName,
     image: z.string().min(1).max(512),
     command: z.array(z.string().max(4096)).max(256).optional(),
     env: z
@@ -142,7 +143,7 @@ export const convergeService = z
     labels: userLabels.optional(),
     restart: z.enum(['no', 'always', 'unless-stopped', 'on-failure']).default('unless-stopped'),
     healthcheck: convergeHealthcheck.optional(),
-    networks: z.array(z.string().regex(dnsLikeName, nameMessage)).max(32).optional(),
+    networks: z.array(plainName).max(32).optional(),
   })
   .strict();
 
@@ -154,17 +155,13 @@ export const convergeService = z
 export const stackConvergeParams = z
   .object({
     stack: stackId,
-    node: z.string().regex(dnsLikeName, nameMessage),
+    node: plainName,
     networks: z
-      .array(
-        z
-          .object({ name: z.string().regex(dnsLikeName, nameMessage), internal: z.boolean().optional() })
-          .strict(),
-      )
+      .array(z.object({ name: plainName, internal: z.boolean().optional() }).strict())
       .max(64)
       .default([]),
     volumes: z
-      .array(z.object({ name: z.string().regex(dnsLikeName, nameMessage) }).strict())
+      .array(z.object({ name: plainName }).strict())
       .max(256)
       .default([]),
     services: z.array(convergeService).max(256),
@@ -268,7 +265,7 @@ export const stackConvergeResult = z.object({
 export const stackRemoveParams = z
   .object({
     stack: stackId,
-    node: z.string().regex(dnsLikeName, nameMessage).optional(),
+    node: plainName.optional(),
     volumes: z.boolean().default(false),
   })
   .strict();
@@ -279,7 +276,7 @@ export const stackRemoveResult = z.object({
 
 export const verifyCheck = z
   .object({
-    service: z.string().regex(dnsLikeName, nameMessage),
+    service: plainName,
     kind: z.enum(['http', 'tcp']),
     host: z.string().min(1).max(253).default('127.0.0.1'),
     port,
