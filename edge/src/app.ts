@@ -48,7 +48,7 @@ import { services } from './middleware/services.ts';
 export const app = new Hono<AppEnv>();
 
 // The chain, in order: request id → strip spoofable identity headers → security headers → per-request services → CORS →
-// (per route group) the gate: auth + rate limit.
+// (per route group) the gate: auth + rate limit. A gate on `/x/*` covers `/x` too (Hono), so one per group.
 // Benchmark probe (BENCH_ROUTES=1 only): registered before any middleware, so it answers with none.
 app.get('/_bench/bare', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
 
@@ -59,23 +59,14 @@ app.use('*', services);
 app.use('*', cors);
 app.use('/v1/orchestrator/*', gate(operatorRoles, 'orchestrator'));
 app.use('/kombify.orchestrator.v1.OrchestratorService/*', gate(operatorRoles, 'orchestrator'));
-app.use('/api/me', gate(anyRole, 'account'));
 app.use('/api/me/*', gate(anyRole, 'account'));
 app.use('/api/org/*', gate(anyRole, 'account'));
-app.use('/api/v1/feature-flags', gate(platformAdmin, 'admin'));
 app.use('/api/v1/feature-flags/*', gate(platformAdmin, 'admin'));
 app.use('/api/v1/audit-log', gate(platformAdmin, 'admin'));
-for (const path of [
-  '/api/v1/tools',
-  '/api/v1/tools/*',
-  '/api/v1/categories',
-  '/api/v1/categories/*',
-  '/api/v1/patterns',
-  '/api/v1/patterns/*',
-]) {
+for (const path of ['/api/v1/tools/*', '/api/v1/categories/*', '/api/v1/patterns/*']) {
   app.use(path, gate(platformAdmin, 'admin'));
 }
-// Users admin (`/x/*` covers `/x` too); an impersonated session may end itself (the handler checks).
+// Users admin; an impersonated session may end itself (the handler checks).
 const adminGate = gate(platformAdmin, 'admin');
 const accountGate = gate(anyRole, 'account');
 app.use('/api/v1/users/*', (c, next) =>
@@ -86,21 +77,16 @@ app.use('/api/v1/billing/*', adminGate);
 app.use('/api/v1/discovery/*', adminGate);
 app.use('/api/tools', gate(anyRole, 'account'));
 app.use('/api/dashboard', gate(anyRole, 'account'));
-app.use('/api/internal/feature-flags', gate(platformAdmin, 'admin'));
 app.use('/api/internal/feature-flags/*', gate(platformAdmin, 'admin'));
 app.use('/v1/stackkits/validate', gate(anyRole, 'stackkits'));
 app.use('/v1/stackkits/generate', gate(anyRole, 'stackkits'));
 app.use('/api/billing/plan', gate(anyRole, 'account'));
 app.use('/api/billing/checkout', gate(anyRole, 'account'));
 app.use('/api/billing/portal', gate(anyRole, 'account'));
-app.use('/api/keys', gate(keyManagerRoles, 'account'));
 app.use('/api/keys/*', gate(keyManagerRoles, 'account'));
 app.use('/api/internal/tofu-state/*', gate(platformAdmin, 'admin'));
 // KombiSim: every role reads; writes need member or above (checked in edge/src/sim/service.ts).
-for (const [path] of simulationRoutes) {
-  app.use(path, gate(anyRole, 'simulation'));
-  app.use(`${path}/*`, gate(anyRole, 'simulation'));
-}
+for (const [path] of simulationRoutes) app.use(`${path}/*`, gate(anyRole, 'simulation'));
 app.use(`${simRpcPrefix}/*`, gate(anyRole, 'simulation'));
 
 app.use('/_bench/chain', gate(anyRole, 'bench'));
