@@ -5,16 +5,13 @@
  * admin billing overview with seeded numbers, keyboard-only use, axe-core on every main page, and a
  * screenshot of each.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../edge/src/db/client.ts';
 import { orgs, stripeEvents, subscriptions } from '../../edge/src/db/schema.ts';
 import { useNodeWebSocket } from '../../scripts/lib/migrate.ts';
 import { setMemberRoleByEmail } from '../../scripts/lib/seed.ts';
-import { repoRoot } from '../../scripts/lib/service.ts';
+import { expectAccessible, screenshot } from '../harness/web-checks.ts';
 import { startWebStack, type WebStack } from '../harness/web-stack.ts';
 
 const ada = {
@@ -24,12 +21,10 @@ const ada = {
   password: 'correct horse battery',
 };
 const bob = { sub: 'u-bob', email: 'bob@example.com', name: 'Bob Builder', password: 'bob password 1234' };
-const shots = join(repoRoot, 'web', 'test-results');
 let w: WebStack;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
   w = await startWebStack({ users: [ada, { ...bob, roles: ['member'] }], plan: 'free' });
 });
 
@@ -59,36 +54,6 @@ async function tabTo(p: Page, matches: (el: Element) => boolean, max = 80) {
     if (await p.evaluate(`(${matches.toString()})(document.activeElement)`)) return;
   }
   throw new Error('never reached the element with Tab');
-}
-
-/** No serious or critical axe-core violations on the page as it is now. */
-async function expectAccessible(p: Page, name: string) {
-  await p.addScriptTag({ content: axe.source });
-  const violations = (await p.evaluate(async () => {
-    // SolidStart's dev toolbar is not part of the app (and absent from production builds).
-    const result = await (window as unknown as { axe: typeof axe }).axe.run(
-      { exclude: [['[data-start-dev-toolbar]']] },
-      { resultTypes: ['violations'] },
-    );
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),
-    }));
-  })) as { id: string; impact: string; nodes: string[] }[];
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad, `${name}: ${JSON.stringify(bad)}`).toEqual([]);
-}
-
-/** Saves a screenshot and checks for obvious breakage: no error overlay or boundary, an <h1>. */
-async function screenshot(p: Page, name: string) {
-  await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-  expect(
-    await p.locator('vite-error-overlay, [data-start-error-viewer]').count(),
-    `${name}: error overlay`,
-  ).toBe(0);
-  expect(await p.getByText('Something went wrong').count(), `${name}: error boundary`).toBe(0);
-  await expect.poll(() => p.locator('h1').first().isVisible(), { timeout: 10_000 }).toBe(true);
 }
 
 describe('signed out', () => {

@@ -1,7 +1,6 @@
 /**
  * Checks browser tests run on every page: open and wait for hydration, axe-core with no serious
  * or critical violations, a screenshot with no error overlay or boundary and an <h1>.
- * (test/e2e/web.e2e.test.ts has its own copies of these; it can switch to this module.)
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
