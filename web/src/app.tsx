@@ -15,11 +15,14 @@ export default function App() {
         <MetaProvider>
           <Title>kombify</Title>
           <ErrorBoundary
-            fallback={(err) => (
+            fallback={(err, reset) => (
               <main id="main" class="marketing narrow" role="alert">
                 <h1>Something went wrong</h1>
                 <p class="lead">{String(err?.message ?? err)}</p>
-                <p>
+                <p class="button-row">
+                  <button type="button" class="btn btn-primary" onClick={reset}>
+                    Try again
+                  </button>
                   <a href="/dashboard">Back to the dashboard</a>
                 </p>
               </main>

@@ -150,7 +150,11 @@ function PlanView(props: { nodes: NodeChanges[] }) {
   );
 }
 
-/** Events and job log lines as they happen; reconnects resume from the last one (Last-Event-ID). */
+/**
+ * Events and job log lines as they happen. The browser's EventSource resumes a dropped stream by
+ * itself (Last-Event-ID); when it gives up instead (it closes on some network errors), this opens a
+ * new one from the last event seen (`?after=`), so nothing is shown twice or lost.
+ */
 function LiveLog(props: { id: string; stackId: string }) {
   const [events, setEvents] = createSignal<WorkflowEvent[]>([]);
   const [lines, setLines] = createSignal<WorkflowLogItem[]>([]);
@@ -163,31 +167,49 @@ function LiveLog(props: { id: string; stackId: string }) {
         setEvents([]);
         setLines([]);
         setState('connecting');
-        const source = new EventSource(`/v1/orchestrator/workflows/${encodeURIComponent(id)}/events`);
+        let source: EventSource | undefined;
+        let retry: ReturnType<typeof setTimeout> | undefined;
+        let last = '';
         const refresh = () =>
           void revalidate([getRun.keyFor(id), getRuns.keyFor(props.stackId), getStack.keyFor(props.stackId)]);
-        source.onopen = () => setState('live');
-        source.onerror = () => {
-          if (state() !== 'ended') setState('reconnecting');
+        const connect = () => {
+          const after = last ? `?after=${encodeURIComponent(last)}` : '';
+          const es = new EventSource(`/v1/orchestrator/workflows/${encodeURIComponent(id)}/events${after}`);
+          source = es;
+          const seen = (m: MessageEvent) => {
+            if (m.lastEventId) last = m.lastEventId;
+          };
+          es.onopen = () => setState('live');
+          es.onerror = () => {
+            if (state() === 'ended') return;
+            setState('reconnecting');
+            if (es.readyState === EventSource.CLOSED) retry = setTimeout(connect, 2000);
+          };
+          es.addEventListener('event', (m) => {
+            seen(m);
+            const e = workflowEvent.safeParse(JSON.parse(m.data).event);
+            if (!e.success) return;
+            setEvents([...events(), e.data]);
+            refresh();
+          });
+          es.addEventListener('log', (m) => {
+            seen(m);
+            const l = workflowLogItem.safeParse(JSON.parse(m.data));
+            if (!l.success) return;
+            setLines([...lines(), l.data]);
+            if (box) box.scrollTop = box.scrollHeight;
+          });
+          es.addEventListener('end', () => {
+            es.close();
+            setState('ended');
+            refresh();
+          });
         };
-        source.addEventListener('event', (m) => {
-          const e = workflowEvent.safeParse(JSON.parse(m.data).event);
-          if (!e.success) return;
-          setEvents([...events(), e.data]);
-          refresh();
+        connect();
+        onCleanup(() => {
+          clearTimeout(retry);
+          source?.close();
         });
-        source.addEventListener('log', (m) => {
-          const l = workflowLogItem.safeParse(JSON.parse(m.data));
-          if (!l.success) return;
-          setLines([...lines(), l.data]);
-          if (box) box.scrollTop = box.scrollHeight;
-        });
-        source.addEventListener('end', () => {
-          source.close();
-          setState('ended');
-          refresh();
-        });
-        onCleanup(() => source.close());
       },
     ),
   );

@@ -51,7 +51,7 @@ export default function Simulations() {
                   name="name"
                   required
                   maxLength={63}
-                  pattern="[a-z0-9][a-z0-9-]*"
+                  pattern="[a-z0-9][a-z0-9\-]*"
                   title="lower-case letters, digits and dashes"
                   placeholder="my-lab"
                 />

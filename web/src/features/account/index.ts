@@ -1,4 +1,5 @@
-import { action, query } from '@solidjs/router';
+import { query } from '@solidjs/router';
+import { edgeAction, edgeQuery } from '../../lib/edge-call.ts';
 import {
   fetchActivity,
   fetchMe,
@@ -8,9 +9,10 @@ import {
   saveProfile,
 } from './server.ts';
 
+/** Data or null, not an EdgeResult: public pages only ask whether someone is signed in. */
 export const getSession = query(() => fetchSession(), 'session');
-export const getMe = query((returnTo: string) => fetchMe(returnTo), 'me');
-export const getActivity = query(() => fetchActivity(), 'activity');
-export const getPreferences = query(() => fetchPreferences(), 'preferences');
-export const updateProfile = action((form: FormData) => saveProfile(form), 'update-profile');
-export const updatePreferences = action((form: FormData) => savePreferences(form), 'update-preferences');
+export const getMe = edgeQuery((returnTo: string) => fetchMe(returnTo), 'me');
+export const getActivity = edgeQuery(() => fetchActivity(), 'activity');
+export const getPreferences = edgeQuery(() => fetchPreferences(), 'preferences');
+export const updateProfile = edgeAction((form: FormData) => saveProfile(form), 'update-profile');
+export const updatePreferences = edgeAction((form: FormData) => savePreferences(form), 'update-preferences');

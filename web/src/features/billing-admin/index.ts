@@ -1,6 +1,6 @@
-import { query } from '@solidjs/router';
+import { edgeQuery } from '../../lib/edge-call.ts';
 import { fetchFailedPayments, fetchOverview, fetchSubscriptions } from './server.ts';
 
-export const getBillingOverview = query(() => fetchOverview(), 'admin-billing-overview');
-export const getSubscriptions = query(() => fetchSubscriptions(), 'admin-subscriptions');
-export const getFailedPayments = query(() => fetchFailedPayments(), 'admin-failed-payments');
+export const getBillingOverview = edgeQuery(() => fetchOverview(), 'admin-billing-overview');
+export const getSubscriptions = edgeQuery(() => fetchSubscriptions(), 'admin-subscriptions');
+export const getFailedPayments = edgeQuery(() => fetchFailedPayments(), 'admin-failed-payments');

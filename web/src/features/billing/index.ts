@@ -1,7 +1,7 @@
-import { action, query } from '@solidjs/router';
+import { edgeAction, edgeQuery } from '../../lib/edge-call.ts';
 import { fetchPlan, fetchPlans, makeCheckout, makePortal } from './server.ts';
 
-export const getPlans = query(() => fetchPlans(), 'plans');
-export const getPlan = query(() => fetchPlan(), 'plan');
-export const startCheckout = action((form: FormData) => makeCheckout(form), 'checkout');
-export const openPortal = action(() => makePortal(), 'portal');
+export const getPlans = edgeQuery(() => fetchPlans(), 'plans');
+export const getPlan = edgeQuery(() => fetchPlan(), 'plan');
+export const startCheckout = edgeAction((form: FormData) => makeCheckout(form), 'checkout');
+export const openPortal = edgeAction(() => makePortal(), 'portal');

@@ -1,5 +1,5 @@
-import { query } from '@solidjs/router';
+import { edgeQuery } from '../../lib/edge-call.ts';
 import { fetchKits, fetchLauncher } from './server.ts';
 
-export const getKits = query(() => fetchKits(), 'stackkits');
-export const getLauncher = query((q: string) => fetchLauncher(q), 'launcher');
+export const getKits = edgeQuery(() => fetchKits(), 'stackkits');
+export const getLauncher = edgeQuery((q: string) => fetchLauncher(q), 'launcher');

@@ -1,4 +1,4 @@
-import { query } from '@solidjs/router';
+import { edgeQuery } from '../../lib/edge-call.ts';
 import { fetchDashboard } from './server.ts';
 
-export const getDashboard = query(() => fetchDashboard(), 'dashboard');
+export const getDashboard = edgeQuery(() => fetchDashboard(), 'dashboard');

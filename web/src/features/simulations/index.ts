@@ -1,11 +1,11 @@
-import { action, query } from '@solidjs/router';
+import { edgeAction, edgeQuery } from '../../lib/edge-call.ts';
 import { applyTemplate, changeSimulation, fetchSimulations, fetchSsh, fetchTemplates } from './server.ts';
 
-export const getTemplates = query(() => fetchTemplates(), 'sim-templates');
-export const getSimulations = query(() => fetchSimulations(), 'simulations');
-export const getSsh = query((nodeId: string) => fetchSsh(nodeId), 'sim-ssh');
-export const createSimulation = action((form: FormData) => applyTemplate(form), 'create-simulation');
-export const setSimulation = action(
+export const getTemplates = edgeQuery(() => fetchTemplates(), 'sim-templates');
+export const getSimulations = edgeQuery(() => fetchSimulations(), 'simulations');
+export const getSsh = edgeQuery((nodeId: string) => fetchSsh(nodeId), 'sim-ssh');
+export const createSimulation = edgeAction((form: FormData) => applyTemplate(form), 'create-simulation');
+export const setSimulation = edgeAction(
   (id: string, what: 'start' | 'stop' | 'delete') => changeSimulation(id, what),
   'set-simulation',
 );

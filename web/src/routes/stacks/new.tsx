@@ -143,7 +143,7 @@ export default function NewStack() {
                           id={`node-name-${i}`}
                           value={n().name}
                           required
-                          pattern="[a-z0-9][a-z0-9-]*"
+                          pattern="[a-z0-9][a-z0-9\-]*"
                           onInput={(e) => setNode(i, { name: e.currentTarget.value })}
                         />
                         <label class="sr-only" for={`node-type-${i}`}>
@@ -187,7 +187,7 @@ export default function NewStack() {
                   <input
                     id="kit-stack-name"
                     required
-                    pattern="[a-z0-9][a-z0-9-]*"
+                    pattern="[a-z0-9][a-z0-9\-]*"
                     placeholder="my-homelab"
                     value={stackName()}
                     onInput={(e) => setStackName(e.currentTarget.value)}
