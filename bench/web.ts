@@ -6,11 +6,9 @@
  *    until the page is hydrated and a node card is on screen (`usable`), signed in, with one real
  *    agent enrolled. Baseline: the landing page to hydrated, in the same run.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Cookie, Page } from 'playwright-core';
-import { repoRoot } from '../scripts/lib/service.ts';
+import { webBuild } from '../test/harness/web-build.ts';
 import { startWebStack } from '../test/harness/web-stack.ts';
 import type { BenchCase, Benchmark } from './result.ts';
 import { percentile, round } from './stats.ts';
@@ -19,16 +17,6 @@ const SAMPLES = Number(process.env.BENCH_WEB_SAMPLES ?? 200);
 /** The baseline is a median only, so fewer loads do. */
 const BASELINE_SAMPLES = Math.max(20, Math.round(SAMPLES / 4));
 const user = { sub: 'bench', email: 'bench@example.com', name: 'Bench', password: 'bench-password-123' };
-
-function build(): number {
-  const started = performance.now();
-  const out = spawnSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build'], {
-    cwd: join(repoRoot, 'web'),
-    encoding: 'utf8',
-  });
-  if (out.status !== 0) throw new Error(`vite build failed:\n${out.stdout}\n${out.stderr}`);
-  return (performance.now() - started) / 1000;
-}
 
 /** Gzip bytes of every script a fresh page load fetches (module preloads included). */
 async function jsGzipBytes(browser: Browser, url: string, cookies: Cookie[] = []) {
@@ -63,7 +51,7 @@ export const web: Benchmark = {
   name: 'web',
   description: 'web app: gzip JS for landing and dashboard, dashboard first render with data',
   async run() {
-    const buildSeconds = build();
+    const { builtSeconds } = await webBuild();
     const w = await startWebStack({ users: [user], plan: 'pro', webMode: 'built' });
     try {
       const page = await w.signIn(user);
@@ -104,7 +92,7 @@ export const web: Benchmark = {
         samples,
       });
       return {
-        notes: `production build (nitro node server), vite build ${round(buildSeconds, 1)} s; headless Debian Chromium; one enrolled agent; landing ${landing.files} scripts, dashboard ${dashboard.files} scripts`,
+        notes: `production build (nitro node server), ${builtSeconds === null ? 'build cached' : `vite build ${round(builtSeconds, 1)} s`}; headless Debian Chromium; one enrolled agent; landing ${landing.files} scripts, dashboard ${dashboard.files} scripts`,
         cases: [
           c('landing', 'js_gzip_bytes', landing.bytes, 60 * 1024, 1),
           c('dashboard', 'js_gzip_bytes', dashboard.bytes, null, 1),

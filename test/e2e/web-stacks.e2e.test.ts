@@ -8,7 +8,8 @@
 import type Docker from 'dockerode';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireDocker } from '../harness/docker.ts';
+import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
+import { homelab } from '../harness/homelab.ts';
 import { removeSimulations, requireSimImage, SIM_IMAGE } from '../harness/sim.ts';
 import { expectAccessible, openPage, screenshot } from '../harness/web-checks.ts';
 import { startWebStack, type WebStack } from '../harness/web-stack.ts';
@@ -25,7 +26,9 @@ const sshFirst = 20_000 + Math.floor(Math.random() * 200) * 50;
 let w: WebStack;
 let docker: Docker;
 let page: Page;
+let workerId: string;
 const sims = new Set<string>();
+const stacks: string[] = [];
 
 const open = (path: string) => openPage(page, `${w.web.url}${path}`);
 
@@ -45,17 +48,15 @@ beforeAll(async () => {
     },
   });
   console.log(`web stack up in ${Date.now() - t0} ms`);
-  // The host agent: KombiSim's host worker.
-  await w.stack.onlineAgent(`${run}-host`);
-  // The dev server compiles each page's modules on first use, which takes long on a busy shared
-  // machine: this page waits longer than the sign-in helper's defaults.
-  page = await w.browser.newPage();
-  page.setDefaultTimeout(120_000);
-  page.setDefaultNavigationTimeout(120_000);
-  await w.signIn(ada, page);
+  // The host agent: KombiSim's host worker and the stack's target.
+  workerId = (await w.stack.onlineAgent(`${run}-host`)).workerId;
+  page = await w.signIn(ada);
 }, 420_000);
 
 afterAll(async () => {
+  if (docker) {
+    for (const id of stacks) await removeStackResources(docker, id);
+  }
   await w?.stop();
   if (docker) await removeSimulations(docker, sims);
 });
@@ -157,4 +158,120 @@ describe('stacks', () => {
     await screenshot(page, 'stack-new-invalid');
     await expectAccessible(page, 'new stack (invalid)');
   }, 180_000);
+
+  it('creates base-homelab minimal, binds and approves the worker, approves the plan, streams logs to success', async () => {
+    const lab = await homelab({ name: `${run}-lab`, variant: 'minimal', image: TEST_IMAGE });
+    await open('/stacks/new');
+    await page.getByTestId('spec-editor').fill(lab.spec);
+    await page.locator('summary', { hasText: 'Image overrides' }).click();
+    await page.getByTestId('image-overrides').fill(
+      Object.entries(lab.images)
+        .map(([service, image]) => `${service}=${image}`)
+        .join('\n'),
+    );
+    await expect
+      .poll(() => page.getByTestId('spec-status').textContent(), { timeout: 15_000 })
+      .toContain('Valid');
+    await page.getByTestId('create-stack').click();
+    await page.waitForURL(/\/stacks\/stk_[^/]+$/, { timeout: 20_000 });
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    stacks.push(id);
+    await page.locator('body[data-ready="true"]').waitFor();
+
+    // Bind node `local` to the host agent; stacks use only approved workers.
+    const node = page.locator('[data-testid="stack-node"][data-node="local"]');
+    await node.waitFor();
+    await node.getByTestId('bind-select').selectOption(workerId);
+    await page.getByTestId('save-bindings').click();
+    await expect
+      .poll(() => node.getByTestId('node-binding-status').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('pending_approval');
+    await node.getByTestId('approve-worker').click();
+    await expect
+      .poll(() => node.getByTestId('node-binding-status').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('online');
+
+    // Deploy: pre-checks and the plan run, then the run waits for approval with the plan shown.
+    await page.getByTestId('deploy').click();
+    const runView = page.getByTestId('run');
+    await expect
+      .poll(() => runView.getAttribute('data-status'), { timeout: 90_000 })
+      .toBe('awaiting_approval');
+    await expect.poll(() => page.getByTestId('stream-state').textContent()).toBe('live');
+    expect(await page.getByTestId('plan-counts').textContent()).toContain('5 to create');
+    expect(
+      await page.getByTestId('plan-service').evaluateAll((els) => els.map((e) => e.textContent?.trim())),
+    ).toEqual(expect.arrayContaining(['create dozzle', 'create traefik']));
+    expect(await page.getByTestId('event').count()).toBeGreaterThan(0);
+    await screenshot(page, 'stack-awaiting-approval');
+    await expectAccessible(page, 'stack (awaiting approval)');
+    const linesBefore = await page.getByTestId('log-line').count();
+
+    // Approve: the apply's log lines arrive over the open stream, without a reload, until it ends.
+    await page.getByTestId('approve-run').click();
+    await expect
+      .poll(() => page.getByTestId('log-line').count(), { timeout: 90_000 })
+      .toBeGreaterThan(linesBefore);
+    await expect
+      .poll(() => page.getByTestId('stream-state').textContent(), { timeout: 120_000 })
+      .toBe('ended');
+    await expect.poll(() => runView.getAttribute('data-status'), { timeout: 15_000 }).toBe('succeeded');
+    expect(await page.getByTestId('logs').textContent()).toMatch(/local │ .*create/);
+    expect(
+      await page
+        .getByTestId('step')
+        .evaluateAll((els) =>
+          els.map((e) => `${(e as HTMLElement).dataset.step}:${(e as HTMLElement).dataset.status}`),
+        ),
+    ).toEqual(expect.arrayContaining(['approval:succeeded', 'apply:succeeded', 'verify:succeeded']));
+    await expect
+      .poll(() => page.getByTestId('stack-summary').getByTestId('stack-status').getAttribute('data-status'), {
+        timeout: 15_000,
+      })
+      .toBe('deployed');
+    const containers = await docker.listContainers({ filters: { label: [`kombify.stack=${id}`] } });
+    expect(containers).toHaveLength(5);
+
+    // The connection drops while the page re-reads (every 5 s): the sections say so in place, the
+    // page stays (no error page), and it recovers on its own once the connection is back.
+    await page.context().setOffline(true);
+    const unreachable = page.getByText('The web server did not answer', { exact: false });
+    await unreachable.first().waitFor({ timeout: 30_000 });
+    expect(await page.getByText('Something went wrong').count()).toBe(0);
+    await page.context().setOffline(false);
+    await expect.poll(() => unreachable.count(), { timeout: 30_000 }).toBe(0);
+    await expect
+      .poll(() => page.getByTestId('stack-summary').getByTestId('stack-status').getAttribute('data-status'))
+      .toBe('deployed');
+    await screenshot(page, 'stack-deployed');
+    await expectAccessible(page, 'stack (deployed)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(page, 'stack (dark)');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Spec history: save the spec again as version 2, then roll back to version 1 (a new version 3).
+    await page.locator('summary', { hasText: 'Edit the current spec' }).click();
+    const edit = page.locator('#edit-spec');
+    await expect.poll(() => edit.inputValue()).toBe(lab.spec);
+    await edit.fill(`${lab.spec}# reviewed\n`);
+    await expect
+      .poll(() => page.getByTestId('spec-status').last().textContent(), { timeout: 15_000 })
+      .toContain('Valid');
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+    await expect.poll(() => page.getByTestId('version-row').count(), { timeout: 15_000 }).toBe(2);
+    await page.locator('[data-testid="version-row"][data-version="1"]').getByTestId('rollback').click();
+    await expect.poll(() => page.getByTestId('version-row').count(), { timeout: 15_000 }).toBe(3);
+    expect(await page.locator('[data-testid="version-row"][data-version="3"]').textContent()).toContain(
+      'rollback to version 1',
+    );
+    const v3 = await w.stack.api(`/v1/orchestrator/stacks/${id}/spec`);
+    expect(v3.body.data).toMatchObject({ version: 3, source: lab.spec, options: { images: lab.images } });
+
+    await open('/stacks');
+    const row = page.locator(`[data-testid="stack-row"][data-stack="${run}-lab"]`);
+    await expect.poll(() => row.getByTestId('stack-status').getAttribute('data-status')).toBe('deployed');
+    expect(await row.getByTestId('drift').textContent()).toMatch(/checks off|not checked yet/);
+    await screenshot(page, 'stacks');
+    await expectAccessible(page, 'stacks');
+  }, 400_000);
 });

@@ -11,7 +11,7 @@ import { openDb } from '../../edge/src/db/client.ts';
 import { orgs, stripeEvents, subscriptions } from '../../edge/src/db/schema.ts';
 import { useNodeWebSocket } from '../../scripts/lib/migrate.ts';
 import { setMemberRoleByEmail } from '../../scripts/lib/seed.ts';
-import { expectAccessible, screenshot } from '../harness/web-checks.ts';
+import { expectAccessible, openPage, screenshot } from '../harness/web-checks.ts';
 import { startWebStack, type WebStack } from '../harness/web-stack.ts';
 
 const ada = {
@@ -32,11 +32,7 @@ afterAll(async () => {
   await w?.stop();
 });
 
-/** Opens a page and waits until it is hydrated (interactive), as a person would before clicking. */
-async function open(p: Page, path: string, timeout = 30_000) {
-  await p.goto(`${w.web.url}${path}`);
-  await p.locator('body[data-ready="true"]').waitFor({ timeout });
-}
+const open = (p: Page, path: string) => openPage(p, `${w.web.url}${path}`);
 
 /** Waits until the page's loading states are gone (sections that fail say so, checked after). */
 async function settled(p: Page) {
@@ -59,9 +55,6 @@ async function tabTo(p: Page, matches: (el: Element) => boolean, max = 80) {
 describe('signed out', () => {
   it('public pages render, pass axe, and app pages send visitors to sign in', async () => {
     const p = await w.browser.newPage();
-    // The first hydration in dev mode compiles the client bundle on demand: on a busy 2-CPU machine
-    // that alone took over 30 s, so the first page gets longer (a warm-up, not a speed check).
-    await open(p, '/', 120_000);
     for (const [path, name, heading] of [
       ['/', 'landing', /homelab/i],
       ['/features', 'features', /What kombify does/],

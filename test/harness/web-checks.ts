@@ -1,6 +1,7 @@
 /**
  * Checks browser tests run on every page: open and wait for hydration, axe-core with no serious
- * or critical violations, a screenshot with no error overlay or boundary and an <h1>.
+ * or critical violations, a screenshot with no error overlay or boundary, an <h1>, and nothing
+ * the page logged as an error since the last screenshot.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,13 +12,31 @@ import { repoRoot } from '../../scripts/lib/service.ts';
 
 export const shotsDir = join(repoRoot, 'web', 'test-results');
 
+const consoleErrors = new WeakMap<Page, string[]>();
+
 /**
- * Opens a page and waits until it is hydrated (interactive), as a person would before clicking.
- * The dev server compiles a page on its first visit, which takes long on a busy machine.
+ * Collects what `p` logs as errors. Failed resource loads are left out: the browser logs them for
+ * every refused or dropped request (a 401 before sign-in, a network change), which the app handles.
  */
+export function watchConsole(p: Page): string[] {
+  let errors = consoleErrors.get(p);
+  if (!errors) {
+    const list: string[] = [];
+    p.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) list.push(m.text());
+    });
+    p.on('pageerror', (err) => list.push(`uncaught: ${err.message}`));
+    consoleErrors.set(p, list);
+    errors = list;
+  }
+  return errors;
+}
+
+/** Opens a page and waits until it is hydrated (interactive), as a person would before clicking. */
 export async function openPage(p: Page, url: string): Promise<void> {
-  await p.goto(url, { timeout: 120_000 });
-  await p.locator('body[data-ready="true"]').waitFor({ timeout: 120_000 });
+  watchConsole(p);
+  await p.goto(url, { timeout: 60_000 });
+  await p.locator('body[data-ready="true"]').waitFor({ timeout: 60_000 });
 }
 
 export async function expectAccessible(p: Page, name: string): Promise<void> {
@@ -47,4 +66,7 @@ export async function screenshot(p: Page, name: string): Promise<void> {
   ).toBe(0);
   expect(await p.getByText('Something went wrong').count(), `${name}: error boundary`).toBe(0);
   await expect.poll(() => p.locator('h1').first().isVisible(), { timeout: 10_000 }).toBe(true);
+  const errors = watchConsole(p);
+  expect([...errors], `${name}: errors the page logged`).toEqual([]);
+  errors.length = 0;
 }

@@ -12,6 +12,7 @@ import { launchBrowser } from './browser.ts';
 import { type Stack, startStack } from './stack.ts';
 import { type StripeStandin, startStripeStandin } from './stripe-standin.ts';
 import { startWeb, type WebServer } from './web.ts';
+import { watchConsole } from './web-checks.ts';
 
 export const WEBHOOK_SECRET = 'whsec_test_web_0123456789abcdefghijklmnop';
 const CLIENT_SECRET = 'web-client-secret-0123456789abcdef';
@@ -39,7 +40,7 @@ export interface WebStack {
 export async function startWebStack(opts: {
   users: (WebUser & { roles?: string[] })[];
   plan?: 'free' | 'pro' | 'enterprise';
-  /** The web server: `vite dev` (as npm start) or the production build (benchmarks). */
+  /** The web server: the production build (default) or `vite dev` (as npm start). */
   webMode?: 'dev' | 'built';
   /** More edge settings (e.g. KombiSim's node image and SSH ports). */
   vars?: Record<string, string>;
@@ -82,7 +83,7 @@ export async function startWebStack(opts: {
       ...opts.vars,
     },
   });
-  const web = await startWeb({ edgeUrl: stack.edgeUrl, port: webPort, mode: opts.webMode ?? 'dev' });
+  const web = await startWeb({ edgeUrl: stack.edgeUrl, port: webPort, mode: opts.webMode });
   const browser = await launchBrowser();
   const signer = new Stripe('sk_test_signer');
 
@@ -94,6 +95,7 @@ export async function startWebStack(opts: {
     browser,
     async signIn(user, page) {
       const p = page ?? (await browser.newPage());
+      watchConsole(p);
       await p.goto(`${web.url}/dashboard`);
       await p.waitForURL(/\/signin/);
       await p.locator('body[data-ready="true"]').waitFor();

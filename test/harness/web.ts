@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../scripts/lib/ports.ts';
+import { webBuild } from './web-build.ts';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WEB_DIR = join(REPO_ROOT, 'web');
@@ -19,27 +20,28 @@ export type StartWebOptions = {
   port?: number;
   /** How long to wait for the first page render, in ms. Default 60 000. */
   timeoutMs?: number;
-  /** `dev` (vite dev, as npm start) or `built`: the production server from `vite build` (web/.output). */
+  /** `built` (default): the production server from `vite build` (see web-build.ts); `dev`: vite dev, as npm start. */
   mode?: 'dev' | 'built';
 };
 
 export type WebServer = { url: string; stop(): Promise<void> };
 
 /**
- * Starts the web dev server (`vite dev` in `web/`, or the built server with `mode: 'built'`) as its own process group and resolves once it has
- * rendered `/` once, so the first test does not pay Vite's on-demand compile. `stop()` ends the
- * whole group. The server's output is kept and included in the error if it fails to start.
+ * Starts the web server (the production build, building it first if the sources changed, or
+ * `vite dev` in `web/`) as its own process group and resolves once it has rendered `/` once, so
+ * the first test does not pay a dev server's on-demand compile. `stop()` ends the whole group. The
+ * server's output is kept and included in the error if it fails to start.
  */
 export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, KOMBIFY_EDGE_URL: opts.edgeUrl, PORT: String(port) };
 
-  const args =
-    opts.mode === 'built'
-      ? [join(WEB_DIR, '.output', 'server', 'index.mjs')]
-      : [VITE_BIN, 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'];
-  if (opts.mode === 'built') env.HOST = '127.0.0.1';
+  const built = (opts.mode ?? 'built') === 'built';
+  const args = built
+    ? [join((await webBuild()).dir, 'server', 'index.mjs')]
+    : [VITE_BIN, 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'];
+  if (built) env.HOST = '127.0.0.1';
   const child = spawn(NODE_BIN, args, {
     cwd: WEB_DIR,
     env,
@@ -70,7 +72,7 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   } catch (err) {
     await stop();
     throw new Error(
-      `web dev server did not start at ${url}: ${(err as Error).message}\n--- output ---\n${output}`,
+      `web server (${built ? 'built' : 'vite dev'}) did not start at ${url}: ${(err as Error).message}\n--- output ---\n${output}`,
     );
   }
   return { url, stop };
