@@ -185,6 +185,9 @@ async function main(): Promise<void> {
         OIDC_CLIENT_SECRET: local.clientSecret,
         OIDC_POST_LOGOUT_REDIRECT_URI: `${webUrl}/`,
         PUBLIC_WEB_URL: webUrl,
+        // Pages reach the edge through the web app with the browser's Host; what agents dial (the
+        // install one-liner, agents in simulated nodes, the OpenTofu state address) is the edge itself.
+        PUBLIC_EDGE_URL: edgeUrl,
         SESSION_SECRET: local.sessionSecret,
         // The admin center's MFA reset talks to the local issuer (which has no second factors).
         IDP_ADMIN: 'local',

@@ -102,6 +102,12 @@ export const worker = z.object({
   outdated: z.boolean().optional(),
   version_warning: z.string().nullable().optional(),
   facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  /** Stacks deploy only to approved workers. */
+  approved: z.boolean(),
+  approved_at: iso.nullable(),
+  /** The agent inside a KombiSim node (a deploy target), and its simulation. */
+  simulated: z.boolean(),
+  simulation_id: z.string().nullable(),
 });
 export const pagination = z.object({ page: z.number(), per_page: z.number(), total: z.number().optional() });
 
@@ -245,14 +251,6 @@ export const failedPayment = z.object({
 /** One part of an aggregated answer: its data, or why it was refused (the rest still arrives). */
 const part = <T extends z.ZodType>(data: T) =>
   z.union([z.object({ data }), z.object({ error: z.object({ code: z.string(), message: z.string() }) })]);
-
-/** `GET /api/dashboard`: the dashboard in one request (one gate check, parts read in parallel). */
-export const dashboard = z.object({
-  me,
-  plan: billingPlan,
-  activity: z.array(activityEntry),
-  nodes: part(z.object({ workers: z.array(worker), samples: z.array(workerSamples) })),
-});
 
 /** `GET /health` */
 export const health = z.object({
@@ -454,6 +452,22 @@ export const workflowSummary = z.object({
   started_at: iso.nullable(),
   finished_at: iso.nullable(),
 });
+/** `GET /api/dashboard`: the dashboard in one request (one gate check, parts read in parallel). */
+export const dashboard = z.object({
+  me,
+  plan: billingPlan,
+  activity: z.array(activityEntry),
+  nodes: part(z.object({ workers: z.array(worker), samples: z.array(workerSamples) })),
+  /** The newest stacks (`total` of all) and the latest runs among them, newest first. */
+  stacks: part(
+    z.object({
+      stacks: z.array(stackSummary),
+      total: z.number(),
+      runs: z.array(workflowSummary.extend({ stack_name: z.string() })),
+    }),
+  ),
+});
+
 /** `GET /v1/orchestrator/workflows/{id}`: the whole run. */
 export const workflow = workflowSummary.extend({
   steps: z.array(

@@ -5,8 +5,10 @@
  * approval, queueing, cancel of queued and running jobs, live progress over SSE, and a run that
  * resumes after the edge restarts.
  */
+
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
+import * as api from '@kombify/proto/api';
 import { BadRequestSchema } from '@kombify/proto/google/rpc';
 import { OrchestratorService, StackAction } from '@kombify/proto/orchestrator/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -285,6 +287,45 @@ describe('workflows', () => {
 
     const list = await stack.api(`/v1/orchestrator/stacks/${s.id}/workflows`);
     expect(list.body.data.map((w: any) => w.id)).toEqual([second.body.data.id, first.body.data.id]);
+  });
+
+  it('the dashboard shows the newest stacks and their latest runs, newest first', async () => {
+    const res = await stack.api('/api/dashboard');
+    expect(res.status).toBe(200);
+    const part = api.dashboard.parse(res.body.data).stacks;
+    if (!('data' in part)) throw new Error(`stacks part refused: ${JSON.stringify(part)}`);
+    const listed = await stack.api('/v1/orchestrator/stacks?per_page=8');
+    expect(part.data.stacks).toEqual(listed.body.data);
+    expect(part.data.total).toBe(listed.body.pagination.total);
+    // Every run of every listed stack, newest first, each as its stack's own list shows it.
+    const runs = (
+      await Promise.all(
+        listed.body.data.map(async (s: any) =>
+          (
+            await stack.api(`/v1/orchestrator/stacks/${s.id}/workflows?per_page=3`)
+          ).body.data.map((w: any) => ({
+            ...w,
+            stack_name: s.name,
+          })),
+        ),
+      )
+    )
+      .flat()
+      .sort((a: any, b: any) => b.created_at.localeCompare(a.created_at))
+      .slice(0, 8);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(part.data.runs).toEqual(runs);
+    expect(part.data.runs.filter((r) => r.stack_name === 'queued-lab').map((r) => r.kind)).toEqual([
+      'plan',
+      'deploy',
+    ]);
+
+    const member = (await stack.api('/api/keys', { body: { name: 'dash member', role: 'member' } })).body.data
+      .key;
+    const limited = await stack.api('/api/dashboard', { token: member });
+    expect(limited.body.data.stacks).toEqual({
+      error: { code: 'AUTH_INSUFFICIENT', message: "your role (member) may not see the org's stacks" },
+    });
   });
 
   it('resumes after the edge restarts mid-run, and runs the jobs once the worker comes', async () => {

@@ -9,8 +9,9 @@ import type Docker from 'dockerode';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
-import { homelab } from '../harness/homelab.ts';
+import { type Homelab, homelab } from '../harness/homelab.ts';
 import { removeSimulations, requireSimImage, SIM_IMAGE } from '../harness/sim.ts';
+import { poll } from '../harness/stack.ts';
 import { expectAccessible, openPage, screenshot } from '../harness/web-checks.ts';
 import { startWebStack, type WebStack } from '../harness/web-stack.ts';
 
@@ -31,6 +32,36 @@ const sims = new Set<string>();
 const stacks: string[] = [];
 
 const open = (path: string) => openPage(page, `${w.web.url}${path}`);
+
+/** Writes `lab` as kombination.yaml with its image overrides on the new-stack page and creates it. */
+async function createStackOnPage(lab: Homelab): Promise<string> {
+  await open('/stacks/new');
+  await page.getByTestId('spec-editor').fill(lab.spec);
+  await page.locator('summary', { hasText: 'Image overrides' }).click();
+  await page.getByTestId('image-overrides').fill(
+    Object.entries(lab.images)
+      .map(([service, image]) => `${service}=${image}`)
+      .join('\n'),
+  );
+  await expect
+    .poll(() => page.getByTestId('spec-status').textContent(), { timeout: 15_000 })
+    .toContain('Valid');
+  await page.getByTestId('create-stack').click();
+  await page.waitForURL(/\/stacks\/stk_[^/]+$/, { timeout: 20_000 });
+  const id = new URL(page.url()).pathname.split('/').pop()!;
+  stacks.push(id);
+  await page.locator('body[data-ready="true"]').waitFor();
+  return id;
+}
+
+/** Deploys from the stack page: the plan waits for approval, is approved, and the run succeeds. */
+async function deployOnPage(): Promise<void> {
+  await page.getByTestId('deploy').click();
+  const runView = page.getByTestId('run');
+  await expect.poll(() => runView.getAttribute('data-status'), { timeout: 90_000 }).toBe('awaiting_approval');
+  await page.getByTestId('approve-run').click();
+  await expect.poll(() => runView.getAttribute('data-status'), { timeout: 120_000 }).toBe('succeeded');
+}
 
 beforeAll(async () => {
   docker = await requireDocker();
@@ -161,22 +192,7 @@ describe('stacks', () => {
 
   it('creates base-homelab minimal, binds and approves the worker, approves the plan, streams logs to success', async () => {
     const lab = await homelab({ name: `${run}-lab`, variant: 'minimal', image: TEST_IMAGE });
-    await open('/stacks/new');
-    await page.getByTestId('spec-editor').fill(lab.spec);
-    await page.locator('summary', { hasText: 'Image overrides' }).click();
-    await page.getByTestId('image-overrides').fill(
-      Object.entries(lab.images)
-        .map(([service, image]) => `${service}=${image}`)
-        .join('\n'),
-    );
-    await expect
-      .poll(() => page.getByTestId('spec-status').textContent(), { timeout: 15_000 })
-      .toContain('Valid');
-    await page.getByTestId('create-stack').click();
-    await page.waitForURL(/\/stacks\/stk_[^/]+$/, { timeout: 20_000 });
-    const id = new URL(page.url()).pathname.split('/').pop()!;
-    stacks.push(id);
-    await page.locator('body[data-ready="true"]').waitFor();
+    const id = await createStackOnPage(lab);
 
     // Bind node `local` to the host agent; stacks use only approved workers.
     const node = page.locator('[data-testid="stack-node"][data-node="local"]');
@@ -267,11 +283,68 @@ describe('stacks', () => {
     const v3 = await w.stack.api(`/v1/orchestrator/stacks/${id}/spec`);
     expect(v3.body.data).toMatchObject({ version: 3, source: lab.spec, options: { images: lab.images } });
 
+    // The dashboard shows the stack's state and its run.
+    await open('/dashboard');
+    const onDashboard = page.locator(`[data-testid="dashboard-stack"][data-stack="${run}-lab"]`);
+    await expect
+      .poll(() => onDashboard.getByTestId('stack-status').getAttribute('data-status'))
+      .toBe('deployed');
+    expect(
+      await page
+        .getByTestId('dashboard-run')
+        .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.status)),
+    ).toContain('succeeded');
+    await screenshot(page, 'dashboard-with-stacks');
+    await expectAccessible(page, 'dashboard (stacks)');
+
     await open('/stacks');
     const row = page.locator(`[data-testid="stack-row"][data-stack="${run}-lab"]`);
     await expect.poll(() => row.getByTestId('stack-status').getAttribute('data-status')).toBe('deployed');
     expect(await row.getByTestId('drift').textContent()).toMatch(/checks off|not checked yet/);
     await screenshot(page, 'stacks');
     await expectAccessible(page, 'stacks');
+  }, 400_000);
+
+  it('deploys a stack to a simulation made a deploy target on the simulations page', async () => {
+    await open('/simulations');
+    await page.locator('[data-testid="template"][data-template="single-node"]').getByRole('radio').check();
+    await page.getByLabel('Name', { exact: true }).fill(`${run}-tgt`);
+    await page.getByTestId('deploy-target').check();
+    await page.getByTestId('create-simulation').click();
+    const card = page.locator(`[data-testid="simulation"][data-simulation="${run}-tgt"]`);
+    await card.getByTestId('sim-deploy-target').waitFor({ timeout: 120_000 });
+    const sim = (await w.stack.api('/api/v1/simulations')).body.data.find(
+      (s: any) => s.name === `${run}-tgt`,
+    );
+    sims.add(sim.id);
+    const simWorker = await poll(
+      async () =>
+        ((await w.stack.api('/v1/orchestrator/workers?per_page=100')).body.data as any[]).find(
+          (x) => x.simulation_id === sim.id && x.status === 'online',
+        ),
+      90_000,
+      'the simulated node’s worker online',
+    );
+    expect(simWorker).toMatchObject({ name: `${run}-tgt-server`, simulated: true, approved: true });
+
+    const lab = await homelab({ name: `${run}-simlab`, variant: 'minimal', image: TEST_IMAGE });
+    const id = await createStackOnPage(lab);
+    const node = page.locator('[data-testid="stack-node"][data-node="local"]');
+    // The simulated worker is offered apart from real machines.
+    expect(
+      await node
+        .locator('optgroup[label^="Simulated nodes"] option')
+        .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value)),
+    ).toEqual([simWorker.id]);
+    await node.getByTestId('bind-select').selectOption(simWorker.id);
+    await page.getByTestId('save-bindings').click();
+    // Approved for stacks by its simulation when it enrolled: no approval step here.
+    await expect
+      .poll(() => node.getByTestId('node-binding-status').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('online');
+    await deployOnPage();
+    const containers = await docker.listContainers({ filters: { label: [`kombify.stack=${id}`] } });
+    expect(containers.map((c) => c.Labels['kombify.service']).sort()).toEqual(Object.keys(lab.images).sort());
+    await screenshot(page, 'stack-on-simulation');
   }, 400_000);
 });

@@ -63,7 +63,11 @@ export async function startWebStack(opts: {
       },
     ],
   });
+  // The web app forwards the browser's Host, so the edge must be told its own address for what
+  // agents dial (the install one-liner, agents in simulated nodes), as npm start does.
+  const edgePort = await freePort();
   const stack = await startStack({
+    port: edgePort,
     plan: opts.plan ?? 'free',
     orgId: `org_${orgSuffix}`,
     vars: {
@@ -73,6 +77,7 @@ export async function startWebStack(opts: {
       OIDC_POST_LOGOUT_REDIRECT_URI: `${webUrl}/`,
       SESSION_SECRET: 'web-test-session-secret-0123456789abcdef-0123',
       PUBLIC_WEB_URL: webUrl,
+      PUBLIC_EDGE_URL: `http://127.0.0.1:${edgePort}`,
       STRIPE_SECRET_KEY: 'sk_test_web',
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       STRIPE_API_BASE: stripe.url,

@@ -11,6 +11,7 @@ import type { planView } from '../features/billing/index.ts';
 import type { userView } from '../features/users/index.ts';
 import type { samplesView } from '../features/worker-metrics/index.ts';
 import type { workerView } from '../features/workers/index.ts';
+import type { stacksOverview } from '../orchestrator/stacks.ts';
 
 type Fits<T extends U, U> = T;
 
@@ -24,4 +25,8 @@ export type ActivityFits = Fits<Awaited<ReturnType<typeof activityView>>, z.inpu
 export type SamplesFits = Fits<
   Awaited<ReturnType<typeof samplesView>>,
   z.input<typeof api.workerSamplesList>
+>;
+export type StacksOverviewFits = Fits<
+  Awaited<ReturnType<typeof stacksOverview>>,
+  z.input<(typeof api.dashboard.shape.stacks.options)[0]>['data']
 >;

@@ -131,6 +131,25 @@ export async function listStacks(ctx: OrchContext, page: { limit: number; offset
   };
 }
 
+/**
+ * The org's newest stacks and their latest runs, for the dashboard: runs live in each stack's
+ * Durable Object, so only the `stackLimit` newest stacks are asked (in parallel), `runsEach` each.
+ */
+export async function stacksOverview(ctx: OrchContext, stackLimit = 8, runsEach = 3, runLimit = 8) {
+  const { rows, total } = await listStacks(ctx, { limit: stackLimit, offset: 0 });
+  const perStack = await Promise.all(
+    rows.map(async (s) => {
+      const { rows: runs } = await stackHandle(ctx.env, s.id).workflows(runsEach, 0);
+      return runs.map((r) => ({ ...r, stack_name: s.name }));
+    }),
+  );
+  const runs = perStack
+    .flat()
+    .sort((a, b) => b.created_at.localeCompare(a.created_at))
+    .slice(0, runLimit);
+  return { stacks: rows, total, runs };
+}
+
 export async function getStack(ctx: OrchContext, id: string) {
   const { row, stack } = await locate(ctx, id);
   const details = await stack.details();

@@ -3,6 +3,7 @@ import { For, Show } from 'solid-js';
 import { AppShell } from '../components/app-shell.tsx';
 import { NodeCard } from '../components/node-card.tsx';
 import { Empty, Section } from '../components/states.tsx';
+import { StatusBadge } from '../components/status-badge.tsx';
 import { getDashboard } from '../features/dashboard/index.ts';
 import { dataOf, type EdgeResult } from '../lib/edge-result.ts';
 import { formatAgo } from '../lib/format.ts';
@@ -25,9 +26,9 @@ function partOf<T, U>(
 }
 
 /**
- * Home of a signed-in user: nodes with live status and charts, plan usage, recent activity — all
- * from one edge request (`GET /api/dashboard`), re-read every 5 s. Stacks and workflow runs join
- * this page when their APIs land.
+ * Home of a signed-in user: nodes with live status and charts, plan usage, stacks with their state
+ * and latest runs, recent activity — all from one edge request (`GET /api/dashboard`), re-read
+ * every 5 s.
  */
 export default function Dashboard() {
   const dashboard = createAsync(() => getDashboard());
@@ -37,6 +38,9 @@ export default function Dashboard() {
   const nodes = () => partOf(dashboard(), (d) => d.nodes);
   const workers = () => partOf(nodes(), (n) => ({ data: n.workers }));
   const activity = () => partOf(dashboard(), (d) => ({ data: d.activity }));
+  const stacks = () => partOf(dashboard(), (d) => d.stacks);
+  const stackList = () => partOf(stacks(), (s) => ({ data: s.stacks }));
+  const runs = () => partOf(stacks(), (s) => ({ data: s.runs }));
   const plan = () => dataOf(dashboard())?.plan;
   const samplesOf = (id: string) => dataOf(nodes())?.samples.find((s) => s.worker_id === id)?.samples;
   const online = () => dataOf(workers())?.filter((w) => w.status === 'online').length ?? 0;
@@ -94,6 +98,68 @@ export default function Dashboard() {
           )}
         </Section>
       </section>
+      <div class="grid">
+        <section aria-labelledby="stacks-title" class="card">
+          <div class="card-head">
+            <h2 id="stacks-title">Stacks</h2>
+            <Show when={dataOf(stacks())}>
+              {(s) => (
+                <A href="/stacks" class="small">
+                  All {s().total} stacks
+                </A>
+              )}
+            </Show>
+          </div>
+          <Section
+            result={stackList()}
+            what="your stacks"
+            empty={
+              <Empty title="No stacks yet." testid="dashboard-stacks-empty">
+                <p class="muted">
+                  <A href="/stacks/new">Create a stack</A> from a StackKit and deploy it to your nodes.
+                </p>
+              </Empty>
+            }
+          >
+            {(list) => (
+              <ul class="activity" data-testid="dashboard-stacks">
+                <For each={list}>
+                  {(st) => (
+                    <li data-testid="dashboard-stack" data-stack={st.name}>
+                      <span>
+                        <A href={`/stacks/${st.id}`}>{st.name}</A> <span class="muted small">{st.kit}</span>
+                      </span>
+                      <StatusBadge status={st.status} testid="stack-status" />
+                    </li>
+                  )}
+                </For>
+              </ul>
+            )}
+          </Section>
+        </section>
+        <section aria-labelledby="runs-title" class="card">
+          <h2 id="runs-title">Recent runs</h2>
+          <Section result={runs()} what="recent runs" empty={<Empty title="No runs yet." />}>
+            {(list) => (
+              <ul class="activity" data-testid="dashboard-runs">
+                <For each={list}>
+                  {(r) => (
+                    <li data-testid="dashboard-run" data-run={r.id} data-status={r.status}>
+                      <span>
+                        <A href={`/stacks/${r.stack_id}?run=${r.id}`}>
+                          {r.kind} {r.stack_name}
+                        </A>{' '}
+                        <StatusBadge status={r.status} />
+                      </span>
+                      <Ago at={r.created_at} now={now()} />
+                    </li>
+                  )}
+                </For>
+              </ul>
+            )}
+          </Section>
+        </section>
+      </div>
       <section aria-labelledby="activity-title" class="card">
         <h2 id="activity-title">Recent activity</h2>
         <Section
@@ -107,9 +173,7 @@ export default function Dashboard() {
                 {(a) => (
                   <li>
                     <span>{a.message}</span>
-                    <time class="muted" datetime={a.at}>
-                      {formatAgo(a.at, now())}
-                    </time>
+                    <Ago at={a.at} now={now()} />
                   </li>
                 )}
               </For>
@@ -118,5 +182,13 @@ export default function Dashboard() {
         </Section>
       </section>
     </AppShell>
+  );
+}
+
+function Ago(props: { at: string; now: number }) {
+  return (
+    <time class="muted" datetime={props.at}>
+      {formatAgo(props.at, props.now)}
+    </time>
   );
 }

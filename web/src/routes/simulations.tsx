@@ -1,5 +1,5 @@
 import type { SimNode, SimTemplate, Simulation } from '@kombify/proto/api';
-import { createAsync, type RouteDefinition, useAction, useSubmission } from '@solidjs/router';
+import { A, createAsync, type RouteDefinition, useAction, useSubmission } from '@solidjs/router';
 import { createSignal, For, Show, type Signal } from 'solid-js';
 import { AppShell } from '../components/app-shell.tsx';
 import { CopyButton } from '../components/copy-button.tsx';
@@ -57,6 +57,10 @@ export default function Simulations() {
                 />
                 <label class="checkbox">
                   <input type="checkbox" name="auto_start" checked /> Start the nodes now
+                </label>
+                <label class="checkbox">
+                  <input type="checkbox" name="deploy_target" data-testid="deploy-target" /> Deploy target:
+                  run the kombify agent in each node, so stacks can deploy to it
                 </label>
                 <button
                   type="submit"
@@ -185,6 +189,15 @@ function SimulationCard(props: { sim: Simulation; ui: CardState }) {
         {props.sim.template ? `from ${props.sim.template} · ` : ''}created{' '}
         {new Date(props.sim.created_at).toLocaleString()}
       </p>
+      <Show when={props.sim.deploy_target}>
+        <p class="small" data-testid="sim-deploy-target">
+          <span class="badge badge-good">deploy target</span> Each node runs an agent, listed as the worker{' '}
+          <span class="mono">
+            {props.sim.name}-{'<node>'}
+          </span>
+          : bind a stack's nodes to it under <A href="/stacks">Stacks</A> → Nodes and workers.
+        </p>
+      </Show>
       <SubmissionNote result={outcome()} done="Done." />
       <DataTable
         caption={`Nodes of ${props.sim.name}`}

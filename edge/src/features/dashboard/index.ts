@@ -1,17 +1,20 @@
 /**
  * `GET /api/dashboard` — everything the web dashboard shows, in one answer: who you are, the
- * plan and usage, nodes with their recent samples, and recent activity. One request means one
- * gate check (session, plan, rate limit) and one database connection instead of one per part; the
- * parts are read in parallel. Nodes need an operator role, as on `/v1/orchestrator/workers`: for
- * other roles that part is the same refusal, so the page can say so next to the rest.
+ * plan and usage, nodes with their recent samples, stacks with their latest runs, and recent
+ * activity. One request means one gate check (session, plan, rate limit) and one database
+ * connection instead of one per part; the parts are read in parallel. Nodes and stacks need an
+ * operator role, as on `/v1/orchestrator/*`: for other roles those parts are the same refusal, so
+ * the page can say so next to the rest.
  */
 import { Hono } from 'hono';
 import { offlineAfterMs } from '../../config.ts';
 import { listAgents } from '../../db/agents.ts';
 import type { AppEnv } from '../../env.ts';
 import { operatorRoles } from '../../middleware/api-auth.ts';
+import { stacksOverview } from '../../orchestrator/stacks.ts';
 import { activityView, meView } from '../account/index.ts';
 import { planView } from '../billing/index.ts';
+import { orchContext } from '../stacks/context.ts';
 import { samplesView } from '../worker-metrics/index.ts';
 import { workerView } from '../workers/index.ts';
 
@@ -26,13 +29,17 @@ dashboard.get('/', async (c) => {
   const config = c.get('config');
   const db = c.get('db')();
   const operator = (operatorRoles as readonly string[]).includes(p.role);
-  const [plan, activity, agents, samples] = await Promise.all([
+  const [plan, activity, agents, samples, stacks] = await Promise.all([
     planView(db, p.orgId),
     activityView(db, p),
     operator ? listAgents(db, p.orgId, { limit: NODES, offset: 0 }) : null,
     operator ? samplesView(db, p.orgId, SAMPLE_MINUTES) : null,
+    operator ? stacksOverview({ ...orchContext(c), db }) : null,
   ]);
   const now = Date.now();
+  const refused = (what: string) => ({
+    error: { code: 'AUTH_INSUFFICIENT', message: `your role (${p.role}) may not see the org's ${what}` },
+  });
   return c.json({
     data: {
       me: meView(p),
@@ -48,12 +55,8 @@ dashboard.get('/', async (c) => {
                 samples,
               },
             }
-          : {
-              error: {
-                code: 'AUTH_INSUFFICIENT',
-                message: `your role (${p.role}) may not see the org's nodes`,
-              },
-            },
+          : refused('nodes'),
+      stacks: stacks ? { data: stacks } : refused('stacks'),
     },
   });
 });

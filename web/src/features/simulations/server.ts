@@ -20,6 +20,7 @@ export async function applyTemplate(form: FormData) {
     body: {
       simulation_name: String(form.get('name') ?? '').trim(),
       auto_start: form.get('auto_start') === 'on',
+      deploy_target: form.get('deploy_target') === 'on',
     },
     bare: true,
     timeoutMs: SLOW,

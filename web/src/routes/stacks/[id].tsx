@@ -175,6 +175,8 @@ function Bindings(props: { stackId: string }) {
   const approve = useAction(approveWorker);
   const [choice, setChoice] = createSignal<Record<string, string>>({});
   const [outcome, setOutcome] = createSignal<EdgeResult<unknown>>();
+  const machines = () => (dataOf(workers()) ?? []).filter((w) => !w.simulated);
+  const simulated = () => (dataOf(workers()) ?? []).filter((w) => w.simulated);
   const save = async (e: SubmitEvent, list: StackNode[]) => {
     e.preventDefault();
     const chosen = Object.fromEntries(list.map((n) => [n.name, choice()[n.name] ?? n.worker_id ?? '']));
@@ -206,13 +208,14 @@ function Bindings(props: { stackId: string }) {
                         onChange={(e) => setChoice({ ...choice(), [n.name]: e.currentTarget.value })}
                       >
                         <option value="">the worker named {n.name}</option>
-                        <For each={dataOf(workers()) ?? ([] as Worker[])}>
-                          {(w) => (
-                            <option value={w.id}>
-                              {w.name} ({w.status})
-                            </option>
-                          )}
-                        </For>
+                        <optgroup label="Your nodes">
+                          <For each={machines()}>{(w) => <WorkerOption worker={w} />}</For>
+                        </optgroup>
+                        <Show when={simulated().length > 0}>
+                          <optgroup label="Simulated nodes (KombiSim deploy targets)">
+                            <For each={simulated()}>{(w) => <WorkerOption worker={w} />}</For>
+                          </optgroup>
+                        </Show>
                       </select>
                     </td>
                     <td>
@@ -247,6 +250,14 @@ function Bindings(props: { stackId: string }) {
         )}
       </Section>
     </section>
+  );
+}
+
+function WorkerOption(props: { worker: Worker }) {
+  return (
+    <option value={props.worker.id}>
+      {props.worker.name} ({props.worker.status})
+    </option>
   );
 }
 
