@@ -166,7 +166,7 @@ describe('stacks', () => {
     await page.getByRole('radio', { name: /^minimal/ }).check();
     await expect.poll(() => page.getByTestId('kit-requirements').textContent()).toContain('Nodes:');
     await page.getByLabel('Node 1', { exact: true }).fill('local');
-    await page.getByLabel('4. Stack name').fill(`${run}-kit`);
+    await page.getByLabel('5. Stack name').fill(`${run}-kit`);
     await page.getByTestId('write-spec').click();
     const editor = page.getByTestId('spec-editor');
     await expect
@@ -177,6 +177,26 @@ describe('stacks', () => {
     await expect
       .poll(() => page.getByTestId('spec-status').textContent(), { timeout: 15_000 })
       .toContain(`Valid — ${run}-kit: base-homelab, 1 node(s)`);
+
+    // Options: written only when set, checked by the edge like the rest.
+    await page.getByLabel('Domain', { exact: true }).fill('home.example.com');
+    await page.getByLabel('Services reached by').selectOption('proxy');
+    await page.getByLabel('Time zone', { exact: true }).fill('Europe/Berlin');
+    await page.getByTestId('write-spec').click();
+    await expect
+      .poll(() => editor.inputValue())
+      .toBe(
+        `name: ${run}-kit\nkit: base-homelab\nvariant: minimal\nnodes:\n  - name: local\n    type: main\n` +
+          'network:\n  domain: home.example.com\n  access: proxy\nsystem:\n  timezone: Europe/Berlin\n',
+      );
+    await expect
+      .poll(() => page.getByTestId('spec-status').textContent(), { timeout: 15_000 })
+      .toContain(`Valid — ${run}-kit`);
+    await page.getByLabel('Time zone', { exact: true }).fill('Not a zone!');
+    await page.getByTestId('write-spec').click();
+    await expect
+      .poll(() => page.getByTestId('spec-problem').first().getAttribute('data-line'), { timeout: 15_000 })
+      .toBe('11');
 
     // A bad node type on line 5: the problem names that line, the gutter marks it.
     await editor.fill(`name: ${run}-bad\nkit: base-homelab\nnodes:\n  - name: local\n    type: mainframe\n`);

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../scripts/lib/service.ts';
 
@@ -93,11 +93,28 @@ async function filesUnder(path: string): Promise<string[]> {
   return out;
 }
 
-/** Builds of older sources are of no further use; keep only the current one. */
+/**
+ * Builds of older sources are of no further use once nothing serves them: those an hour old go,
+ * and half-made ones whose builder is gone. (A test run in another checkout of the same sources
+ * may still serve a recent one.)
+ */
 async function pruneOthers(keep: string): Promise<void> {
+  const hourAgo = Date.now() - 3600_000;
   for (const name of await readdir(CACHE)) {
     const path = join(CACHE, name);
-    if (path !== keep && !name.endsWith('.tmp')) await rm(path, { recursive: true, force: true });
+    if (path === keep) continue;
+    const builder = /\.(\d+)\.tmp$/.exec(name)?.[1];
+    const gone = builder ? !alive(Number(builder)) : (await stat(path)).mtimeMs < hourAgo;
+    if (gone) await rm(path, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -14,15 +14,25 @@ import type { EdgeResult } from '../../lib/edge-result.ts';
 export const route = { preload: () => void getKits() } satisfies RouteDefinition;
 
 type NodeRow = { name: string; type: 'main' | 'worker' | 'edge' };
+/** The kit's options the form offers; empty means the kit's default (nothing written). */
+type KitOptions = { domain: string; access: '' | 'ports' | 'proxy'; timezone: string };
 
 /** The kombination.yaml a StackKit choice stands for. */
-function specFor(name: string, kit: string, variant: string, nodes: NodeRow[]): string {
+function specFor(name: string, kit: string, variant: string, nodes: NodeRow[], options: KitOptions): string {
+  const domain = options.domain.trim();
+  const timezone = options.timezone.trim();
+  const network = [
+    ...(domain ? [`  domain: ${domain}`] : []),
+    ...(options.access ? [`  access: ${options.access}`] : []),
+  ];
   return [
     `name: ${name || 'my-stack'}`,
     `kit: ${kit}`,
     `variant: ${variant}`,
     'nodes:',
     ...nodes.flatMap((n) => [`  - name: ${n.name}`, `    type: ${n.type}`]),
+    ...(network.length ? ['network:', ...network] : []),
+    ...(timezone ? ['system:', `  timezone: ${timezone}`] : []),
     '',
   ].join('\n');
 }
@@ -40,6 +50,8 @@ export default function NewStack() {
   const [variant, setVariant] = createSignal('');
   const [stackName, setStackName] = createSignal('');
   const [nodes, setNodes] = createSignal<NodeRow[]>([{ name: 'server', type: 'main' }]);
+  const [options, setOptions] = createSignal<KitOptions>({ domain: '', access: '', timezone: '' });
+  const setOption = (patch: Partial<KitOptions>) => setOptions({ ...options(), ...patch });
   const [yaml, setYaml] = createSignal('');
   const [images, setImages] = createSignal('');
   const [validation, setValidation] = createSignal<Validation>({ state: 'idle' });
@@ -82,7 +94,15 @@ export default function NewStack() {
                   e.preventDefault();
                   const k = chosen();
                   if (k)
-                    setYaml(specFor(stackName(), k.name, chosenVariant()?.name ?? k.defaultVariant, nodes()));
+                    setYaml(
+                      specFor(
+                        stackName(),
+                        k.name,
+                        chosenVariant()?.name ?? k.defaultVariant,
+                        nodes(),
+                        options(),
+                      ),
+                    );
                 }}
               >
                 <fieldset class="choice-grid">
@@ -182,8 +202,37 @@ export default function NewStack() {
                     </button>
                   </div>
                 </fieldset>
+                <fieldset>
+                  <legend>4. Options (empty: the kit's default)</legend>
+                  <div class="form-row">
+                    <label for="kit-domain">Domain</label>
+                    <input
+                      id="kit-domain"
+                      placeholder="home.example.com"
+                      value={options().domain}
+                      onInput={(e) => setOption({ domain: e.currentTarget.value })}
+                    />
+                    <label for="kit-access">Services reached by</label>
+                    <select
+                      id="kit-access"
+                      value={options().access}
+                      onChange={(e) => setOption({ access: e.currentTarget.value as KitOptions['access'] })}
+                    >
+                      <option value="">kit default (proxy when a domain is set)</option>
+                      <option value="ports">ports: each service on its host port</option>
+                      <option value="proxy">proxy: Traefik host rules under the domain</option>
+                    </select>
+                    <label for="kit-timezone">Time zone</label>
+                    <input
+                      id="kit-timezone"
+                      placeholder="UTC"
+                      value={options().timezone}
+                      onInput={(e) => setOption({ timezone: e.currentTarget.value })}
+                    />
+                  </div>
+                </fieldset>
                 <div class="form-row">
-                  <label for="kit-stack-name">4. Stack name</label>
+                  <label for="kit-stack-name">5. Stack name</label>
                   <input
                     id="kit-stack-name"
                     required
