@@ -8,7 +8,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { Browser, Cookie, Page } from 'playwright-core';
-import { webBuild } from '../test/harness/web-build.ts';
+import { webBuild } from '../scripts/lib/web-build.ts';
 import { startWebStack } from '../test/harness/web-stack.ts';
 import type { BenchCase, Benchmark } from './result.ts';
 import { percentile, round } from './stats.ts';

@@ -3,7 +3,7 @@
  *
  *   database  PGlite in .kombify/pgdata (or DATABASE_URL), migrated on start
  *   edge      wrangler dev on 127.0.0.1:8787 (KOMBIFY_EDGE_PORT)
- *   web       SolidStart on 127.0.0.1:3000 (KOMBIFY_WEB_PORT)
+ *   web       SolidStart's production build on 127.0.0.1:3000 (KOMBIFY_WEB_PORT); `npm run dev`: vite dev
  *   agent     one local agent, enrolled and approved as the first worker when a Docker engine is reachable
  *   issuer    a local OpenID Provider on 127.0.0.1:8788 with a demo user, for sign-in
  *
@@ -23,6 +23,7 @@ import { waitForHttp } from './lib/ports.ts';
 import { releaseSigningKeyFile } from './lib/release-key.ts';
 import { apiKeyIsValid, createApiKey, ensureOrg, setMemberRoleByEmail, setPlan } from './lib/seed.ts';
 import { repoRoot, runService, type Service } from './lib/service.ts';
+import { webBuild } from './lib/web-build.ts';
 
 const home = join(repoRoot, '.kombify');
 const edgePort = Number(process.env.KOMBIFY_EDGE_PORT ?? 8787);
@@ -207,20 +208,29 @@ async function main(): Promise<void> {
 
     const installerNote = await publishLocalRelease({ edgeUrl: edge.url, adminToken, say });
 
-    say('starting the web app…');
+    // The production build (made once per change of the web sources, ~20 s), or `vite dev` with
+    // hot reload for working on the app (`npm run dev`).
+    const dev = process.env.KOMBIFY_WEB_DEV === '1';
+    let webArgs: string[];
+    if (dev) {
+      webArgs = [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'dev', '--host', '127.0.0.1'];
+      webArgs.push('--port', String(webPort), '--strictPort');
+    } else {
+      say('building the web app (only when its sources changed)…');
+      const build = await webBuild();
+      say(
+        build.builtSeconds === null
+          ? 'web app build is current'
+          : `web app built in ${build.builtSeconds.toFixed(1)} s`,
+      );
+      webArgs = [join(build.dir, 'server', 'index.mjs')];
+    }
+    say(`starting the web app${dev ? ' (vite dev)' : ''}…`);
     const web: Service = runService({
       name: 'web',
-      args: [
-        join(repoRoot, 'node_modules/vite/bin/vite.js'),
-        'dev',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(webPort),
-        '--strictPort',
-      ],
+      args: webArgs,
       cwd: join(repoRoot, 'web'),
-      env: { KOMBIFY_EDGE_URL: edge.url },
+      env: { KOMBIFY_EDGE_URL: edge.url, PORT: String(webPort), HOST: '127.0.0.1' },
     });
     stops.push(web.stop);
     await waitForHttp(`${webUrl}/`, 60_000);

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import Stripe from 'stripe';
 import { type Issuer, startIssuer } from '../../scripts/lib/oidc-issuer.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
+import { webBuild } from '../../scripts/lib/web-build.ts';
 import { launchBrowser } from './browser.ts';
 import { type Stack, startStack } from './stack.ts';
 import { type StripeStandin, startStripeStandin } from './stripe-standin.ts';
@@ -40,14 +41,35 @@ export interface WebStack {
 export async function startWebStack(opts: {
   users: (WebUser & { roles?: string[] })[];
   plan?: 'free' | 'pro' | 'enterprise';
-  /** The web server: the production build (default) or `vite dev` (as npm start). */
+  /** The web server: the production build (default, as npm start) or `vite dev` (as npm run dev). */
   webMode?: 'dev' | 'built';
   /** More edge settings (e.g. KombiSim's node image and SSH ports). */
   vars?: Record<string, string>;
 }): Promise<WebStack> {
+  // The build first: it is the slowest part and the likeliest to fail, before anything runs.
+  if ((opts.webMode ?? 'built') === 'built') await webBuild();
+  // What has started, stopped in reverse if a later part fails (nothing is left running).
+  const started: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of started.splice(0).reverse()) await stop().catch(() => {});
+  };
+  try {
+    return await startParts(opts, started, stopAll);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function startParts(
+  opts: Parameters<typeof startWebStack>[0],
+  started: (() => Promise<unknown>)[],
+  stopAll: () => Promise<void>,
+): Promise<WebStack> {
   const webPort = await freePort();
   const webUrl = `http://127.0.0.1:${webPort}`;
   const stripe = await startStripeStandin();
+  started.push(() => stripe.stop());
   const orgSuffix = `web${Math.random().toString(36).slice(2, 8)}`;
   const issuer = await startIssuer({
     port: await freePort(),
@@ -63,6 +85,7 @@ export async function startWebStack(opts: {
       },
     ],
   });
+  started.push(() => issuer.stop());
   // The web app forwards the browser's Host, so the edge must be told its own address for what
   // agents dial (the install one-liner, agents in simulated nodes), as npm start does.
   const edgePort = await freePort();
@@ -88,8 +111,11 @@ export async function startWebStack(opts: {
       ...opts.vars,
     },
   });
+  started.push(() => stack.stop());
   const web = await startWeb({ edgeUrl: stack.edgeUrl, port: webPort, mode: opts.webMode });
+  started.push(() => web.stop());
   const browser = await launchBrowser();
+  started.push(() => browser.close());
   const signer = new Stripe('sk_test_signer');
 
   return {
@@ -134,12 +160,6 @@ export async function startWebStack(opts: {
       await res.arrayBuffer();
       return res.status;
     },
-    async stop() {
-      await browser.close().catch(() => {});
-      await web.stop();
-      await stack.stop();
-      await issuer.stop();
-      await stripe.stop();
-    },
+    stop: stopAll,
   };
 }

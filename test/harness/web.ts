@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../scripts/lib/ports.ts';
-import { webBuild } from './web-build.ts';
+import { webBuild } from '../../scripts/lib/web-build.ts';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WEB_DIR = join(REPO_ROOT, 'web');
@@ -20,7 +20,7 @@ export type StartWebOptions = {
   port?: number;
   /** How long to wait for the first page render, in ms. Default 60 000. */
   timeoutMs?: number;
-  /** `built` (default): the production server from `vite build` (see web-build.ts); `dev`: vite dev, as npm start. */
+  /** `built` (default, as npm start): the production server (scripts/lib/web-build.ts); `dev`: vite dev, as npm run dev. */
   mode?: 'dev' | 'built';
 };
 

@@ -1,15 +1,15 @@
 /**
- * The web app's production build (`vite build`, nitro's Node server) for browser tests and the
- * `web` benchmark, kept in `.kombify/web-build/<hash>` per version of its sources. Browser tests
- * run against it rather than `vite dev`: no on-demand compiles and no mid-visit reloads when Vite
- * discovers a dependency, and it is what production serves.
+ * The web app's production build (`vite build`, nitro's Node server) for `npm start`, browser
+ * tests and the `web` benchmark, kept in `.kombify/web-build/<hash>` per version of its sources, so
+ * it is made once per change (~20 s). Served instead of `vite dev`: no on-demand compiles, no
+ * mid-visit reloads when Vite discovers a dependency, and it is what production serves.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { repoRoot } from '../../scripts/lib/service.ts';
+import { repoRoot } from './service.ts';
 
 const WEB_DIR = join(repoRoot, 'web');
 const CACHE = join(repoRoot, '.kombify', 'web-build');
