@@ -170,8 +170,18 @@ function LiveLog(props: { id: string; stackId: string }) {
         let source: EventSource | undefined;
         let retry: ReturnType<typeof setTimeout> | undefined;
         let last = '';
-        const refresh = () =>
-          void revalidate([getRun.keyFor(id), getRuns.keyFor(props.stackId), getStack.keyFor(props.stackId)]);
+        // A burst of events (a resumed stream replays them all) re-reads the run once, not per event.
+        let pending: ReturnType<typeof setTimeout> | undefined;
+        const refresh = () => {
+          pending ??= setTimeout(() => {
+            pending = undefined;
+            void revalidate([
+              getRun.keyFor(id),
+              getRuns.keyFor(props.stackId),
+              getStack.keyFor(props.stackId),
+            ]);
+          }, 250);
+        };
         const connect = () => {
           const after = last ? `?after=${encodeURIComponent(last)}` : '';
           const es = new EventSource(`/v1/orchestrator/workflows/${encodeURIComponent(id)}/events${after}`);
@@ -208,6 +218,7 @@ function LiveLog(props: { id: string; stackId: string }) {
         connect();
         onCleanup(() => {
           clearTimeout(retry);
+          clearTimeout(pending);
           source?.close();
         });
       },

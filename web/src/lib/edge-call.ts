@@ -1,9 +1,10 @@
-import { action, query } from '@solidjs/router';
+import { action, query, revalidate } from '@solidjs/router';
 import { isServer } from 'solid-js/web';
 import type { EdgeResult } from './edge-result.ts';
 
 type Failure = Extract<EdgeResult<unknown>, { ok: false }>;
 type Reader<A extends unknown[], R> = (...args: A) => Promise<R>;
+const UNREACHABLE = 'WEB_UNREACHABLE';
 
 /**
  * In the browser a server function is a `fetch` to the web server, and a fetch that never got an
@@ -17,34 +18,45 @@ function transportFailure(err: unknown): Failure | undefined {
   return {
     ok: false,
     status: 0,
-    code: 'WEB_UNREACHABLE',
+    code: UNREACHABLE,
     message: `The web server did not answer (${err.message}). Check your connection and try again.`,
   };
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The call's answer, or its transport failure as a value; anything else still throws. */
+async function settle<T>(call: () => Promise<EdgeResult<T>>): Promise<EdgeResult<T>> {
+  try {
+    return await call();
+  } catch (err) {
+    const failure = transportFailure(err);
+    if (failure) return failure;
+    throw err;
+  }
+}
+
+/** How soon a section that could not be read tries again by itself. */
+const RETRY_MS = 5000;
+
 /**
  * `query` for server functions that answer an EdgeResult. A read that fails in transport is tried
  * once more (reads are safe to repeat, and the usual cause passes in a moment), then shown as a
- * failure instead of breaking the page.
+ * failure instead of breaking the page, and read again every few seconds until it answers: not
+ * every section is re-read on a timer, and none should stay broken after the connection is back.
  */
 export function edgeQuery<A extends unknown[], T>(fn: Reader<A, EdgeResult<T>>, key: string) {
-  return query(async (...args: A): Promise<EdgeResult<T>> => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      if (!transportFailure(err)) throw err;
-      await pause(500);
-      try {
-        return await fn(...args);
-      } catch (again) {
-        const failure = transportFailure(again);
-        if (failure) return failure;
-        throw again;
-      }
+  const read = query(async (...args: A): Promise<EdgeResult<T>> => {
+    const first = await settle(() => fn(...args));
+    if (first.ok || first.code !== UNREACHABLE) return first;
+    await pause(500);
+    const second = await settle(() => fn(...args));
+    if (!second.ok && second.code === UNREACHABLE) {
+      setTimeout(() => void revalidate(read.keyFor(...args)), RETRY_MS);
     }
+    return second;
   }, key);
+  return read;
 }
 
 /**
@@ -53,13 +65,5 @@ export function edgeQuery<A extends unknown[], T>(fn: Reader<A, EdgeResult<T>>, 
  * the form shows, so the user can decide to try again.
  */
 export function edgeAction<A extends unknown[], T>(fn: Reader<A, EdgeResult<T>>, key: string) {
-  return action(async (...args: A): Promise<EdgeResult<T>> => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      const failure = transportFailure(err);
-      if (failure) return failure;
-      throw err;
-    }
-  }, key);
+  return action((...args: A) => settle(() => fn(...args)), key);
 }
