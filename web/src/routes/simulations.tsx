@@ -177,7 +177,7 @@ function SimulationCard(props: { sim: Simulation; ui: CardState }) {
               onClick={() => run('delete')}
               data-testid="confirm-delete"
             >
-              Delete {props.sim.name} and its nodes
+              Delete {props.sim.name}, its nodes and what runs on them
             </button>
             <button type="button" class="btn" onClick={() => setConfirming(false)}>
               Keep
