@@ -23,7 +23,7 @@ import { waitForHttp } from './lib/ports.ts';
 import { releaseSigningKeyFile } from './lib/release-key.ts';
 import { apiKeyIsValid, createApiKey, ensureOrg, setMemberRoleByEmail, setPlan } from './lib/seed.ts';
 import { repoRoot, runService, type Service } from './lib/service.ts';
-import { webBuild } from './lib/web-build.ts';
+import { webServerCommand } from './lib/web-build.ts';
 
 const home = join(repoRoot, '.kombify');
 const edgePort = Number(process.env.KOMBIFY_EDGE_PORT ?? 8787);
@@ -211,27 +211,16 @@ async function main(): Promise<void> {
     // The production build (made once per change of the web sources, ~20 s), or `vite dev` with
     // hot reload for working on the app (`npm run dev`).
     const dev = process.env.KOMBIFY_WEB_DEV === '1';
-    let webArgs: string[];
-    if (dev) {
-      webArgs = [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'dev', '--host', '127.0.0.1'];
-      webArgs.push('--port', String(webPort), '--strictPort');
-    } else {
-      say('building the web app (only when its sources changed)…');
-      const build = await webBuild();
+    if (!dev) say('building the web app (only when its sources changed)…');
+    const command = await webServerCommand({ dev, port: webPort, edgeUrl: edge.url });
+    if (command.build) {
+      const { builtSeconds } = command.build;
       say(
-        build.builtSeconds === null
-          ? 'web app build is current'
-          : `web app built in ${build.builtSeconds.toFixed(1)} s`,
+        builtSeconds === null ? 'web app build is current' : `web app built in ${builtSeconds.toFixed(1)} s`,
       );
-      webArgs = [join(build.dir, 'server', 'index.mjs')];
     }
     say(`starting the web app${dev ? ' (vite dev)' : ''}…`);
-    const web: Service = runService({
-      name: 'web',
-      args: webArgs,
-      cwd: join(repoRoot, 'web'),
-      env: { KOMBIFY_EDGE_URL: edge.url, PORT: String(webPort), HOST: '127.0.0.1' },
-    });
+    const web: Service = runService({ name: 'web', args: command.args, cwd: command.cwd, env: command.env });
     stops.push(web.stop);
     await waitForHttp(`${webUrl}/`, 60_000);
     // A local install's demo user runs the platform too (admin pages). Platform admin is never

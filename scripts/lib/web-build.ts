@@ -13,7 +13,11 @@ import { repoRoot } from './service.ts';
 
 const WEB_DIR = join(repoRoot, 'web');
 const CACHE = join(repoRoot, '.kombify', 'web-build');
-const NODE_BIN = join(repoRoot, 'node_modules', '.bin', 'node');
+/** @solidjs/start 2 needs Node ≥ 24: the repo's Node, not whatever runs the caller. */
+const NODE_BIN = existsSync(join(repoRoot, 'node_modules', '.bin', 'node'))
+  ? join(repoRoot, 'node_modules', '.bin', 'node')
+  : process.execPath;
+const VITE_BIN = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
 /** What the build reads: the app, the shared API schemas, and the locked dependencies. */
 const INPUTS = [
   'web/src',
@@ -43,6 +47,24 @@ export function webBuild(): Promise<WebBuild> {
   return pending;
 }
 
+/**
+ * How to run the web server on 127.0.0.1:`port`, calling the edge at `edgeUrl`: the production
+ * build (made first if its sources changed) or, with `dev`, `vite dev` with hot reload.
+ */
+export async function webServerCommand(opts: { dev: boolean; port: number; edgeUrl: string }) {
+  const build = opts.dev ? null : await webBuild();
+  const args = build
+    ? [join(build.dir, 'server', 'index.mjs')]
+    : [VITE_BIN, 'dev', '--host', '127.0.0.1', '--port', String(opts.port), '--strictPort'];
+  return {
+    node: NODE_BIN,
+    args,
+    cwd: WEB_DIR,
+    env: { KOMBIFY_EDGE_URL: opts.edgeUrl, PORT: String(opts.port), HOST: '127.0.0.1' },
+    build,
+  };
+}
+
 async function buildOnce(): Promise<WebBuild> {
   const dir = join(CACHE, await sourceHash());
   if (existsSync(join(dir, 'server', 'index.mjs'))) return { dir, builtSeconds: null };
@@ -55,7 +77,7 @@ async function buildOnce(): Promise<WebBuild> {
   // NODE_ENV: vitest sets `test`, which makes SolidStart bundle its dev error viewer.
   const env: NodeJS.ProcessEnv = { ...process.env, KOMBIFY_WEB_OUT_DIR: tmp, NODE_ENV: 'production' };
   delete env.NITRO_PRESET; // nitro's default: the Node server
-  await run(NODE_BIN, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build'], env);
+  await run(NODE_BIN, [VITE_BIN, 'build'], env);
   const builtSeconds = (performance.now() - started) / 1000;
   try {
     await rename(tmp, dir);

@@ -42,7 +42,14 @@ export {
   type ServiceSpec,
 } from './spec/schema.ts';
 export { parseSpec, type SpecResult, validateSpec } from './spec/validate.ts';
-export { type KitName, kitNames, type VariantName, variantNames } from './spec/vocabulary.ts';
+export {
+  type AccessMode,
+  type KitName,
+  kitNames,
+  type NodeType,
+  type VariantName,
+  variantNames,
+} from './spec/vocabulary.ts';
 export { type ImageOptions, mirrorImage, parseImage } from './unifier/images.ts';
 export * from './unifier/plan.ts';
 export { type ResolveOptions, resolve, UnifierError } from './unifier/resolve.ts';

@@ -1,17 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort } from '../../scripts/lib/ports.ts';
-import { webBuild } from '../../scripts/lib/web-build.ts';
-
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const WEB_DIR = join(REPO_ROOT, 'web');
-const VITE_BIN = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-/** @solidjs/start 2 needs Node ≥ 24: use the repo's Node, not whatever runs the tests. */
-const NODE_BIN = existsSync(join(REPO_ROOT, 'node_modules', '.bin', 'node'))
-  ? join(REPO_ROOT, 'node_modules', '.bin', 'node')
-  : process.execPath;
+import { webServerCommand } from '../../scripts/lib/web-build.ts';
 
 export type StartWebOptions = {
   /** Base URL of the edge the web server calls (`KOMBIFY_EDGE_URL`) on the signed-in user's behalf. */
@@ -35,16 +24,11 @@ export type WebServer = { url: string; stop(): Promise<void> };
 export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, KOMBIFY_EDGE_URL: opts.edgeUrl, PORT: String(port) };
-
   const built = (opts.mode ?? 'built') === 'built';
-  const args = built
-    ? [join((await webBuild()).dir, 'server', 'index.mjs')]
-    : [VITE_BIN, 'dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort'];
-  if (built) env.HOST = '127.0.0.1';
-  const child = spawn(NODE_BIN, args, {
-    cwd: WEB_DIR,
-    env,
+  const command = await webServerCommand({ dev: !built, port, edgeUrl: opts.edgeUrl });
+  const child = spawn(command.node, command.args, {
+    cwd: command.cwd,
+    env: { ...process.env, ...command.env },
     detached: true, // own process group, so stop() reaches Vite and anything it spawned
     stdio: ['ignore', 'pipe', 'pipe'],
   });

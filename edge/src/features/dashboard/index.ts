@@ -34,7 +34,7 @@ dashboard.get('/', async (c) => {
     activityView(db, p),
     operator ? listAgents(db, p.orgId, { limit: NODES, offset: 0 }) : null,
     operator ? samplesView(db, p.orgId, SAMPLE_MINUTES) : null,
-    operator ? stacksOverview({ ...orchContext(c), db }) : null,
+    operator ? stacksOverview(orchContext(c)) : null,
   ]);
   const now = Date.now();
   const refused = (what: string) => ({

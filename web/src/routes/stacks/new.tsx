@@ -1,4 +1,4 @@
-import type { KitInfo } from '@kombify/stackkits';
+import type { AccessMode, KitInfo, NodeType } from '@kombify/stackkits';
 import { createAsync, type RouteDefinition, useAction, useNavigate } from '@solidjs/router';
 import { createMemo, createSignal, For, Index, Show } from 'solid-js';
 import { AppShell } from '../../components/app-shell.tsx';
@@ -13,9 +13,9 @@ import type { EdgeResult } from '../../lib/edge-result.ts';
 
 export const route = { preload: () => void getKits() } satisfies RouteDefinition;
 
-type NodeRow = { name: string; type: 'main' | 'worker' | 'edge' };
+type NodeRow = { name: string; type: NodeType };
 /** The kit's options the form offers; empty means the kit's default (nothing written). */
-type KitOptions = { domain: string; access: '' | 'ports' | 'proxy'; timezone: string };
+type KitOptions = { domain: string; access: '' | AccessMode; timezone: string };
 
 /** The kombination.yaml a StackKit choice stands for. */
 function specFor(name: string, kit: string, variant: string, nodes: NodeRow[], options: KitOptions): string {
