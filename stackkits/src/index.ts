@@ -15,6 +15,16 @@
  * Runs anywhere JavaScript runs (Node, Cloudflare Workers): no Node built-ins.
  */
 
+export { importCompose, maxComposeBytes } from './compose/import-compose.ts';
+export {
+  type ComposeFile,
+  type ComposeImportInput,
+  type ComposeImportResult,
+  type ComposeIssue,
+  type ComposeIssueCode,
+  composeIssueCodes,
+  type ProposedSecret,
+} from './compose/types.ts';
 export {
   type ConvergeJob,
   type ConvergeOptions,
@@ -29,7 +39,7 @@ export {
   jobPlanFormat,
   toJobPlan,
 } from './generate/to-job-plan.ts';
-export { dockerProvider, toOpenTofu } from './generate/to-open-tofu.ts';
+export { dockerProvider, secretVariableName, toOpenTofu } from './generate/to-open-tofu.ts';
 export { type KitInfo, listKits } from './kit/registry.ts';
 export type { KitDefinition, KitVariant } from './kit/types.ts';
 export { applyDefaults, type NodeSpec, type Spec, selectKit } from './spec/defaults.ts';

@@ -429,6 +429,8 @@ export type KombinationInput = z.input<typeof kombinationSchema>;
 export type Kombination = z.output<typeof kombinationSchema>;
 export type NodeInput = z.output<typeof nodeSchema>;
 export type ServiceSpec = z.output<typeof serviceSchema>;
+/** A service as written in kombination.yaml (defaults not yet applied). */
+export type ServiceInput = z.input<typeof serviceSchema>;
 export type PortSpec = z.output<typeof portSchema>;
 export type VolumeSpec = z.output<typeof volumeSchema>;
 export type HealthCheckSpec = z.output<typeof healthCheckSchema>;
