@@ -15,6 +15,22 @@
  * Runs anywhere JavaScript runs (Node, Cloudflare Workers): no Node built-ins.
  */
 
+export {
+  type AddAppInput,
+  type AddAppResult,
+  addApp,
+  type GeneratedSecret,
+  generateSecret,
+} from './apps/add-app.ts';
+export { type AppSummary, type CatalogProblem, getApp, listApps, loadCatalog } from './apps/catalog.ts';
+export {
+  type AppCategory,
+  type AppDefinition,
+  type AppDefinitionInput,
+  appCategories,
+  appSchema,
+  isPinned,
+} from './apps/schema.ts';
 export { importCompose, maxComposeBytes } from './compose/import-compose.ts';
 export {
   type ComposeFile,
@@ -41,6 +57,7 @@ export {
 } from './generate/to-job-plan.ts';
 export { dockerProvider, secretVariableName, toOpenTofu } from './generate/to-open-tofu.ts';
 export { type KitInfo, listKits } from './kit/registry.ts';
+export { sampleNodes } from './kit/sample-nodes.ts';
 export type { KitDefinition, KitVariant } from './kit/types.ts';
 export { applyDefaults, type NodeSpec, type Spec, selectKit } from './spec/defaults.ts';
 export { type SpecError, type SpecErrorCode, specErrorCodes } from './spec/errors.ts';

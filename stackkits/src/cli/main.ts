@@ -1,7 +1,8 @@
 /**
  * stackkit: the command line of @kombify/stackkits (README "CLI").
  *
- *   stackkit init <kit> | validate [file] | prepare | generate | plan | apply | destroy | status | version
+ *   stackkit init <kit> | validate [file] | import <compose.yml> | apps | add <app> | prepare | generate |
+ *   plan | apply | destroy | status | version
  *
  * Exit codes: 0 success, 1 invalid input or a failed step, 2 usage error (including a needed
  * confirmation without a terminal), 130 interrupted.
@@ -11,6 +12,7 @@ import { type CliArgs, CliError, type CommandName, parseCli, UsageError } from '
 import { type Context, makeContext } from './context.ts';
 import { destroy } from './destroy.ts';
 import { generate } from './generate.ts';
+import { importCommand } from './import.ts';
 import { init } from './init.ts';
 import { plan } from './plan.ts';
 import { prepare } from './prepare.ts';
@@ -31,6 +33,9 @@ const handlers: Record<Exclude<CommandName, 'help'>, Handler> = {
   apply,
   destroy,
   status,
+  import: importCommand,
+  apps: async () => 0,
+  add: async () => 0,
   version,
 };
 

@@ -194,7 +194,9 @@ function mapPorts(svc: Data, at: Path, ctx: ServiceContext, out: ServiceInput): 
   const seen = new Set<string>();
   const unique = ports.filter((p) => {
     const key = `${p.container}/${p.host}/${p.protocol}/${p.hostIp}`;
-    return seen.has(key) ? false : (seen.add(key), true);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
   if (unique.length > 64)
     ctx.report.error([...at, 'ports'], 'unsupported', `${unique.length} ports; at most 64 per service`);

@@ -52,7 +52,7 @@ export function checkComposeSchema(data: unknown): SchemaProblem[] {
         (u) =>
           u.instanceLocation === e.instanceLocation &&
           u.keyword === 'type' &&
-          new RegExp(`^${escape(prefix)}${branch}(?:/\\$ref)*/type$`).test(u.keywordLocation),
+          new RegExp(`^${escapeRegExp(prefix)}${branch}(?:/\\$ref)*/type$`).test(u.keywordLocation),
       );
     const rejected = [...branches].filter(([b, list]) => typeOnly(b, list));
     for (const [, list] of rejected) for (const u of list) dropped.add(u);
@@ -98,7 +98,7 @@ export function checkComposeSchema(data: unknown): SchemaProblem[] {
   return out;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
