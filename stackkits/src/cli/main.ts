@@ -8,6 +8,7 @@
  * confirmation without a terminal), 130 interrupted.
  */
 import { apply } from './apply.ts';
+import { add, apps } from './apps.ts';
 import { type CliArgs, CliError, type CommandName, parseCli, UsageError } from './args.ts';
 import { type Context, makeContext } from './context.ts';
 import { destroy } from './destroy.ts';
@@ -34,8 +35,8 @@ const handlers: Record<Exclude<CommandName, 'help'>, Handler> = {
   destroy,
   status,
   import: importCommand,
-  apps: async () => 0,
-  add: async () => 0,
+  apps,
+  add,
   version,
 };
 
