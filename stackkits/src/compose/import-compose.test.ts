@@ -110,11 +110,15 @@ describe('interpolation', () => {
     return { out: interpolate(t, vars, [], issues), issues };
   };
   it('follows the Compose rules', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation syntax
     expect(run('$A ${A} $$A ${EMPTY:-d} ${EMPTY-d} ${NO:-${A}} ${A:+y} ${NO+y}').out).toBe('x x $A d  x y ');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation syntax
     expect(run('${NO:?needed}').issues).toEqual([
       { path: [], kind: 'error', message: 'required variable NO is not set: needed' },
     ]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation syntax
     expect(run('${NO}').issues[0]?.kind).toBe('unset');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation syntax
     expect(run('${A').issues[0]?.kind).toBe('error');
   });
   it('reads .env text', () => {
