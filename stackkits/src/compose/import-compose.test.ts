@@ -118,7 +118,6 @@ describe('interpolation', () => {
     ]);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation syntax
     expect(run('${NO}').issues[0]?.kind).toBe('unset');
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation syntax
     expect(run('${A').issues[0]?.kind).toBe('error');
   });
   it('reads .env text', () => {
