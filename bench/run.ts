@@ -6,6 +6,7 @@
  * 1 when a benchmark crashed, 2 for an unknown benchmark name (the available ones are listed).
  */
 import { agents } from './agents.ts';
+import { compose } from './compose.ts';
 import { deploy } from './deploy.ts';
 import { dispatch } from './dispatch.ts';
 import { gateway } from './gateway.ts';
@@ -18,6 +19,7 @@ import { webhooks } from './webhooks.ts';
 
 const benchmarks: readonly Benchmark[] = [
   agents,
+  compose,
   deploy,
   dispatch,
   gateway,

@@ -16,6 +16,32 @@
  */
 
 export {
+  type AddAppInput,
+  type AddAppResult,
+  addApp,
+  type GeneratedSecret,
+  generateSecret,
+} from './apps/add-app.ts';
+export { type AppSummary, type CatalogProblem, getApp, listApps, loadCatalog } from './apps/catalog.ts';
+export {
+  type AppCategory,
+  type AppDefinition,
+  type AppDefinitionInput,
+  appCategories,
+  appSchema,
+  isPinned,
+} from './apps/schema.ts';
+export { importCompose, maxComposeBytes } from './compose/import-compose.ts';
+export {
+  type ComposeFile,
+  type ComposeImportInput,
+  type ComposeImportResult,
+  type ComposeIssue,
+  type ComposeIssueCode,
+  composeIssueCodes,
+  type ProposedSecret,
+} from './compose/types.ts';
+export {
   type ConvergeJob,
   type ConvergeOptions,
   durationSeconds,
@@ -29,8 +55,9 @@ export {
   jobPlanFormat,
   toJobPlan,
 } from './generate/to-job-plan.ts';
-export { dockerProvider, toOpenTofu } from './generate/to-open-tofu.ts';
+export { dockerProvider, secretVariableName, toOpenTofu } from './generate/to-open-tofu.ts';
 export { type KitInfo, listKits } from './kit/registry.ts';
+export { sampleNodes } from './kit/sample-nodes.ts';
 export type { KitDefinition, KitVariant } from './kit/types.ts';
 export { applyDefaults, type NodeSpec, type Spec, selectKit } from './spec/defaults.ts';
 export { type SpecError, type SpecErrorCode, specErrorCodes } from './spec/errors.ts';

@@ -14,6 +14,9 @@ export const commandNames = [
   'destroy',
   'status',
   'validate',
+  'import',
+  'apps',
+  'add',
   'version',
   'help',
 ] as const;
@@ -69,6 +72,11 @@ const optionSpec = {
   token: { type: 'string' },
   'plugin-dir': { type: 'string' },
   'init-timeout': { type: 'string' },
+  file: { type: 'string', short: 'f', multiple: true },
+  'env-file': { type: 'string' },
+  profile: { type: 'string', multiple: true },
+  kit: { type: 'string' },
+  node: { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof optionSpec;
@@ -95,6 +103,9 @@ const commandOptions: Record<CommandName, readonly OptionName[]> = {
   destroy: [...tofuOptions, 'auto-approve'],
   status: ['output'],
   validate: [],
+  import: ['file', 'env-file', 'profile', 'kit', 'node', 'output'],
+  apps: [],
+  add: ['node', 'output'],
   version: [],
   help: [],
 };
@@ -109,6 +120,9 @@ const maxPositionals: Record<CommandName, number> = {
   destroy: 0,
   status: 0,
   validate: 1,
+  import: 1,
+  apps: 0,
+  add: 1,
   version: 0,
   help: 1,
 };
@@ -136,6 +150,12 @@ export interface CliArgs {
   pluginDir: string | undefined;
   /** Seconds `init` may take before it is stopped. */
   initTimeout: number | undefined;
+  /** `import -f`: more compose files, merged after the first. */
+  files: string[];
+  envFile: string | undefined;
+  profiles: string[];
+  kit: string | undefined;
+  node: string | undefined;
 }
 
 export function isCommand(name: string): name is CommandName {
@@ -194,6 +214,11 @@ export function parseCli(argv: readonly string[]): CliArgs {
     token: values.token,
     pluginDir: values['plugin-dir'],
     initTimeout: parseSeconds(values['init-timeout']),
+    files: values.file ?? [],
+    envFile: values['env-file'],
+    profiles: values.profile ?? [],
+    kit: values.kit,
+    node: values.node,
   };
 }
 

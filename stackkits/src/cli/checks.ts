@@ -13,20 +13,11 @@ import { createConnection, createServer } from 'node:net';
 import { availableParallelism, networkInterfaces, totalmem } from 'node:os';
 import type { Plan, PlanNode } from '../index.ts';
 import { parseSize } from '../spec/formats.ts';
+import type { Check } from './check.ts';
 import { checkDocker } from './docker-probe.ts';
-import { compareVersions, findTool, which } from './tofu.ts';
+import { findTool, isOlderThan, which } from './tofu.ts';
 
-export type CheckStatus = 'passed' | 'failed' | 'warning' | 'skipped';
-
-export interface Check {
-  name: string;
-  /** What was checked, e.g. `80/tcp` or a node name. */
-  target?: string;
-  status: CheckStatus;
-  message: string;
-  /** A failure of this check stops a deploy. */
-  blocking: boolean;
-}
+export type { Check, CheckStatus } from './check.ts';
 
 /** Minimum tool version: the generated configuration's `required_version`. */
 export const minToolVersion = '1.6.0';
@@ -102,7 +93,7 @@ export async function checkTool(env: Record<string, string | undefined>): Promis
       blocking: true,
     };
   }
-  const old = compareVersions(tool.version, minToolVersion) < 0;
+  const old = isOlderThan(tool.version, minToolVersion);
   return {
     name: 'tofu_version',
     status: old ? 'failed' : 'passed',

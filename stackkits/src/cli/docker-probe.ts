@@ -1,10 +1,10 @@
 /**
  * The `docker_version` check of `stackkit prepare`: Docker's API on DOCKER_HOST or the default
- * socket (`/_ping`, `/version`), and the host ports this stack's own containers already publish
+ * socket (`/_ping`, `/version`, through dockerode as in the agent), and the host ports this stack's own containers already publish
  * (so `port_available` does not fail on a re-run after `apply`).
  */
-import { request } from 'node:http';
-import type { Check } from './checks.ts';
+import Docker from 'dockerode';
+import type { Check } from './check.ts';
 
 interface DockerEndpoint {
   url: string;
@@ -24,35 +24,11 @@ export function dockerEndpoint(env: Record<string, string | undefined>): DockerE
   return undefined;
 }
 
-function dockerGet(
-  endpoint: DockerEndpoint,
-  path: string,
-  timeoutMs = 3000,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        ...(endpoint.socketPath
-          ? { socketPath: endpoint.socketPath }
-          : { host: endpoint.host, port: endpoint.port }),
-        path,
-        method: 'GET',
-        timeout: timeoutMs,
-        headers: { host: 'docker' },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          body += c;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
+/** The dockerode client for an endpoint (the same client the agent uses). */
+export function dockerClient(endpoint: DockerEndpoint, timeoutMs = 3000): Docker {
+  return endpoint.socketPath
+    ? new Docker({ socketPath: endpoint.socketPath, timeout: timeoutMs })
+    : new Docker({ host: endpoint.host, port: endpoint.port, timeout: timeoutMs });
 }
 
 export interface DockerProbe {
@@ -92,19 +68,12 @@ export async function checkDocker(
     };
   }
   try {
-    const ping = await dockerGet(endpoint, '/_ping');
-    if (ping.status !== 200) throw new Error(`/_ping answered HTTP ${ping.status}`);
-    const version = JSON.parse((await dockerGet(endpoint, '/version')).body) as {
-      Version?: string;
-      ApiVersion?: string;
-    };
-    const filters = encodeURIComponent(JSON.stringify({ label: [`kombify.stack=${stack}`] }));
+    const docker = dockerClient(endpoint);
+    await docker.ping();
+    const version = await docker.version();
     try {
-      const list = JSON.parse((await dockerGet(endpoint, `/containers/json?filters=${filters}`)).body) as {
-        Names?: string[];
-        Ports?: { PublicPort?: number; Type?: string }[];
-      }[];
-      for (const c of Array.isArray(list) ? list : []) {
+      const list = await docker.listContainers({ filters: { label: [`kombify.stack=${stack}`] } });
+      for (const c of list) {
         for (const p of c.Ports ?? []) {
           if (p.PublicPort)
             ownPorts.set(`${p.PublicPort}/${p.Type ?? 'tcp'}`, (c.Names?.[0] ?? '').replace(/^\//, ''));

@@ -1,16 +1,19 @@
 /**
  * stackkit: the command line of @kombify/stackkits (README "CLI").
  *
- *   stackkit init <kit> | validate [file] | prepare | generate | plan | apply | destroy | status | version
+ *   stackkit init <kit> | validate [file] | import <compose.yml> | apps | add <app> | prepare | generate |
+ *   plan | apply | destroy | status | version
  *
  * Exit codes: 0 success, 1 invalid input or a failed step, 2 usage error (including a needed
  * confirmation without a terminal), 130 interrupted.
  */
 import { apply } from './apply.ts';
+import { add, apps } from './apps.ts';
 import { type CliArgs, CliError, type CommandName, parseCli, UsageError } from './args.ts';
 import { type Context, makeContext } from './context.ts';
 import { destroy } from './destroy.ts';
 import { generate } from './generate.ts';
+import { importCommand } from './import.ts';
 import { init } from './init.ts';
 import { plan } from './plan.ts';
 import { prepare } from './prepare.ts';
@@ -31,6 +34,9 @@ const handlers: Record<Exclude<CommandName, 'help'>, Handler> = {
   apply,
   destroy,
   status,
+  import: importCommand,
+  apps,
+  add,
   version,
 };
 

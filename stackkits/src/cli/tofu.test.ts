@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { missingSecrets } from './secrets.ts';
-import { compareVersions, parseEvent, providerAdvice, providerInstallFailure } from './tofu.ts';
+import { isOlderThan, parseEvent, providerAdvice, providerInstallFailure } from './tofu.ts';
 
 /** Captured from `terraform init -input=false -no-color` 1.11 without network. */
 const terraformOffline = `Initializing the backend...
@@ -78,10 +78,15 @@ describe('providerInstallFailure', () => {
 });
 
 describe('tool helpers', () => {
-  it('compares versions numerically', () => {
-    expect(compareVersions('1.11.4', '1.6.0')).toBeGreaterThan(0);
-    expect(compareVersions('1.6.0', '1.6')).toBe(0);
-    expect(compareVersions('1.5.7', '1.6.0')).toBeLessThan(0);
+  it('compares versions by Semantic Versioning', () => {
+    expect(isOlderThan('1.11.4', '1.6.0')).toBe(false);
+    expect(isOlderThan('1.6', '1.6.0')).toBe(false);
+    expect(isOlderThan('v1.6.0', '1.6.0')).toBe(false);
+    expect(isOlderThan('1.5.7', '1.6.0')).toBe(true);
+    // A pre-release comes before its release: the old hand-written compare read it as newer.
+    expect(isOlderThan('1.6.0-beta.1', '1.6.0')).toBe(true);
+    expect(isOlderThan('1.6.1-rc1', '1.6.0')).toBe(false);
+    expect(isOlderThan('not a version', '1.6.0')).toBe(false);
   });
 
   it('parses -json lines and ignores the rest', () => {

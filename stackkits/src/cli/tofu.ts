@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import semver from 'semver';
 
 export interface Tool {
   name: 'tofu' | 'terraform';
@@ -56,15 +57,14 @@ export async function findTool(env: Record<string, string | undefined>): Promise
   return undefined;
 }
 
-/** Compares dotted versions numerically: negative when a < b. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);
-  const pb = b.split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+/**
+ * Whether a tool's version is below a minimum, by Semantic Versioning (a pre-release like
+ * 1.6.0-beta.1 is older than 1.6.0). Versions the tool prints loosely (`1.6`, `v1.11.4`) are
+ * coerced first; an unreadable version counts as not older (the run will tell).
+ */
+export function isOlderThan(version: string, minimum: string): boolean {
+  const v = semver.valid(version) ?? semver.valid(semver.coerce(version, { includePrerelease: true }));
+  return v !== null && semver.lt(v, minimum);
 }
 
 export interface RunOptions {

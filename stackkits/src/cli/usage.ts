@@ -21,6 +21,9 @@ Usage: stackkit <command> [options]
 Commands:
   init <kit>       write a commented starter kombination.yaml for a StackKit
   validate [file]  check a spec; errors as file:line:column code path message
+  import <compose> turn docker-compose file(s) into kombination.yaml (added to it when it exists)
+  apps             the catalog of homelab apps
+  add <app>        add a catalog app to the spec, with generated secrets
   prepare          validate, resolve and check this machine (Docker, OpenTofu, free ports)
   generate         write the OpenTofu files, plan.json and jobs.json to deploy/
   plan             generate, then tofu init + plan (or ask the edge for a dry run)
@@ -65,6 +68,40 @@ Without <kit> it lists the kits and exits 2.
 Checks a spec (default: --spec, i.e. kombination.yaml). Every problem is one line:
   file:line:column code path message
 Exit 0 when valid, 1 when not. --json prints {valid, file, errors: [{path, code, message, line, column}]}.
+`,
+  import: `Usage: stackkit import <compose.yml> [-f more.yml]... [--env-file <f>] [--profile <p>]...
+                       [--kit <kit>] [--node <name>] [-o kombination.yaml]
+
+Turns docker-compose file(s) into kombination.yaml services. The file is checked against the
+Compose Specification, \${VAR} is read from .env (next to the first file, or --env-file), several
+files merge as \`docker compose -f a -f b\` merges them. Every warning and error is one line:
+  file:line:column warning|error code path message
+The output file (default --spec, i.e. kombination.yaml) is added to when it exists, names kept
+unique. Values that look like secrets become secret:// references; their values go to
+deploy/secrets.auto.tfvars.json (mode 0600), never into the spec.
+Exit 0 when a valid spec was written (warnings allowed), 1 when not (nothing is written).
+
+  -f, --file <f>       another compose file, merged after the first (repeatable)
+      --env-file <f>   the variables for \${VAR} (default .env beside the first file)
+      --profile <p>    activate a compose profile (repeatable; default COMPOSE_PROFILES)
+      --kit <kit>      the StackKit for a new spec (base-homelab, modern-homelab, ha-homelab)
+      --node <name>    run the services on this node
+  -o, --output <file>  the spec to write or add to
+--json prints {ok, file, spec, services, secrets, warnings, errors}.
+`,
+  apps: `Usage: stackkit apps [--json]
+
+Lists the catalog of homelab apps: name, category, kits, description. --json gives each app's
+definition (services, images, volumes, secrets, route, minimum resources, upstream).
+`,
+  add: `Usage: stackkit add <app> [--node <name>] [-o kombination.yaml]
+
+Adds a catalog app to the spec (a new one when the file does not exist). Its secrets are
+generated now: the spec holds secret:// references, the values go to
+deploy/secrets.auto.tfvars.json (mode 0600). Exit 1 when the result would not be valid.
+
+      --node <name>    run the app on this node
+  -o, --output <file>  the spec to add to (default --spec, i.e. kombination.yaml)
 `,
   prepare: `Usage: stackkit prepare
 

@@ -63,7 +63,12 @@ function service(c: PlanContainer, networks: ReadonlySet<string>): ConvergeServi
     ...(Object.keys(c.env).length > 0 ? { env: { ...c.env } } : {}),
     ...(ports.length > 0
       ? {
-          ports: ports.map((p) => ({ container: p.container, host: p.host as number, protocol: p.protocol })),
+          ports: ports.map((p) => ({
+            container: p.container,
+            host: p.host as number,
+            protocol: p.protocol,
+            ...(p.hostIp ? { host_ip: p.hostIp } : {}),
+          })),
         }
       : {}),
     ...(c.volumes.length > 0
@@ -89,6 +94,13 @@ function notApplied(node: PlanNode, swarmServices: string[]): string[] {
     if (Object.keys(c.secrets).length > 0)
       out.add(`secrets: ${c.service} env ${Object.keys(c.secrets).join(', ')}`);
     if (c.files.length > 0) out.add(`files: ${c.service} ${c.files.map((f) => f.path).join(', ')}`);
+    const unsupported = [
+      c.entrypoint ? 'entrypoint' : '',
+      c.user ? 'user' : '',
+      c.aliases.length > 0 ? 'network aliases' : '',
+      c.resources ? 'resource limits' : '',
+    ].filter(Boolean);
+    if (unsupported.length > 0) out.add(`${unsupported.join(', ')}: ${c.service}`);
   }
   for (const n of node.networks) {
     if (n.driver === 'overlay') out.add(`overlay network ${n.name}`);

@@ -86,7 +86,12 @@ function params(c: PlanContainer): DockerRunJobParams {
   if (Object.keys(c.env).length > 0) out.env = { ...c.env };
   const ports = c.ports.filter((p) => p.host !== null);
   if (ports.length > 0) {
-    out.ports = ports.map((p) => ({ container: p.container, host: p.host as number, protocol: p.protocol }));
+    out.ports = ports.map((p) => ({
+      container: p.container,
+      host: p.host as number,
+      protocol: p.protocol,
+      ...(p.hostIp ? { host_ip: p.hostIp } : {}),
+    }));
   }
   const labels = Object.fromEntries(Object.entries(c.labels).filter(([k]) => !k.startsWith('kombify.')));
   if (Object.keys(labels).length > 0) out.labels = labels;
@@ -101,6 +106,10 @@ function notApplied(c: PlanContainer): string[] {
   if (c.healthcheck) out.push('healthcheck');
   if (Object.keys(c.secrets).length > 0) out.push('secrets');
   if (c.files.length > 0) out.push('files');
+  if (c.entrypoint) out.push('entrypoint');
+  if (c.user) out.push('user');
+  if (c.aliases.length > 0) out.push('aliases');
+  if (c.resources) out.push('resources');
   out.push('logging', 'labels:kombify.stack,kombify.service');
   return out;
 }

@@ -6,6 +6,7 @@
  * In JSON syntax every string value is a template, so literal text is escaped (`${` → `$${`,
  * `%{` → `%%{`); only the references this generator writes itself are left as templates.
  */
+import { parseSize } from '../spec/formats.ts';
 import type { Plan, PlanContainer, PlanHealthCheck, PlanNode, PlanSwarmService } from '../unifier/plan.ts';
 
 export const dockerProvider = { source: 'kreuzwerker/docker', version: '~> 3.0' } as const;
@@ -24,8 +25,17 @@ export function tfName(...parts: string[]): string {
   return parts.map((p) => p.replace(/[^a-zA-Z0-9-]/g, (c) => `-x${c.charCodeAt(0).toString(16)}-`)).join('_');
 }
 
-function secretVariable(ref: string): string {
+/**
+ * The sensitive OpenTofu variable that carries a secret: `secret://db/password` →
+ * `secret_db-x2f-password` (set it as TF_VAR_<name> or in a *.auto.tfvars.json).
+ */
+export function secretVariableName(ref: string): string {
   return tfName('secret', ref.slice('secret://'.length));
+}
+
+/** A size like 512Mi → whole MiB (the provider's `memory` is in MB), rounded up. */
+function mebibytes(size: string): number {
+  return Math.ceil((parseSize(size) ?? 0) / 2 ** 20);
 }
 
 function labelBlocks(labels: Record<string, string>): Block[] {
@@ -100,13 +110,14 @@ export function toOpenTofu(plan: Plan): Record<string, string> {
     }
     return `\${docker_image.${name}.image_id}`;
   };
+  const declareSecret = (ref: string): string => {
+    const variable = secretVariableName(ref);
+    variables[variable] = { type: 'string', sensitive: true, description: lit(`value of ${ref}`) };
+    return variable;
+  };
   const env = (c: { env: Record<string, string>; secrets: Record<string, string> }): [string, string][] => {
     const out: [string, string][] = Object.entries(c.env).map(([k, v]) => [k, lit(v)]);
-    for (const [k, ref] of Object.entries(c.secrets)) {
-      const variable = secretVariable(ref);
-      variables[variable] = { type: 'string', sensitive: true, description: lit(`value of ${ref}`) };
-      out.push([k, `\${var.${variable}}`]);
-    }
+    for (const [k, ref] of Object.entries(c.secrets)) out.push([k, `\${var.${declareSecret(ref)}}`]);
     return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   };
 
@@ -122,6 +133,7 @@ export function toOpenTofu(plan: Plan): Record<string, string> {
         volumeDependencies: c.volumes
           .filter((m) => m.type === 'volume' && m.source !== null)
           .map((m) => `docker_volume.${tfName(node.name, m.source as string)}`),
+        secretVariable: declareSecret,
       });
       addResource(c.service, `docker_container.${name}`);
     }
@@ -200,6 +212,8 @@ function container(
     network: string;
     networkDependency: string | null;
     volumeDependencies: string[];
+    /** Declares the sensitive variable of a secret and returns its name. */
+    secretVariable: (ref: string) => string;
   },
 ): Block {
   const block: Block = {
@@ -208,12 +222,21 @@ function container(
     image: o.image,
   };
   if (c.command) block.command = c.command.map(lit);
+  if (c.entrypoint) block.entrypoint = c.entrypoint.map(lit);
+  if (c.user) block.user = lit(c.user);
   if (o.env.length > 0) block.env = o.env;
+  if (c.resources?.memory) block.memory = mebibytes(c.resources.memory);
+  if (c.resources?.cpus) block.cpus = String(c.resources.cpus);
   block.restart = c.restart;
   block.must_run = true;
   const ports = c.ports.filter((p) => p.host !== null);
   if (ports.length > 0) {
-    block.ports = ports.map((p) => ({ internal: p.container, external: p.host, protocol: p.protocol }));
+    block.ports = ports.map((p) => ({
+      internal: p.container,
+      external: p.host,
+      protocol: p.protocol,
+      ...(p.hostIp ? { ip: p.hostIp } : {}),
+    }));
   }
   const volumes = c.volumes.filter((m) => m.type !== 'tmpfs');
   if (volumes.length > 0) {
@@ -227,11 +250,18 @@ function container(
   const tmpfs = c.volumes.filter((m) => m.type === 'tmpfs');
   if (tmpfs.length > 0) block.mounts = tmpfs.map((m) => ({ target: lit(m.target), type: 'tmpfs' }));
   block.labels = labelBlocks(c.labels);
-  block.networks_advanced = [{ name: o.network }];
+  block.networks_advanced = [
+    { name: o.network, ...(c.aliases.length > 0 ? { aliases: c.aliases.map(lit) } : {}) },
+  ];
   if (c.healthcheck) block.healthcheck = healthcheck(c.healthcheck);
   block.log_driver = c.logging.driver;
   block.log_opts = { ...c.logging.options };
-  if (c.files.length > 0) block.upload = c.files.map((f) => ({ file: lit(f.path), content: lit(f.content) }));
+  if (c.files.length > 0) {
+    block.upload = c.files.map((f) => ({
+      file: lit(f.path),
+      content: f.secret ? `\${var.${o.secretVariable(f.secret)}}` : lit(f.content),
+    }));
+  }
   const depends = [...(o.networkDependency ? [o.networkDependency] : []), ...new Set(o.volumeDependencies)];
   if (depends.length > 0) block.depends_on = depends;
   return block;
@@ -242,7 +272,10 @@ function swarmService(
   o: { provider: string; image: string; env: Record<string, string>; network: string },
 ): Block {
   const spec: Block = { image: o.image };
+  // Swarm's container spec calls the entrypoint `command` and the command `args`.
+  if (s.entrypoint) spec.command = s.entrypoint.map(lit);
   if (s.command) spec.args = s.command.map(lit);
+  if (s.user) spec.user = lit(s.user);
   if (Object.keys(o.env).length > 0) spec.env = o.env;
   spec.labels = labelBlocks(s.containerLabels);
   if (s.mounts.length > 0) {
@@ -268,7 +301,10 @@ function swarmService(
     task_spec: {
       container_spec: spec,
       ...(s.constraints.length > 0 ? { placement: { constraints: s.constraints.map(lit) } } : {}),
-      networks_advanced: [{ name: o.network }],
+      networks_advanced: [
+        { name: o.network, ...(s.aliases.length > 0 ? { aliases: s.aliases.map(lit) } : {}) },
+      ],
+      ...(s.resources ? { resources: { limits: swarmLimits(s.resources) } } : {}),
       restart_policy: { condition: s.restart },
       log_driver: { name: s.logging.driver, options: { ...s.logging.options } },
     },
@@ -287,4 +323,11 @@ function swarmService(
     };
   }
   return block;
+}
+
+function swarmLimits(r: NonNullable<PlanSwarmService['resources']>): Block {
+  const limits: Block = {};
+  if (r.cpus) limits.nano_cpus = Math.round(r.cpus * 1e9);
+  if (r.memory) limits.memory_bytes = parseSize(r.memory) ?? 0;
+  return limits;
 }

@@ -90,6 +90,45 @@ export function checkRaw(data: unknown): PendingError[] {
         ),
       );
     });
+    if (isRecord(service.labels)) {
+      for (const key of Object.keys(service.labels)) {
+        if (!key.startsWith('kombify.')) continue;
+        errors.push(
+          pending(
+            ['services', i, 'labels', key],
+            'invalid_value',
+            `label "${key}": keys starting with kombify. are set by kombify itself`,
+            'key',
+          ),
+        );
+      }
+    }
+    const filePaths = new Map<string, number>();
+    list(service.files).forEach((file, j) => {
+      if (!isRecord(file)) return;
+      const has = (file.content !== undefined ? 1 : 0) + (file.secret !== undefined ? 1 : 0);
+      if (has !== 1) {
+        errors.push(
+          pending(
+            ['services', i, 'files', j],
+            has === 0 ? 'required' : 'invalid_value',
+            'a file takes exactly one of content or secret',
+          ),
+        );
+      }
+      if (typeof file.path !== 'string') return;
+      const first = filePaths.get(file.path);
+      if (first === undefined) filePaths.set(file.path, j);
+      else {
+        errors.push(
+          pending(
+            ['services', i, 'files', j, 'path'],
+            'duplicate',
+            `file ${file.path} is already placed by files[${first}]`,
+          ),
+        );
+      }
+    });
     list(service.volumes).forEach((volume, j) => {
       if (!isRecord(volume)) return;
       const at = ['services', i, 'volumes', j];

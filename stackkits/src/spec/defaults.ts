@@ -3,7 +3,7 @@
  * Input is a spec that passed the schema; output is the normalised {@link Spec} every later stage
  * reads, with every optional node field filled.
  */
-import { baseDefaults, resourceDefaults, sshUserByProvider } from '../../base/defaults.ts';
+import { baseDefaults, resourceDefaults, sshUserByProvider } from './base-defaults.ts';
 import type { Kombination, NodeInput } from './schema.ts';
 import {
   type AccessMode,

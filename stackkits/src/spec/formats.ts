@@ -44,6 +44,12 @@ export const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const labelKeyPattern = /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,251}[A-Za-z0-9])?$/;
 export const taintPattern =
   /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,251}[A-Za-z0-9])?(?:=[A-Za-z0-9._-]{0,63})?:(?:NoSchedule|PreferNoSchedule|NoExecute)$/;
+/** A container user: a name or uid, optionally with a group (`1000:1000`, `app:app`). */
+export const userPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/;
+/** A network alias: a host name, dots allowed. */
+export const aliasPattern = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,252}[A-Za-z0-9])?$/;
+/** A Swarm placement constraint: `attribute == value` or `attribute != value`. */
+export const placementPattern = /^[A-Za-z][A-Za-z0-9._/-]*\s*(?:==|!=)\s*\S(?:.*\S)?$/;
 export const volumeNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 export const durationPattern = /^[0-9]{1,6}(?:ms|s|m|h)$/;
 export const logSizePattern = /^[1-9][0-9]{0,5}[kmg]$/;

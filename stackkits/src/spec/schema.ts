@@ -6,8 +6,9 @@
  * checks.ts and in the kits. Custom refinements carry their contract code in `params.code`.
  */
 import { z } from 'zod';
-import { baseDefaults } from '../../base/defaults.ts';
+import { baseDefaults } from './base-defaults.ts';
 import {
+  aliasPattern,
   cronPattern,
   dnsLabelPattern,
   domainPattern,
@@ -23,11 +24,13 @@ import {
   maxSizeBytes,
   mirrorPattern,
   parseSize,
+  placementPattern,
   secretPrefix,
   secretRefPattern,
   sizePattern,
   taintPattern,
   timezonePattern,
+  userPattern,
   versionPattern,
   volumeNamePattern,
 } from './formats.ts';
@@ -139,6 +142,11 @@ export const portSchema = z.strictObject({
   container: port.meta({ description: 'Port inside the container.' }),
   host: port.optional().meta({ description: 'Port published on the node; none = not published.' }),
   protocol: z.enum(protocols).default('tcp'),
+  hostIp: z
+    .string()
+    .refine(isIP, { error: 'must be an IP address' })
+    .optional()
+    .meta({ description: 'Publish only on this address of the node (like 127.0.0.1); default all.' }),
 });
 
 export const volumeSchema = z.strictObject({
@@ -199,6 +207,35 @@ export const proxySchema = z.strictObject({
   }),
 });
 
+const swarmConstraint = z.string().max(256).regex(placementPattern, {
+  error: 'must be a Swarm constraint like node.labels.disk == ssd or node.role != manager',
+});
+
+export const resourceLimitsSchema = z
+  .strictObject({
+    cpus: z.number().gt(0).max(1024).optional().meta({ description: 'CPU limit, like 0.5 or 2.' }),
+    memory: size('memory', '512Mi or 2Gi').optional().meta({ description: 'Memory limit, like 512Mi.' }),
+  })
+  .meta({ description: 'Resource limits of each container of the service.' });
+
+export const updateSchema = z
+  .strictObject({
+    parallelism: z.number().int().min(0).max(100).optional(),
+    delay: z.string().regex(durationPattern, { error: 'must be a duration like 10s' }).optional(),
+    failureAction: z.enum(['rollback', 'pause', 'continue']).optional(),
+    order: z.enum(['start-first', 'stop-first']).optional(),
+    monitor: z.string().regex(durationPattern, { error: 'must be a duration like 30s' }).optional(),
+  })
+  .meta({ description: "Swarm rolling update; unset fields keep the kit's policy." });
+
+export const fileSchema = z
+  .strictObject({
+    path: absolutePath('path').meta({ description: 'Absolute path of the file inside the container.' }),
+    content: z.string().max(65536).optional().meta({ description: 'The file text.' }),
+    secret: secretRef.optional().meta({ description: 'The file holds this secret (secret://<name>).' }),
+  })
+  .meta({ description: 'A file placed in the container before it starts: content or a secret.' });
+
 export const serviceSchema = z.strictObject({
   name: dnsLabel.meta({
     description:
@@ -212,6 +249,16 @@ export const serviceSchema = z.strictObject({
     .optional()
     .meta({ description: 'Image; required unless the name is a known catalog service.' }),
   command: z.array(z.string().max(4096)).max(256).optional(),
+  entrypoint: z
+    .array(z.string().max(4096))
+    .max(256)
+    .optional()
+    .meta({ description: "Replaces the image's entrypoint." }),
+  user: z
+    .string()
+    .regex(userPattern, { error: 'must be a user like 1000, 1000:1000 or app:app' })
+    .optional()
+    .meta({ description: "User (and group) the container runs as; default the image's." }),
   node: dnsLabel.optional().meta({ description: 'Node to run on; default the first main node.' }),
   enabled: z.boolean().default(true),
   needs: z.array(dnsLabel).max(256).optional().meta({ description: 'Services that must start first.' }),
@@ -224,7 +271,35 @@ export const serviceSchema = z.strictObject({
     .meta({ description: 'Environment variables from secrets: values are secret://<name> references.' }),
   restartPolicy: z.enum(restartPolicies).default('unless-stopped'),
   healthCheck: healthCheckSchema.optional(),
-  network: z.strictObject({ proxy: proxySchema.optional() }).optional(),
+  labels: z
+    .record(safeKey(labelKeyPattern, 'label key'), z.string().max(4096))
+    .optional()
+    .meta({ description: 'Container labels; keys starting with kombify. are reserved.' }),
+  files: z.array(fileSchema).max(32).optional(),
+  resources: resourceLimitsSchema.optional(),
+  replicas: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: 'Swarm kits: tasks of the service (default 1).' }),
+  placement: z
+    .array(swarmConstraint)
+    .max(16)
+    .optional()
+    .meta({ description: 'Swarm kits: placement constraints.' }),
+  update: updateSchema.optional(),
+  network: z
+    .strictObject({
+      proxy: proxySchema.optional(),
+      aliases: z
+        .array(z.string().regex(aliasPattern, { error: 'must be a host name like db or cache.internal' }))
+        .max(16)
+        .optional()
+        .meta({ description: 'Extra names the service is reached by on the stack network.' }),
+    })
+    .optional(),
 });
 
 export const systemSchema = z.strictObject({
@@ -354,7 +429,11 @@ export type KombinationInput = z.input<typeof kombinationSchema>;
 export type Kombination = z.output<typeof kombinationSchema>;
 export type NodeInput = z.output<typeof nodeSchema>;
 export type ServiceSpec = z.output<typeof serviceSchema>;
+/** A service as written in kombination.yaml (defaults not yet applied). */
+export type ServiceInput = z.input<typeof serviceSchema>;
 export type PortSpec = z.output<typeof portSchema>;
 export type VolumeSpec = z.output<typeof volumeSchema>;
 export type HealthCheckSpec = z.output<typeof healthCheckSchema>;
+export type FileSpec = z.output<typeof fileSchema>;
+export type UpdateSpec = z.output<typeof updateSchema>;
 export type SshInput = z.output<typeof sshSchema>;

@@ -52,6 +52,37 @@ class ConversionError extends Error {
 
 const start: Position = { line: 1, column: 1 };
 
+/** How a document is read: kombination.yaml by default; the compose importer reads differently. */
+export interface ReadOptions {
+  /** What the text is, for messages: "the spec" (default), "the compose file". */
+  subject?: string;
+  /** What a top-level mapping holds, for the "must be a mapping" message. */
+  shape?: string;
+  /** Keep `key:` / `key: ~` as null instead of "not set" (Compose gives null meaning). */
+  keepNull?: boolean;
+  /** YAML 1.1 merge keys (`<<: *defaults`), as Compose files use them. */
+  mergeKeys?: boolean;
+  maxBytes?: number;
+}
+
+interface Settings {
+  subject: string;
+  shape: string;
+  keepNull: boolean;
+  mergeKeys: boolean;
+  maxBytes: number;
+}
+
+function settings(o: ReadOptions = {}): Settings {
+  return {
+    subject: o.subject ?? 'the spec',
+    shape: o.shape ?? 'name: …, nodes: …',
+    keepNull: o.keepNull ?? false,
+    mergeKeys: o.mergeKeys ?? false,
+    maxBytes: o.maxBytes ?? maxSpecBytes,
+  };
+}
+
 function fail(message: string, pos: Position = start): YamlSource {
   return {
     errors: [{ path: '', code: 'parse_error', message, line: pos.line, column: pos.column }],
@@ -103,16 +134,23 @@ function linePos(lineStarts: readonly number[], offset: number): Position {
 }
 
 /** The full reader: the `yaml` package's Document, for any YAML. */
-export function readYamlDocument(text: string): YamlSource {
+export function readYamlDocument(text: string, options?: ReadOptions): YamlSource {
+  const o = settings(options);
   const lineCounter = new LineCounter();
-  if (typeof text !== 'string') return fail('the spec must be text');
-  if (text.length > maxSpecBytes) return fail(`the spec is larger than ${maxSpecBytes / 1024 / 1024} MiB`);
+  if (typeof text !== 'string') return fail(`${o.subject} must be text`);
+  if (text.length > o.maxBytes) return fail(`${o.subject} is larger than ${o.maxBytes / 1024 / 1024} MiB`);
 
   let doc: Document.Parsed;
   try {
     // logLevel 'error': errors are collected (with 'silent' a second document is not even reported)
     // and warnings are not printed.
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+    doc = parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      logLevel: 'error',
+      merge: o.mergeKeys,
+    });
   } catch (error) {
     // The parser recurses on nesting; absurd nesting can exhaust the stack.
     return fail(`not readable as YAML: ${error instanceof Error ? error.message : String(error)}`);
@@ -140,13 +178,13 @@ export function readYamlDocument(text: string): YamlSource {
     const pos = root?.range ? toPos(root.range[0]) : start;
     return fail(
       what === 'empty'
-        ? 'the spec is empty; it must be a mapping with at least name and nodes'
-        : `the spec must be a YAML mapping (name: …, nodes: …), not ${what}`,
+        ? `${o.subject} is empty; it must be a mapping (${o.shape})`
+        : `${o.subject} must be a YAML mapping (${o.shape}), not ${what}`,
       pos,
     );
   }
   try {
-    const counter = { values: 0, aliases: new Map<unknown, unknown>() };
+    const counter: Budget = { values: 0, aliases: new Map<unknown, unknown>(), o };
     return { data: toData(doc, root, 0, counter), errors: [], locate };
   } catch (error) {
     if (error instanceof ConversionError) return fail(error.message, toPos(error.offset));
@@ -175,14 +213,21 @@ interface Budget {
   values: number;
   /** Resolved aliases: yaml's Alias.resolve searches the whole document on every call. */
   aliases: Map<unknown, unknown>;
+  o: Settings;
 }
 
 function toData(doc: Document.Parsed, node: unknown, depth: number, counter: Budget): unknown {
   if (++counter.values > maxValues) {
-    throw new ConversionError(`the spec expands to more than ${maxValues} values (aliases?)`, offsetOf(node));
+    throw new ConversionError(
+      `${counter.o.subject} expands to more than ${maxValues} values (aliases?)`,
+      offsetOf(node),
+    );
   }
   if (depth > maxDepth)
-    throw new ConversionError(`the spec is nested more than ${maxDepth} levels deep`, offsetOf(node));
+    throw new ConversionError(
+      `${counter.o.subject} is nested more than ${maxDepth} levels deep`,
+      offsetOf(node),
+    );
   if (isAlias(node)) {
     let target = counter.aliases.get(node);
     if (target === undefined) {
@@ -212,12 +257,16 @@ function toData(doc: Document.Parsed, node: unknown, depth: number, counter: Bud
     const out: Record<string, unknown> = {};
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
+      if (counter.o.mergeKeys && isMergeKey(pair.key)) {
+        mergeInto(out, toData(doc, pair.value, depth + 1, counter), offsetOf(pair.value));
+        continue;
+      }
       const key = keyOf(pair.key);
       if (key === undefined) {
         throw new ConversionError('mapping keys must be plain words or strings', offsetOf(pair.key));
       }
       const value = toData(doc, pair.value, depth + 1, counter);
-      if (value === null || value === undefined) continue;
+      if (value === undefined || (value === null && !counter.o.keepNull)) continue;
       // defineProperty: a key named "__proto__" becomes an ordinary own property, never a prototype.
       Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     }
@@ -225,6 +274,29 @@ function toData(doc: Document.Parsed, node: unknown, depth: number, counter: Bud
   }
   if (node === null || node === undefined) return null;
   throw new ConversionError('unsupported YAML node', offsetOf(node));
+}
+
+function isMergeKey(key: unknown): boolean {
+  // With `merge: true` the yaml package reads a plain `<<` key as a symbol.
+  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+}
+
+/**
+ * `<<: *a` or `<<: [*a, *b]`: the keys of the merged mappings that the mapping does not set
+ * itself. Keys are written later in the mapping override them, so merged keys are only added
+ * where absent; a later explicit key replaces them (`defineProperty` below overwrites).
+ */
+function mergeInto(out: Record<string, unknown>, value: unknown, offset: number): void {
+  const sources = Array.isArray(value) ? value : [value];
+  for (const source of sources) {
+    if (typeof source !== 'object' || source === null || Array.isArray(source)) {
+      throw new ConversionError('a merge key (<<) takes a mapping or a list of mappings', offset);
+    }
+    for (const [k, v] of Object.entries(source)) {
+      if (Object.hasOwn(out, k)) continue;
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+  }
 }
 
 function keyOf(key: unknown): string | undefined {

@@ -6,7 +6,7 @@ import { catalog } from '../../platforms/docker/index.ts';
 import type { KitConfig } from '../kit/types.ts';
 import type { Spec } from '../spec/defaults.ts';
 import { type PendingError, pending } from '../spec/errors.ts';
-import type { ModelService } from './model.ts';
+import type { ModelService } from './model-types.ts';
 import { topoSort } from './topo-order.ts';
 
 export function checkNeeds(

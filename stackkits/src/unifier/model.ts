@@ -5,72 +5,23 @@
  * route that cannot reach its service) are found here, so validation reports exactly what
  * resolution would trip over.
  */
-import { catalog, type ServiceTemplate, stackNetworkName } from '../../platforms/docker/index.ts';
+export type { Model, ModelPort, ModelService, ModelVolume } from './model-types.ts';
+
+import {
+  catalog,
+  rollingUpdate,
+  type ServiceTemplate,
+  stackNetworkName,
+} from '../../platforms/docker/index.ts';
 import { kits } from '../kit/registry.ts';
-import type { KitConfig, KitDefinition, Placement } from '../kit/types.ts';
+import type { Placement } from '../kit/types.ts';
 import type { Spec } from '../spec/defaults.ts';
-import { type PathSegments, type PendingError, pending } from '../spec/errors.ts';
+import { type PendingError, pending } from '../spec/errors.ts';
 import type { ServiceSpec } from '../spec/schema.ts';
-import type { Protocol, RestartPolicy, ServiceType, VolumeType } from '../spec/vocabulary.ts';
 import { checkNeeds, dependencyOrder } from './dependencies.ts';
-import type { PlanHealthCheck, PlanRoute, PlanUpdateConfig } from './plan.ts';
+import type { Model, ModelService } from './model-types.ts';
 import { checkPorts } from './port-conflicts.ts';
 import { decideRoutes } from './routes.ts';
-
-export interface ModelPort {
-  container: number;
-  host: number | null;
-  protocol: Protocol;
-  /** Spec path of the port's `host` when the spec declared it (for conflict errors). */
-  at: PathSegments | null;
-}
-
-export interface ModelVolume {
-  type: VolumeType;
-  name: string;
-  source: string | null;
-  target: string;
-  readOnly: boolean;
-}
-
-export interface ModelService {
-  name: string;
-  /** The kit runs it (possibly customised by the spec). */
-  fromKit: boolean;
-  /** Index in spec.services when the spec declared or customised it. */
-  specIndex: number | null;
-  template: ServiceTemplate | null;
-  type: ServiceType;
-  image: string;
-  command: string[] | null;
-  ports: ModelPort[];
-  volumes: ModelVolume[];
-  env: Record<string, string>;
-  secrets: Record<string, string>;
-  restart: RestartPolicy;
-  healthcheck: PlanHealthCheck | null;
-  needs: string[];
-  /** `needs` came from the spec (cycles among those are reported by the raw checks). */
-  needsFromSpec: boolean;
-  placement: Placement;
-  publishMode: 'ingress' | 'host';
-  update: PlanUpdateConfig | null;
-  enabled: boolean;
-  proxySpec: NonNullable<NonNullable<ServiceSpec['network']>['proxy']> | null;
-  route: Omit<PlanRoute, 'node'> | null;
-}
-
-export interface Model {
-  spec: Spec;
-  kit: KitDefinition;
-  config: KitConfig;
-  network: string;
-  subnet: string;
-  /** Enabled services, dependencies first. */
-  services: ModelService[];
-  /** Swarm members (managers and workers). */
-  members: ReadonlySet<string>;
-}
 
 export function buildModel(spec: Spec): { model: Model | null; errors: PendingError[] } {
   const kit = kits[spec.kit];
@@ -126,6 +77,7 @@ export function buildModel(spec: Spec): { model: Model | null; errors: PendingEr
       byName.set(s.name, s);
     }
     applySpec(s, svc, i);
+    errors.push(...swarmSettings(s, svc, i));
     if (!svc.enabled && s.fromKit && s.name === 'traefik') {
       errors.push(
         pending(
@@ -183,6 +135,7 @@ function fromTemplate(
       container: p.container,
       host: proxyMode && t.proxy && t.name !== 'traefik' ? null : p.host,
       protocol: p.protocol,
+      hostIp: null,
       at: null,
     }));
   return {
@@ -193,10 +146,16 @@ function fromTemplate(
     type: t.type,
     image: t.image,
     command: t.command ? [...t.command] : null,
+    entrypoint: null,
+    user: null,
     ports,
     volumes: t.volumes.map((v) => ({ ...v })),
     env: { ...t.env },
     secrets: {},
+    labels: {},
+    files: [],
+    resources: null,
+    aliases: [],
     restart: 'unless-stopped',
     healthcheck: t.healthcheck,
     needs,
@@ -215,11 +174,18 @@ function applySpec(s: ModelService, svc: ServiceSpec, i: number): void {
   if (!s.fromKit || svc.type !== 'custom') s.type = svc.type;
   if (svc.image) s.image = svc.image;
   if (svc.command) s.command = [...svc.command];
+  if (svc.entrypoint) s.entrypoint = [...svc.entrypoint];
+  if (svc.user) s.user = svc.user;
+  if (svc.labels) s.labels = { ...svc.labels };
+  if (svc.files) s.files = svc.files.map((f) => ({ ...f }));
+  if (svc.resources) s.resources = { cpus: svc.resources.cpus ?? null, memory: svc.resources.memory ?? null };
+  if (svc.network?.aliases) s.aliases = [...new Set(svc.network.aliases)];
   if (svc.ports) {
     s.ports = svc.ports.map((p, j) => ({
       container: p.container,
       host: p.host ?? null,
       protocol: p.protocol,
+      hostIp: p.hostIp ?? null,
       at: ['services', i, 'ports', j, 'host'],
     }));
   }
@@ -239,8 +205,13 @@ function applySpec(s: ModelService, svc: ServiceSpec, i: number): void {
   s.restart = svc.restartPolicy;
   if (svc.healthCheck) {
     const h = svc.healthCheck;
+    // NONE (alone) switches off the image's own health check, as in Docker.
+    const keep =
+      h.command[0] === 'CMD' ||
+      h.command[0] === 'CMD-SHELL' ||
+      (h.command[0] === 'NONE' && h.command.length === 1);
     s.healthcheck = {
-      test: h.command[0] === 'CMD' || h.command[0] === 'CMD-SHELL' ? [...h.command] : ['CMD', ...h.command],
+      test: keep ? [...h.command] : ['CMD', ...h.command],
       interval: h.interval,
       timeout: h.timeout,
       retries: h.retries,
@@ -253,6 +224,70 @@ function applySpec(s: ModelService, svc: ServiceSpec, i: number): void {
   }
   s.enabled = svc.enabled;
   s.proxySpec = svc.network?.proxy ?? null;
+}
+
+/**
+ * replicas, placement and update only mean something for a Swarm service; files and host IPs are
+ * not carried to Swarm services yet. Either way the spec is told rather than silently ignored.
+ */
+function swarmSettings(s: ModelService, svc: ServiceSpec, i: number): PendingError[] {
+  const errors: PendingError[] = [];
+  const p = s.placement;
+  const at = (field: string) => ['services', i, field];
+  if (p.kind !== 'swarm') {
+    const why = `${s.name} runs as a plain container here; it is a Swarm setting (ha-homelab, or a Swarm node)`;
+    if (svc.replicas !== undefined && svc.replicas > 1)
+      errors.push(pending(at('replicas'), 'kit_constraint', `replicas: ${why}`));
+    if (svc.placement?.length) errors.push(pending(at('placement'), 'kit_constraint', `placement: ${why}`));
+    if (svc.update) errors.push(pending(at('update'), 'kit_constraint', `update: ${why}`));
+    return errors;
+  }
+  if (svc.replicas !== undefined) {
+    if (p.mode === 'replicated') s.placement = { ...p, replicas: svc.replicas };
+    else
+      errors.push(
+        pending(
+          at('replicas'),
+          'kit_constraint',
+          `${s.name} runs on every Swarm node; replicas do not apply`,
+        ),
+      );
+  }
+  if (svc.placement?.length) {
+    const current = s.placement as Extract<Placement, { kind: 'swarm' }>;
+    s.placement = { ...current, constraints: [...new Set([...current.constraints, ...svc.placement])] };
+  }
+  if (svc.update) {
+    const base = s.update ?? rollingUpdate;
+    s.update = {
+      parallelism: svc.update.parallelism ?? base.parallelism,
+      delay: svc.update.delay ?? base.delay,
+      failureAction: svc.update.failureAction ?? base.failureAction,
+      order: svc.update.order ?? base.order,
+      monitor: svc.update.monitor ?? base.monitor,
+    };
+  }
+  if (s.files.length > 0) {
+    errors.push(
+      pending(
+        ['services', i, 'files'],
+        'kit_constraint',
+        `${s.name} is a Swarm service: files are placed only in plain containers so far`,
+      ),
+    );
+  }
+  s.ports.forEach((port, j) => {
+    if (port.hostIp !== null) {
+      errors.push(
+        pending(
+          ['services', i, 'ports', j, 'hostIp'],
+          'kit_constraint',
+          `${s.name} is a Swarm service: Swarm publishes ports on every address, not on ${port.hostIp}`,
+        ),
+      );
+    }
+  });
+  return errors;
 }
 
 /** Moves a kit service to the node the spec names, where the kit's placement allows it. */

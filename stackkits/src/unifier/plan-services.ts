@@ -10,7 +10,8 @@ import {
   volumeName,
 } from '../../platforms/docker/index.ts';
 import type { Spec } from '../spec/defaults.ts';
-import type { ModelService } from './model.ts';
+import type { FileSpec } from '../spec/schema.ts';
+import type { ModelService } from './model-types.ts';
 import type { PlanContainer, PlanFile, PlanLogging, PlanMount, PlanRoute, PlanSwarmService } from './plan.ts';
 
 export function sorted(record: Readonly<Record<string, string>>): Record<string, string> {
@@ -54,6 +55,10 @@ function environment(s: ModelService, spec: Spec): Record<string, string> {
   return sorted({ TZ: spec.system.timezone, ...s.env });
 }
 
+function planFile(f: FileSpec): PlanFile {
+  return { path: f.path, content: f.content ?? '', secret: f.secret ?? null };
+}
+
 export interface ServiceInputs {
   spec: Spec;
   network: string;
@@ -65,6 +70,7 @@ export interface ServiceInputs {
 
 export function toContainer(s: ModelService, node: string | null, o: ServiceInputs): PlanContainer {
   const labels = {
+    ...s.labels,
     ...kombifyLabels(o.spec, s.name),
     ...(o.route?.upstream.kind === 'labels' ? routeLabels(o.route) : {}),
   };
@@ -73,7 +79,14 @@ export function toContainer(s: ModelService, node: string | null, o: ServiceInpu
     service: s.name,
     image: o.image,
     command: o.command,
-    ports: s.ports.map((p) => ({ container: p.container, host: p.host, protocol: p.protocol })),
+    entrypoint: s.entrypoint,
+    user: s.user,
+    ports: s.ports.map((p) => ({
+      container: p.container,
+      host: p.host,
+      protocol: p.protocol,
+      hostIp: p.hostIp,
+    })),
     volumes: mounts(s, o.spec),
     env: environment(s, o.spec),
     secrets: sorted(s.secrets),
@@ -81,8 +94,10 @@ export function toContainer(s: ModelService, node: string | null, o: ServiceInpu
     restart: s.restart,
     healthcheck: s.healthcheck,
     networks: [o.network],
+    aliases: [...s.aliases],
+    resources: s.resources,
     needs: [...s.needs],
-    files: o.files,
+    files: [...o.files, ...s.files.map(planFile)],
     logging: logging(o.spec),
   };
 }
@@ -95,6 +110,8 @@ export function toSwarmService(s: ModelService, o: ServiceInputs): PlanSwarmServ
     service: s.name,
     image: o.image,
     command: o.command,
+    entrypoint: s.entrypoint,
+    user: s.user,
     mode: p.mode,
     replicas: p.mode === 'replicated' ? p.replicas : null,
     constraints: [...p.constraints],
@@ -104,16 +121,19 @@ export function toSwarmService(s: ModelService, o: ServiceInputs): PlanSwarmServ
         container: x.container,
         host: x.host,
         protocol: x.protocol,
+        hostIp: null,
         publishMode: s.publishMode,
       })),
     mounts: mounts(s, o.spec),
     env: environment(s, o.spec),
     secrets: sorted(s.secrets),
     labels: sorted(o.route?.upstream.kind === 'labels' ? routeLabels(o.route) : {}),
-    containerLabels: sorted(kombifyLabels(o.spec, s.name)),
+    containerLabels: sorted({ ...s.labels, ...kombifyLabels(o.spec, s.name) }),
     restart: swarmRestart(s.restart),
     healthcheck: s.healthcheck,
     networks: [o.network],
+    aliases: [...s.aliases],
+    resources: s.resources,
     needs: [...s.needs],
     update: s.update ?? rollingUpdate,
     logging: logging(o.spec),

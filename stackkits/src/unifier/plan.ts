@@ -89,6 +89,8 @@ export interface PlanPort {
   container: number;
   host: number | null;
   protocol: Protocol;
+  /** Address of the node the port is published on; null = every address. */
+  hostIp: string | null;
 }
 
 export interface PlanMount {
@@ -114,7 +116,18 @@ export interface PlanLogging {
 
 export interface PlanFile {
   path: string;
+  /** The text; empty when the file holds a secret. */
   content: string;
+  /** secret://ref whose value the file holds (never the value); null for plain content. */
+  secret: string | null;
+}
+
+/** Resource limits of each container of a service. */
+export interface PlanResources {
+  /** CPU limit (cores, may be fractional); null = none. */
+  cpus: number | null;
+  /** Memory limit as a size like 512Mi; null = none. */
+  memory: string | null;
 }
 
 export interface PlanContainer {
@@ -122,6 +135,10 @@ export interface PlanContainer {
   service: string;
   image: string;
   command: string[] | null;
+  /** Replaces the image's entrypoint; null = the image's. */
+  entrypoint: string[] | null;
+  /** User the container runs as; null = the image's. */
+  user: string | null;
   ports: PlanPort[];
   volumes: PlanMount[];
   env: Record<string, string>;
@@ -132,6 +149,9 @@ export interface PlanContainer {
   /** null: the image's own HEALTHCHECK (if any) applies. */
   healthcheck: PlanHealthCheck | null;
   networks: string[];
+  /** Extra names on the stack network. */
+  aliases: string[];
+  resources: PlanResources | null;
   /** Services this one waits for. */
   needs: string[];
   /** Files placed in the container before it starts. */
@@ -181,6 +201,8 @@ export interface PlanSwarmService {
   service: string;
   image: string;
   command: string[] | null;
+  entrypoint: string[] | null;
+  user: string | null;
   mode: 'replicated' | 'global';
   replicas: number | null;
   constraints: string[];
@@ -195,6 +217,8 @@ export interface PlanSwarmService {
   restart: 'any' | 'on-failure' | 'none';
   healthcheck: PlanHealthCheck | null;
   networks: string[];
+  aliases: string[];
+  resources: PlanResources | null;
   needs: string[];
   update: PlanUpdateConfig;
   logging: PlanLogging;

@@ -5,7 +5,7 @@
  */
 import type { KitConfig } from '../kit/types.ts';
 import { type PathSegments, type PendingError, pending } from '../spec/errors.ts';
-import type { ModelService } from './model.ts';
+import type { ModelService } from './model-types.ts';
 
 export function nodesOf(s: ModelService, members: ReadonlySet<string>, config: KitConfig): string[] {
   const p = s.placement;

@@ -45,7 +45,9 @@ describe('resolve: base-homelab', () => {
     }
     expect(plan.outputs).toContainEqual({ service: 'dokploy', url: 'http://10.0.0.2:3000' });
     expect(plan.outputs).toContainEqual({ service: 'dozzle', url: 'http://10.0.0.2:8888' });
-    expect(container(plan, 'dozzle').ports).toEqual([{ container: 8080, host: 8888, protocol: 'tcp' }]);
+    expect(container(plan, 'dozzle').ports).toEqual([
+      { container: 8080, host: 8888, protocol: 'tcp', hostIp: null },
+    ]);
   });
 
   it('forces minimal on a low compute tier and says so', () => {
@@ -59,7 +61,9 @@ describe('resolve: base-homelab', () => {
     const plan = planOf(single('variant: beszel\n', '{ cpu: 8, memory: 16Gi, disk: 100Gi }'));
     expect(plan.stack.computeTier).toBe('high');
     expect(plan.order).toEqual(['traefik', 'dokploy', 'beszel', 'dozzle', 'whoami', 'prometheus', 'grafana']);
-    expect(container(plan, 'grafana').ports).toEqual([{ container: 3000, host: 3002, protocol: 'tcp' }]);
+    expect(container(plan, 'grafana').ports).toEqual([
+      { container: 3000, host: 3002, protocol: 'tcp', hostIp: null },
+    ]);
   });
 
   it('routes through Traefik in proxy mode: host names, no service host ports', () => {
@@ -73,7 +77,9 @@ services:
     );
     expect(plan.stack.access).toBe('proxy');
     expect(container(plan, 'traefik').ports.map((p) => p.host)).toEqual([80, 443]);
-    expect(container(plan, 'dokploy').ports).toEqual([{ container: 3000, host: null, protocol: 'tcp' }]);
+    expect(container(plan, 'dokploy').ports).toEqual([
+      { container: 3000, host: null, protocol: 'tcp', hostIp: null },
+    ]);
     const routes = plan.nodes[0]!.routes;
     expect(routes.map((r) => [r.service, r.host, r.upstream.kind])).toEqual([
       ['traefik', 'traefik.home.example.net', 'labels'],

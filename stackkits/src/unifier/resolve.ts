@@ -18,7 +18,8 @@ import {
 import type { NodeSpec, Spec } from '../spec/defaults.ts';
 import { formatPath, type SpecError } from '../spec/errors.ts';
 import { checkImageOptions, chooseImage, type ImageOptions } from './images.ts';
-import { buildModel, type Model, type ModelService } from './model.ts';
+import { buildModel } from './model.ts';
+import type { Model, ModelService } from './model-types.ts';
 import {
   type Plan,
   type PlanFile,
@@ -114,7 +115,8 @@ function buildPlan(model: Model, options: ResolveOptions): Plan {
         network,
         fileProvider: urlRoutes.length > 0,
       });
-      if (urlRoutes.length > 0) files.push({ path: traefikDynamicFile, content: dynamicConfig(urlRoutes) });
+      if (urlRoutes.length > 0)
+        files.push({ path: traefikDynamicFile, content: dynamicConfig(urlRoutes), secret: null });
     }
     if (s.name === 'headscale' && s.fromKit && loginServer) {
       files.push({
@@ -124,6 +126,7 @@ function buildPlan(model: Model, options: ResolveOptions): Plan {
           baseDomain: `${spec.name}.tailnet`,
           dnsServers: spec.network.dns.servers,
         }),
+        secret: null,
       });
     }
     const route = routeOf.get(s.name) ?? null;
@@ -311,7 +314,9 @@ function notes(spec: Spec, model: Model): PlanNote[] {
       message: `${noSsh.join(', ')} ${noSsh.length === 1 ? 'has' : 'have'} no ssh: OpenTofu reaches ${noSsh.length === 1 ? 'it' : 'them'} through the local Docker socket, which is only right on the machine OpenTofu runs on; add ssh or deploy with the job plan`,
     });
   }
-  const secrets = model.services.filter((s) => Object.keys(s.secrets).length > 0).map((s) => s.name);
+  const secrets = model.services
+    .filter((s) => Object.keys(s.secrets).length > 0 || s.files.some((f) => f.secret !== undefined))
+    .map((s) => s.name);
   if (secrets.length > 0) {
     out.push({
       code: 'secrets',

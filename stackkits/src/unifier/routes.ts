@@ -9,7 +9,7 @@ import type { KitConfig } from '../kit/types.ts';
 import type { Spec } from '../spec/defaults.ts';
 import { type PendingError, pending } from '../spec/errors.ts';
 import type { TlsMode } from '../spec/vocabulary.ts';
-import type { ModelService } from './model.ts';
+import type { ModelService } from './model-types.ts';
 import type { PlanRoute } from './plan.ts';
 
 /** The node whose Traefik serves routes: where Traefik runs (the spec may have moved it). */
