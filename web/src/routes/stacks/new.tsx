@@ -10,8 +10,14 @@ import { SubmissionNote } from '../../components/submission-note.tsx';
 import { getKits } from '../../features/catalog/index.ts';
 import { createStack } from '../../features/stacks/index.ts';
 import type { EdgeResult } from '../../lib/edge-result.ts';
+import { preloadFrom } from '../../lib/route-preload.ts';
 
-export const route = { preload: () => void getKits() } satisfies RouteDefinition;
+export const route = {
+  preload: preloadFrom(
+    () => import('../../features/catalog/index.ts'),
+    (f) => [f.getKits()],
+  ),
+} satisfies RouteDefinition;
 
 type NodeRow = { name: string; type: NodeType };
 /** The kit's options the form offers; empty means the kit's default (nothing written). */
