@@ -315,10 +315,16 @@ function SpecHistory(props: { stackId: string }) {
       <details>
         <summary>Edit the current spec</summary>
         <form onSubmit={save}>
-          <label class="label" for="edit-spec">
+          <label class="label" for="edit-spec" id="edit-spec-label">
             kombination.yaml (saved as a new version)
           </label>
-          <SpecEditor id="edit-spec" value={text()} onInput={setDraft} onValidated={setValidation} />
+          <SpecEditor
+            id="edit-spec"
+            labelledBy="edit-spec-label"
+            value={text()}
+            onInput={setDraft}
+            onValidated={setValidation}
+          />
           <div class="form-row">
             <button
               type="submit"

@@ -258,11 +258,19 @@ export default function NewStack() {
       </section>
       <section class="card" aria-labelledby="spec-title">
         <h2 id="spec-title">
-          <label for="spec-yaml">kombination.yaml</label>
+          <label for="spec-yaml" id="spec-yaml-label">
+            kombination.yaml
+          </label>
         </h2>
         <p class="muted small">Paste or edit the spec; the edge checks it as you type.</p>
         <form onSubmit={submit}>
-          <SpecEditor id="spec-yaml" value={yaml()} onInput={setYaml} onValidated={setValidation} />
+          <SpecEditor
+            id="spec-yaml"
+            labelledBy="spec-yaml-label"
+            value={yaml()}
+            onInput={setYaml}
+            onValidated={setValidation}
+          />
           <details>
             <summary>Image overrides</summary>
             <p class="muted small">

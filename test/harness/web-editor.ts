@@ -1,0 +1,36 @@
+/**
+ * Reading the spec editor (CodeMirror 6, web/src/editor/) in browser tests: its text and the lines
+ * its lint markers are on. Both read the rendered lines, which hold the whole document for specs
+ * of a few dozen lines (CodeMirror renders what is in view plus a margin).
+ */
+import type { Locator, Page } from 'playwright-core';
+
+/** The editable element of the spec editor with this id, once CodeMirror has replaced the textarea. */
+export function specEditor(page: Page, id: string): Locator {
+  return page.locator(`#${id}.cm-content`);
+}
+
+/** The editor's text, line by line as rendered. */
+export async function editorText(editor: Locator): Promise<string> {
+  return editor.evaluate((el) =>
+    [...el.querySelectorAll(':scope > .cm-line')].map((line) => line.textContent ?? '').join('\n'),
+  );
+}
+
+/** 1-based numbers of the lines that carry an error marker, in order, each once. */
+export async function errorLines(editor: Locator): Promise<number[]> {
+  return editor.evaluate((el) => {
+    const lines = [...el.querySelectorAll(':scope > .cm-line')];
+    const marked = [...el.querySelectorAll('.cm-lintRange-error')].map(
+      (mark) => lines.indexOf(mark.closest('.cm-line')!) + 1,
+    );
+    return [...new Set(marked)].sort((a, b) => a - b);
+  });
+}
+
+/** The labels of the completion list that is open, in order. */
+export async function completionLabels(page: Page): Promise<string[]> {
+  const list = page.locator('.cm-tooltip-autocomplete [role="option"] .cm-completionLabel');
+  await list.first().waitFor();
+  return list.allTextContents();
+}
