@@ -9,7 +9,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, openPage, screenshot } from '../harness/web-checks.ts';
-import { completionLabels, editorText, errorLines, specEditor } from '../harness/web-editor.ts';
+import {
+  completionLabels,
+  editorText,
+  errorLines,
+  pickCompletion,
+  specEditor,
+} from '../harness/web-editor.ts';
 import { startWebStack, type WebStack } from '../harness/web-stack.ts';
 
 const ada = {
@@ -74,13 +80,13 @@ describe('spec editor', () => {
     expect(keys).not.toContain('name');
     await page.keyboard.type('od');
     await expect.poll(() => completionLabels(page)).toEqual(['nodes']);
-    await page.keyboard.press('Enter');
+    await pickCompletion(page, 'nodes');
     await page.keyboard.type('name: box\ntype: ');
     expect(await editorText(editor)).toBe(
       `name: ${run}\nkit: base-homelab\nnodes:\n  - name: box\n    type: `,
     );
     expect(await completionLabels(page)).toEqual(['main', 'worker', 'edge']);
-    await page.keyboard.press('Enter');
+    await pickCompletion(page, 'main');
     await expect
       .poll(() => page.getByTestId('spec-status').textContent(), { timeout: 15_000 })
       .toContain(`Valid — ${run}: base-homelab, 1 node(s)`);

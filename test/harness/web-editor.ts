@@ -34,3 +34,17 @@ export async function completionLabels(page: Page): Promise<string[]> {
   await list.first().waitFor();
   return list.allTextContents();
 }
+
+/**
+ * Picks `label` from the open completion list with the keyboard, as a person would: arrows to it,
+ * then Enter. CodeMirror ignores those keys for 75 ms after the list opens (so a fast typist's
+ * Enter is a newline, not a surprise completion); a script is faster than that, so it waits first.
+ */
+export async function pickCompletion(page: Page, label: string): Promise<void> {
+  const labels = await completionLabels(page);
+  const index = labels.indexOf(label);
+  if (index < 0) throw new Error(`"${label}" is not offered: ${labels.join(', ')}`);
+  await page.waitForTimeout(100);
+  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+}

@@ -136,7 +136,8 @@ export function SpecEditor(props: {
         >
           {(doc) => (
             <span data-testid="field-doc">
-              <span class="mono">{doc().path}</span> — {doc().lines.slice(1).join(' ') || doc().lines[0]}
+              <span class="mono">{doc().path}</span> —{' '}
+              {(doc().lines.slice(1).length ? doc().lines.slice(1) : doc().lines).join(' · ')}
             </span>
           )}
         </Show>

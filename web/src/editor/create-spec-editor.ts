@@ -88,6 +88,9 @@ export function createSpecEditor(parent: HTMLElement, opts: SpecEditorOptions): 
           override: [specCompletions],
           activateOnCompletion: (c) => c.type === 'property',
           icons: false,
+          // With at most this many options rendered the list never scrolls: a scrolling list
+          // that only the editor's arrow keys move fails axe's scrollable-region-focusable.
+          maxRenderedOptions: 10,
         }),
         lintGutter(),
         fieldDocHover,

@@ -33,7 +33,6 @@ function keyCompletion(name: string, schema: JsonSchema, required: boolean, colu
     type: 'property',
     detail: `${shapeWords(schema)}${required ? ', required' : ''}`,
     info: describeField(name, schema, required).slice(1).join('\n') || undefined,
-    boost: required ? 1 : 0,
     apply: (view: EditorView, _c: Completion, from: number, to: number) => {
       // Completing the start of an existing key (`na|me: x`) replaces only the name.
       const rest = view.state.sliceDoc(to, view.state.doc.lineAt(to).to);
@@ -64,6 +63,14 @@ function valueCompletions(schema: JsonSchema | undefined, path: readonly PathSeg
   });
 }
 
+/**
+ * Keeps the schema's order among equally good matches (CodeMirror sorts those by label): the
+ * schema lists kits simplest first and a mapping's keys required first.
+ */
+function inSchemaOrder(options: Completion[]): Completion[] {
+  return options.map((o, i) => ({ ...o, boost: Math.max(-99, -i) }));
+}
+
 /** The completion source: keys where a key may go, values after `key:` and after `- `. */
 export function specCompletions(context: CompletionContext): CompletionResult | null {
   const { state, pos } = context;
@@ -91,5 +98,5 @@ export function specCompletions(context: CompletionContext): CompletionResult | 
     }
   }
   if (options.length === 0) return null;
-  return { from: line.from + ctx.from, options, validFor: /^[\w.-]*$/ };
+  return { from: line.from + ctx.from, options: inSchemaOrder(options), validFor: /^[\w.-]*$/ };
 }

@@ -34,7 +34,7 @@ const base = EditorView.theme({
     color: 'var(--text-muted)',
     borderRight: '1px solid var(--border)',
   },
-  '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'var(--muted-bg)' },
+  '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'var(--editor-active-line)' },
   '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground': {
     backgroundColor: 'var(--selection)',
   },
@@ -45,6 +45,8 @@ const base = EditorView.theme({
     borderRadius: '8px',
     boxShadow: '0 4px 16px rgb(0 0 0 / 0.15)',
   },
+  // Tall enough for every rendered option (maxRenderedOptions), so it never scrolls.
+  '.cm-tooltip.cm-tooltip-autocomplete > ul': { maxHeight: 'none', overflow: 'hidden' },
   '.cm-tooltip-autocomplete > ul > li': { padding: '2px 8px', color: 'var(--text)' },
   '.cm-tooltip-autocomplete > ul > li[aria-selected]': {
     backgroundColor: 'var(--accent-bg)',

@@ -53,7 +53,7 @@ describe('the kombination schema as the editor reads it', () => {
 
   it('describes a field from its description, values and default', () => {
     const lines = describeField('type', schemaAt(root, ['nodes', 0, 'type'])!, true);
-    expect(lines[0]).toBe('type (required): one of the values below');
+    expect(lines[0]).toBe('type (required): one of 3 values');
     expect(lines[1]).toContain('main (runs the stack core');
     expect(lines).toContain('Values: main, worker, edge');
     expect(describeField('port', schemaAt(root, ['nodes', 0, 'ssh', 'port'])!, false)).toEqual([

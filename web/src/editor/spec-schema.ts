@@ -135,7 +135,8 @@ export function shapeWords(schema: JsonSchema): string {
   const words = new Set<string>();
   for (const alt of alternatives(schema)) {
     const types = typesOf(alt);
-    if (alt.enum) words.add('one of the values below');
+    const choices = alt.enum?.filter((v) => v !== '').length ?? 0;
+    if (choices) words.add(`one of ${choices} values`);
     else if (types.includes('array')) words.add('list');
     else if (types.includes('object')) words.add('mapping');
     else if (types.includes('integer') || types.includes('number')) {
