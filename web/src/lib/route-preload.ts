@@ -9,19 +9,22 @@ import type { RoutePreloadFuncArgs } from '@solidjs/router';
  *
  * On a link hover (`intent: 'preload'`) only the module is fetched: the router's preload intent
  * is over by the time the import resolves, and a read started without it would follow redirects
- * (a signed-out hover over the dashboard would navigate to sign-in). Failures are left to the
- * page, whose own read shows them.
+ * (a signed-out hover over the dashboard would navigate to sign-in). The route's params are read
+ * before the import: during the navigation's transition they are the new page's, after it (where
+ * the import resolves) they may still read as the old page's. Failures are left to the page, whose
+ * own read shows them.
  */
 export function preloadFrom<M>(
   load: () => Promise<M>,
   read: (feature: M, args: RoutePreloadFuncArgs) => unknown[],
 ): (args: RoutePreloadFuncArgs) => void {
   return (args) => {
+    const now = { ...args, params: { ...args.params } };
     const loading = load();
     if (args.intent === 'preload') {
       loading.catch(() => {});
       return;
     }
-    void loading.then((feature) => Promise.allSettled(read(feature, args))).catch(() => {});
+    void loading.then((feature) => Promise.allSettled(read(feature, now))).catch(() => {});
   };
 }
