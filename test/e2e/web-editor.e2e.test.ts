@@ -148,6 +148,17 @@ describe('spec editor', () => {
       await expectAccessible(page, `new stack with the editor (${scheme})`);
       await screenshot(page, `spec-editor-new-${scheme}`);
     }
+    // The problems panel, focused (Ctrl-Shift-M), as a keyboard user reaches it.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+M');
+    const panel = page.locator('.cm-panel-lint');
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain('"mainframe" is not a valid type');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expectAccessible(page, `new stack with the problems panel (${scheme})`);
+      await screenshot(page, `spec-editor-problems-${scheme}`);
+    }
     await page.emulateMedia({ colorScheme: 'light' });
 
     const made = await w.stack.api('/v1/orchestrator/stacks', {
