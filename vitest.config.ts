@@ -19,6 +19,7 @@ export default defineConfig({
             'agent/src/**/*.test.ts',
             'scripts/**/*.test.ts',
             'stackkits/src/**/*.test.ts',
+            'web/src/**/*.test.ts',
           ],
         },
       },

@@ -1,6 +1,7 @@
 import { solidStart } from '@solidjs/start/config';
 import { nitro } from 'nitro/vite';
 import { defineConfig } from 'vite';
+import { dropDevToolbar } from './build/drop-dev-toolbar.ts';
 
 /**
  * `vite dev` (npm start) and `vite build`: Node server by default (`.output/server/index.mjs`),
@@ -12,7 +13,7 @@ const port = Number(process.env.PORT ?? 3000);
 const outDir = process.env.KOMBIFY_WEB_OUT_DIR;
 
 export default defineConfig({
-  plugins: [solidStart(), nitro(outDir ? { output: { dir: outDir } } : {})],
+  plugins: [solidStart(), dropDevToolbar(), nitro(outDir ? { output: { dir: outDir } } : {})],
   optimizeDeps: {
     // SolidStart 2.0.5's dev error overlay imports @jridgewell/trace-mapping, whose dependency
     // resolve-uri is UMD; unless pre-bundled, Vite serves it raw and every dev page logs

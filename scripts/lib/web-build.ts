@@ -18,15 +18,18 @@ const NODE_BIN = existsSync(join(repoRoot, 'node_modules', '.bin', 'node'))
   ? join(repoRoot, 'node_modules', '.bin', 'node')
   : process.execPath;
 const VITE_BIN = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-/** What the build reads: the app, the shared API schemas, and the locked dependencies. */
+/** What the build reads: the app, the shared API schemas, the spec's JSON Schemas, and the locked dependencies. */
 const INPUTS = [
   'web/src',
   'web/public',
+  'web/build',
   'web/vite.config.ts',
   'web/tsconfig.json',
   'web/package.json',
   'proto/src',
   'proto/gen',
+  'stackkits/schema',
+  'stackkits/package.json',
   'package-lock.json',
 ];
 

@@ -13,6 +13,7 @@ import { type Homelab, homelab } from '../harness/homelab.ts';
 import { removeSimulations, requireSimImage, SIM_IMAGE } from '../harness/sim.ts';
 import { poll } from '../harness/stack.ts';
 import { expectAccessible, openPage, screenshot } from '../harness/web-checks.ts';
+import { editorText, errorLines, specEditor } from '../harness/web-editor.ts';
 import { startWebStack, type WebStack } from '../harness/web-stack.ts';
 
 const ada = {
@@ -168,9 +169,9 @@ describe('stacks', () => {
     await page.getByLabel('Node 1', { exact: true }).fill('local');
     await page.getByLabel('5. Stack name').fill(`${run}-kit`);
     await page.getByTestId('write-spec').click();
-    const editor = page.getByTestId('spec-editor');
+    const editor = specEditor(page, 'spec-yaml');
     await expect
-      .poll(() => editor.inputValue())
+      .poll(() => editorText(editor))
       .toBe(
         `name: ${run}-kit\nkit: base-homelab\nvariant: minimal\nnodes:\n  - name: local\n    type: main\n`,
       );
@@ -184,7 +185,7 @@ describe('stacks', () => {
     await page.getByLabel('Time zone', { exact: true }).fill('Europe/Berlin');
     await page.getByTestId('write-spec').click();
     await expect
-      .poll(() => editor.inputValue())
+      .poll(() => editorText(editor))
       .toBe(
         `name: ${run}-kit\nkit: base-homelab\nvariant: minimal\nnodes:\n  - name: local\n    type: main\n` +
           'network:\n  domain: home.example.com\n  access: proxy\nsystem:\n  timezone: Europe/Berlin\n',
@@ -198,13 +199,13 @@ describe('stacks', () => {
       .poll(() => page.getByTestId('spec-problem').first().getAttribute('data-line'), { timeout: 15_000 })
       .toBe('11');
 
-    // A bad node type on line 5: the problem names that line, the gutter marks it.
+    // A bad node type on line 5: the problem names that line, the editor marks it there.
     await editor.fill(`name: ${run}-bad\nkit: base-homelab\nnodes:\n  - name: local\n    type: mainframe\n`);
     const problem = page.getByTestId('spec-problem').first();
     await problem.waitFor({ timeout: 15_000 });
     expect(await problem.getAttribute('data-line')).toBe('5');
     expect(await problem.textContent()).toContain('nodes[0].type');
-    expect(await page.locator('.editor-gutter .bad-line').textContent()).toBe('5');
+    await expect.poll(() => errorLines(editor)).toEqual([5]);
     expect(await page.getByTestId('create-stack').isDisabled()).toBe(true);
     await screenshot(page, 'stack-new-invalid');
     await expectAccessible(page, 'new stack (invalid)');
@@ -287,8 +288,8 @@ describe('stacks', () => {
 
     // Spec history: save the spec again as version 2, then roll back to version 1 (a new version 3).
     await page.locator('summary', { hasText: 'Edit the current spec' }).click();
-    const edit = page.locator('#edit-spec');
-    await expect.poll(() => edit.inputValue()).toBe(lab.spec);
+    const edit = specEditor(page, 'edit-spec');
+    await expect.poll(() => editorText(edit)).toBe(lab.spec);
     await edit.fill(`${lab.spec}# reviewed\n`);
     await expect
       .poll(() => page.getByTestId('spec-status').last().textContent(), { timeout: 15_000 })

@@ -62,6 +62,7 @@ describe('signed out', () => {
     ] as const) {
       await open(p, path);
       await expect.poll(() => p.locator('h1').textContent()).toMatch(heading);
+      expect(await p.locator('header.site-header').getByRole('link', { name: 'Sign in' }).count()).toBe(1);
       await screenshot(p, name);
       await expectAccessible(p, name);
     }
@@ -88,6 +89,20 @@ describe('signed in', () => {
     // The browser holds only the edge's HttpOnly session cookie, on the web app's origin.
     const cookies = await page.context().cookies(w.web.url);
     expect(cookies.find((c) => c.name === 'kfy_session')?.httpOnly).toBe(true);
+  });
+
+  it('public pages offer the dashboard once signed in: rendered, and after a navigation in the browser', async () => {
+    const header = page.locator('header.site-header');
+    await open(page, `/`);
+    expect(await header.getByRole('link', { name: 'Dashboard' }).count()).toBe(1);
+    expect(await header.getByRole('link', { name: 'Sign in' }).count()).toBe(0);
+    // From an app page (no public header yet), the landing page asks in the browser: GET /api/me.
+    await open(page, `/dashboard`);
+    const asked = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/me');
+    await page.locator('a.brand').click();
+    expect((await asked).status()).toBe(200);
+    await page.waitForURL(`${w.web.url}/`);
+    await expect.poll(() => header.getByRole('link', { name: 'Dashboard' }).count()).toBe(1);
   });
 
   it('adds a node: the one-liner, then the enrolled agent appears live with its charts', async () => {

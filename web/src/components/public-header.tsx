@@ -1,13 +1,13 @@
 import { A, createAsync } from '@solidjs/router';
 import { Show } from 'solid-js';
-import { getSession } from '../features/account/index.ts';
+import { getSignedIn } from '../features/account/signed-in.ts';
 import { Brand } from './brand.tsx';
 import { SkipLink } from './skip-link.tsx';
 import { ThemeToggle } from './theme-toggle.tsx';
 
 /** Header of the public pages: what kombify is, pricing, and sign-in (or the way back in). */
 export function PublicHeader() {
-  const session = createAsync(() => getSession());
+  const signedIn = createAsync(() => getSignedIn());
   return (
     <>
       <SkipLink />
@@ -21,7 +21,7 @@ export function PublicHeader() {
         <div class="header-actions">
           <ThemeToggle />
           <Show
-            when={session()}
+            when={signedIn()}
             fallback={
               <a rel="external" class="btn btn-primary" href="/auth/signin?return_to=%2Fdashboard">
                 Sign in

@@ -1,5 +1,7 @@
 import type { SpecProblem } from '@kombify/proto/api';
-import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import type { SpecEditorHandle } from '../editor/create-spec-editor.ts';
+import type { FieldDoc } from '../editor/field-docs.ts';
 import { validateSpec } from '../features/stacks/index.ts';
 
 export type Validation =
@@ -8,25 +10,32 @@ export type Validation =
   | { state: 'invalid'; problems: SpecProblem[]; message: string };
 
 /**
- * A `kombination.yaml` editor: a textarea with line numbers, checked against the edge
- * (`POST /v1/stackkits/validate`) a moment after typing stops; each problem is listed with its line
- * and column, marked in the gutter, and a button puts the cursor there.
+ * A `kombination.yaml` editor, checked against the edge (`POST /v1/stackkits/validate`) a moment
+ * after typing stops. The page renders a plain textarea; in the browser it becomes the CodeMirror
+ * editor (src/editor/, loaded with a dynamic import so only the pages that edit a spec ship it):
+ * completion and hover docs from the spec's JSON Schema, and each problem the edge finds marked at
+ * its line and column. The problems are also listed below, each with a button that puts the cursor
+ * there, and the field at the cursor is documented under the editor.
  */
 export function SpecEditor(props: {
   id: string;
+  /** id of the label that names the editor. */
+  labelledBy: string;
   value: string;
   onInput: (text: string) => void;
   onValidated?: (v: Validation) => void;
 }) {
   let area: HTMLTextAreaElement | undefined;
+  let host: HTMLDivElement | undefined;
+  const [editor, setEditor] = createSignal<SpecEditorHandle>();
+  const [fieldDoc, setFieldDoc] = createSignal<FieldDoc | null>(null);
   const [validation, setValidation] = createSignal<Validation>({ state: 'idle' });
-  const lines = () => Math.max(1, props.value.split('\n').length);
-  const badLines = () => {
-    const v = validation();
-    return new Set(v.state === 'invalid' ? v.problems.map((p) => p.line).filter((l) => l !== undefined) : []);
-  };
+  let checked = '';
   let timer: ReturnType<typeof setTimeout> | undefined;
   let asked = 0;
+  let gone = false;
+  const statusId = `${props.id}-status`;
+
   const report = (v: Validation) => {
     setValidation(v);
     props.onValidated?.(v);
@@ -36,12 +45,14 @@ export function SpecEditor(props: {
       () => props.value,
       (text) => {
         clearTimeout(timer);
+        editor()?.setText(text);
         if (!text.trim()) return report({ state: 'idle' });
         report({ state: 'checking' });
         timer = setTimeout(async () => {
           const mine = ++asked;
           const r = await validateSpec(text);
           if (mine !== asked) return; // a later text is being checked
+          checked = text;
           if (r.ok) {
             report({
               state: 'valid',
@@ -54,10 +65,45 @@ export function SpecEditor(props: {
       },
     ),
   );
-  onCleanup(() => clearTimeout(timer));
+  createEffect(() => {
+    const v = validation();
+    if (v.state === 'valid' || v.state === 'invalid') {
+      editor()?.setProblems(v.state === 'invalid' ? v.problems : [], checked);
+    }
+  });
+
+  onMount(async () => {
+    const { createSpecEditor } = await import('../editor/create-spec-editor.ts');
+    if (gone || !host) return;
+    const hadFocus = document.activeElement === area;
+    const caret = area?.selectionStart ?? 0;
+    const handle = createSpecEditor(host, {
+      text: props.value,
+      id: props.id,
+      labelledBy: props.labelledBy,
+      describedBy: `${statusId} ${props.id}-help`,
+      onChange: (text) => props.onInput(text),
+      onFieldDoc: setFieldDoc,
+    });
+    setEditor(handle);
+    const v = validation();
+    if (v.state === 'invalid') handle.setProblems(v.problems, checked);
+    if (hadFocus) {
+      const before = props.value.slice(0, caret).split('\n');
+      handle.focusAt(before.length, (before.at(-1)?.length ?? 0) + 1);
+    }
+  });
+  onCleanup(() => {
+    gone = true;
+    clearTimeout(timer);
+    editor()?.destroy();
+  });
 
   const goTo = (p: SpecProblem) => {
-    if (!area || p.line === undefined) return;
+    if (p.line === undefined) return;
+    const handle = editor();
+    if (handle) return handle.focusAt(p.line, p.column);
+    if (!area) return;
     const before = props.value.split('\n').slice(0, p.line - 1);
     const offset = before.reduce((n, l) => n + l.length + 1, 0) + Math.max(0, (p.column ?? 1) - 1);
     area.focus();
@@ -67,26 +113,36 @@ export function SpecEditor(props: {
   return (
     <div>
       <div class="editor">
-        <div class="editor-gutter" aria-hidden="true">
-          <For each={Array.from({ length: lines() }, (_, i) => i + 1)}>
-            {(n) => <div class={badLines().has(n) ? 'bad-line' : undefined}>{n}</div>}
-          </For>
-        </div>
-        <textarea
-          ref={area}
-          id={props.id}
-          name="yaml"
-          rows={lines()}
-          spellcheck={false}
-          autocomplete="off"
-          value={props.value}
-          onInput={(e) => props.onInput(e.currentTarget.value)}
-          aria-invalid={validation().state === 'invalid'}
-          aria-describedby={`${props.id}-status`}
-          data-testid="spec-editor"
-        />
+        <Show when={!editor()}>
+          <textarea
+            ref={area}
+            id={props.id}
+            name="yaml"
+            rows={Math.max(10, props.value.split('\n').length)}
+            spellcheck={false}
+            autocomplete="off"
+            value={props.value}
+            onInput={(e) => props.onInput(e.currentTarget.value)}
+            aria-invalid={validation().state === 'invalid'}
+            aria-describedby={statusId}
+          />
+        </Show>
+        <div ref={host} class="editor-host" />
       </div>
-      <div id={`${props.id}-status`} aria-live="polite" data-testid="spec-status">
+      <p class="muted small editor-help" id={`${props.id}-help`}>
+        <Show
+          when={fieldDoc()}
+          fallback="Ctrl-Space completes keys and values; Tab indents (Esc, then Tab, leaves the editor)."
+        >
+          {(doc) => (
+            <span data-testid="field-doc">
+              <span class="mono">{doc().path}</span> —{' '}
+              {(doc().lines.slice(1).length ? doc().lines.slice(1) : doc().lines).join(' · ')}
+            </span>
+          )}
+        </Show>
+      </p>
+      <div id={statusId} aria-live="polite" data-testid="spec-status">
         <Show when={validation().state === 'checking'}>
           <p class="muted small">Checking…</p>
         </Show>

@@ -5,12 +5,13 @@ import { PlanLimitsList } from '../components/plan-limits.tsx';
 import { Problem, Section } from '../components/states.tsx';
 import { getPlan, getPlans, openPortal, startCheckout } from '../features/billing/index.ts';
 import { dataOf } from '../lib/edge-result.ts';
+import { preloadFrom } from '../lib/route-preload.ts';
 
 export const route = {
-  preload: () => {
-    void getPlan();
-    void getPlans();
-  },
+  preload: preloadFrom(
+    () => import('../features/billing/index.ts'),
+    (f) => [f.getPlan(), f.getPlans()],
+  ),
 } satisfies RouteDefinition;
 
 type Failure = { ok: false; status: number; code: string; message: string };

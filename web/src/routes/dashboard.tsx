@@ -7,12 +7,14 @@ import { StatusBadge } from '../components/status-badge.tsx';
 import { getDashboard } from '../features/dashboard/index.ts';
 import { dataOf, type EdgeResult } from '../lib/edge-result.ts';
 import { formatAgo } from '../lib/format.ts';
+import { preloadFrom } from '../lib/route-preload.ts';
 import { useNow, usePolling } from '../lib/timers.ts';
 
 export const route = {
-  preload: () => {
-    void getDashboard();
-  },
+  preload: preloadFrom(
+    () => import('../features/dashboard/index.ts'),
+    (f) => [f.getDashboard()],
+  ),
 } satisfies RouteDefinition;
 
 /** One part of the dashboard's answer as the result a section shows (a refused part is a 403). */

@@ -6,8 +6,14 @@ import { PublicHeader } from '../components/public-header.tsx';
 import { SiteFooter } from '../components/site-footer.tsx';
 import { Section } from '../components/states.tsx';
 import { getPlans } from '../features/billing/index.ts';
+import { preloadFrom } from '../lib/route-preload.ts';
 
-export const route = { preload: () => void getPlans() } satisfies RouteDefinition;
+export const route = {
+  preload: preloadFrom(
+    () => import('../features/billing/index.ts'),
+    (f) => [f.getPlans()],
+  ),
+} satisfies RouteDefinition;
 
 const BLURB: Record<string, string> = {
   free: 'For trying kombify on a node or two.',

@@ -9,13 +9,13 @@ import { applyTheme } from '../components/theme-toggle.tsx';
 import { getMe, getPreferences, updatePreferences, updateProfile } from '../features/account/index.ts';
 import { createKey, getKeys, getMembers, inviteMember, revokeKey, setRole } from '../features/org/index.ts';
 import { dataOf } from '../lib/edge-result.ts';
+import { preloadFrom } from '../lib/route-preload.ts';
 
 export const route = {
-  preload: () => {
-    void getMembers();
-    void getKeys();
-    void getPreferences();
-  },
+  preload: preloadFrom(
+    () => Promise.all([import('../features/org/index.ts'), import('../features/account/index.ts')]),
+    ([org, account]) => [org.getMembers(), org.getKeys(), account.getPreferences()],
+  ),
 } satisfies RouteDefinition;
 
 const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;

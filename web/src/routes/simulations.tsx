@@ -16,13 +16,14 @@ import {
   setSimulation,
 } from '../features/simulations/index.ts';
 import type { EdgeResult } from '../lib/edge-result.ts';
+import { preloadFrom } from '../lib/route-preload.ts';
 import { usePolling } from '../lib/timers.ts';
 
 export const route = {
-  preload: () => {
-    void getTemplates();
-    void getSimulations();
-  },
+  preload: preloadFrom(
+    () => import('../features/simulations/index.ts'),
+    (f) => [f.getTemplates(), f.getSimulations()],
+  ),
 } satisfies RouteDefinition;
 
 /** KombiSim: a template gallery to create from, and the org's simulations with SSH details per node. */

@@ -4,8 +4,14 @@ import { AppShell } from '../components/app-shell.tsx';
 import { KitRequirements } from '../components/kit-requirements.tsx';
 import { Empty, Section } from '../components/states.tsx';
 import { getKits } from '../features/catalog/index.ts';
+import { preloadFrom } from '../lib/route-preload.ts';
 
-export const route = { preload: () => void getKits() } satisfies RouteDefinition;
+export const route = {
+  preload: preloadFrom(
+    () => import('../features/catalog/index.ts'),
+    (f) => [f.getKits()],
+  ),
+} satisfies RouteDefinition;
 
 /** The StackKits catalog: each kit, its requirements, and every variant's services. */
 export default function StackKits() {

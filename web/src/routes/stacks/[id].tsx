@@ -33,15 +33,14 @@ import {
   startRun,
 } from '../../features/stacks/index.ts';
 import { dataOf, type EdgeResult } from '../../lib/edge-result.ts';
+import { preloadFrom } from '../../lib/route-preload.ts';
 import { usePolling } from '../../lib/timers.ts';
 
 export const route = {
-  preload: ({ params }) => {
-    const id = params.id!;
-    void getStack(id);
-    void getRuns(id);
-    void getStackNodes(id);
-  },
+  preload: preloadFrom(
+    () => import('../../features/stacks/index.ts'),
+    (f, { params }) => [f.getStack(params.id!), f.getRuns(params.id!), f.getStackNodes(params.id!)],
+  ),
 } satisfies RouteDefinition;
 
 /** One stack: state and drift, nodes bound to workers, runs (plan, approval, live logs), spec history. */
@@ -316,10 +315,16 @@ function SpecHistory(props: { stackId: string }) {
       <details>
         <summary>Edit the current spec</summary>
         <form onSubmit={save}>
-          <label class="label" for="edit-spec">
+          <label class="label" for="edit-spec" id="edit-spec-label">
             kombination.yaml (saved as a new version)
           </label>
-          <SpecEditor id="edit-spec" value={text()} onInput={setDraft} onValidated={setValidation} />
+          <SpecEditor
+            id="edit-spec"
+            labelledBy="edit-spec-label"
+            value={text()}
+            onInput={setDraft}
+            onValidated={setValidation}
+          />
           <div class="form-row">
             <button
               type="submit"

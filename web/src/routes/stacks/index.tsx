@@ -7,9 +7,15 @@ import { DriftBadge } from '../../components/drift-badge.tsx';
 import { Empty, Section } from '../../components/states.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { getStacks } from '../../features/stacks/index.ts';
+import { preloadFrom } from '../../lib/route-preload.ts';
 import { usePolling } from '../../lib/timers.ts';
 
-export const route = { preload: () => void getStacks() } satisfies RouteDefinition;
+export const route = {
+  preload: preloadFrom(
+    () => import('../../features/stacks/index.ts'),
+    (f) => [f.getStacks()],
+  ),
+} satisfies RouteDefinition;
 
 /** The org's stacks with their state and drift status. */
 export default function Stacks() {

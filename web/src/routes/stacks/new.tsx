@@ -10,8 +10,14 @@ import { SubmissionNote } from '../../components/submission-note.tsx';
 import { getKits } from '../../features/catalog/index.ts';
 import { createStack } from '../../features/stacks/index.ts';
 import type { EdgeResult } from '../../lib/edge-result.ts';
+import { preloadFrom } from '../../lib/route-preload.ts';
 
-export const route = { preload: () => void getKits() } satisfies RouteDefinition;
+export const route = {
+  preload: preloadFrom(
+    () => import('../../features/catalog/index.ts'),
+    (f) => [f.getKits()],
+  ),
+} satisfies RouteDefinition;
 
 type NodeRow = { name: string; type: NodeType };
 /** The kit's options the form offers; empty means the kit's default (nothing written). */
@@ -252,11 +258,19 @@ export default function NewStack() {
       </section>
       <section class="card" aria-labelledby="spec-title">
         <h2 id="spec-title">
-          <label for="spec-yaml">kombination.yaml</label>
+          <label for="spec-yaml" id="spec-yaml-label">
+            kombination.yaml
+          </label>
         </h2>
         <p class="muted small">Paste or edit the spec; the edge checks it as you type.</p>
         <form onSubmit={submit}>
-          <SpecEditor id="spec-yaml" value={yaml()} onInput={setYaml} onValidated={setValidation} />
+          <SpecEditor
+            id="spec-yaml"
+            labelledBy="spec-yaml-label"
+            value={yaml()}
+            onInput={setYaml}
+            onValidated={setValidation}
+          />
           <details>
             <summary>Image overrides</summary>
             <p class="muted small">
