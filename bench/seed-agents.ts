@@ -7,10 +7,10 @@
 
 import type { Identity } from '../agent/src/identity.ts';
 import { makeKeyPair } from '../agent/src/identity.ts';
-import { AGENT_TOKEN_AUDIENCE } from '../edge/src/agent-auth/agent-token.ts';
-import { openDb } from '../edge/src/db/client.ts';
-import { agents } from '../edge/src/db/schema.ts';
-import { randomId } from '../edge/src/ids.ts';
+import { openDb } from '../edge/src/platform/db/client.ts';
+import { agents } from '../edge/src/platform/db/schema.ts';
+import { randomId } from '../edge/src/platform/ids.ts';
+import { AGENT_TOKEN_AUDIENCE } from '../edge/src/workers/agent-token.ts';
 import { useNodeWebSocket } from '../scripts/lib/migrate.ts';
 import type { Stack } from '../test/harness/stack.ts';
 

@@ -6,8 +6,8 @@
  * Baseline: GET /health at the same concurrency, same count, same run.
  */
 import Stripe from 'stripe';
-import { openDb } from '../edge/src/db/client.ts';
-import { stripeEvents, subscriptions } from '../edge/src/db/schema.ts';
+import { openDb } from '../edge/src/platform/db/client.ts';
+import { stripeEvents, subscriptions } from '../edge/src/platform/db/schema.ts';
 import { useNodeWebSocket } from '../scripts/lib/migrate.ts';
 import { ensureOrg } from '../scripts/lib/seed.ts';
 import { type Stack, startStack } from '../test/harness/stack.ts';

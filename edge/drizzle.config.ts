@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './edge/src/db/schema.ts',
+  schema: './edge/src/platform/db/schema.ts',
   out: './migrations',
 });

@@ -1,5 +1,5 @@
 /**
- * The installer script as the edge renders it (edge/src/features/install): clean under
+ * The installer script as the edge renders it (edge/src/install): clean under
  * `shellcheck -s sh`, and its early refusals, run under this machine's /bin/sh with fake `uname`
  * and no Docker. Every case here stops before the script writes anything. The full one-liner runs
  * in a container in test/e2e/installer.e2e.test.ts.
@@ -9,12 +9,12 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderInstallScript } from '../edge/src/features/install/render.ts';
+import { renderInstallScript } from '../edge/src/releases/install-render.ts';
 import { releaseSigner } from '../edge/src/releases/signing-key.ts';
 import { makeReleaseSigningKey } from './lib/release-key.ts';
 import { repoRoot } from './lib/service.ts';
 
-const template = readFileSync(join(repoRoot, 'edge/src/features/install/install.sh'), 'utf8');
+const template = readFileSync(join(repoRoot, 'edge/src/releases/install.sh'), 'utf8');
 let script: string;
 let dir: string;
 

@@ -1,9 +1,9 @@
 /** Worker entry: the Hono app and the Durable Object classes wrangler binds. */
 import { app } from './app.ts';
 
-export { AgentObject } from './agent-object/agent-object.ts';
-export { AgentStatusObject } from './agent-status/agent-status-object.ts';
-export { RateLimiterObject } from './rate-limit/rate-limiter-object.ts';
-export { StackObject } from './stack-object/stack-object.ts';
+export { AgentObject } from './jobs/agent-object.ts';
+export { RateLimiterObject } from './platform/rate-limit/rate-limiter-object.ts';
+export { StackObject } from './stacks/object/stack-object.ts';
+export { AgentStatusObject } from './workers/status/agent-status-object.ts';
 
 export default app;

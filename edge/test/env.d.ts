@@ -1,4 +1,4 @@
-import type { Env as EdgeEnv } from '../src/env.ts';
+import type { Env as EdgeEnv } from '../src/platform/env.ts';
 
 declare global {
   namespace Cloudflare {

@@ -3,7 +3,7 @@
  * PGlite. A Postgres that does not speak Neon's WebSocket protocol gets a local WebSocket→TCP
  * proxy, so the edge runs the same @neondatabase/serverless code path everywhere.
  */
-import type { DbConfig } from '../../edge/src/db/client.ts';
+import type { DbConfig } from '../../edge/src/platform/db/client.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateDatabase } from './migrate.ts';
 import { startWsProxy } from './ws-proxy.ts';

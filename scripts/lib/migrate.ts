@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { neonConfig } from '@neondatabase/serverless';
 import { migrate } from 'drizzle-orm/neon-serverless/migrator';
 import ws from 'ws';
-import { type DbConfig, openDb } from '../../edge/src/db/client.ts';
+import { type DbConfig, openDb } from '../../edge/src/platform/db/client.ts';
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 

@@ -1,9 +1,9 @@
 /** Creates orgs and API keys directly in the database: the local admin credential, test tenants. */
 import { and, eq, inArray } from 'drizzle-orm';
-import { insertApiKey } from '../../edge/src/db/api-keys.ts';
-import { type DbConfig, openDb } from '../../edge/src/db/client.ts';
-import { apiKeys, memberships, orgs, subscriptions, users } from '../../edge/src/db/schema.ts';
-import { randomId, randomSecret, sha256Hex } from '../../edge/src/ids.ts';
+import { insertApiKey } from '../../edge/src/accounts/api-keys-store.ts';
+import { type DbConfig, openDb } from '../../edge/src/platform/db/client.ts';
+import { apiKeys, memberships, orgs, subscriptions, users } from '../../edge/src/platform/db/schema.ts';
+import { randomId, randomSecret, sha256Hex } from '../../edge/src/platform/ids.ts';
 import { useNodeWebSocket } from './migrate.ts';
 
 export async function ensureOrg(

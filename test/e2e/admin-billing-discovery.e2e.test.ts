@@ -4,8 +4,8 @@
  * is a local stand-in serving the search API's answer shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../edge/src/db/client.ts';
-import { orgs, stripeEvents, subscriptions } from '../../edge/src/db/schema.ts';
+import { openDb } from '../../edge/src/platform/db/client.ts';
+import { orgs, stripeEvents, subscriptions } from '../../edge/src/platform/db/schema.ts';
 import { useNodeWebSocket } from '../../scripts/lib/migrate.ts';
 import {
   GITHUB_TOKEN,

@@ -5,10 +5,10 @@
  * the internal users endpoint.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signSession } from '../../edge/src/auth/session-token.ts';
-import { openDb } from '../../edge/src/db/client.ts';
-import { memberships, orgs, sessions, users } from '../../edge/src/db/schema.ts';
-import { randomId, sha256Hex } from '../../edge/src/ids.ts';
+import { signSession } from '../../edge/src/accounts/session-token.ts';
+import { openDb } from '../../edge/src/platform/db/client.ts';
+import { memberships, orgs, sessions, users } from '../../edge/src/platform/db/schema.ts';
+import { randomId, sha256Hex } from '../../edge/src/platform/ids.ts';
 import { useNodeWebSocket } from '../../scripts/lib/migrate.ts';
 import { type Issuer, startIssuer } from '../../scripts/lib/oidc-issuer.ts';
 import { freePort } from '../../scripts/lib/ports.ts';

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../edge/src/db/client.ts';
+import { openDb } from '../../edge/src/platform/db/client.ts';
 import { type Stack, startStack } from '../harness/stack.ts';
 
 let stack: Stack;

@@ -10,9 +10,9 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentClient } from '../../agent/src/edge-client.ts';
 import type { Identity } from '../../agent/src/identity.ts';
-import { createEnrollmentToken } from '../../edge/src/db/agents.ts';
-import { openDb } from '../../edge/src/db/client.ts';
-import { randomId, randomSecret, sha256Hex } from '../../edge/src/ids.ts';
+import { openDb } from '../../edge/src/platform/db/client.ts';
+import { randomId, randomSecret, sha256Hex } from '../../edge/src/platform/ids.ts';
+import { createEnrollmentToken } from '../../edge/src/workers/store.ts';
 import { type Stack, startStack } from '../harness/stack.ts';
 
 let stack: Stack;

@@ -7,8 +7,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../edge/src/db/client.ts';
-import { orgs, stripeEvents, subscriptions } from '../../edge/src/db/schema.ts';
+import { openDb } from '../../edge/src/platform/db/client.ts';
+import { orgs, stripeEvents, subscriptions } from '../../edge/src/platform/db/schema.ts';
 import { useNodeWebSocket } from '../../scripts/lib/migrate.ts';
 import { setMemberRoleByEmail } from '../../scripts/lib/seed.ts';
 import { expectAccessible, openPage, screenshot } from '../harness/web-checks.ts';

@@ -1,5 +1,5 @@
 /**
- * The installed layout the installer (edge/src/features/install/install.sh) makes, which upgrades
+ * The installed layout the installer (edge/src/releases/install.sh) makes, which upgrades
  * change the same way:
  *
  *   <prefix>/versions/<v>/kombify-agent.mjs   the bundle, .sha256, runtime → ../../runtimes/<r>

@@ -4,8 +4,8 @@
  * development and tests); unset, it talks to Stripe.
  */
 import Stripe from 'stripe';
-import type { Config } from '../config.ts';
-import { ApiError } from '../errors.ts';
+import type { Config } from '../platform/config.ts';
+import { ApiError } from '../platform/errors.ts';
 
 export function stripeClient(config: Config): Stripe {
   if (!config.STRIPE_SECRET_KEY)

@@ -3,8 +3,8 @@
  * our own metadata (`org_id`), the Checkout Session's `client_reference_id`, or the customer id.
  */
 import type Stripe from 'stripe';
-import type { SubscriptionChange } from '../db/billing.ts';
 import { isPlan } from './plans.ts';
+import type { SubscriptionChange } from './store.ts';
 
 export interface EventChange {
   orgId: string | null;

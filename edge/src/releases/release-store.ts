@@ -9,7 +9,7 @@
  * Artifact names carry their version (kombify-agent-0.1.0.mjs, node-v24.21.0-linux-x64.tar.gz), so
  * a runtime is stored once and shared by every agent release that ships it.
  */
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../platform/errors.ts';
 
 export interface ArtifactMeta {
   name: string;

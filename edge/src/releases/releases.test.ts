@@ -6,7 +6,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../app.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../platform/errors.ts';
 import { canonicalManifest, compareVersions, releaseManifestSchema } from './release-manifest.ts';
 import { currentVersion, getArtifactMeta, putArtifact, putRelease } from './release-store.ts';
 import { releaseSigner } from './signing-key.ts';

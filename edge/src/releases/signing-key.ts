@@ -3,7 +3,7 @@
  * RELEASE_SIGNING_KEY. The installer carries the matching public key (printed into /install.sh by
  * the edge that serves it) and checks the signature with `openssl pkeyutl -verify -rawin`.
  */
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../platform/errors.ts';
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4); the 32-byte key follows. */
 const SPKI_ED25519_PREFIX = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];

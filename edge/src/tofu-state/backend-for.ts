@@ -1,6 +1,6 @@
-import { loadConfig } from '../config.ts';
-import type { Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
+import { loadConfig } from '../platform/config.ts';
+import type { Env } from '../platform/env.ts';
+import { ApiError } from '../platform/errors.ts';
 import { signStateCredential } from './state-credential.ts';
 
 /** The backend block's username; the password (the credential) carries stack, org and expiry. */

@@ -4,7 +4,7 @@
  * is created); if stacks move to a Postgres table, only this changes.
  */
 import { tofuDirName } from '@kombify/proto/jobs';
-import type { Env } from '../env.ts';
+import type { Env } from '../platform/env.ts';
 import { tofuStateObject } from './state-object.ts';
 
 /** Stack ids as the tofu.* job params take them (they name directories on the agent). */

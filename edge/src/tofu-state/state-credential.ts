@@ -4,7 +4,7 @@
  * audience are pinned and the algorithm never comes from the token (RFC 8725).
  */
 import { decodeJwt, jwtVerify, SignJWT } from 'jose';
-import { randomId } from '../ids.ts';
+import { randomId } from '../platform/ids.ts';
 
 export const STATE_CREDENTIAL_ISSUER = 'kombify:tofu-state';
 /** Longest lifetime a credential may have (a plan or an apply, not a standing key). */

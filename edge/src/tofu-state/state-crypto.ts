@@ -5,7 +5,7 @@
  * Each version records which key made it (`keyId`, a fingerprint, never the key): after a key
  * rotation, versions under the old key are read with TOFU_STATE_ENCRYPTION_KEY_PREVIOUS.
  */
-import { sha256Hex } from '../ids.ts';
+import { sha256Hex } from '../platform/ids.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 

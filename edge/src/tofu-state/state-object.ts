@@ -3,7 +3,7 @@
  * RPC methods in the "OpenTofu state backend" section of stack-object.ts). One object per stack,
  * addressed by `idFromName(stackId)`.
  */
-import type { Env } from '../env.ts';
+import type { Env } from '../platform/env.ts';
 import type { HeldLock, PutStateInput, StoredState, VersionInfo, WriteRefusal } from './state-store.ts';
 
 export interface TofuStateObject {

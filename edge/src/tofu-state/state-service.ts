@@ -3,9 +3,9 @@
  * OpenTofu state with serial and lineage), encrypts it and hands the ciphertext to the stack's
  * object; reads decrypt it again. Plaintext state never reaches storage.
  */
-import type { Config } from '../config.ts';
-import type { Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
+import type { Config } from '../platform/config.ts';
+import type { Env } from '../platform/env.ts';
+import { ApiError } from '../platform/errors.ts';
 import { openState, sealState } from './state-crypto.ts';
 import { tofuStateObject } from './state-object.ts';
 import { CHUNK_BYTES, type WriteRefusal } from './state-store.ts';

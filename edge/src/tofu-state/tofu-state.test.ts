@@ -6,8 +6,8 @@
 import { createExecutionContext, env, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../app.ts';
-import { randomId } from '../ids.ts';
-import type { StackObject } from '../stack-object/stack-object.ts';
+import { randomId } from '../platform/ids.ts';
+import type { StackObject } from '../stacks/object/stack-object.ts';
 import { stateBackendFor } from './backend-for.ts';
 import { signStateCredential } from './state-credential.ts';
 import { openState, sealState } from './state-crypto.ts';

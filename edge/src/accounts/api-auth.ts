@@ -1,0 +1,144 @@
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { isUserDisabled } from '../admin/users-store.ts';
+import { effectivePlan, scaledRateLimit } from '../billing/plans.ts';
+import { getSubscription } from '../billing/store.ts';
+import { auditImpersonatedRequest } from '../platform/audit-context.ts';
+import type { Config } from '../platform/config.ts';
+import type { Db } from '../platform/db/client.ts';
+import type { AppEnv, Principal } from '../platform/env.ts';
+import { ApiError } from '../platform/errors.ts';
+import { sha256Hex } from '../platform/ids.ts';
+import { setIdentityHeaders } from '../platform/middleware/identity-headers.ts';
+import { consumerLimiter, consumerOf, enforce } from '../platform/rate-limit/rate-limit.ts';
+import type { RateDecision } from '../platform/rate-limit/rate-limiter-object.ts';
+import { bearerToken } from '../workers/agent-token.ts';
+import { looksLikeJwt, verifyAccessToken } from './oidc-jwt.ts';
+import { ensureOrg } from './orgs-store.ts';
+import { highestRole } from './roles.ts';
+import { sessionPrincipal } from './session-auth.ts';
+
+const API_KEY = /^kfy_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The gateway for one route group: authenticates the caller and counts the request against the
+ * consumer's limit, then sets the principal (typed context and identity headers) and the
+ * RateLimit headers. Callers: an API key (`Authorization: Bearer kfy_…` or `X-API-Key`), an access
+ * token from the OpenID issuer (`Authorization: Bearer <JWT>`, when OIDC_ISSUER is set), or a
+ * browser session cookie. Shapes are checked before the database or the issuer's keys are asked,
+ * so junk costs nothing. An API key's check and its count are one call to its consumer object.
+ */
+export function gate(
+  roles: readonly string[],
+  group: string,
+  /** Where the credential is read from; routes for other clients (OpenTofu's Basic auth) pass their own. */
+  credential: (c: Context<AppEnv>) => string | null = presentedCredential,
+) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    // `/x` and `/x/*` both match a request for `/x` in Hono: a second gate on the same request
+    // checks only its roles, so the caller is authenticated, counted and audited once.
+    const earlier = c.get('principal');
+    if (earlier) {
+      if (!roles.includes(earlier.role))
+        throw new ApiError('AUTH_INSUFFICIENT', `your role (${earlier.role}) may not use this route`);
+      return next();
+    }
+    const config = c.get('config');
+    const limit = config.RATE_LIMIT_PER_MINUTE;
+    const presented = credential(c);
+    let principal: Principal;
+    let decision: RateDecision | null = null;
+    if (!presented) {
+      const session = await sessionPrincipal(c);
+      if (!session) {
+        throw new ApiError(
+          'AUTH_REQUIRED',
+          'authentication required: sign in, or send Authorization: Bearer <api key>',
+        );
+      }
+      principal = session;
+    } else if (config.OIDC_ISSUER && looksLikeJwt(presented)) {
+      principal = await userPrincipal(c.get('db')(), presented, config);
+    } else {
+      if (!API_KEY.test(presented)) throw new ApiError('AUTH_INVALID', 'credential is not a valid API key');
+      const hash = await sha256Hex(presented);
+      const answer = await consumerLimiter(c.env, `api_key:${hash}`).apiKey(hash, group, limit);
+      if (!answer.key) throw new ApiError('AUTH_INVALID', 'API key is unknown, revoked or expired');
+      principal = { kind: 'api_key', id: answer.key.id, orgId: answer.key.orgId, role: answer.key.role };
+      decision = answer.decision;
+    }
+    const admitted = principal;
+    const admit = async () => {
+      if (!roles.includes(admitted.role)) {
+        throw new ApiError('AUTH_INSUFFICIENT', `your role (${admitted.role}) may not use this route`);
+      }
+      c.set('principal', admitted);
+      setIdentityHeaders(c, admitted);
+      if (!decision) {
+        const plan = effectivePlan(await getSubscription(c.get('db')(), admitted.orgId));
+        decision = await consumerLimiter(c.env, consumerOf(c, admitted)).hit(
+          group,
+          scaledRateLimit(limit, plan),
+        );
+      }
+      const headers = enforce(decision);
+      await next();
+      for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    };
+    if (!admitted.impersonation) return admit();
+    // Everything tried while impersonating is on the record, refused requests included, in the
+    // real admin's name.
+    let status = 500;
+    try {
+      await admit();
+      status = c.res.status;
+    } catch (error) {
+      if (error instanceof ApiError) status = error.status;
+      throw error;
+    } finally {
+      await auditImpersonatedRequest(c, admitted, status);
+    }
+  });
+}
+
+function presentedCredential(c: Context<AppEnv>): string | null {
+  return bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? null;
+}
+
+async function userPrincipal(db: Db, token: string, config: Config): Promise<Principal> {
+  const identity = await verifyAccessToken(token, {
+    issuer: config.OIDC_ISSUER!,
+    audience: config.OIDC_AUDIENCE,
+    jwksCooldownMs: config.OIDC_JWKS_COOLDOWN_SECONDS * 1000,
+  });
+  // The issuer's org when it names one, else a personal org for the user (made on first sight).
+  const orgId =
+    identity.orgId && /^[A-Za-z0-9_-]{1,64}$/.test(identity.orgId)
+      ? `org_${identity.orgId}`
+      : `org_u${(await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26)}`;
+  await ensureOrg(db, { id: orgId, name: identity.name ?? identity.email ?? identity.sub, slug: orgId });
+  // A user with several roles acts with the highest.
+  const role = highestRole(identity.roles) ?? (identity.orgId ? 'member' : 'owner');
+  // Same user id as a browser session of this person gets (see auth-routes.ts).
+  const userId = `usr_${(await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26)}`;
+  // A disabled user's tokens stay cryptographically valid until they expire: refuse them here.
+  if (await isUserDisabled(db, userId)) throw new ApiError('AUTH_INVALID', 'this account is disabled');
+  return { kind: 'user', id: userId, orgId, role, email: identity.email, name: identity.name };
+}
+
+/** Every role: routes any signed-in caller may use. */
+export const anyRole = ['platform-admin', 'owner', 'admin', 'member', 'viewer'] as const;
+
+/** The platform's own operators (admin center). */
+export const platformAdmin = ['platform-admin'] as const;
+
+/** Roles allowed to create and revoke API keys. */
+export const keyManagerRoles = ['platform-admin', 'owner', 'admin'] as const;
+
+/** Roles allowed to operate workers and jobs. */
+export const operatorRoles = ['platform-admin', 'owner', 'admin'] as const;
+
+/** The gate with the generic `api` rate-limit group, for routes that need no group of their own. */
+export function apiAuth(roles: readonly string[]) {
+  return gate(roles, 'api');
+}

@@ -1,0 +1,106 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { recordActivity } from '../platform/db/activity.ts';
+import type { AppEnv, Principal } from '../platform/env.ts';
+import { ApiError } from '../platform/errors.ts';
+import { randomId, randomSecret, sha256Hex } from '../platform/ids.ts';
+import { consumerLimiter } from '../platform/rate-limit/rate-limit.ts';
+import { readJson } from '../platform/validate.ts';
+import { insertApiKey, listApiKeys, revokeApiKey } from './api-keys-store.ts';
+import { atLeast } from './roles.ts';
+
+/**
+ * API keys for service accounts and scripts. The key is shown once, in the answer that creates
+ * it; only its SHA-256 and a prefix (for recognising it in lists) are stored.
+ */
+export const apiKeys = new Hono<AppEnv>();
+
+const createBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    role: z.enum(['admin', 'member', 'viewer']).default('member'),
+    expires_in_days: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
+
+export function actorOf(p: Principal): { actor: string; userId: string | null } {
+  return p.kind === 'api_key'
+    ? { actor: `api_key:${p.id}`, userId: null }
+    : { actor: `user:${p.id}`, userId: p.id };
+}
+
+apiKeys.post('/', async (c) => {
+  const body = await readJson(c, createBody);
+  const principal = c.get('principal');
+  if (!atLeast(principal.role, body.role)) {
+    throw new ApiError(
+      'AUTH_INSUFFICIENT',
+      `a key cannot have more rights than its maker (${principal.role})`,
+    );
+  }
+  const key = randomSecret('kfy');
+  const id = randomId('key');
+  const expiresAt = body.expires_in_days ? new Date(Date.now() + body.expires_in_days * 86_400_000) : null;
+  const db = c.get('db')();
+  await insertApiKey(db, {
+    id,
+    orgId: principal.orgId,
+    name: body.name,
+    prefix: key.slice(0, 12),
+    hash: await sha256Hex(key),
+    role: body.role,
+    expiresAt,
+  });
+  await recordActivity(db, {
+    orgId: principal.orgId,
+    ...actorOf(principal),
+    kind: 'api_key.created',
+    message: `created API key "${body.name}" (${key.slice(0, 12)}…, role ${body.role})`,
+  });
+  return c.json(
+    {
+      data: {
+        id,
+        name: body.name,
+        prefix: key.slice(0, 12),
+        role: body.role,
+        expires_at: expiresAt?.toISOString() ?? null,
+        key,
+        note: 'This is the only time the key is shown. Store it now.',
+      },
+    },
+    201,
+  );
+});
+
+apiKeys.get('/', async (c) => {
+  const rows = await listApiKeys(c.get('db')(), c.get('principal').orgId);
+  return c.json({
+    data: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      prefix: r.prefix,
+      role: r.role,
+      created_at: r.createdAt.toISOString(),
+      expires_at: r.expiresAt?.toISOString() ?? null,
+      revoked_at: r.revokedAt?.toISOString() ?? null,
+      last_used_at: r.lastUsedAt?.toISOString() ?? null,
+    })),
+  });
+});
+
+apiKeys.delete('/:id', async (c) => {
+  const principal = c.get('principal');
+  const db = c.get('db')();
+  const revoked = await revokeApiKey(db, principal.orgId, c.req.param('id'));
+  if (!revoked) throw new ApiError('NOT_FOUND', `API key ${c.req.param('id')} not found`);
+  // The key's consumer object caches it; evict so the revocation holds from the next request on.
+  await consumerLimiter(c.env, `api_key:${revoked.hash}`).evictApiKey();
+  await recordActivity(db, {
+    orgId: principal.orgId,
+    ...actorOf(principal),
+    kind: 'api_key.revoked',
+    message: `revoked API key "${revoked.name}" (${revoked.prefix}…)`,
+  });
+  return c.json({ data: { id: revoked.id, revoked_at: revoked.revokedAt?.toISOString() ?? null } });
+});

@@ -1,0 +1,114 @@
+/**
+ * Bearer JWTs from the OpenID issuer (Zitadel in production, the local oidc-provider in
+ * development), checked with jose against the issuer's JWKS. Cheap checks run before the
+ * signature (shape, algorithm, issuer), as RFC 8725 advises: the algorithm comes from our allow
+ * list, never from the token, so `none` and HMAC-with-a-public-key cannot pass.
+ */
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  type JWTPayload,
+  jwtVerify,
+} from 'jose';
+import { ApiError } from '../platform/errors.ts';
+
+const ALLOWED_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+
+export interface OidcSettings {
+  issuer: string;
+  audience: string;
+  /** How soon after a miss the JWKS may be fetched again (jose's cooldown). */
+  jwksCooldownMs: number;
+}
+
+export interface TokenIdentity {
+  sub: string;
+  email: string | null;
+  name: string | null;
+  /** Zitadel's org claim, when the issuer sends one. */
+  orgId: string | null;
+  roles: string[];
+}
+
+type Jwks = ReturnType<typeof createRemoteJWKSet>;
+/**
+ * Public keys per issuer, kept for the isolate's lifetime: they are public, identical for every
+ * request, and jose refetches them when a token names a kid it does not know (key rotation).
+ */
+const keySets = new Map<string, Jwks>();
+
+/** The issuer's discovery document and key set, fetched once per isolate. */
+export async function keySet(settings: OidcSettings): Promise<Jwks> {
+  const cacheKey = `${settings.issuer}|${settings.jwksCooldownMs}`;
+  const known = keySets.get(cacheKey);
+  if (known) return known;
+  const discovery = `${settings.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  let jwksUri: string;
+  try {
+    const res = await fetch(discovery);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    jwksUri = ((await res.json()) as { jwks_uri?: string }).jwks_uri ?? '';
+    if (!jwksUri) throw new Error('no jwks_uri');
+  } catch (cause) {
+    throw new ApiError('SERVICE_UNAVAILABLE', 'the identity provider cannot be reached to check the token', {
+      cause,
+    });
+  }
+  const jwks = createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: settings.jwksCooldownMs });
+  keySets.set(cacheKey, jwks);
+  return jwks;
+}
+
+export function looksLikeJwt(token: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
+}
+
+export async function verifyAccessToken(token: string, settings: OidcSettings): Promise<TokenIdentity> {
+  let alg: string | undefined;
+  let unverified: JWTPayload;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+    unverified = decodeJwt(token);
+  } catch {
+    throw new ApiError('AUTH_INVALID', 'bearer token is not a well-formed JWT');
+  }
+  if (!alg || !ALLOWED_ALGS.includes(alg))
+    throw new ApiError('AUTH_INVALID', `token algorithm ${alg ?? 'none'} is not accepted`);
+  if (unverified.iss !== settings.issuer)
+    throw new ApiError('AUTH_INVALID', 'token was not issued by the configured issuer');
+
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, await keySet(settings), {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      algorithms: ALLOWED_ALGS,
+      requiredClaims: ['sub', 'exp'],
+      clockTolerance: 30,
+    }));
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (error instanceof errors.JWTExpired) throw new ApiError('AUTH_INVALID', 'token expired');
+    if (error instanceof errors.JWTClaimValidationFailed)
+      throw new ApiError('AUTH_INVALID', `token rejected: ${error.message}`);
+    if (error instanceof errors.JWKSNoMatchingKey)
+      throw new ApiError('AUTH_INVALID', 'token signed with an unknown key');
+    throw new ApiError('AUTH_INVALID', 'token signature is not valid');
+  }
+  return identityFromClaims(payload);
+}
+
+/** Maps issuer claims (Zitadel's names, CONTRACTS.md) to our identity. */
+export function identityFromClaims(claims: JWTPayload): TokenIdentity {
+  const roles = claims['urn:zitadel:iam:org:project:roles'];
+  const org = claims['urn:zitadel:iam:org:id'];
+  return {
+    sub: String(claims.sub),
+    email: typeof claims.email === 'string' ? claims.email : null,
+    name: typeof claims.name === 'string' ? claims.name : null,
+    orgId: typeof org === 'string' && org ? org : null,
+    roles: roles && typeof roles === 'object' ? Object.keys(roles as Record<string, unknown>).sort() : [],
+  };
+}

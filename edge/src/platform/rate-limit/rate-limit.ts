@@ -1,0 +1,48 @@
+import type { Context } from 'hono';
+import type { AppEnv, Env, Principal } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import type { ApiKeyGrant, RateDecision } from './rate-limiter-object.ts';
+
+/** The consumer object's RPC surface, as handlers use it. */
+export interface ConsumerLimiter {
+  hit(group: string, limit: number): Promise<RateDecision>;
+  apiKey(
+    hash: string,
+    group: string,
+    limit: number,
+  ): Promise<{ key: ApiKeyGrant | null; decision: RateDecision | null }>;
+  evictApiKey(): Promise<void>;
+}
+
+/** One object per consumer: `api_key:<sha256>`, `user:<id>`, `session:<id>` or `ip:<address>`. */
+export function consumerLimiter(env: Env, consumer: string): ConsumerLimiter {
+  return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(consumer)) as unknown as ConsumerLimiter;
+}
+
+export function consumerOf(c: Context<AppEnv>, principal: Principal | undefined): string {
+  if (principal) return `${principal.kind}:${principal.id}`;
+  return `ip:${c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? 'unknown'}`;
+}
+
+/**
+ * Applies a rate decision with the headers of CONTRACTS.md (IETF RateLimit fields plus Kong's
+ * X-RateLimit-*-Minute): throws 429 with Retry-After when refused, else returns the headers to
+ * put on the response.
+ */
+export function enforce(decision: RateDecision): Record<string, string> {
+  const headers = {
+    'RateLimit-Limit': String(decision.limit),
+    'RateLimit-Remaining': String(decision.remaining),
+    'RateLimit-Reset': String(decision.resetSeconds),
+    'X-RateLimit-Limit-Minute': String(decision.limit),
+    'X-RateLimit-Remaining-Minute': String(decision.remaining),
+  };
+  if (!decision.allowed) {
+    throw new ApiError(
+      'RATE_LIMITED',
+      `rate limit of ${decision.limit} requests per minute reached; retry in ${decision.resetSeconds} s`,
+      { headers: { ...headers, 'Retry-After': String(decision.resetSeconds) } },
+    );
+  }
+  return headers;
+}

@@ -1,0 +1,150 @@
+/**
+ * RateLimiterObject: exact request counting, one object per consumer (API key, user, agent or IP),
+ * in the manner of Kong's `cluster` policy. Every request of a consumer goes through this one
+ * object, which handles them one at a time, so N concurrent requests against a limit L let
+ * exactly L through. Fixed one-minute windows per route group, kept in SQLite so an evicted
+ * object does not forget its counts.
+ *
+ * For an API key the object is also its consumer's credential cache: the first request looks the
+ * key up in Postgres, later ones are answered from memory (so the gateway's hot path has one hop
+ * and no query), and revoking the key evicts it here at once.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { findApiKeyByHash, touchApiKey } from '../../accounts/api-keys-store.ts';
+import { effectivePlan, type PlanName, scaledRateLimit } from '../../billing/plans.ts';
+import { getSubscription } from '../../billing/store.ts';
+import { loadConfig } from '../config.ts';
+import { type Db, openDb } from '../db/client.ts';
+import type { Env } from '../env.ts';
+
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the current window ends. */
+  resetSeconds: number;
+}
+
+const WINDOW_MS = 60_000;
+/** How long a looked-up API key is trusted before the database is asked again (revocation evicts at once). */
+const KEY_TTL_MS = 60_000;
+const UNKNOWN_KEY_TTL_MS = 10_000;
+
+export interface ApiKeyGrant {
+  id: string;
+  orgId: string;
+  role: string;
+}
+
+interface CachedKey {
+  hash: string;
+  key: (ApiKeyGrant & { expiresAt: number | null; revoked: boolean; plan: PlanName }) | null;
+  loadedAt: number;
+}
+
+export class RateLimiterObject extends DurableObject<Env> {
+  readonly #sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => {
+      this.#sql.exec(`CREATE TABLE IF NOT EXISTS windows (
+        route_group TEXT NOT NULL, window_start INTEGER NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (route_group, window_start))`);
+    });
+  }
+
+  #cached: CachedKey | null = null;
+  #touchedAt = 0;
+
+  /**
+   * Checks the API key whose SHA-256 is `hash` and, when it is good, counts the request: auth and
+   * rate limit in one call. `key` is null for an unknown, revoked or expired key. `limit` is the
+   * base limit; the key's org plan raises it.
+   */
+  async apiKey(
+    hash: string,
+    group: string,
+    limit: number,
+  ): Promise<{ key: ApiKeyGrant | null; decision: RateDecision | null }> {
+    const now = Date.now();
+    const cached = this.#cached;
+    const fresh =
+      cached &&
+      cached.hash === hash &&
+      now - cached.loadedAt < (cached.key ? KEY_TTL_MS : UNKNOWN_KEY_TTL_MS);
+    if (!fresh) {
+      const [row, plan] = await this.#withDb(async (db) => {
+        const found = await findApiKeyByHash(db, hash);
+        return [found, found ? effectivePlan(await getSubscription(db, found.orgId)) : 'free'] as const;
+      });
+      this.#cached = {
+        hash,
+        loadedAt: now,
+        key: row
+          ? {
+              id: row.id,
+              orgId: row.orgId,
+              role: row.role,
+              expiresAt: row.expiresAt?.getTime() ?? null,
+              revoked: row.revokedAt !== null,
+              plan,
+            }
+          : null,
+      };
+    }
+    const key = this.#cached?.key;
+    if (!key || key.revoked || (key.expiresAt !== null && key.expiresAt <= now))
+      return { key: null, decision: null };
+    if (now - this.#touchedAt > 60_000) {
+      this.#touchedAt = now;
+      this.ctx.waitUntil(this.#withDb((db) => touchApiKey(db, key.id)).catch(() => {}));
+    }
+    // The org's plan raises the limit; it is cached with the key (a plan change shows within a minute).
+    return {
+      key: { id: key.id, orgId: key.orgId, role: key.role },
+      decision: this.hit(group, scaledRateLimit(limit, key.plan), now),
+    };
+  }
+
+  /** Forgets the cached key (it was revoked or changed). */
+  evictApiKey(): void {
+    this.#cached = null;
+  }
+
+  async #withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    const config = loadConfig(this.env as unknown as Record<string, unknown>);
+    if (!config.DATABASE_URL) throw new Error('database is not configured (DATABASE_URL)');
+    const { db, close } = openDb({ databaseUrl: config.DATABASE_URL, wsProxy: config.DATABASE_WS_PROXY });
+    try {
+      return await fn(db);
+    } finally {
+      this.ctx.waitUntil(close());
+    }
+  }
+
+  /** Counts one request of this consumer in `group` and says whether it may pass. */
+  hit(group: string, limit: number, now = Date.now()): RateDecision {
+    const windowStart = now - (now % WINDOW_MS);
+    const resetSeconds = Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
+    const current =
+      this.#sql
+        .exec<{ count: number }>(
+          'SELECT count FROM windows WHERE route_group = ? AND window_start = ?',
+          group,
+          windowStart,
+        )
+        .toArray()[0]?.count ?? 0;
+    if (current >= limit) return { allowed: false, limit, remaining: 0, resetSeconds };
+    this.#sql.exec(
+      `INSERT INTO windows (route_group, window_start, count) VALUES (?, ?, 1)
+       ON CONFLICT (route_group, window_start) DO UPDATE SET count = count + 1`,
+      group,
+      windowStart,
+    );
+    // Old windows are of no use; keep the table to the current ones.
+    this.#sql.exec('DELETE FROM windows WHERE window_start < ?', windowStart);
+    return { allowed: true, limit, remaining: limit - current - 1, resetSeconds };
+  }
+}

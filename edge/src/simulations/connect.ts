@@ -1,0 +1,135 @@
+/**
+ * KombiSim over ConnectRPC (`kombify.sim.v1.SimulationService`). Each call is turned into the
+ * REST API's JSON input (proto field names are the REST field names), checked by the same zod
+ * schemas and run by the same functions in edge/src/simulations/service.ts; the JSON views come back as
+ * messages. Authentication is the REST gate, applied to this path in app.ts.
+ */
+import { type DescMessage, fromJson, type JsonValue, type MessageShape, toJson } from '@bufbuild/protobuf';
+import { createConnectRouter, type ServiceImpl } from '@connectrpc/connect';
+import {
+  type UniversalHandler,
+  universalServerRequestFromFetch,
+  universalServerResponseToFetch,
+} from '@connectrpc/connect/protocol';
+import {
+  ApplyTemplateRequestSchema,
+  CreateSimulationRequestSchema,
+  NodeSchema,
+  NodeSpecSchema,
+  SimulationSchema,
+  SimulationService,
+  TemplateSchema,
+} from '@kombify/proto/sim/v1';
+import { type Context, Hono } from 'hono';
+import type { AppEnv } from '../platform/env.ts';
+import { ApiError, toConnectError } from '../platform/errors.ts';
+import { checkBody } from '../platform/validate.ts';
+import { type SimContext, simContext } from './context.ts';
+import * as sim from './service.ts';
+
+export const simRpcPrefix = `/${SimulationService.typeName}`;
+
+/** The request as the REST API's JSON body (snake_case, unset fields left out). */
+const asJson = <D extends DescMessage>(desc: D, msg: MessageShape<D>) =>
+  toJson(desc, msg, { useProtoFieldName: true }) as Record<string, unknown>;
+const out = <D extends DescMessage>(desc: D, view: unknown) =>
+  fromJson(desc, view as JsonValue, { ignoreUnknownFields: true });
+const simulation = (view: unknown) => ({ simulation: out(SimulationSchema, view) });
+const node = (view: unknown) => ({ node: out(NodeSchema, view) });
+
+function page(p: number, perPage: number) {
+  const pageNo = p || 1;
+  const size = perPage || 50;
+  if (pageNo < 1 || size < 1 || size > 100) {
+    throw new ApiError('VALIDATION_FAILED', 'invalid pagination', {
+      details: [{ path: 'per_page', code: 'out_of_range', message: 'page ≥ 1, per_page from 1 to 100' }],
+    });
+  }
+  return { limit: size, offset: (pageNo - 1) * size };
+}
+
+function service(ctx: SimContext): ServiceImpl<typeof SimulationService> {
+  return {
+    listSimulations: async (req) => {
+      const { data, total } = await sim.listSimulationsView(ctx, page(req.page, req.perPage));
+      return { simulations: data.map((v) => out(SimulationSchema, v)), total };
+    },
+    getSimulation: async (req) => simulation(await sim.getSimulationView(ctx, req.id)),
+    createSimulation: async (req) =>
+      simulation(
+        await sim.createSimulation(
+          ctx,
+          checkBody(sim.createSimulationSchema, asJson(CreateSimulationRequestSchema, req)),
+        ),
+      ),
+    deleteSimulation: async (req) => simulation(await sim.deleteSimulation(ctx, req.id)),
+    startSimulation: async (req) => simulation(await sim.startSimulation(ctx, req.id)),
+    stopSimulation: async (req) => simulation(await sim.stopSimulation(ctx, req.id)),
+    listNodes: async (req) => {
+      if (req.simulationId) {
+        const nodes = await sim.listSimulationNodesView(ctx, req.simulationId);
+        return { nodes: nodes.map((v) => out(NodeSchema, v)), total: nodes.length };
+      }
+      const { data, total } = await sim.listNodesView(ctx, page(req.page, req.perPage));
+      return { nodes: data.map((v) => out(NodeSchema, v)), total };
+    },
+    getNode: async (req) => node(await sim.getNodeView(ctx, req.id)),
+    createNode: async (req) => {
+      // The REST body is flat: the node's fields next to simulation_id.
+      const body = req.node ? asJson(NodeSpecSchema, req.node) : {};
+      const input = checkBody(sim.createNodeSchema, {
+        ...body,
+        simulation_id: req.simulationId,
+        ...(req.autoStart !== undefined ? { auto_start: req.autoStart } : {}),
+        ssh_public_keys: req.sshPublicKeys,
+      });
+      return node(await sim.createNode(ctx, input));
+    },
+    deleteNode: async (req) => node(await sim.deleteNode(ctx, req.id)),
+    startNode: async (req) => node(await sim.startNode(ctx, req.id)),
+    stopNode: async (req) => node(await sim.stopNode(ctx, req.id)),
+    getNodeSsh: async (req) => sim.nodeSsh(ctx, req.id),
+    getNodeLogs: async (req) => {
+      const logs = await sim.nodeLogs(ctx, req.id, Math.min(5000, Math.max(1, req.tail || 200)));
+      return { lines: logs.lines };
+    },
+    listTemplates: async () => ({ templates: sim.listTemplatesView().map((v) => out(TemplateSchema, v)) }),
+    getTemplate: async (req) => ({ template: out(TemplateSchema, sim.getTemplateView(req.name)) }),
+    applyTemplate: async (req) => {
+      const { name, ...body } = asJson(ApplyTemplateRequestSchema, req);
+      return simulation(
+        await sim.applyTemplate(ctx, String(name ?? ''), checkBody(sim.applyTemplateSchema, body)),
+      );
+    },
+  };
+}
+
+/** Every method reports errors the Connect way, with the contract's codes mapped (errors.ts). */
+function withConnectErrors(
+  impl: ServiceImpl<typeof SimulationService>,
+): ServiceImpl<typeof SimulationService> {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(impl)) {
+    wrapped[name] = async (...args: unknown[]) => {
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (error) {
+        throw toConnectError(error);
+      }
+    };
+  }
+  return wrapped as ServiceImpl<typeof SimulationService>;
+}
+
+export const simRpc = new Hono<AppEnv>();
+
+simRpc.post('/:method', async (c: Context<AppEnv>) => {
+  const ctx = simContext(c);
+  const router = createConnectRouter();
+  router.service(SimulationService, withConnectErrors(service(ctx)));
+  const handler = router.handlers.find(
+    (h: UniversalHandler) => h.requestPath === new URL(c.req.url).pathname,
+  );
+  if (!handler) return c.json({ code: 'unimplemented', message: `no method ${c.req.param('method')}` }, 404);
+  return universalServerResponseToFetch(await handler(universalServerRequestFromFetch(c.req.raw, {})));
+});

@@ -1,0 +1,434 @@
+/**
+ * StackObject: one Durable Object per stack. It owns the stack's spec versions, node bindings,
+ * workflow runs with their steps, jobs and events (SQLite, stack-store.ts), and the stack's
+ * OpenTofu state with its lock and owner (../tofu-state/state-store.ts, the HTTP backend). The engine
+ * (engine.ts) is plain functions over those rows; this class only serialises calls into it,
+ * connects it to the workers' AgentObjects, and keeps its alarm set — the alarm is what moves a
+ * run forward after a restart, polls jobs whose end was not reported, and starts drift checks.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import type { JsonObject } from '@bufbuild/protobuf';
+import { agentQueue } from '../../jobs/agent-queue.ts';
+import { insertJobIndex } from '../../jobs/index-store.ts';
+import { type Config, loadConfig } from '../../platform/config.ts';
+import type { Db } from '../../platform/db/client.ts';
+import { withObjectDb } from '../../platform/db/object-db.ts';
+import type { Env } from '../../platform/env.ts';
+import { stateBackendFor } from '../../tofu-state/index.ts';
+import * as tofuStore from '../../tofu-state/state-store.ts';
+import { setStackStatus } from '../store.ts';
+import type { Dispatcher, EngineDeps, JobOutcome, WorkflowOptions } from './engine.ts';
+import * as engine from './engine.ts';
+import * as store from './stack-store.ts';
+import { eventView, versionView, workflowSummary, workflowView } from './views.ts';
+
+/** How a spec node finds its worker: explicitly, by the worker's name, or by labels on its facts. */
+export type Binding =
+  | { worker_id: string }
+  | { worker_name: string }
+  | { labels: Record<string, string> }
+  | { simulation: string; node: string };
+
+export interface StackInit {
+  id: string;
+  orgId: string;
+  name: string;
+  version: Omit<store.SpecVersion, 'version' | 'createdAt'>;
+  bindings: Record<string, Binding>;
+  driftIntervalSeconds: number;
+  baseUrl: string;
+}
+
+export type Refusal = {
+  refused: { code: 'NOT_FOUND' | 'CONFLICT' | 'VALIDATION_FAILED'; message: string; details?: unknown };
+};
+
+export class StackObject extends DurableObject<Env> {
+  readonly #sql: SqlStorage;
+  readonly #config: Config;
+  /** Engine calls run one at a time: the engine awaits other objects, and must not interleave. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    this.#config = loadConfig(env as unknown as JsonObject);
+    ctx.blockConcurrencyWhile(async () => this.#migrate());
+  }
+
+  /** Both table sets live in this object's SQLite: the stack's (workflows) and its OpenTofu state. */
+  #migrate(): void {
+    store.migrateStackStore(this.#sql);
+    tofuStore.migrateTofuState(this.#sql);
+  }
+
+  #serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  #stackId(): string | null {
+    return store.getSetting(this.#sql, 'id');
+  }
+
+  #deps(): EngineDeps {
+    const stackId = this.#stackId()!;
+    const orgId = store.getSetting(this.#sql, 'org_id')!;
+    // Where the agent reaches this edge's state backend: the configured public URL, else the
+    // origin of the request that started the run.
+    const baseUrl = this.#config.PUBLIC_EDGE_URL ?? store.getSetting(this.#sql, 'base_url') ?? '';
+    const dispatcher: Dispatcher = {
+      enqueue: async (job) => {
+        const indexed = await this.#withDb((db) =>
+          insertJobIndex(
+            db,
+            { id: job.id, orgId, agentId: job.workerId, type: job.type },
+            { ifAbsent: true },
+          ),
+        );
+        if (!indexed) throw new Error(`worker ${job.workerId} is not enrolled in this org`);
+        await agentQueue(this.env, job.workerId).enqueue({
+          id: job.id,
+          orgId,
+          agentId: job.workerId,
+          type: job.type,
+          params: job.params as JsonObject,
+          origin: { stackId, workflowId: job.workflowId },
+        });
+      },
+      cancel: async (job, reason) => {
+        await agentQueue(this.env, job.workerId).cancelJob(job.id, reason);
+      },
+      outcome: async (job) => {
+        const view = await agentQueue(this.env, job.workerId).jobOutcome(job.id);
+        if (!view) return null;
+        if (view.status === 'succeeded') return { status: 'succeeded', result: view.result };
+        if (view.status === 'failed' || view.status === 'cancelled')
+          return { status: view.status, error: view.error };
+        return null;
+      },
+    };
+    return {
+      sql: this.#sql,
+      stackId,
+      dispatcher,
+      now: () => Date.now(),
+      jobTimeoutMs: this.#config.STACK_JOB_TIMEOUT_SECONDS * 1000,
+      pollMs: this.#config.STACK_POLL_SECONDS * 1000,
+      tofuBackend: () => {
+        // Stacks made before creation claimed their state get their claim here (idempotent).
+        tofuStore.claim(this.#sql, orgId, Date.now());
+        return stateBackendFor(this.env, baseUrl, { id: stackId, orgId });
+      },
+      onStackStatus: async (status) => {
+        try {
+          await this.#withDb((db) => setStackStatus(db, stackId, { status }));
+        } catch (error) {
+          console.warn(`could not mirror stack ${stackId} status ${status}:`, error);
+        }
+      },
+    };
+  }
+
+  /** Runs an engine call and re-arms the alarm from the state it leaves. */
+  #engine<T>(fn: (deps: EngineDeps) => Promise<T>): Promise<T> {
+    return this.#serial(async () => {
+      const deps = this.#deps();
+      const out = await fn(deps);
+      await this.#arm(engine.nextWake(deps));
+      return out;
+    });
+  }
+
+  async #arm(at: number | null): Promise<void> {
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
+  }
+
+  override async alarm(): Promise<void> {
+    if (!this.#stackId()) return;
+    await this.#serial(async () => this.#arm(await engine.tick(this.#deps())));
+  }
+
+  // ── stack and spec versions ─────────────────────────────────────────────────────────────────
+
+  /**
+   * Creates the stack, and claims its OpenTofu state for the org in the same transaction: a stack
+   * never exists without its state owner, nor the other way round. Idempotent (a retry returns
+   * the stack as it is).
+   */
+  init(input: StackInit) {
+    if (this.#stackId()) return this.details();
+    this.ctx.storage.transactionSync(() => {
+      if (!tofuStore.claim(this.#sql, input.orgId, Date.now()).claimed) {
+        throw new Error(`the OpenTofu state of stack ${input.id} belongs to another org`);
+      }
+      store.setSetting(this.#sql, 'id', input.id);
+      store.setSetting(this.#sql, 'org_id', input.orgId);
+      store.setSetting(this.#sql, 'name', input.name);
+      store.setSetting(this.#sql, 'base_url', input.baseUrl);
+      store.setSetting(this.#sql, 'status', 'created');
+      store.setSetting(this.#sql, 'bindings', JSON.stringify(input.bindings));
+      store.setSetting(this.#sql, 'drift_interval_s', String(input.driftIntervalSeconds));
+      store.setSetting(this.#sql, 'next_drift_at', String(Date.now() + input.driftIntervalSeconds * 1000));
+      const v = store.addVersion(this.#sql, { ...input.version, createdAt: Date.now() });
+      store.setSetting(this.#sql, 'current_version', String(v.version));
+      store.addEvent(
+        this.#sql,
+        { workflowId: null, kind: 'stack.created', message: `stack ${input.name} created (version 1)` },
+        Date.now(),
+      );
+    });
+    return this.details();
+  }
+
+  details() {
+    const id = this.#stackId();
+    if (!id) return null;
+    const current = Number(store.getSetting(this.#sql, 'current_version'));
+    const version = store.getVersion(this.#sql, current)!;
+    const active = store.activeWorkflow(this.#sql);
+    const drift = store.getSetting(this.#sql, 'last_drift');
+    const outputs = store.getSetting(this.#sql, 'tofu_outputs');
+    return {
+      id,
+      name: store.getSetting(this.#sql, 'name')!,
+      kit: version.kit,
+      status: engine.stackStatus({ sql: this.#sql }),
+      current_version: current,
+      versions: store.listVersions(this.#sql).length,
+      bindings: JSON.parse(store.getSetting(this.#sql, 'bindings') ?? '{}') as Record<string, Binding>,
+      active_workflow_id: active?.id ?? null,
+      drift: {
+        interval_seconds: engine.driftIntervalMs({ sql: this.#sql }) / 1000,
+        last: drift ? JSON.parse(drift) : null,
+      },
+      /** The OpenTofu outputs of the last apply (sensitive values null), or null before any. */
+      tofu_outputs: outputs ? (JSON.parse(outputs) as Record<string, unknown>) : null,
+    };
+  }
+
+  currentVersion(): store.SpecVersion | null {
+    if (!this.#stackId()) return null;
+    return store.getVersion(this.#sql, Number(store.getSetting(this.#sql, 'current_version')));
+  }
+
+  getVersion(version: number): store.SpecVersion | null {
+    return this.#stackId() ? store.getVersion(this.#sql, version) : null;
+  }
+
+  versions() {
+    const current = Number(store.getSetting(this.#sql, 'current_version'));
+    return store.listVersions(this.#sql).map((v) => versionView(v, current));
+  }
+
+  /** Keeps a new accepted spec as the current version. */
+  addVersion(version: Omit<store.SpecVersion, 'version' | 'createdAt'>) {
+    const v = this.ctx.storage.transactionSync(() => {
+      const added = store.addVersion(this.#sql, { ...version, createdAt: Date.now() });
+      store.setSetting(this.#sql, 'current_version', String(added.version));
+      store.addEvent(
+        this.#sql,
+        { workflowId: null, kind: 'spec.version', message: `spec version ${added.version} added` },
+        Date.now(),
+      );
+      return added;
+    });
+    return versionView(v, v.version);
+  }
+
+  /** Rollback: the old version's spec becomes a new, current version (history stays append-only). */
+  rollback(version: number): ReturnType<typeof versionView> | Refusal {
+    const old = store.getVersion(this.#sql, version);
+    if (!old) return { refused: { code: 'NOT_FOUND', message: `stack has no spec version ${version}` } };
+    return this.addVersion({
+      format: old.format,
+      source: old.source,
+      options: old.options,
+      tofu: old.tofu,
+      name: old.name,
+      kit: old.kit,
+      note: `rollback to version ${version}`,
+    });
+  }
+
+  setBindings(bindings: Record<string, Binding>) {
+    store.setSetting(this.#sql, 'bindings', JSON.stringify(bindings));
+    return this.details();
+  }
+
+  async setDriftInterval(seconds: number) {
+    return this.#serial(async () => {
+      store.setSetting(this.#sql, 'drift_interval_s', String(seconds));
+      store.setSetting(this.#sql, 'next_drift_at', String(Date.now() + seconds * 1000));
+      await this.#arm(await engine.tick(this.#deps()));
+      return this.details();
+    });
+  }
+
+  /** Removes everything this object stores; refused while a run is in progress or the stack is deployed. */
+  async destroyStorage(force: boolean): Promise<{ ok: true } | Refusal> {
+    return this.#serial(async () => {
+      const active = store.activeWorkflow(this.#sql) ?? store.nextQueued(this.#sql);
+      if (active)
+        return {
+          refused: {
+            code: 'CONFLICT',
+            message: `workflow ${active.id} is ${active.status}; cancel it first`,
+          },
+        };
+      if (!force && store.getSetting(this.#sql, 'deployed')) {
+        return {
+          refused: {
+            code: 'CONFLICT',
+            message:
+              'the stack is deployed; destroy it first (POST /stacks/{id}/destroy) or delete with ?force=true',
+          },
+        };
+      }
+      const lock = tofuStore.heldLock(this.#sql);
+      if (!force && lock) {
+        return {
+          refused: {
+            code: 'CONFLICT',
+            message: `the stack's OpenTofu state is locked (lock ${lock.id}, by ${lock.lockedBy}); unlock it or delete with ?force=true`,
+          },
+        };
+      }
+      await this.ctx.storage.deleteAlarm();
+      // Everything goes, the OpenTofu state (and its owner) with it.
+      await this.ctx.storage.deleteAll();
+      this.#migrate();
+      return { ok: true };
+    });
+  }
+
+  // ── workflows ───────────────────────────────────────────────────────────────────────────────
+
+  startWorkflow(input: {
+    kind: store.WorkflowKind;
+    options: WorkflowOptions;
+    workers: Record<string, string>;
+    requestedBy: string | null;
+    /** The origin the run was requested at (the state backend's address when no PUBLIC_EDGE_URL). */
+    baseUrl?: string;
+  }) {
+    const { baseUrl, ...run } = input;
+    if (baseUrl) store.setSetting(this.#sql, 'base_url', baseUrl);
+    return this.#engine(async (deps) => {
+      const version = Number(store.getSetting(this.#sql, 'current_version'));
+      const wf = await engine.createWorkflow(deps, { ...run, version });
+      return this.#summary(wf.id)!;
+    });
+  }
+
+  #summary(id: string) {
+    const wf = store.getWorkflow(this.#sql, id);
+    return wf ? workflowSummary(this.#stackId()!, wf, store.listSteps(this.#sql, id)) : null;
+  }
+
+  workflow(id: string) {
+    const wf = store.getWorkflow(this.#sql, id);
+    if (!wf) return null;
+    return workflowView(
+      this.#stackId()!,
+      wf,
+      store.listSteps(this.#sql, id),
+      store.jobsOf(this.#sql, id),
+      store.eventsOf(this.#sql, id, 0, 10_000),
+    );
+  }
+
+  workflows(limit: number, offset: number) {
+    return {
+      rows: store.listWorkflows(this.#sql, limit, offset).map((w) => this.#summary(w.id)!),
+      total: store.countWorkflows(this.#sql),
+    };
+  }
+
+  /** Events after `afterSeq`, with the run's status and jobs (for live progress). */
+  progress(id: string, afterSeq: number) {
+    const wf = store.getWorkflow(this.#sql, id);
+    if (!wf) return null;
+    return {
+      status: wf.status,
+      terminal: store.terminalWorkflow.has(wf.status),
+      events: store.eventsOf(this.#sql, id, afterSeq, 500).map(eventView),
+      jobs: store
+        .jobsOf(this.#sql, id)
+        .map((j) => ({ id: j.id, worker_id: j.workerId, node: j.node, type: j.type, status: j.status })),
+    };
+  }
+
+  async #act(fn: (deps: EngineDeps) => Promise<engine.ActionResult>) {
+    const out = await this.#engine(fn);
+    if (!out.ok) return { refused: { code: out.code, message: out.message } } as Refusal;
+    return this.#summary(out.workflow.id)!;
+  }
+
+  approve(id: string, by: string) {
+    return this.#act((deps) => engine.approve(deps, id, by));
+  }
+
+  reject(id: string, by: string, reason: string | null) {
+    return this.#act((deps) => engine.reject(deps, id, by, reason));
+  }
+
+  cancel(id: string, by: string) {
+    return this.#act((deps) => engine.cancelWorkflow(deps, id, by));
+  }
+
+  /** Called by an AgentObject when a job this stack dispatched has ended. */
+  jobEnded(jobId: string, outcome: JobOutcome): Promise<boolean> {
+    if (!this.#stackId()) return Promise.resolve(false);
+    return this.#engine((deps) => engine.jobEnded(deps, jobId, outcome));
+  }
+
+  // ── helpers ─────────────────────────────────────────────────────────────────────────────────
+
+  #withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    return withObjectDb(this.#config, (p) => this.ctx.waitUntil(p), fn);
+  }
+
+  // ── OpenTofu state backend (orch-state) ─────────────────────────────────────────────────────
+  // Thin RPC wrappers over ../tofu-state/state-store.ts, which owns the tofu_* tables. Each call
+  // is synchronous inside the object, so checks and writes never interleave.
+
+  /** Records the stack's org at first use; a stack never changes org. */
+  claim(orgId: string): { orgId: string; claimed: boolean } {
+    return tofuStore.claim(this.#sql, orgId, Date.now());
+  }
+
+  claimedBy(): string | null {
+    return tofuStore.ownerOf(this.#sql);
+  }
+
+  tofuState(): tofuStore.StoredState | null {
+    return tofuStore.currentState(this.#sql);
+  }
+
+  tofuPutState(input: tofuStore.PutStateInput) {
+    return tofuStore.putState(this.#sql, input, Date.now());
+  }
+
+  tofuLock(req: { id: string; info: string; by: string }) {
+    return tofuStore.lock(this.#sql, req, Date.now());
+  }
+
+  tofuUnlock(req: { id: string } | { force: true }) {
+    return tofuStore.unlock(this.#sql, req);
+  }
+
+  tofuDeleteState(req: { lockId: string | null; by: string; keep: number }) {
+    return tofuStore.deleteState(this.#sql, req, Date.now());
+  }
+
+  tofuVersions(): tofuStore.VersionInfo[] {
+    return tofuStore.listVersions(this.#sql);
+  }
+
+  tofuLockHeld(): tofuStore.HeldLock | null {
+    return tofuStore.heldLock(this.#sql);
+  }
+}

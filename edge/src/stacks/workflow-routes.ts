@@ -1,0 +1,48 @@
+/**
+ * Workflow runs (`/v1/orchestrator/workflows/{id}`): the whole history, approve / reject / cancel,
+ * and live progress as Server-Sent Events (resumable with Last-Event-ID).
+ */
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import type { AppEnv } from '../platform/env.ts';
+import { readJson } from '../platform/validate.ts';
+import { orchContext } from './context.ts';
+import * as orch from './service.ts';
+
+export const workflows = new Hono<AppEnv>();
+
+workflows.get('/:id', async (c) =>
+  c.json({ data: await orch.getWorkflow(orchContext(c), c.req.param('id')) }),
+);
+
+workflows.post('/:id/approve', async (c) =>
+  c.json({ data: await orch.approveWorkflow(orchContext(c), c.req.param('id')) }),
+);
+
+const rejectBody = z.object({ reason: z.string().max(500).optional() }).strict();
+workflows.post('/:id/reject', async (c) => {
+  const body = c.req.header('content-type') ? await readJson(c, rejectBody) : {};
+  return c.json({ data: await orch.rejectWorkflow(orchContext(c), c.req.param('id'), body.reason ?? null) });
+});
+
+workflows.post('/:id/cancel', async (c) =>
+  c.json({ data: await orch.cancelWorkflow(orchContext(c), c.req.param('id')) }),
+);
+
+workflows.get('/:id/events', async (c) => {
+  const ctx = orchContext(c);
+  const id = c.req.param('id');
+  const cursor = c.req.header('last-event-id') ?? c.req.query('after') ?? null;
+  // Open the watch before answering, so an unknown or foreign workflow is a plain 404.
+  const watch = orch.watchWorkflow(ctx, id, cursor, { signal: c.req.raw.signal });
+  const first = await watch.next();
+  return streamSSE(c, async (stream) => {
+    let item = first;
+    while (!item.done) {
+      const { id: eventId, kind, ...rest } = item.value;
+      await stream.writeSSE({ id: eventId, event: kind, data: JSON.stringify(rest) });
+      item = await watch.next();
+    }
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Agent tokens: short-lived ES256 JWTs an agent signs with the private key it made at enrollment.
+ * The edge checks them against the public key stored at enrollment. Cheap checks (shape, claims)
+ * run before the signature, in the manner of RFC 8725 (JWT best practices): the algorithm is
+ * pinned, never taken from the token.
+ */
+import { decodeJwt, errors, importJWK, jwtVerify } from 'jose';
+import { ApiError } from '../platform/errors.ts';
+
+export const AGENT_TOKEN_AUDIENCE = 'kombify:agent-api';
+/** Longest lifetime (exp - iat) an agent token may claim. */
+export const MAX_AGENT_TOKEN_LIFETIME_S = 600;
+const AGENT_ID = /^agt_[a-z2-7]{26}$/;
+
+export function bearerToken(header: string | null | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  return match?.[1] ?? null;
+}
+
+/** Reads the agent id from a token without verifying it: only to route the call to the agent's object. */
+export function agentIdFromToken(token: string): string | null {
+  try {
+    const sub = decodeJwt(token).sub;
+    return typeof sub === 'string' && AGENT_ID.test(sub) ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
+export function isAgentId(value: string): boolean {
+  return AGENT_ID.test(value);
+}
+
+/** Checks that a JWK is a public P-256 key and returns only its public members. */
+export function publicEcJwk(value: unknown): JsonWebKey | null {
+  if (!value || typeof value !== 'object') return null;
+  const jwk = value as Record<string, unknown>;
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) return null;
+  if (typeof jwk.x !== 'string' || typeof jwk.y !== 'string') return null;
+  return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
+}
+
+export async function verifyAgentToken(
+  token: string,
+  agentId: string,
+  publicKeyJwk: JsonWebKey,
+): Promise<void> {
+  let key: CryptoKey | Uint8Array;
+  try {
+    key = await importJWK(publicKeyJwk as Parameters<typeof importJWK>[0], 'ES256');
+  } catch (cause) {
+    throw new ApiError('INTERNAL_ERROR', 'stored agent key is unusable', { cause });
+  }
+  try {
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['ES256'],
+      audience: AGENT_TOKEN_AUDIENCE,
+      issuer: agentId,
+      subject: agentId,
+      requiredClaims: ['exp', 'iat'],
+      clockTolerance: 30,
+    });
+    if ((payload.exp ?? 0) - (payload.iat ?? 0) > MAX_AGENT_TOKEN_LIFETIME_S) {
+      throw new ApiError('AUTH_INVALID', `agent token lifetime exceeds ${MAX_AGENT_TOKEN_LIFETIME_S} s`);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (error instanceof errors.JWTExpired) throw new ApiError('AUTH_INVALID', 'agent token expired');
+    if (error instanceof errors.JWSSignatureVerificationFailed) {
+      throw new ApiError('AUTH_INVALID', "agent token signature does not match the agent's enrolled key");
+    }
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      throw new ApiError('AUTH_INVALID', `agent token rejected: ${error.message}`);
+    }
+    throw new ApiError('AUTH_INVALID', 'agent token is malformed');
+  }
+}
