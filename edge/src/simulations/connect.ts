@@ -21,6 +21,7 @@ import {
   TemplateSchema,
 } from '@kombify/proto/sim/v1';
 import { type Context, Hono } from 'hono';
+import { anyRole, gate } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError, toConnectError } from '../platform/errors.ts';
 import { checkBody } from '../platform/validate.ts';
@@ -122,6 +123,7 @@ function withConnectErrors(
 }
 
 export const simRpc = new Hono<AppEnv>();
+simRpc.use(gate(anyRole, 'simulation'));
 
 simRpc.post('/:method', async (c: Context<AppEnv>) => {
   const ctx = simContext(c);

@@ -13,6 +13,7 @@ import {
 } from '@connectrpc/connect/protocol';
 import { OrchestratorService, type SpecInput, StackAction } from '@kombify/proto/orchestrator/v1';
 import { type Context, Hono } from 'hono';
+import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError, toConnectError } from '../platform/errors.ts';
 import { orchContext } from './context.ts';
@@ -21,6 +22,7 @@ import * as orch from './service.ts';
 
 export const orchestratorRpcPrefix = `/${OrchestratorService.typeName}`;
 export const orchestratorRpc = new Hono<AppEnv>();
+orchestratorRpc.use(gate(operatorRoles, 'orchestrator'));
 
 /** A view as a Struct: JSON values only (no undefined). */
 const struct = (value: unknown): JsonObject => JSON.parse(JSON.stringify(value)) as JsonObject;
