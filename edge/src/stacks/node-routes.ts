@@ -4,7 +4,7 @@ import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { readPage } from '../platform/validate.ts';
 import { orchContext } from './context.ts';
-import { listNodes } from './service.ts';
+import { listNodes } from './node-service.ts';
 
 export const nodes = new Hono<AppEnv>();
 nodes.use(gate(operatorRoles, 'orchestrator'));
