@@ -19,6 +19,7 @@ import { discoveryAdmin } from './catalog/discovery-routes.ts';
 import { categoriesAdmin, patternsAdmin, toolsAdmin, toolsLauncher } from './catalog/routes.ts';
 import { dashboard } from './dashboard/index.ts';
 import { jobs } from './jobs/routes.ts';
+import { benchRoutesEnabled } from './platform/config.ts';
 import type { AppEnv } from './platform/env.ts';
 import { ApiError, errorBody } from './platform/errors.ts';
 import { health } from './platform/health.ts';
@@ -50,7 +51,7 @@ export const app = new Hono<AppEnv>();
 // The chain, in order: request id → strip spoofable identity headers → security headers → per-request services → CORS →
 // (per route group) the gate: auth + rate limit. A gate on `/x/*` covers `/x` too (Hono), so one per group.
 // Benchmark probe (BENCH_ROUTES=1 only): registered before any middleware, so it answers with none.
-app.get('/_bench/bare', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
+app.get('/_bench/bare', (c) => (benchRoutesEnabled(c.env) ? c.json({ ok: true }) : c.body(null, 404)));
 
 app.use('*', requestId);
 app.use('*', stripIdentityHeaders);
@@ -90,7 +91,7 @@ for (const [path] of simulationRoutes) app.use(`${path}/*`, gate(anyRole, 'simul
 app.use(`${simRpcPrefix}/*`, gate(anyRole, 'simulation'));
 
 app.use('/_bench/chain', gate(anyRole, 'bench'));
-app.get('/_bench/chain', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
+app.get('/_bench/chain', (c) => (c.get('config').BENCH_ROUTES ? c.json({ ok: true }) : c.body(null, 404)));
 
 app.route('/', health);
 app.route('/auth', auth);
