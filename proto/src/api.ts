@@ -5,19 +5,36 @@
  * wire's snake_case.
  */
 import { z } from 'zod';
+import { errorCode } from './error-codes.ts';
+import { positionedIssue } from './issue.ts';
+import { keyRoles, orgRoles, roles } from './roles.ts';
 
 const iso = z.string();
-const roleName = z.enum(['owner', 'admin', 'member', 'viewer', 'platform-admin']);
+/** Every role, an org member's role, an API key's role (the one ordering: ./roles.ts). */
+export const roleName = z.enum(roles);
+export const memberRole = z.enum(orgRoles);
+export const keyRole = z.enum(keyRoles);
 
-/** `{"error": {...}}` (CONTRACTS.md). */
+/**
+ * An error's `details`: the per-field issues of a `VALIDATION_FAILED` (loose: an issue may carry
+ * more, like the compose file it is in), or another object for some refusals (a state lock's holder).
+ */
+export const errorDetails = z.union([z.array(positionedIssue.loose()), z.record(z.string(), z.unknown())]);
+export type ErrorDetails = z.infer<typeof errorDetails>;
+
+/**
+ * `{"error": {...}}` (CONTRACTS.md): `code` is one of the closed set.
+ */
 export const errorBody = z.object({
   error: z.object({
-    code: z.string(),
+    code: errorCode,
     message: z.string(),
-    details: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
+    details: errorDetails.optional(),
     requestId: z.string().optional(),
+    timestamp: iso.optional(),
   }),
 });
+export type ErrorBody = z.infer<typeof errorBody>;
 
 /** `GET /api/me` */
 export const me = z.object({
@@ -43,7 +60,6 @@ export const member = z.object({
   role: z.string(),
   joined_at: iso,
 });
-export const memberRole = roleName.exclude(['platform-admin']);
 
 /** `GET /api/keys` */
 export const apiKey = z.object({
@@ -250,7 +266,7 @@ export const failedPayment = z.object({
 
 /** One part of an aggregated answer: its data, or why it was refused (the rest still arrives). */
 const part = <T extends z.ZodType>(data: T) =>
-  z.union([z.object({ data }), z.object({ error: z.object({ code: z.string(), message: z.string() }) })]);
+  z.union([z.object({ data }), z.object({ error: z.object({ code: errorCode, message: z.string() }) })]);
 
 /** `GET /health` */
 export const health = z.object({
@@ -358,13 +374,7 @@ export const sshDetails = z.object({
 // ── Stacks and workflows (`/v1/orchestrator/stacks`, `/v1/orchestrator/workflows`) ──────────────
 
 /** One spec problem in a `VALIDATION_FAILED` answer's details (YAML ones carry line and column). */
-export const specProblem = z.object({
-  path: z.string(),
-  code: z.string(),
-  message: z.string(),
-  line: z.number().optional(),
-  column: z.number().optional(),
-});
+export const specProblem = positionedIssue;
 /** `GET /v1/orchestrator/stacks` (one row) */
 export const stackSummary = z.object({
   id: z.string(),

@@ -1,3 +1,5 @@
+import { keyRole } from '@kombify/proto/api';
+import { atLeast } from '@kombify/proto/roles';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordActivity } from '../platform/db/activity.ts';
@@ -7,7 +9,6 @@ import { randomId, randomSecret, sha256Hex } from '../platform/ids.ts';
 import { consumerLimiter } from '../platform/rate-limit/rate-limit.ts';
 import { readJson } from '../platform/validate.ts';
 import { insertApiKey, listApiKeys, revokeApiKey } from './api-keys-store.ts';
-import { atLeast } from './roles.ts';
 
 /**
  * API keys for service accounts and scripts. The key is shown once, in the answer that creates
@@ -18,7 +19,7 @@ export const apiKeys = new Hono<AppEnv>();
 const createBody = z
   .object({
     name: z.string().trim().min(1).max(100),
-    role: z.enum(['admin', 'member', 'viewer']).default('member'),
+    role: keyRole.default('member'),
     expires_in_days: z.number().int().min(1).max(3650).optional(),
   })
   .strict();

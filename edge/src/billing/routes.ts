@@ -2,6 +2,7 @@
  * Billing: the org's plan and usage, Stripe-hosted Checkout and billing portal, and the Stripe
  * webhook. Stripe is canonical; we mirror what the webhooks tell us, once and in order.
  */
+import { atLeast } from '@kombify/proto/roles';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../platform/db/client.ts';
@@ -14,8 +15,6 @@ import { cryptoProvider, stripeClient } from './stripe-client.ts';
 import { changeForEvent, handledEvents } from './webhook-events.ts';
 
 export const billing = new Hono<AppEnv>();
-
-const managers = new Set(['owner', 'admin', 'platform-admin']);
 
 /** The plans and their limits, public (the pricing page). Prices live in Stripe. */
 billing.get('/plans', (c) => {
@@ -43,7 +42,7 @@ billing.get('/plan', async (c) => c.json({ data: await planView(c.get('db')(), c
 billing.post('/checkout', async (c) => {
   const body = await readJson(c, z.object({ plan: z.enum(['pro', 'enterprise']) }).strict());
   const principal = c.get('principal');
-  if (!managers.has(principal.role))
+  if (!atLeast(principal.role, 'admin'))
     throw new ApiError('AUTH_INSUFFICIENT', 'only owners and admins manage billing');
   const config = c.get('config');
   const price = body.plan === 'pro' ? config.STRIPE_PRICE_PRO : config.STRIPE_PRICE_ENTERPRISE;
@@ -74,7 +73,7 @@ billing.post('/checkout', async (c) => {
 
 billing.post('/portal', async (c) => {
   const principal = c.get('principal');
-  if (!managers.has(principal.role))
+  if (!atLeast(principal.role, 'admin'))
     throw new ApiError('AUTH_INSUFFICIENT', 'only owners and admins manage billing');
   const config = c.get('config');
   const customer = (await getSubscription(c.get('db')(), principal.orgId))?.stripeCustomerId;

@@ -3,6 +3,7 @@
  * both call these, so there is one implementation behind both. Every function takes the caller's
  * org from the principal and answers NOT_FOUND for another org's stack or workflow.
  */
+import type { Issue } from '@kombify/proto/issue';
 import { resolve, toOpenTofu } from '@kombify/stackkits';
 import { effectivePlan, plans } from '../billing/plans.ts';
 import { getSubscription } from '../billing/store.ts';
@@ -317,7 +318,7 @@ export async function runAction(ctx: OrchContext, id: string, kind: WorkflowKind
   const plan = resolve(specOfVersion(v), v.options);
   const workers = await orgWorkers(ctx);
   const bound: Record<string, string> = {};
-  const problems: { path: string; code: string; message: string }[] = [];
+  const problems: Issue[] = [];
   for (const node of nodesNeedingWorkers(plan, v)) {
     const w = bindWorker(node, details.bindings[node], workers);
     if (typeof w === 'string')
