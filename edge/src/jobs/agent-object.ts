@@ -58,7 +58,7 @@ export class AgentObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#config = loadConfig(env as unknown as JsonObject);
+    this.#config = loadConfig(env);
     ctx.blockConcurrencyWhile(async () => store.migrateJobStore(this.#sql));
   }
 

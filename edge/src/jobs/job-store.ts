@@ -1,4 +1,6 @@
 import type { JsonObject } from '@bufbuild/protobuf';
+import { type JobStatus, terminalJobStatuses } from '@kombify/proto/jobs';
+
 /**
  * A worker's jobs, kept in its Durable Object's SQLite storage. Plain functions over `SqlStorage`
  * so the state machine reads top to bottom:
@@ -12,8 +14,8 @@ import type { JsonObject } from '@bufbuild/protobuf';
  * the same job is still recognised (and applied only if the job has not ended yet).
  */
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const terminalStatuses: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+export type { JobStatus };
+export const terminalStatuses: ReadonlySet<JobStatus> = new Set(terminalJobStatuses);
 
 export interface JobError {
   code: string;

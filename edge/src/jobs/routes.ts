@@ -1,5 +1,5 @@
 import type { JsonObject } from '@bufbuild/protobuf';
-import { parseJobParams } from '@kombify/proto/jobs';
+import { isTerminal, parseJobParams } from '@kombify/proto/jobs';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/api-auth.ts';
@@ -98,7 +98,7 @@ jobs.post('/:id/cancel', async (c) => {
   const { id, stub } = await locate(c);
   const before = await stub.getJob(id);
   if (!before) throw new ApiError('NOT_FOUND', `job ${id} not found`);
-  if (before.status === 'succeeded' || before.status === 'failed' || before.status === 'cancelled') {
+  if (isTerminal(before.status)) {
     throw new ApiError('CONFLICT', `job ${id} already ${before.status}; nothing to cancel`);
   }
   const view = await stub.cancelJob(id, 'cancelled through the API');

@@ -4,7 +4,7 @@
  * the job, waiting a bounded time, or any later read) applies the finished job's outcome once.
  */
 import type { JsonObject } from '@bufbuild/protobuf';
-import { parseJobParams } from '@kombify/proto/jobs';
+import { isTerminal, parseJobParams } from '@kombify/proto/jobs';
 import { agentQueue } from '../jobs/agent-queue.ts';
 import { deleteJobIndex, insertJobIndex } from '../jobs/index-store.ts';
 import type { JobView } from '../jobs/job-view.ts';
@@ -81,13 +81,11 @@ async function jobOf(ctx: SimContext, node: SimNodeRow): Promise<JobView | null>
   return agentQueue(ctx.env, node.hostAgentId).getJob(node.pendingJobId!);
 }
 
-const finished = new Set(['succeeded', 'failed', 'cancelled']);
-
 /** Applies a finished pending job to its node. Returns true when the node is settled. */
 async function settle(ctx: SimContext, node: SimNodeRow): Promise<boolean> {
   if (!node.pendingJobId) return true;
   const job = await jobOf(ctx, node);
-  if (job && !finished.has(job.status)) return false;
+  if (job && !isTerminal(job.status)) return false;
   const jobId = node.pendingJobId;
   const action = node.pendingAction as NodeAction;
   if (job?.status !== 'succeeded') {
@@ -145,7 +143,7 @@ export async function runHostJob(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await agentQueue(ctx.env, hostAgentId).getJob(id);
-    if (job && finished.has(job.status)) return job;
+    if (job && isTerminal(job.status)) return job;
     if (Date.now() >= deadline) {
       throw new ApiError(
         'SERVICE_UNAVAILABLE',

@@ -3,6 +3,7 @@
  * call these functions. The edge records simulations and nodes and allocates SSH ports; the host
  * worker (the agent on the user's machine) runs the containers through sim.node.* jobs.
  */
+import { atLeast } from '@kombify/proto/roles';
 import { z } from 'zod';
 import { effectivePlan, plans } from '../billing/plans.ts';
 import { getSubscription } from '../billing/store.ts';
@@ -117,9 +118,8 @@ export type ApplyTemplateInput = z.output<typeof applyTemplateSchema>;
 export type CreateNodeInput = z.output<typeof createNodeSchema>;
 type NodeSpec = z.output<typeof nodeSpecSchema>;
 
-const writers = new Set(['platform-admin', 'owner', 'admin', 'member']);
 function requireWriter(ctx: SimContext): void {
-  if (!writers.has(ctx.principal.role)) {
+  if (!atLeast(ctx.principal.role, 'member')) {
     throw new ApiError('AUTH_INSUFFICIENT', `your role (${ctx.principal.role}) may only read simulations`);
   }
 }

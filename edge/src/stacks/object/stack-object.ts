@@ -8,6 +8,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { JsonObject } from '@bufbuild/protobuf';
+import { isTerminal } from '@kombify/proto/jobs';
 import { agentQueue } from '../../jobs/agent-queue.ts';
 import { insertJobIndex } from '../../jobs/index-store.ts';
 import { type Config, loadConfig } from '../../platform/config.ts';
@@ -52,7 +53,7 @@ export class StackObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#config = loadConfig(env as unknown as JsonObject);
+    this.#config = loadConfig(env);
     ctx.blockConcurrencyWhile(async () => this.#migrate());
   }
 
@@ -104,8 +105,7 @@ export class StackObject extends DurableObject<Env> {
         const view = await agentQueue(this.env, job.workerId).jobOutcome(job.id);
         if (!view) return null;
         if (view.status === 'succeeded') return { status: 'succeeded', result: view.result };
-        if (view.status === 'failed' || view.status === 'cancelled')
-          return { status: view.status, error: view.error };
+        if (isTerminal(view.status)) return { status: view.status, error: view.error };
         return null;
       },
     };

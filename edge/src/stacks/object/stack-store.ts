@@ -4,6 +4,8 @@
  * Plain functions over `SqlStorage`, like the AgentObject's job store.
  */
 
+import { terminalJobStatuses } from '@kombify/proto/jobs';
+
 export type WorkflowKind = 'provision' | 'deploy' | 'plan' | 'destroy' | 'drift';
 export type WorkflowStatus =
   | 'queued'
@@ -22,7 +24,7 @@ export const terminalWorkflow: ReadonlySet<WorkflowStatus> = new Set([
 export type StepStatus = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 /** `pending`: persisted, not yet handed to the worker's queue; the rest mirror the AgentObject. */
 export type WfJobStatus = 'pending' | 'dispatched' | 'succeeded' | 'failed' | 'cancelled';
-export const terminalJob: ReadonlySet<WfJobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+export const terminalJob: ReadonlySet<WfJobStatus> = new Set(terminalJobStatuses);
 
 export interface SpecVersion {
   version: number;
