@@ -20,29 +20,31 @@ export type StepStatus = 'pending' | 'running' | 'waiting' | 'succeeded' | 'fail
 /** `pending`: persisted, not yet handed to the worker's queue; the rest mirror the AgentObject. */
 export type WfJobStatus = 'pending' | 'dispatched' | 'succeeded' | 'failed' | 'cancelled';
 
-export interface StepError {
+// The JSON column types are type aliases, not interfaces: the API response schemas they flow into
+// have index signatures, which only object type literals satisfy.
+export type StepError = {
   code: string;
   message: string;
-}
+};
 
 /** resolve() options (image overrides, mirror) that came with a spec version. */
-export interface SpecOptions {
+export type SpecOptions = {
   images?: Record<string, string>;
   mirror?: string;
-}
+};
 
 /** OpenTofu files that came with a spec version. */
-export interface SpecTofu {
+export type SpecTofu = {
   files: Record<string, string>;
   vars?: Record<string, string>;
-}
+};
 
-export interface WorkflowOptions {
+export type WorkflowOptions = {
   dry_run?: boolean;
   auto_approve?: boolean;
   force?: boolean;
   volumes?: boolean;
-}
+};
 
 export interface Artifacts {
   /** not_applied: what the converge job cannot apply yet (stackkits says which parts). */
