@@ -2,6 +2,7 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import { parseJobParams } from '@kombify/proto/jobs';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId, sha256Hex } from '../platform/ids.ts';
@@ -12,6 +13,7 @@ import { deleteJobIndex, findJobIndex, insertJobIndex } from './index-store.ts';
 
 /** Jobs sent to one worker. The worker's Durable Object queues, leases and records them. */
 export const jobs = new Hono<AppEnv>();
+jobs.use(gate(operatorRoles, 'orchestrator'));
 
 const createBody = z
   .object({

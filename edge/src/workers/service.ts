@@ -6,7 +6,7 @@ import { deleteJobIndex, insertJobIndex } from '../jobs/index-store.ts';
 import type { JobView } from '../jobs/job-view.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId } from '../platform/ids.ts';
-import type { OrchContext } from '../stacks/service.ts';
+import type { OrchContext } from '../stacks/access.ts';
 import { isAgentId } from './agent-token.ts';
 import { type AgentRow, approveAgent, getAgent } from './store.ts';
 

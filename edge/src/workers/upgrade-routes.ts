@@ -9,6 +9,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import { agentQueue } from '../jobs/agent-queue.ts';
 import { deleteJobIndex, insertJobIndex } from '../jobs/index-store.ts';
 import type { AppEnv } from '../platform/env.ts';
@@ -21,6 +22,7 @@ import { isAgentId } from './agent-token.ts';
 import { getAgent } from './store.ts';
 
 export const workerUpgrade = new Hono<AppEnv>();
+workerUpgrade.use(gate(operatorRoles, 'orchestrator'));
 
 const upgradeBody = z
   .object({ version: z.string().regex(VERSION, 'a version like 1.2.3').optional() })
