@@ -51,13 +51,13 @@ export type CompleteOutcome =
   | { kind: 'error'; code: string; message: string; retryable: boolean };
 
 export class AgentObject extends DurableObject<Env> {
-  readonly #sql: SqlStorage;
+  readonly #sql: store.JobDb;
   readonly #config: Config;
   #stream: JobStream | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#sql = ctx.storage.sql;
+    this.#sql = store.openJobStore(ctx.storage);
     this.#config = loadConfig(env);
     ctx.blockConcurrencyWhile(async () => store.migrateJobStore(this.#sql));
   }

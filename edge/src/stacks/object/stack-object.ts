@@ -45,22 +45,21 @@ export type Refusal = {
 };
 
 export class StackObject extends DurableObject<Env> {
-  readonly #sql: SqlStorage;
+  readonly #sql: store.StackDb;
   readonly #config: Config;
   /** Engine calls run one at a time: the engine awaits other objects, and must not interleave. */
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#sql = ctx.storage.sql;
+    this.#sql = store.openStackStore(ctx.storage);
     this.#config = loadConfig(env);
     ctx.blockConcurrencyWhile(async () => this.#migrate());
   }
 
-  /** Both table sets live in this object's SQLite: the stack's (workflows) and its OpenTofu state. */
-  #migrate(): void {
-    store.migrateStackStore(this.#sql);
-    tofuStore.migrateTofuState(this.#sql);
+  /** Both table sets live in this object's SQLite, one migration history: the stack's and its OpenTofu state. */
+  #migrate(): Promise<void> {
+    return store.migrateStackStore(this.#sql);
   }
 
   #serial<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -299,7 +298,7 @@ export class StackObject extends DurableObject<Env> {
       await this.ctx.storage.deleteAlarm();
       // Everything goes, the OpenTofu state (and its owner) with it.
       await this.ctx.storage.deleteAll();
-      this.#migrate();
+      await this.#migrate();
       return { ok: true };
     });
   }
