@@ -1,22 +1,14 @@
 import type { Context } from 'hono';
 import type { AppEnv, Env, Principal } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import type { ApiKeyGrant, RateDecision } from './rate-limiter-object.ts';
+import type { RateDecision, RateLimiterObject } from './rate-limiter-object.ts';
 
-/** The consumer object's RPC surface, as handlers use it. */
-export interface ConsumerLimiter {
-  hit(group: string, limit: number): Promise<RateDecision>;
-  apiKey(
-    hash: string,
-    group: string,
-    limit: number,
-  ): Promise<{ key: ApiKeyGrant | null; decision: RateDecision | null }>;
-  evictApiKey(): Promise<void>;
-}
+/** The consumer object's RPC surface, typed from the class through its stub. */
+export type ConsumerLimiter = Pick<DurableObjectStub<RateLimiterObject>, 'hit' | 'apiKey' | 'evictApiKey'>;
 
 /** One object per consumer: `api_key:<sha256>`, `user:<id>`, `session:<id>` or `ip:<address>`. */
 export function consumerLimiter(env: Env, consumer: string): ConsumerLimiter {
-  return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(consumer)) as unknown as ConsumerLimiter;
+  return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(consumer));
 }
 
 export function consumerOf(c: Context<AppEnv>, principal: Principal | undefined): string {
