@@ -1,7 +1,7 @@
 /**
  * The JSON the edge's REST routes answer with, as zod schemas: one definition that the web app
  * parses every answer with (drift fails loudly, at the first call) and that the edge's view
- * functions are checked against at compile time (edge/src/platform/api-shapes.ts). Field names are the
+ * functions are checked against at compile time (edge/src/api-shapes.ts). Field names are the
  * wire's snake_case.
  */
 import { z } from 'zod';

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { greetingConfig, slowConfig } from '../../agent/src/tofu/test-configs.ts';
+import { greetingConfig, slowConfig } from '../fixtures/tofu-configs.ts';
 import { signStateCredential } from '../../edge/src/tofu-state/state-credential.ts';
 import { type AgentProcess, poll, type Stack, startStack } from '../harness/stack.ts';
 

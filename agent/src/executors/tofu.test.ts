@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { greetingConfig, slowConfig } from '../tofu/test-configs.ts';
+import { greetingConfig, slowConfig } from '../../../test/fixtures/tofu-configs.ts';
 import type { ExecContext } from './context.ts';
 import { execute } from './index.ts';
 import { JobFailure } from './job-error.ts';

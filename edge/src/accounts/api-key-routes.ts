@@ -6,6 +6,7 @@ import { ApiError } from '../platform/errors.ts';
 import { randomId, randomSecret, sha256Hex } from '../platform/ids.ts';
 import { consumerLimiter } from '../platform/rate-limit/rate-limit.ts';
 import { readJson } from '../platform/validate.ts';
+import { gate, keyManagerRoles } from './api-auth.ts';
 import { insertApiKey, listApiKeys, revokeApiKey } from './api-keys-store.ts';
 import { atLeast } from './roles.ts';
 
@@ -14,6 +15,7 @@ import { atLeast } from './roles.ts';
  * it; only its SHA-256 and a prefix (for recognising it in lists) are stored.
  */
 export const apiKeys = new Hono<AppEnv>();
+apiKeys.use(gate(keyManagerRoles, 'account'));
 
 const createBody = z
   .object({

@@ -5,10 +5,12 @@ import type { Db } from '../platform/db/client.ts';
 import type { AppEnv, Principal } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { readJson } from '../platform/validate.ts';
+import { anyRole, gate } from './api-auth.ts';
 import { getPreferences, setPreferences, updateProfile } from './users-store.ts';
 
 /** The caller's own account: who they are, in which org, with which role. */
 export const account = new Hono<AppEnv>();
+account.use(gate(anyRole, 'account'));
 
 export function meView(p: Principal) {
   return {

@@ -9,11 +9,13 @@ import type { AppEnv, Principal } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId } from '../platform/ids.ts';
 import { readJson } from '../platform/validate.ts';
+import { anyRole, gate } from './api-auth.ts';
 import { actorOf } from './api-key-routes.ts';
 import { invite, listMembers, memberRole, ownerCount, removeMember, setMemberRole } from './members-store.ts';
 import { atLeast } from './roles.ts';
 
 export const org = new Hono<AppEnv>();
+org.use(gate(anyRole, 'account'));
 
 const role = z.enum(['owner', 'admin', 'member', 'viewer']);
 

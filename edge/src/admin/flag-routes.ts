@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { gate, platformAdmin } from '../accounts/api-auth.ts';
 import { auditContext } from '../platform/audit-context.ts';
 import { audit, recentAudit } from '../platform/db/audit.ts';
 import type { AppEnv } from '../platform/env.ts';
@@ -13,8 +14,11 @@ import { evaluateFlags } from './flag-evaluate.ts';
 import { deleteFlag, getFlag, insertFlag, listFlags, updateFlag } from './flags-store.ts';
 
 export const featureFlagsAdmin = new Hono<AppEnv>();
+featureFlagsAdmin.use(gate(platformAdmin, 'admin'));
 export const featureFlagsInternal = new Hono<AppEnv>();
+featureFlagsInternal.use(gate(platformAdmin, 'admin'));
 export const auditAdmin = new Hono<AppEnv>();
+auditAdmin.use(gate(platformAdmin, 'admin'));
 
 const key = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" or "-"');
 const targeting = z

@@ -3,6 +3,7 @@
  * in one call — profile, orgs with roles and plans, the user's best plan, and their flags.
  */
 import { Hono } from 'hono';
+import { gate, platformAdmin } from '../accounts/api-auth.ts';
 import { effectivePlan, type PlanName } from '../billing/plans.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
@@ -11,6 +12,7 @@ import { listFlags } from './flags-store.ts';
 import { getUserBySub, membershipsOf } from './users-store.ts';
 
 export const usersInternal = new Hono<AppEnv>();
+usersInternal.use(gate(platformAdmin, 'admin'));
 
 const planOrder: PlanName[] = ['free', 'pro', 'enterprise'];
 

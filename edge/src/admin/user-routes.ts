@@ -5,6 +5,7 @@
 import { type Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
+import { anyRole, gate, platformAdmin } from '../accounts/api-auth.ts';
 import { cookieOptions } from '../accounts/auth-routes.ts';
 import { identityProviderAdmin } from '../accounts/idp-admin.ts';
 import { memberRole, ownerCount, setMemberRole } from '../accounts/members-store.ts';
@@ -32,7 +33,13 @@ import {
 export const usersAdmin = new Hono<AppEnv>();
 
 /** The path of the one users route an impersonated (non-admin) session may call. */
-export const endImpersonationPath = '/api/v1/users/impersonation/end';
+const endImpersonationPath = '/api/v1/users/impersonation/end';
+const adminGate = gate(platformAdmin, 'admin');
+const accountGate = gate(anyRole, 'account');
+// Users admin is for platform admins; an impersonated session may end itself (the handler checks).
+usersAdmin.use((c, next) =>
+  c.req.path === endImpersonationPath ? accountGate(c, next) : adminGate(c, next),
+);
 
 export function membershipView(m: UserMembership) {
   return { org_id: m.orgId, org_name: m.orgName, role: m.role, plan: m.plan, status: m.status };

@@ -5,6 +5,7 @@
 import { issuesFromZod } from '@kombify/proto/jobs';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { gate, platformAdmin } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { readPage } from '../platform/validate.ts';
@@ -12,6 +13,7 @@ import { failedPayments, listSubscriptions, pastDue, subscriptionCounts } from '
 import { effectivePlan, isPlan, monthlyPrice, type PlanName } from './plans.ts';
 
 export const billingAdmin = new Hono<AppEnv>();
+billingAdmin.use(gate(platformAdmin, 'admin'));
 
 const FAILED_WINDOW_DAYS = 30;
 

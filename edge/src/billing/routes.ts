@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { anyRole, gate } from '../accounts/api-auth.ts';
 import type { Db } from '../platform/db/client.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
@@ -14,6 +15,8 @@ import { cryptoProvider, stripeClient } from './stripe-client.ts';
 import { changeForEvent, handledEvents } from './webhook-events.ts';
 
 export const billing = new Hono<AppEnv>();
+/** The pricing list is public; the org's own plan, checkout and portal need a signed-in member. */
+const signedIn = gate(anyRole, 'account');
 
 const managers = new Set(['owner', 'admin', 'platform-admin']);
 
@@ -38,9 +41,11 @@ export async function planView(db: Db, orgId: string) {
   };
 }
 
-billing.get('/plan', async (c) => c.json({ data: await planView(c.get('db')(), c.get('principal').orgId) }));
+billing.get('/plan', signedIn, async (c) =>
+  c.json({ data: await planView(c.get('db')(), c.get('principal').orgId) }),
+);
 
-billing.post('/checkout', async (c) => {
+billing.post('/checkout', signedIn, async (c) => {
   const body = await readJson(c, z.object({ plan: z.enum(['pro', 'enterprise']) }).strict());
   const principal = c.get('principal');
   if (!managers.has(principal.role))
@@ -72,7 +77,7 @@ billing.post('/checkout', async (c) => {
   return c.json({ data: { id: session.id, url: session.url } }, 201);
 });
 
-billing.post('/portal', async (c) => {
+billing.post('/portal', signedIn, async (c) => {
   const principal = c.get('principal');
   if (!managers.has(principal.role))
     throw new ApiError('AUTH_INSUFFICIENT', 'only owners and admins manage billing');

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { gate, platformAdmin } from '../accounts/api-auth.ts';
 import { auditContext } from '../platform/audit-context.ts';
 import { audit } from '../platform/db/audit.ts';
 import type { AppEnv } from '../platform/env.ts';
@@ -24,6 +25,7 @@ import { searchGithub } from './github-search.ts';
 import { searchNpm } from './npm-search.ts';
 
 export const discoveryAdmin = new Hono<AppEnv>();
+discoveryAdmin.use(gate(platformAdmin, 'admin'));
 
 const defaultKeywords = ['homelab', 'self-hosted', 'docker'];
 

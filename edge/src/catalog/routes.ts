@@ -5,6 +5,7 @@
  */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { anyRole, gate, platformAdmin } from '../accounts/api-auth.ts';
 import { auditContext } from '../platform/audit-context.ts';
 import { audit } from '../platform/db/audit.ts';
 import type { AppEnv } from '../platform/env.ts';
@@ -26,9 +27,13 @@ import {
 } from './store.ts';
 
 export const toolsAdmin = new Hono<AppEnv>();
+toolsAdmin.use(gate(platformAdmin, 'admin'));
 export const categoriesAdmin = new Hono<AppEnv>();
+categoriesAdmin.use(gate(platformAdmin, 'admin'));
 export const patternsAdmin = new Hono<AppEnv>();
+patternsAdmin.use(gate(platformAdmin, 'admin'));
 export const toolsLauncher = new Hono<AppEnv>();
+toolsLauncher.use(gate(anyRole, 'account'));
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and "-"');
 const score = z.number().min(0).max(10);

@@ -5,15 +5,10 @@
  */
 import type { JsonObject } from '@bufbuild/protobuf';
 import { timestampDate, timestampFromMs } from '@bufbuild/protobuf/wkt';
-import { type ConnectRouter, createConnectRouter } from '@connectrpc/connect';
-import type { UniversalHandler } from '@connectrpc/connect/protocol';
-import {
-  universalServerRequestFromFetch,
-  universalServerResponseToFetch,
-} from '@connectrpc/connect/protocol';
+import type { ConnectRouter } from '@connectrpc/connect';
 import { AgentService, LogStream, type NodeFacts } from '@kombify/proto/agent/v1';
+import { connectHandler } from '../platform/connect.ts';
 import type { NodeFactsRecord } from '../platform/db/schema.ts';
-import { toConnectError } from '../platform/errors.ts';
 import type { AgentObject } from './agent-object.ts';
 
 const logStreamNames: Record<LogStream, string> = {
@@ -22,15 +17,6 @@ const logStreamNames: Record<LogStream, string> = {
   [LogStream.STDERR]: 'stderr',
   [LogStream.SYSTEM]: 'system',
 };
-
-/** Wraps a handler body so every error leaves as a ConnectError with the mapped code. */
-async function mapped<T>(fn: () => Promise<T> | T): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw toConnectError(error);
-  }
-}
 
 export function factsRecord(facts: NodeFacts | undefined): NodeFactsRecord {
   if (!facts) return {};
@@ -58,92 +44,83 @@ function routes(agent: AgentObject) {
   return (router: ConnectRouter) =>
     router.service(AgentService, {
       async *receiveJobs(_req, ctx) {
-        const identity = await mapped(() => agent.authenticate(ctx.requestHeader));
-        const stream = await mapped(() => agent.openStream(identity));
+        const identity = await agent.authenticate(ctx.requestHeader);
+        const stream = await agent.openStream(identity);
         try {
           yield* stream.events({ ...agent.streamSettings(), signal: ctx.signal });
         } finally {
           await agent.closeStream(stream, identity.agentId);
         }
       },
-      reportProgress: (req, ctx) =>
-        mapped(async () => {
-          await agent.authenticate(ctx.requestHeader);
-          const out = agent.reportProgress(
-            req.jobId,
-            req.leaseId,
-            req.message,
-            req.percent >= 0 ? req.percent : null,
-          );
-          return {
-            cancelled: out.cancelled,
-            leaseExpiresAt: out.leaseExpiresAt === null ? undefined : timestampFromMs(out.leaseExpiresAt),
-          };
-        }),
-      appendLogs: (req, ctx) =>
-        mapped(async () => {
-          await agent.authenticate(ctx.requestHeader);
-          const stored = agent.appendLogs(
-            req.jobId,
-            req.leaseId,
-            req.lines.map((l) => ({
-              seq: Number(l.seq),
-              at: l.time ? timestampDate(l.time).getTime() : Date.now(),
-              stream: logStreamNames[l.stream],
-              text: l.text,
-            })),
-          );
-          return { storedThroughSeq: BigInt(stored) };
-        }),
-      completeJob: (req, ctx) =>
-        mapped(async () => {
-          await agent.authenticate(ctx.requestHeader);
-          const outcome =
-            req.outcome.case === 'result'
-              ? { kind: 'result' as const, result: req.outcome.value as JsonObject }
-              : req.outcome.case === 'error'
-                ? {
-                    kind: 'error' as const,
-                    code: req.outcome.value.code || 'agent_error',
-                    message: req.outcome.value.message || 'the agent reported an error without a message',
-                    retryable: req.outcome.value.retryable,
-                  }
-                : {
-                    kind: 'error' as const,
-                    code: 'no_outcome',
-                    message: 'the agent reported no outcome',
-                    retryable: false,
-                  };
-          return agent.completeJob(req.jobId, req.leaseId, outcome);
-        }),
-      heartbeat: (req, ctx) =>
-        mapped(async () => {
-          const identity = await agent.authenticate(ctx.requestHeader);
-          const facts = req.facts ? factsRecord(req.facts) : null;
-          const interval = await agent.heartbeat(
-            identity,
-            facts,
-            req.facts?.agentVersion ?? '',
-            req.goingOffline,
-          );
-          return { serverTime: timestampFromMs(Date.now()), heartbeatIntervalSeconds: interval };
-        }),
+      reportProgress: async (req, ctx) => {
+        await agent.authenticate(ctx.requestHeader);
+        const out = agent.reportProgress(
+          req.jobId,
+          req.leaseId,
+          req.message,
+          req.percent >= 0 ? req.percent : null,
+        );
+        return {
+          cancelled: out.cancelled,
+          leaseExpiresAt: out.leaseExpiresAt === null ? undefined : timestampFromMs(out.leaseExpiresAt),
+        };
+      },
+      appendLogs: async (req, ctx) => {
+        await agent.authenticate(ctx.requestHeader);
+        const stored = agent.appendLogs(
+          req.jobId,
+          req.leaseId,
+          req.lines.map((l) => ({
+            seq: Number(l.seq),
+            at: l.time ? timestampDate(l.time).getTime() : Date.now(),
+            stream: logStreamNames[l.stream],
+            text: l.text,
+          })),
+        );
+        return { storedThroughSeq: BigInt(stored) };
+      },
+      completeJob: async (req, ctx) => {
+        await agent.authenticate(ctx.requestHeader);
+        const outcome =
+          req.outcome.case === 'result'
+            ? { kind: 'result' as const, result: req.outcome.value as JsonObject }
+            : req.outcome.case === 'error'
+              ? {
+                  kind: 'error' as const,
+                  code: req.outcome.value.code || 'agent_error',
+                  message: req.outcome.value.message || 'the agent reported an error without a message',
+                  retryable: req.outcome.value.retryable,
+                }
+              : {
+                  kind: 'error' as const,
+                  code: 'no_outcome',
+                  message: 'the agent reported no outcome',
+                  retryable: false,
+                };
+        return agent.completeJob(req.jobId, req.leaseId, outcome);
+      },
+      heartbeat: async (req, ctx) => {
+        const identity = await agent.authenticate(ctx.requestHeader);
+        const facts = req.facts ? factsRecord(req.facts) : null;
+        const interval = await agent.heartbeat(
+          identity,
+          facts,
+          req.facts?.agentVersion ?? '',
+          req.goingOffline,
+        );
+        return { serverTime: timestampFromMs(Date.now()), heartbeatIntervalSeconds: interval };
+      },
     });
 }
 
-/** Builds the Connect handlers once per object and serves a fetch Request with them. */
-const handlersByObject = new WeakMap<AgentObject, Map<string, UniversalHandler>>();
+/** The Connect handlers, built once per object, serving a fetch Request. */
+const servers = new WeakMap<AgentObject, (request: Request) => Promise<Response>>();
 
-export async function handleAgentRpc(request: Request, agent: AgentObject): Promise<Response> {
-  let handlers = handlersByObject.get(agent);
-  if (!handlers) {
-    const router = createConnectRouter();
-    routes(agent)(router);
-    handlers = new Map(router.handlers.map((h) => [h.requestPath, h]));
-    handlersByObject.set(agent, handlers);
+export function handleAgentRpc(request: Request, agent: AgentObject): Promise<Response> {
+  let serve = servers.get(agent);
+  if (!serve) {
+    serve = connectHandler(routes(agent));
+    servers.set(agent, serve);
   }
-  const handler = handlers.get(new URL(request.url).pathname);
-  if (!handler) return new Response('not found', { status: 404 });
-  const response = await handler(universalServerRequestFromFetch(request, {}));
-  return universalServerResponseToFetch(response);
+  return serve(request);
 }

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId, sha256Hex } from '../platform/ids.ts';
@@ -13,6 +14,7 @@ import { checkJobParams, submitJob } from './submit-job.ts';
 
 /** Jobs sent to one worker. The worker's Durable Object queues, leases and records them. */
 export const jobs = new Hono<AppEnv>();
+jobs.use(gate(operatorRoles, 'orchestrator'));
 
 const createBody = z
   .object({

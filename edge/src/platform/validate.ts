@@ -41,10 +41,12 @@ export interface Page {
   offset: number;
 }
 
-/** `?page=&per_page=` with per_page capped at 100 (CONTRACTS.md). */
-export function readPage(c: Context, defaultPerPage = 50): Page {
-  const page = Number.parseInt(c.req.query('page') ?? '1', 10);
-  const perPage = Number.parseInt(c.req.query('per_page') ?? String(defaultPerPage), 10);
+/**
+ * The one pagination reader (CONTRACTS.md: `page` from 1, `per_page` from 1 to 100): from a REST
+ * query (`readPage`) or a Connect request's fields (`pageOf`, where 0 means unset). Every bad
+ * value is reported with its field path.
+ */
+export function pageOf(page: number, perPage: number): Page {
   const details = [];
   if (!Number.isInteger(page) || page < 1)
     details.push({ path: 'page', code: 'out_of_range', message: 'must be an integer ≥ 1' });
@@ -53,4 +55,17 @@ export function readPage(c: Context, defaultPerPage = 50): Page {
   }
   if (details.length > 0) throw new ApiError('VALIDATION_FAILED', 'invalid pagination', { details });
   return { page, perPage, limit: perPage, offset: (page - 1) * perPage };
+}
+
+/** `?page=&per_page=` from a REST request. */
+export function readPage(c: Context, defaultPerPage = 50): Page {
+  return pageOf(
+    Number.parseInt(c.req.query('page') ?? '1', 10),
+    Number.parseInt(c.req.query('per_page') ?? String(defaultPerPage), 10),
+  );
+}
+
+/** A Connect request's `page`/`per_page` (proto3: 0 when unset). */
+export function connectPage(req: { page: number; perPage: number }, defaultPerPage = 50): Page {
+  return pageOf(req.page || 1, req.perPage || defaultPerPage);
 }

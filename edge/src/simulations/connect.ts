@@ -2,15 +2,10 @@
  * KombiSim over ConnectRPC (`kombify.sim.v1.SimulationService`). Each call is turned into the
  * REST API's JSON input (proto field names are the REST field names), checked by the same zod
  * schemas and run by the same functions in edge/src/simulations/service.ts; the JSON views come back as
- * messages. Authentication is the REST gate, applied to this path in app.ts.
+ * messages. Authentication is the REST gate, on this sub-app too.
  */
 import { type DescMessage, fromJson, type JsonValue, type MessageShape, toJson } from '@bufbuild/protobuf';
-import { createConnectRouter, type ServiceImpl } from '@connectrpc/connect';
-import {
-  type UniversalHandler,
-  universalServerRequestFromFetch,
-  universalServerResponseToFetch,
-} from '@connectrpc/connect/protocol';
+import type { ServiceImpl } from '@connectrpc/connect';
 import {
   ApplyTemplateRequestSchema,
   CreateSimulationRequestSchema,
@@ -21,9 +16,10 @@ import {
   TemplateSchema,
 } from '@kombify/proto/sim/v1';
 import { type Context, Hono } from 'hono';
+import { anyRole, gate } from '../accounts/api-auth.ts';
+import { serveConnect } from '../platform/connect.ts';
 import type { AppEnv } from '../platform/env.ts';
-import { ApiError, toConnectError } from '../platform/errors.ts';
-import { checkBody } from '../platform/validate.ts';
+import { checkBody, connectPage } from '../platform/validate.ts';
 import { type SimContext, simContext } from './context.ts';
 import * as sim from './service.ts';
 
@@ -37,21 +33,10 @@ const out = <D extends DescMessage>(desc: D, view: unknown) =>
 const simulation = (view: unknown) => ({ simulation: out(SimulationSchema, view) });
 const node = (view: unknown) => ({ node: out(NodeSchema, view) });
 
-function page(p: number, perPage: number) {
-  const pageNo = p || 1;
-  const size = perPage || 50;
-  if (pageNo < 1 || size < 1 || size > 100) {
-    throw new ApiError('VALIDATION_FAILED', 'invalid pagination', {
-      details: [{ path: 'per_page', code: 'out_of_range', message: 'page ≥ 1, per_page from 1 to 100' }],
-    });
-  }
-  return { limit: size, offset: (pageNo - 1) * size };
-}
-
 function service(ctx: SimContext): ServiceImpl<typeof SimulationService> {
   return {
     listSimulations: async (req) => {
-      const { data, total } = await sim.listSimulationsView(ctx, page(req.page, req.perPage));
+      const { data, total } = await sim.listSimulationsView(ctx, connectPage(req));
       return { simulations: data.map((v) => out(SimulationSchema, v)), total };
     },
     getSimulation: async (req) => simulation(await sim.getSimulationView(ctx, req.id)),
@@ -70,7 +55,7 @@ function service(ctx: SimContext): ServiceImpl<typeof SimulationService> {
         const nodes = await sim.listSimulationNodesView(ctx, req.simulationId);
         return { nodes: nodes.map((v) => out(NodeSchema, v)), total: nodes.length };
       }
-      const { data, total } = await sim.listNodesView(ctx, page(req.page, req.perPage));
+      const { data, total } = await sim.listNodesView(ctx, connectPage(req));
       return { nodes: data.map((v) => out(NodeSchema, v)), total };
     },
     getNode: async (req) => node(await sim.getNodeView(ctx, req.id)),
@@ -104,32 +89,9 @@ function service(ctx: SimContext): ServiceImpl<typeof SimulationService> {
   };
 }
 
-/** Every method reports errors the Connect way, with the contract's codes mapped (errors.ts). */
-function withConnectErrors(
-  impl: ServiceImpl<typeof SimulationService>,
-): ServiceImpl<typeof SimulationService> {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(impl)) {
-    wrapped[name] = async (...args: unknown[]) => {
-      try {
-        return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
-      } catch (error) {
-        throw toConnectError(error);
-      }
-    };
-  }
-  return wrapped as ServiceImpl<typeof SimulationService>;
-}
-
 export const simRpc = new Hono<AppEnv>();
+simRpc.use(gate(anyRole, 'simulation'));
 
-simRpc.post('/:method', async (c: Context<AppEnv>) => {
-  const ctx = simContext(c);
-  const router = createConnectRouter();
-  router.service(SimulationService, withConnectErrors(service(ctx)));
-  const handler = router.handlers.find(
-    (h: UniversalHandler) => h.requestPath === new URL(c.req.url).pathname,
-  );
-  if (!handler) return c.json({ code: 'unimplemented', message: `no method ${c.req.param('method')}` }, 404);
-  return universalServerResponseToFetch(await handler(universalServerRequestFromFetch(c.req.raw, {})));
-});
+simRpc.post('/:method', (c: Context<AppEnv>) =>
+  serveConnect(c.req.raw, (router) => router.service(SimulationService, service(simContext(c)))),
+);

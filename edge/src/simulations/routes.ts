@@ -4,6 +4,7 @@
  * which the Connect service calls too. Objects come back as they are; lists as {data, pagination}.
  */
 import { type Context, Hono } from 'hono';
+import { anyRole, gate } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { readJson, readPage } from '../platform/validate.ts';
 import { simContext } from './context.ts';
@@ -12,6 +13,7 @@ import * as sim from './service.ts';
 const id = (c: Context<AppEnv>) => c.req.param('id') ?? '';
 
 export const simulationsApi = new Hono<AppEnv>();
+simulationsApi.use(gate(anyRole, 'simulation'));
 simulationsApi.get('/', async (c) => {
   const page = readPage(c);
   const { data, total } = await sim.listSimulationsView(simContext(c), page);
@@ -29,6 +31,7 @@ simulationsApi.get('/:id/nodes', async (c) =>
 );
 
 export const nodesApi = new Hono<AppEnv>();
+nodesApi.use(gate(anyRole, 'simulation'));
 nodesApi.get('/', async (c) => {
   const page = readPage(c);
   const { data, total } = await sim.listNodesView(simContext(c), page);
@@ -48,6 +51,7 @@ nodesApi.get('/:id/logs', async (c) => {
 });
 
 export const templatesApi = new Hono<AppEnv>();
+templatesApi.use(gate(anyRole, 'simulation'));
 templatesApi.get('/', (c) => c.json({ data: sim.listTemplatesView() }));
 templatesApi.get('/:name', (c) => c.json(sim.getTemplateView(c.req.param('name'))));
 templatesApi.post('/:name/apply', async (c) =>

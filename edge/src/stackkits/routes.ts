@@ -16,13 +16,20 @@ import {
 } from '@kombify/stackkits';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { anyRole, gate, operatorRoles } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 
-/** Public catalog routes (`/v1/stackkits`, `/v1/stackkits/{kit}`, schemas). */
+/**
+ * `/v1/stackkits`: the catalog and schemas are public; `validate` and `generate` do work for a
+ * signed-in caller, so each carries the gate.
+ */
 export const stackkitCatalog = new Hono<AppEnv>();
-/** Routes that do work for a caller (`validate`, `generate`), behind the gate. */
-export const stackkitTools = new Hono<AppEnv>();
+const signedIn = gate(anyRole, 'stackkits');
+
+/** `/v1/orchestrator/unifier/validate`: the same validation for operators, on the orchestrator's path. */
+export const unifier = new Hono<AppEnv>();
+unifier.use(gate(operatorRoles, 'orchestrator'));
 
 const MAX_SPEC_BYTES = 1024 * 1024;
 
@@ -101,7 +108,7 @@ function requireValid(result: SpecResult) {
   return result.spec;
 }
 
-export async function validateRoute(c: Context<AppEnv>) {
+async function validateRoute(c: Context<AppEnv>) {
   const { result } = await readSpec(c);
   const spec = requireValid(result);
   return c.json({
@@ -115,9 +122,10 @@ export async function validateRoute(c: Context<AppEnv>) {
   });
 }
 
-stackkitTools.post('/validate', validateRoute);
+stackkitCatalog.post('/validate', signedIn, validateRoute);
+unifier.post('/validate', validateRoute);
 
-stackkitTools.post('/generate', async (c) => {
+stackkitCatalog.post('/generate', signedIn, async (c) => {
   const { result, options: opts } = await readSpec(c);
   const spec = requireValid(result);
   let plan: ReturnType<typeof resolve>;

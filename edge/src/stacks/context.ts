@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../platform/env.ts';
-import type { OrchContext } from './service.ts';
+import type { OrchContext } from './access.ts';
 
 /** The orchestrator's per-request context from a Hono request. */
 export function orchContext(c: Context<AppEnv>): OrchContext {

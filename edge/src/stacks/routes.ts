@@ -4,6 +4,7 @@
  */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { readJson, readPage } from '../platform/validate.ts';
@@ -13,6 +14,7 @@ import * as orch from './service.ts';
 import { bindingsSchema } from './spec-input.ts';
 
 export const stacks = new Hono<AppEnv>();
+stacks.use(gate(operatorRoles, 'orchestrator'));
 
 // Another org's stack is a 404 on every route, before any body is read (so no route answers
 // differently for a stack the caller cannot see).

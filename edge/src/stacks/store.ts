@@ -2,32 +2,35 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.ts';
 import { stacks } from '../platform/db/schema.ts';
+import { ok, type Result, refuse } from '../platform/result.ts';
 
 export type StackRow = typeof stacks.$inferSelect;
 
 /**
  * Records a new stack in one statement, only while the org has fewer than `maxStacks` (two racing
- * creates cannot both pass the limit). Returns 'limit' when the limit was reached, 'conflict' when
- * the org already has a stack of that name.
+ * creates cannot both pass the limit). Refused with RESOURCE_LIMIT when the limit was reached, and
+ * with CONFLICT when the org already has a stack of that name; the caller words the message.
  */
 export async function insertStack(
   db: Db,
   row: { id: string; orgId: string; name: string; kit: string },
   maxStacks: number,
-): Promise<StackRow | 'limit' | 'conflict'> {
+): Promise<Result<StackRow, 'RESOURCE_LIMIT' | 'CONFLICT'>> {
   const result = await db.execute<{ id: string }>(sql`
     INSERT INTO ${stacks} (id, org_id, name, kit)
     SELECT ${row.id}, ${row.orgId}, ${row.name}, ${row.kit}
      WHERE (SELECT count(*) FROM ${stacks} s WHERE s.org_id = ${row.orgId}) < ${maxStacks}
     ON CONFLICT (org_id, name) DO NOTHING
     RETURNING id`);
-  if (result.rows.length === 1) return (await getStack(db, row.orgId, row.id))!;
+  if (result.rows.length === 1) return ok((await getStack(db, row.orgId, row.id))!);
   const existing = await db
     .select({ id: stacks.id })
     .from(stacks)
     .where(and(eq(stacks.orgId, row.orgId), eq(stacks.name, row.name)))
     .limit(1);
-  return existing.length > 0 ? 'conflict' : 'limit';
+  return existing.length > 0
+    ? refuse('CONFLICT', `this org already has a stack named ${row.name}`)
+    : refuse('RESOURCE_LIMIT', `the org has ${maxStacks} stack(s), its limit`);
 }
 
 export async function getStack(db: Db, orgId: string, id: string): Promise<StackRow | null> {

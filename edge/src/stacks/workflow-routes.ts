@@ -5,12 +5,14 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
+import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { readJson } from '../platform/validate.ts';
 import { orchContext } from './context.ts';
 import * as orch from './service.ts';
 
 export const workflows = new Hono<AppEnv>();
+workflows.use(gate(operatorRoles, 'orchestrator'));
 
 workflows.get('/:id', async (c) =>
   c.json({ data: await orch.getWorkflow(orchContext(c), c.req.param('id')) }),

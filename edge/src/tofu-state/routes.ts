@@ -14,6 +14,7 @@
 import { type Context, Hono } from 'hono';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
+import { gate, operatorRoles, platformAdmin } from '../accounts/api-auth.ts';
 import { auditContext } from '../platform/audit-context.ts';
 import { audit } from '../platform/db/audit.ts';
 import type { AppEnv } from '../platform/env.ts';
@@ -201,6 +202,7 @@ tofuState.get('/:stackId/versions', async (c) => {
 
 /** Mounted at /v1/orchestrator/stacks (behind the operator gate). */
 export const stateCredentials = new Hono<AppEnv>();
+stateCredentials.use(gate(operatorRoles, 'orchestrator'));
 
 const credentialBody = z.object({ ttl_seconds: z.number().int().min(60).max(86_400).optional() }).strict();
 
@@ -226,6 +228,7 @@ stateCredentials.post('/:id/state-credentials', async (c) => {
 
 /** Mounted at /api/internal/tofu-state (platform admins). */
 export const tofuStateInternal = new Hono<AppEnv>();
+tofuStateInternal.use(gate(platformAdmin, 'admin'));
 
 const ownerBody = z.object({ org_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) }).strict();
 

@@ -7,9 +7,9 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { gate, operatorRoles } from '../accounts/api-auth.ts';
+import { bearerToken } from '../platform/bearer-token.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
-import { bearerToken } from '../workers/agent-token.ts';
 import { looksLikeStateCredential, verifyStateCredential } from './state-credential.ts';
 
 export type StateAccess =

@@ -1,6 +1,7 @@
 /** `POST /v1/orchestrator/workers/{id}/approve` and `/prechecks`. */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import { offlineAfterMs } from '../platform/config.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { readJson } from '../platform/validate.ts';
@@ -9,6 +10,7 @@ import { workerView } from './routes.ts';
 import { approveWorker, runPrechecks } from './service.ts';
 
 export const workerActions = new Hono<AppEnv>();
+workerActions.use(gate(operatorRoles, 'orchestrator'));
 
 workerActions.post('/:id/approve', async (c) => {
   const row = await approveWorker(orchContext(c), c.req.param('id'));

@@ -3,17 +3,12 @@
  * calling agent's Durable Object, chosen by the agent id in its token (the object verifies the
  * token itself). Calls that cannot be routed get a proper Connect error from the same router.
  */
-import { Code, ConnectError, createConnectRouter } from '@connectrpc/connect';
-import {
-  type UniversalHandler,
-  universalServerRequestFromFetch,
-  universalServerResponseToFetch,
-} from '@connectrpc/connect/protocol';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { AgentService } from '@kombify/proto/agent/v1';
 import { Hono } from 'hono';
 import { agentQueue } from '../jobs/agent-queue.ts';
+import { serveConnect } from '../platform/connect.ts';
 import type { AppEnv } from '../platform/env.ts';
-import { toConnectError } from '../platform/errors.ts';
 import { agentIdFromToken, bearerToken } from './agent-token.ts';
 import { enroll } from './enroll.ts';
 
@@ -37,26 +32,16 @@ agentRpc.post('/:method', async (c) => {
       return new Response(res.body, res);
     }
   }
-  const router = createConnectRouter();
-  router.service(AgentService, {
-    enroll: async (req) => {
-      try {
-        return await enroll(req, c.get('db')(), c.get('config'));
-      } catch (error) {
-        throw toConnectError(error);
-      }
-    },
-    receiveJobs: async function* () {
-      yield unroutable();
-    },
-    reportProgress: unroutable,
-    appendLogs: unroutable,
-    completeJob: unroutable,
-    heartbeat: unroutable,
-  });
-  const handler = router.handlers.find(
-    (h: UniversalHandler) => h.requestPath === new URL(c.req.url).pathname,
+  return serveConnect(c.req.raw, (router) =>
+    router.service(AgentService, {
+      enroll: (req) => enroll(req, c.get('db')(), c.get('config')),
+      receiveJobs: async function* () {
+        yield unroutable();
+      },
+      reportProgress: unroutable,
+      appendLogs: unroutable,
+      completeJob: unroutable,
+      heartbeat: unroutable,
+    }),
   );
-  if (!handler) return c.json({ code: 'unimplemented', message: `no method ${method}` }, 404);
-  return universalServerResponseToFetch(await handler(universalServerRequestFromFetch(c.req.raw, {})));
 });

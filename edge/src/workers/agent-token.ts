@@ -12,11 +12,7 @@ export const AGENT_TOKEN_AUDIENCE = 'kombify:agent-api';
 export const MAX_AGENT_TOKEN_LIFETIME_S = 600;
 const AGENT_ID = /^agt_[a-z2-7]{26}$/;
 
-export function bearerToken(header: string | null | undefined): string | null {
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  return match?.[1] ?? null;
-}
+export { bearerToken } from '../platform/bearer-token.ts';
 
 /** Reads the agent id from a token without verifying it: only to route the call to the agent's object. */
 export function agentIdFromToken(token: string): string | null {

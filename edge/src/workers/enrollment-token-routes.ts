@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId, randomSecret, sha256Hex } from '../platform/ids.ts';
@@ -8,6 +9,7 @@ import { createEnrollmentToken, getEnrollmentToken } from './store.ts';
 
 /** One-time enrollment tokens for adding a node. The clear token is returned once and stored hashed. */
 export const enrollmentTokens = new Hono<AppEnv>();
+enrollmentTokens.use(gate(operatorRoles, 'orchestrator'));
 
 const createBody = z
   .object({

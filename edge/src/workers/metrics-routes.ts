@@ -4,12 +4,14 @@
  * the workers sub-app so `metrics` is not read as a worker id.
  */
 import { Hono } from 'hono';
+import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import type { Db } from '../platform/db/client.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { recentSamples } from './samples-store.ts';
 
 export const workerMetrics = new Hono<AppEnv>();
+workerMetrics.use(gate(operatorRoles, 'orchestrator'));
 
 workerMetrics.get('/metrics', async (c) => {
   const minutes = Number(c.req.query('minutes') ?? 60);

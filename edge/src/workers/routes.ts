@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import { offlineAfterMs } from '../platform/config.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
@@ -9,6 +10,7 @@ import { type AgentRow, getAgent, listAgents } from './store.ts';
 
 /** Enrolled agents, as the API calls them: workers. */
 export const workers = new Hono<AppEnv>();
+workers.use(gate(operatorRoles, 'orchestrator'));
 
 export function workerView(row: AgentRow, offlineAfter: number, now = Date.now(), minAgentVersion?: string) {
   const seen = row.lastSeenAt?.getTime() ?? 0;

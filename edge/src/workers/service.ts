@@ -2,7 +2,7 @@
 import { agentQueue, type JobView, submitJob, terminalStatuses } from '../jobs/index.ts';
 import { ApiError } from '../platform/errors.ts';
 import { unwrap } from '../platform/result.ts';
-import type { OrchContext } from '../stacks/service.ts';
+import type { OrchContext } from '../stacks/access.ts';
 import { isAgentId } from './agent-token.ts';
 import { type AgentRow, approveAgent, getAgent } from './store.ts';
 

@@ -9,6 +9,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import { submitJob } from '../jobs/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
@@ -20,6 +21,7 @@ import { isAgentId } from './agent-token.ts';
 import { getAgent } from './store.ts';
 
 export const workerUpgrade = new Hono<AppEnv>();
+workerUpgrade.use(gate(operatorRoles, 'orchestrator'));
 
 const upgradeBody = z
   .object({ version: z.string().regex(VERSION, 'a version like 1.2.3').optional() })

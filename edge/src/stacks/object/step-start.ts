@@ -1,0 +1,187 @@
+/**
+ * Starting a step: the local steps (validate, resolve, generate, approval) run to their end here;
+ * a job step (prechecks, plan, apply, verify, remove) writes its jobs, which `step-jobs.ts` sends.
+ */
+import { isJobType, parseJobParams } from '@kombify/proto/jobs';
+import { randomId } from '../../platform/ids.ts';
+import { generateArtifacts } from './artifacts.ts';
+import { completeStep, type EngineDeps, event, planOf, StepError } from './engine-deps.ts';
+import type { Artifacts, StepRecord, WfJobRecord, WorkflowRecord } from './stack-store.ts';
+import * as store from './stack-store.ts';
+
+/** Runs a local step to its end, or writes the jobs of a job step. */
+export async function startStep(deps: EngineDeps, wf: WorkflowRecord, step: StepRecord): Promise<void> {
+  try {
+    switch (step.name) {
+      case 'validate': {
+        const version = store.getVersion(deps.sql, wf.version);
+        planOf(deps, wf);
+        completeStep(deps, wf, step, 'succeeded', {
+          version: wf.version,
+          name: version?.name,
+          kit: version?.kit,
+        });
+        return;
+      }
+      case 'resolve': {
+        const { plan } = planOf(deps, wf);
+        completeStep(deps, wf, step, 'succeeded', {
+          kit: plan.stack.kit,
+          variant: plan.stack.variant,
+          nodes: plan.nodes.map((n) => ({ name: n.name, containers: n.containers.map((c) => c.service) })),
+          notes: plan.notes,
+        });
+        return;
+      }
+      case 'generate': {
+        const { plan, version } = planOf(deps, wf);
+        const artifacts = generateArtifacts(deps.stackId, plan, version);
+        const missing = [
+          ...artifacts.converge.map((c) => c.node),
+          ...(artifacts.tofu ? [artifacts.tofu.node] : []),
+        ].filter((n) => !wf.workers[n]);
+        if (missing.length > 0) {
+          throw new StepError('unbound_node', `no worker is bound to node(s) ${missing.join(', ')}`);
+        }
+        store.updateWorkflow(deps.sql, wf.id, { artifacts });
+        completeStep(deps, wf, step, 'succeeded', {
+          converge_jobs: artifacts.converge.length,
+          verify_checks: artifacts.verify.reduce((n, v) => n + (v.params.checks as unknown[]).length, 0),
+          tofu: artifacts.tofu !== null,
+        });
+        return;
+      }
+      case 'approval': {
+        if (wf.options.auto_approve || wf.options.force) {
+          completeStep(deps, wf, step, 'skipped', { approved_by: 'auto_approve' });
+          return;
+        }
+        store.updateStep(deps.sql, wf.id, step.index, { status: 'waiting' });
+        store.updateWorkflow(deps.sql, wf.id, { status: 'awaiting_approval' });
+        event(
+          deps,
+          wf.id,
+          'step.waiting',
+          'waiting for approval (POST /v1/orchestrator/workflows/{id}/approve or /reject)',
+          {
+            step: step.name,
+            data: { plan: store.getStep(deps.sql, wf.id, step.index - 1)?.detail ?? null },
+          },
+        );
+        return;
+      }
+      default: {
+        const specs = await jobSpecs(deps, wf, step);
+        // The agent checks params again; checking here fails the step before anything is sent.
+        for (const s of specs) {
+          const checked = isJobType(s.type) ? parseJobParams(s.type, s.params) : null;
+          if (checked && !checked.ok) {
+            throw new StepError(
+              'invalid_job',
+              `${s.type} for node ${s.node}: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+            );
+          }
+        }
+        if (specs.length === 0) {
+          completeStep(deps, wf, step, 'succeeded', { note: 'nothing to do' });
+          return;
+        }
+        specs.forEach((s, ord) => {
+          store.insertJob(
+            deps.sql,
+            {
+              id: randomId('job'),
+              workflowId: wf.id,
+              stepIndex: step.index,
+              ord,
+              node: s.node,
+              workerId: wf.workers[s.node]!,
+              type: s.type,
+              params: s.params,
+              deadline: deps.now() + deps.jobTimeoutMs,
+            },
+            deps.now(),
+          );
+        });
+        return;
+      }
+    }
+  } catch (error) {
+    const e = error instanceof StepError ? error : new StepError('step_error', (error as Error).message);
+    completeStep(deps, wf, step, 'failed', null, { code: e.code, message: e.message });
+    return;
+  }
+}
+
+async function jobSpecs(
+  deps: EngineDeps,
+  wf: WorkflowRecord,
+  step: StepRecord,
+): Promise<{ node: string; type: string; params: Record<string, unknown> }[]> {
+  const a = wf.artifacts as Artifacts;
+  const tofuBase = async () => ({
+    stack: deps.stackId,
+    ...(deps.tofuBackend ? { backend: await deps.tofuBackend() } : {}),
+  });
+  const tofuApply = async () => {
+    const planned = planStepJobs(deps, wf).find((j) => j.type === 'tofu.plan');
+    const sha = (planned?.result as { plan_sha256?: string } | null)?.plan_sha256;
+    return {
+      node: a.tofu!.node,
+      type: 'tofu.apply',
+      params: { ...(await tofuBase()), plan_sha256: sha ?? '' },
+    };
+  };
+  const destroy = wf.kind === 'destroy';
+  switch (step.name) {
+    case 'prechecks':
+      return a.prechecks.map((p) => ({ node: p.node, type: 'node.prechecks', params: p.params }));
+    case 'plan': {
+      const jobs: { node: string; type: string; params: Record<string, unknown> }[] = destroy
+        ? []
+        : a.converge.map((c) => ({
+            node: c.node,
+            type: 'stack.converge',
+            params: { ...c.params, dry_run: true },
+          }));
+      if (a.tofu) {
+        jobs.push({
+          node: a.tofu.node,
+          type: 'tofu.plan',
+          params: {
+            ...(await tofuBase()),
+            files: a.tofu.files,
+            ...(a.tofu.vars ? { vars: a.tofu.vars } : {}),
+            ...(destroy ? { destroy: true } : {}),
+          },
+        });
+      }
+      return jobs;
+    }
+    case 'apply': {
+      const jobs = a.converge.map((c) => ({ node: c.node, type: 'stack.converge', params: c.params }));
+      if (a.tofu) jobs.push(await tofuApply());
+      return jobs;
+    }
+    case 'verify':
+      return a.verify.map((v) => ({ node: v.node, type: 'stack.verify', params: v.params }));
+    case 'remove': {
+      const jobs: { node: string; type: string; params: Record<string, unknown> }[] = a.converge.map((c) => ({
+        node: c.node,
+        type: 'stack.remove',
+        params: { stack: deps.stackId, node: c.node, volumes: wf.options.volumes ?? false },
+      }));
+      // Applies the reviewed `plan -destroy` from this run's plan step.
+      if (a.tofu) jobs.push(await tofuApply());
+      return jobs;
+    }
+    default:
+      throw new StepError('unknown_step', `unknown step ${step.name}`);
+  }
+}
+
+export function planStepJobs(deps: EngineDeps, wf: WorkflowRecord): WfJobRecord[] {
+  const steps = store.listSteps(deps.sql, wf.id);
+  const plan = steps.find((s) => s.name === 'plan');
+  return plan ? store.jobsOf(deps.sql, wf.id, plan.index) : [];
+}
