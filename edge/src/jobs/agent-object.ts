@@ -53,8 +53,8 @@ export interface EnqueueInput {
   notify?: JobNotify;
 }
 
-/** The longest a caller may wait in `waitForJob` (an RPC call held open that long). */
-const MAX_WAIT_MS = 120_000;
+/** The longest a caller may wait in `waitForJob` (SIM_WAIT_SECONDS allows up to 600 s). */
+const MAX_WAIT_MS = 600_000;
 
 export class AgentObject extends DurableObject<Env> {
   readonly #sql: SqlStorage;
