@@ -37,15 +37,14 @@ export * from './schemas.ts';
 const nodesOf = (ctx: SimContext, simulationId: string) =>
   listNodesOfSimulation(ctx.db, ctx.principal.orgId, simulationId);
 
-/** A simulation being deleted whose nodes are all gone is deleted (and shown so). */
+/**
+ * The simulation as its nodes' rows show it. One being deleted whose nodes are all gone is deleted
+ * (its last node's outcome, or deleteSimulation, recorded that).
+ */
 async function simulationResult(ctx: SimContext, sim: SimulationRow) {
   const nodes = await nodesOf(ctx, sim.id);
-  if (sim.deletingAt && nodes.length === 0) {
-    // Its last node's outcome may have finished the delete already; either way it is deleted.
-    await finishDeleteIfEmpty(ctx.db, ctx.principal.orgId, sim.id);
-    return simulationView({ ...sim, deletedAt: sim.deletedAt ?? new Date() }, nodes);
-  }
-  return simulationView(sim, nodes);
+  const deleted = sim.deletingAt !== null && nodes.length === 0;
+  return simulationView(deleted ? { ...sim, deletedAt: sim.deletedAt ?? new Date() } : sim, nodes);
 }
 
 // ── simulations ──────────────────────────────────────────────────────────────────────────────────
@@ -189,12 +188,13 @@ export async function deleteSimulation(ctx: SimContext, id: string) {
   refuseBusy(nodes.filter((n) => n.pendingAction !== 'delete'));
   await markSimulationDeleting(ctx.db, sim.id);
   // A delete that was interrupted (host slow) is not queued twice.
-  return act(
-    ctx,
-    { ...sim, deletingAt: sim.deletingAt ?? new Date() },
-    nodes.filter((n) => n.pendingAction !== 'delete'),
-    'delete',
-  );
+  const toDelete = nodes.filter((n) => n.pendingAction !== 'delete');
+  await waitForJobs(ctx, await Promise.all(toDelete.map((node) => queueNodeAction(ctx, node, 'delete'))));
+  // Nodes' outcomes finish the delete when the last one goes; one without nodes is finished here.
+  if ((await nodesOf(ctx, sim.id)).length === 0) {
+    await finishDeleteIfEmpty(ctx.db, ctx.principal.orgId, sim.id);
+  }
+  return simulationResult(ctx, { ...sim, deletingAt: sim.deletingAt ?? new Date() });
 }
 
 // ── templates ────────────────────────────────────────────────────────────────────────────────────
