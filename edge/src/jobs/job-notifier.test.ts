@@ -10,7 +10,7 @@ import { randomId } from '../platform/ids.ts';
 import type { AgentIdentity, AgentObject } from './agent-object.ts';
 import type { JobNotify } from './job-notice.ts';
 import type { JobStream } from './job-stream.ts';
-import { getNotice } from './notice-store.ts';
+import { getNotice, migrateNoticeStore } from './notice-store.ts';
 
 function freshAgent() {
   const agentId = randomId('agt');
@@ -109,6 +109,25 @@ describe('job outcomes', () => {
       // Still due later: the alarm stays set for it.
       expect(notice.dueAt).toBeGreaterThan(Date.now());
       expect(await state.storage.getAlarm()).not.toBeNull();
+    });
+  });
+
+  it('gives the open jobs of an object from before the outbox a notice for their stack', async () => {
+    const { stub, agentId } = freshAgent();
+    await runInDurableObject(stub, async (agent: AgentObject, state) => {
+      const open = await enqueue(agent, agentId);
+      const ended = await enqueue(agent, agentId);
+      await agent.cancelJob(ended.id, 'done before the upgrade');
+      for (const id of [open.id, ended.id]) {
+        state.storage.sql.exec('INSERT INTO job_origins (job_id, stack_id) VALUES (?, ?)', id, 'stk_old');
+      }
+      migrateNoticeStore(state.storage.sql);
+      expect(getNotice(state.storage.sql, open.id)?.target).toEqual({
+        kind: 'stack',
+        stackId: 'stk_old',
+        workflowId: '',
+      });
+      expect(getNotice(state.storage.sql, ended.id)).toBeNull();
     });
   });
 });
