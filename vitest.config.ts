@@ -35,13 +35,13 @@ export default defineConfig({
       },
       './edge/vitest.config.ts',
       {
-        // Some edge modules import text files (wrangler's Text rule); tests that import the app
-        // (to enumerate its routes) load them the same way.
+        // Some edge modules import text files (wrangler's Text rule: install.sh, the Durable Objects'
+        // SQLite migrations); tests that import the app (to enumerate its routes) load them the same way.
         plugins: [
           {
             name: 'text-modules',
             transform(code: string, id: string) {
-              return id.endsWith('.sh')
+              return id.endsWith('.sh') || id.endsWith('.sql')
                 ? { code: `export default ${JSON.stringify(code)};`, map: null }
                 : undefined;
             },

@@ -11,6 +11,7 @@ import { billingApi } from './billing/index.ts';
 import { catalogApi } from './catalog/index.ts';
 import { dashboardApi } from './dashboard/index.ts';
 import { jobsApi } from './jobs/index.ts';
+import { benchRoutesEnabled } from './platform/config.ts';
 import type { AppEnv } from './platform/env.ts';
 import { ApiError, errorBody } from './platform/errors.ts';
 import { platformApi } from './platform/index.ts';
@@ -29,7 +30,7 @@ import { workersApi } from './workers/index.ts';
 export const app = new Hono<AppEnv>();
 
 // Benchmark probe (BENCH_ROUTES=1 only): registered before any middleware, so it answers with none.
-app.get('/_bench/bare', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
+app.get('/_bench/bare', (c) => (benchRoutesEnabled(c.env) ? c.json({ ok: true }) : c.body(null, 404)));
 
 // The chain, in order: request id → strip spoofable identity headers → security headers →
 // per-request services → CORS. The gates come with the domains below, after the chain.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPath, parseJobParams } from './jobs.ts';
+import { parseJobParams } from './jobs.ts';
 
 describe('parseJobParams', () => {
   it('accepts a full docker.run and fills defaults', () => {
@@ -54,14 +54,6 @@ describe('parseJobParams', () => {
   it('treats missing params as empty for node.facts and refuses params it does not take', () => {
     expect(parseJobParams('node.facts', undefined).ok).toBe(true);
     expect(parseJobParams('node.facts', { x: 1 }).ok).toBe(false);
-  });
-});
-
-describe('formatPath', () => {
-  it('joins keys and indexes like a JS accessor', () => {
-    expect(formatPath(['ports', 0, 'host'], 'params')).toBe('params.ports[0].host');
-    expect(formatPath([])).toBe('');
-    expect(formatPath(['a'])).toBe('a');
   });
 });
 

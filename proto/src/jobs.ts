@@ -4,8 +4,10 @@
  * snake_case because they travel as JSON (REST API) and protobuf Struct (agent stream).
  */
 import { z } from 'zod';
+import { type Issue, issuesFromZod } from './issue.ts';
 import { tofuApplyParams, tofuPlanParams } from './tofu-jobs.ts';
 
+export * from './job-status.ts';
 export * from './tofu-jobs.ts';
 
 const dnsLikeName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
@@ -418,31 +420,7 @@ export function isJobType(value: string): value is JobType {
   return Object.hasOwn(jobParamsSchemas, value);
 }
 
-export interface FieldIssue {
-  path: string;
-  code: string;
-  message: string;
-}
-
-/** Formats a zod path like ['ports', 0, 'host'] as `ports[0].host`, under an optional prefix. */
-export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
-  let out = prefix;
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
-}
-
-export function issuesFromZod(error: z.ZodError, prefix = ''): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: formatPath(issue.path, prefix),
-    code: issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.code,
-    message: issue.message,
-  }));
-}
-
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
 
 /** Validates params for a job type; issues carry paths under `params`. */
 export function parseJobParams(type: string, params: unknown): ParseResult<Record<string, unknown>> {

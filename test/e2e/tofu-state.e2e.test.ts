@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { greetingConfig, slowConfig } from '../fixtures/tofu-configs.ts';
 import { signStateCredential } from '../../edge/src/tofu-state/state-credential.ts';
+import { greetingConfig, slowConfig } from '../fixtures/tofu-configs.ts';
 import { type AgentProcess, poll, type Stack, startStack } from '../harness/stack.ts';
 
 const credentialSecret = 'e2e-credential-secret-0123456789-abcdefghij';

@@ -1,3 +1,4 @@
+import { roles as allRoles, highestRole, rolesFrom } from '@kombify/proto/roles';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { isUserDisabled } from '../admin/users-store.ts';
@@ -15,7 +16,6 @@ import { consumerLimiter, consumerOf, enforce } from '../platform/rate-limit/rat
 import type { RateDecision } from '../platform/rate-limit/rate-limiter-object.ts';
 import { looksLikeJwt, verifyAccessToken } from './oidc-jwt.ts';
 import { ensureOrg } from './orgs-store.ts';
-import { highestRole } from './roles.ts';
 import { sessionPrincipal } from './session-auth.ts';
 
 const API_KEY = /^kfy_[A-Za-z0-9_-]{43}$/;
@@ -118,7 +118,7 @@ async function userPrincipal(db: Db, token: string, config: Config): Promise<Pri
       : `org_u${(await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26)}`;
   await ensureOrg(db, { id: orgId, name: identity.name ?? identity.email ?? identity.sub, slug: orgId });
   // A user with several roles acts with the highest.
-  const role = highestRole(identity.roles) ?? (identity.orgId ? 'member' : 'owner');
+  const role = highestRole(identity.roles, allRoles) ?? (identity.orgId ? 'member' : 'owner');
   // Same user id as a browser session of this person gets (see auth-routes.ts).
   const userId = `usr_${(await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26)}`;
   // A disabled user's tokens stay cryptographically valid until they expire: refuse them here.
@@ -127,16 +127,16 @@ async function userPrincipal(db: Db, token: string, config: Config): Promise<Pri
 }
 
 /** Every role: routes any signed-in caller may use. */
-export const anyRole = ['platform-admin', 'owner', 'admin', 'member', 'viewer'] as const;
+export const anyRole = rolesFrom('viewer');
 
 /** The platform's own operators (admin center). */
-export const platformAdmin = ['platform-admin'] as const;
+export const platformAdmin = rolesFrom('platform-admin');
 
 /** Roles allowed to create and revoke API keys. */
-export const keyManagerRoles = ['platform-admin', 'owner', 'admin'] as const;
+export const keyManagerRoles = rolesFrom('admin');
 
 /** Roles allowed to operate workers and jobs. */
-export const operatorRoles = ['platform-admin', 'owner', 'admin'] as const;
+export const operatorRoles = rolesFrom('admin');
 
 /** The gate with the generic `api` rate-limit group, for routes that need no group of their own. */
 export function apiAuth(roles: readonly string[]) {

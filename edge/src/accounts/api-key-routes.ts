@@ -1,3 +1,5 @@
+import { keyRole } from '@kombify/proto/api';
+import { atLeast } from '@kombify/proto/roles';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordActivity } from '../platform/db/activity.ts';
@@ -8,7 +10,6 @@ import { consumerLimiter } from '../platform/rate-limit/rate-limit.ts';
 import { readJson } from '../platform/validate.ts';
 import { gate, keyManagerRoles } from './api-auth.ts';
 import { insertApiKey, listApiKeys, revokeApiKey } from './api-keys-store.ts';
-import { atLeast } from './roles.ts';
 
 /**
  * API keys for service accounts and scripts. The key is shown once, in the answer that creates
@@ -20,7 +21,7 @@ apiKeys.use(gate(keyManagerRoles, 'account'));
 const createBody = z
   .object({
     name: z.string().trim().min(1).max(100),
-    role: z.enum(['admin', 'member', 'viewer']).default('member'),
+    role: keyRole.default('member'),
     expires_in_days: z.number().int().min(1).max(3650).optional(),
   })
   .strict();

@@ -4,6 +4,7 @@
  * user and (without an org claim) a personal org. The browser gets an HttpOnly cookie that refers
  * to a session row; signing out revokes the row and ends the session at the issuer too.
  */
+import { highestRole, orgRoles } from '@kombify/proto/roles';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { jwtVerify } from 'jose';
@@ -188,7 +189,7 @@ export async function establishSession(
   await upsertUser(db, { id: userId, issuer, sub: identity.sub, email: identity.email, name: identity.name });
   const personal = !identity.orgId;
   const homeOrg = personal ? `org_u${userId.slice(4)}` : `org_${identity.orgId}`;
-  const claimedRole = ['owner', 'admin', 'member', 'viewer'].find((r) => identity.roles.includes(r));
+  const claimedRole = highestRole(identity.roles, orgRoles);
   const homeRole = await ensureMembership(db, {
     orgId: homeOrg,
     orgName: personal ? `${identity.name ?? identity.email ?? 'My'}'s org` : homeOrg,

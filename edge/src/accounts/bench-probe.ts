@@ -8,4 +8,4 @@ import { anyRole, gate } from './api-auth.ts';
 
 export const benchProbe = new Hono<AppEnv>();
 benchProbe.use(gate(anyRole, 'bench'));
-benchProbe.get('/', (c) => (c.env.BENCH_ROUTES === '1' ? c.json({ ok: true }) : c.body(null, 404)));
+benchProbe.get('/', (c) => (c.get('config').BENCH_ROUTES ? c.json({ ok: true }) : c.body(null, 404)));

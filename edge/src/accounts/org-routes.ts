@@ -2,6 +2,8 @@
  * The caller's org: members and their roles, invitations by email, leaving. Roles, highest first:
  * owner, admin, member, viewer. Nobody grants a role above their own; an org always keeps an owner.
  */
+import { memberRole as orgRole } from '@kombify/proto/api';
+import { atLeast } from '@kombify/proto/roles';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordActivity } from '../platform/db/activity.ts';
@@ -12,12 +14,11 @@ import { readJson } from '../platform/validate.ts';
 import { anyRole, gate } from './api-auth.ts';
 import { actorOf } from './api-key-routes.ts';
 import { invite, listMembers, memberRole, ownerCount, removeMember, setMemberRole } from './members-store.ts';
-import { atLeast } from './roles.ts';
 
 export const org = new Hono<AppEnv>();
 org.use(gate(anyRole, 'account'));
 
-const role = z.enum(['owner', 'admin', 'member', 'viewer']);
+const role = orgRole;
 
 function requireManager(p: Principal): void {
   if (!atLeast(p.role, 'admin'))

@@ -2,6 +2,7 @@
  * Users in the admin center (platform admins): search, org roles, disable/enable, impersonation
  * and MFA reset at the identity provider. Every write is in the audit log with before/after.
  */
+import { roleName } from '@kombify/proto/api';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -102,7 +103,7 @@ usersAdmin.patch('/:id/roles', async (c) => {
     z
       .object({
         org_id: z.string().min(1).max(100),
-        role: z.enum(['viewer', 'member', 'admin', 'owner', 'platform-admin']),
+        role: roleName,
       })
       .strict(),
   );

@@ -2,7 +2,7 @@
  * The admin center's billing overview (platform admins, read-only): subscriptions, MRR from list
  * prices × paying subscriptions, failed payments and orgs in their grace period.
  */
-import { issuesFromZod } from '@kombify/proto/jobs';
+import { issuesFromZod } from '@kombify/proto/issue';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { gate, platformAdmin } from '../accounts/api-auth.ts';

@@ -2,6 +2,7 @@
  * Billing: the org's plan and usage, Stripe-hosted Checkout and billing portal, and the Stripe
  * webhook. Stripe is canonical; we mirror what the webhooks tell us, once and in order.
  */
+import { atLeast } from '@kombify/proto/roles';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { anyRole, gate } from '../accounts/api-auth.ts';
@@ -17,8 +18,6 @@ import { changeForEvent, handledEvents } from './webhook-events.ts';
 export const billing = new Hono<AppEnv>();
 /** The pricing list is public; the org's own plan, checkout and portal need a signed-in member. */
 const signedIn = gate(anyRole, 'account');
-
-const managers = new Set(['owner', 'admin', 'platform-admin']);
 
 /** The plans and their limits, public (the pricing page). Prices live in Stripe. */
 billing.get('/plans', (c) => {
@@ -48,7 +47,7 @@ billing.get('/plan', signedIn, async (c) =>
 billing.post('/checkout', signedIn, async (c) => {
   const body = await readJson(c, z.object({ plan: z.enum(['pro', 'enterprise']) }).strict());
   const principal = c.get('principal');
-  if (!managers.has(principal.role))
+  if (!atLeast(principal.role, 'admin'))
     throw new ApiError('AUTH_INSUFFICIENT', 'only owners and admins manage billing');
   const config = c.get('config');
   const price = body.plan === 'pro' ? config.STRIPE_PRICE_PRO : config.STRIPE_PRICE_ENTERPRISE;
@@ -79,7 +78,7 @@ billing.post('/checkout', signedIn, async (c) => {
 
 billing.post('/portal', signedIn, async (c) => {
   const principal = c.get('principal');
-  if (!managers.has(principal.role))
+  if (!atLeast(principal.role, 'admin'))
     throw new ApiError('AUTH_INSUFFICIENT', 'only owners and admins manage billing');
   const config = c.get('config');
   const customer = (await getSubscription(c.get('db')(), principal.orgId))?.stripeCustomerId;

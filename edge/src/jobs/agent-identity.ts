@@ -6,7 +6,7 @@ import type { Db } from '../platform/db/client.ts';
 import { ApiError } from '../platform/errors.ts';
 import { agentIdFromToken, bearerToken, verifyAgentToken } from '../workers/agent-token.ts';
 import { getAgentIdentity } from '../workers/store.ts';
-import { getMeta, setMeta } from './job-store.ts';
+import { getMeta, type JobDb, setMeta } from './job-store.ts';
 
 export interface AgentIdentity {
   agentId: string;
@@ -15,20 +15,20 @@ export interface AgentIdentity {
 }
 
 /** The first enqueue tells the object which agent and org it is for. */
-export function rememberAgent(sql: SqlStorage, agentId: string, orgId: string): void {
+export function rememberAgent(sql: JobDb, agentId: string, orgId: string): void {
   if (!getMeta(sql, 'agent_id')) {
     setMeta(sql, 'agent_id', agentId);
     setMeta(sql, 'org_id', orgId);
   }
 }
 
-export function agentIdOf(sql: SqlStorage): string | null {
+export function agentIdOf(sql: JobDb): string | null {
   return getMeta(sql, 'agent_id');
 }
 
 /** The agent's identity: from the cache, else from Postgres (first call after enrollment). */
 export async function loadIdentity(
-  sql: SqlStorage,
+  sql: JobDb,
   agentId: string,
   withDb: <T>(fn: (db: Db) => Promise<T>) => Promise<T>,
 ): Promise<AgentIdentity | null> {

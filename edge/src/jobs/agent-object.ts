@@ -38,7 +38,6 @@ import * as store from './job-store.ts';
 import { JobStream } from './job-stream.ts';
 import { type JobView, type JsonFields, toJobView } from './job-view.ts';
 import { JobWaiters } from './job-waiters.ts';
-import { migrateNoticeStore } from './notice-store.ts';
 
 export type { AgentIdentity } from './agent-identity.ts';
 export type { CompleteOutcome } from './job-lifecycle.ts';
@@ -57,7 +56,7 @@ export interface EnqueueInput {
 const MAX_WAIT_MS = 600_000;
 
 export class AgentObject extends DurableObject<Env> {
-  readonly #sql: SqlStorage;
+  readonly #sql: store.JobDb;
   readonly #config: Config;
   readonly #notifier: JobNotifier;
   readonly #waiters = new JobWaiters();
@@ -65,13 +64,10 @@ export class AgentObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#sql = ctx.storage.sql;
-    this.#config = loadConfig(env as unknown as JsonObject);
+    this.#sql = store.openJobStore(ctx.storage);
+    this.#config = loadConfig(env);
     this.#notifier = new JobNotifier(this.#sql, { env, withDb: (fn) => this.#withDb(fn) });
-    ctx.blockConcurrencyWhile(async () => {
-      store.migrateJobStore(this.#sql);
-      migrateNoticeStore(this.#sql);
-    });
+    ctx.blockConcurrencyWhile(async () => store.migrateJobStore(this.#sql));
   }
 
   // ── called by the Worker ─────────────────────────────────────────────────────────────────────

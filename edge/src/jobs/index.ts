@@ -15,6 +15,6 @@ export const jobsApi = new Hono<AppEnv>().route('/v1/orchestrator/jobs', jobs);
 export { type AgentQueue, agentQueue } from './agent-queue.ts';
 export { findJobIndex } from './index-store.ts';
 export { type JobEnd, type JobNotify, jobEnd } from './job-notice.ts';
-export { type JobStatus, terminalStatuses } from './job-store.ts';
+export type { JobStatus } from './job-store.ts';
 export type { JobView, JsonFields } from './job-view.ts';
 export { type JobSubmission, type SubmitRefusal, submitJob } from './submit-job.ts';

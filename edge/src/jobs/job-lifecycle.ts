@@ -15,7 +15,7 @@ export type CompleteOutcome =
 const retryDelayMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** (attempt - 1));
 
 /** Leases that ran out: the job is retried while attempts are left, else it fails. */
-export function expireLeases(sql: SqlStorage, expired: store.JobRecord[], now: number): string[] {
+export function expireLeases(sql: store.JobDb, expired: store.JobRecord[], now: number): string[] {
   const ended: string[] = [];
   for (const job of expired) {
     if (job.attempt < job.maxAttempts) {
@@ -46,7 +46,7 @@ export function expireLeases(sql: SqlStorage, expired: store.JobRecord[], now: n
 }
 
 /** Queued jobs no agent picked up before their deadline fail as `worker_offline`. */
-export function failOverdue(sql: SqlStorage, now: number): string[] {
+export function failOverdue(sql: store.JobDb, now: number): string[] {
   const ended: string[] = [];
   for (const job of store.overdueQueued(sql, now)) {
     const waited = Math.round((now - job.createdAt) / 1000);
@@ -69,7 +69,7 @@ export function failOverdue(sql: SqlStorage, now: number): string[] {
  * an attempt, so a job that kills its agent every time cannot loop forever.
  */
 export function recoverRunning(
-  sql: SqlStorage,
+  sql: store.JobDb,
   leaseMs: number,
   now: number,
 ): { ended: string[]; redelivered: store.JobRecord[] } {
@@ -99,7 +99,7 @@ export function recoverRunning(
 
 /** Applies an agent's outcome to a job that has not ended yet; a retryable error requeues it. */
 export function applyOutcome(
-  sql: SqlStorage,
+  sql: store.JobDb,
   job: store.JobRecord,
   outcome: CompleteOutcome,
   now: number,
@@ -127,7 +127,7 @@ export function applyOutcome(
 }
 
 /** Cancels a job that has not ended; returns whether it was running (the agent must be told). */
-export function cancel(sql: SqlStorage, job: store.JobRecord, reason: string, now: number): boolean {
+export function cancel(sql: store.JobDb, job: store.JobRecord, reason: string, now: number): boolean {
   store.finishJob(sql, job.id, { status: 'cancelled', error: { code: 'cancelled', message: reason } }, now);
   return job.status === 'running';
 }

@@ -4,7 +4,8 @@
  * job and, when the job ends, delivers the outcome to it (job-notifier.ts, notice-delivery.ts).
  * This is the one way a job's outcome reaches anyone: nobody polls for it, nobody applies it on read.
  */
-import { type JobRecord, terminalStatuses } from './job-store.ts';
+import { isTerminal } from '@kombify/proto/jobs';
+import type { JobRecord } from './job-store.ts';
 import type { JsonFields } from './job-view.ts';
 
 export type JobNotify =
@@ -19,7 +20,7 @@ export type JobEnd =
   | { status: 'failed' | 'cancelled'; error: { code: string; message: string } | null };
 
 export function jobEnd(job: Pick<JobRecord, 'status' | 'result' | 'error'>): JobEnd | null {
-  if (!terminalStatuses.has(job.status)) return null;
+  if (!isTerminal(job.status)) return null;
   return job.status === 'succeeded'
     ? { status: 'succeeded', result: job.result }
     : { status: job.status as 'failed' | 'cancelled', error: job.error };

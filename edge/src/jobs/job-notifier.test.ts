@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { randomId } from '../platform/ids.ts';
 import type { AgentIdentity, AgentObject } from './agent-object.ts';
 import type { JobNotify } from './job-notice.ts';
+import { openJobStore } from './job-store.ts';
 import type { JobStream } from './job-stream.ts';
-import { getNotice, migrateNoticeStore } from './notice-store.ts';
+import { getNotice } from './notice-store.ts';
 
 function freshAgent() {
   const agentId = randomId('agt');
@@ -73,10 +74,10 @@ describe('job outcomes', () => {
       // delivery all the same.
       const notify: JobNotify = { kind: 'stack', stackId: 'stk_nonexistent', workflowId: 'wfl_x_y' };
       const job = await enqueue(agent, agentId, notify);
-      expect(getNotice(state.storage.sql, job.id)).toMatchObject({ target: notify, dueAt: null });
+      expect(getNotice(openJobStore(state.storage), job.id)).toMatchObject({ target: notify, dueAt: null });
       await agent.cancelJob(job.id, 'not needed');
       await agent.waitForJob(job.id, 10_000);
-      const notice = getNotice(state.storage.sql, job.id)!;
+      const notice = getNotice(openJobStore(state.storage), job.id)!;
       expect(notice.deliveredAt).not.toBeNull();
       expect(notice).toMatchObject({ attempts: 1, dueAt: null });
     });
@@ -96,7 +97,7 @@ describe('job outcomes', () => {
       const job = await enqueue(agent, agentId, notify);
       await agent.cancelJob(job.id, 'not needed');
       await agent.waitForJob(job.id, 10_000);
-      const notice = getNotice(state.storage.sql, job.id)!;
+      const notice = getNotice(openJobStore(state.storage), job.id)!;
       expect(notice).toMatchObject({ attempts: 1, deliveredAt: null });
       expect(notice.dueAt).toBeGreaterThan(Date.now());
       state.storage.sql.exec('UPDATE job_notices SET due_at = ? WHERE job_id = ?', Date.now() - 1, job.id);
@@ -104,30 +105,11 @@ describe('job outcomes', () => {
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     await runInDurableObject(stub, async (_agent: AgentObject, state) => {
-      const notice = getNotice(state.storage.sql, jobId)!;
+      const notice = getNotice(openJobStore(state.storage), jobId)!;
       expect(notice).toMatchObject({ attempts: 2, deliveredAt: null });
       // Still due later: the alarm stays set for it.
       expect(notice.dueAt).toBeGreaterThan(Date.now());
       expect(await state.storage.getAlarm()).not.toBeNull();
-    });
-  });
-
-  it('gives the open jobs of an object from before the outbox a notice for their stack', async () => {
-    const { stub, agentId } = freshAgent();
-    await runInDurableObject(stub, async (agent: AgentObject, state) => {
-      const open = await enqueue(agent, agentId);
-      const ended = await enqueue(agent, agentId);
-      await agent.cancelJob(ended.id, 'done before the upgrade');
-      for (const id of [open.id, ended.id]) {
-        state.storage.sql.exec('INSERT INTO job_origins (job_id, stack_id) VALUES (?, ?)', id, 'stk_old');
-      }
-      migrateNoticeStore(state.storage.sql);
-      expect(getNotice(state.storage.sql, open.id)?.target).toEqual({
-        kind: 'stack',
-        stackId: 'stk_old',
-        workflowId: '',
-      });
-      expect(getNotice(state.storage.sql, ended.id)).toBeNull();
     });
   });
 });

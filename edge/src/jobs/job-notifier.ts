@@ -5,7 +5,7 @@
  * object's alarm with a backoff. Receivers apply a notice once, so a repeat is harmless.
  */
 import { type JobNotify, jobEnd } from './job-notice.ts';
-import { getJob } from './job-store.ts';
+import { getJob, type JobDb } from './job-store.ts';
 import { deliverNotice, type NoticeDeps } from './notice-delivery.ts';
 import * as notices from './notice-store.ts';
 
@@ -15,11 +15,11 @@ const MAX_ATTEMPTS = 20;
 const retryDelayMs = (attempts: number) => Math.min(600_000, 1000 * 2 ** attempts);
 
 export class JobNotifier {
-  readonly #sql: SqlStorage;
+  readonly #sql: JobDb;
   readonly #deps: NoticeDeps;
   readonly #inFlight = new Map<string, Promise<void>>();
 
-  constructor(sql: SqlStorage, deps: NoticeDeps) {
+  constructor(sql: JobDb, deps: NoticeDeps) {
     this.#sql = sql;
     this.#deps = deps;
   }

@@ -1,3 +1,4 @@
+import { isTerminal } from '@kombify/proto/jobs';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/api-auth.ts';
@@ -9,7 +10,6 @@ import { readJson } from '../platform/validate.ts';
 import { isAgentId } from '../workers/agent-token.ts';
 import { agentQueue } from './agent-queue.ts';
 import { findJobIndex } from './index-store.ts';
-import { terminalStatuses } from './job-store.ts';
 import { checkJobParams, submitJob } from './submit-job.ts';
 
 /** Jobs sent to one worker. The worker's Durable Object queues, leases and records them. */
@@ -71,7 +71,7 @@ jobs.post('/:id/cancel', async (c) => {
   const { id, stub } = await locate(c);
   const before = await stub.getJob(id);
   if (!before) throw new ApiError('NOT_FOUND', `job ${id} not found`);
-  if (terminalStatuses.has(before.status)) {
+  if (isTerminal(before.status)) {
     throw new ApiError('CONFLICT', `job ${id} already ${before.status}; nothing to cancel`);
   }
   const view = await stub.cancelJob(id, 'cancelled through the API');

@@ -3,6 +3,7 @@
  * value fails loudly with its name instead of surfacing later as NaN.
  */
 import { z } from 'zod';
+import type { Env } from './env.ts';
 
 const seconds = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -137,17 +138,37 @@ const configSchema = z.object({
     .string()
     .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/)
     .optional(),
+  /** The `/_bench/*` probes answer only when this is "1" (the benchmark sets it). */
+  BENCH_ROUTES: z
+    .string()
+    .default('0')
+    .transform((v) => v === '1'),
 });
 
 export type Config = z.output<typeof configSchema>;
 
-export function loadConfig(env: Record<string, unknown>): Config {
+/** The vars wrangler.toml declares (the generated Env's string members; bindings are objects). */
+type DeclaredVar = { [K in keyof Env]: Env[K] extends string ? K : never }[keyof Env];
+type NoneLeft<T extends never> = T;
+/** Compile-time check: every var declared in wrangler.toml is validated by the schema above. */
+export type VarsWithoutSchema = NoneLeft<Exclude<DeclaredVar, keyof Config>>;
+
+/** Reads the whole environment (declared vars, secrets, `--var` overrides) through the schema. */
+export function loadConfig(env: Env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid edge configuration: ${problems}`);
   }
   return parsed.data;
+}
+
+/**
+ * Whether the benchmark probes answer, for the one route that runs before any middleware (so
+ * before the parsed config exists): reads only that var, through its schema entry.
+ */
+export function benchRoutesEnabled(env: Env): boolean {
+  return configSchema.shape.BENCH_ROUTES.parse(env.BENCH_ROUTES);
 }
 
 /**

@@ -1,24 +1,12 @@
-import type { AgentObject } from '../jobs/agent-object.ts';
-import type { StackObject } from '../stacks/object/stack-object.ts';
-import type { AgentStatusObject } from '../workers/status/agent-status-object.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
-import type { RateLimiterObject } from './rate-limit/rate-limiter-object.ts';
 
-/** The Worker's bindings (wrangler.toml) and vars. Vars are validated by loadConfig. */
-export interface Env {
-  AGENTS: DurableObjectNamespace<AgentObject>;
-  STACKS: DurableObjectNamespace<StackObject>;
-  /** Batched heartbeat and connection-status writes (edge/src/agent-status). */
-  AGENT_STATUS: DurableObjectNamespace<AgentStatusObject>;
-  /** Agent release artifacts and manifests (edge/src/releases/release-store.ts). */
-  ARTIFACTS?: R2Bucket;
-  RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>;
-  KOMBIFY_VERSION?: string;
-  DATABASE_URL?: string;
-  DATABASE_WS_PROXY?: string;
-  [key: string]: unknown;
-}
+/**
+ * The Worker's bindings and the vars declared in wrangler.toml, as `wrangler types` generates them
+ * (edge/gen/worker-configuration.d.ts, `npm run gen:env`), so the type cannot drift from the
+ * config. Vars are strings here; read them through the parsed `Config` (loadConfig), never raw.
+ */
+export type Env = Cloudflare.Env;
 
 /** Who is calling, once authenticated. */
 export interface Principal {

@@ -1,8 +1,10 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { errorBody } from '@kombify/proto/api';
+import { errorCode } from '@kombify/proto/error-codes';
 import { BadRequestSchema } from '@kombify/proto/google/rpc';
 import { describe, expect, it } from 'vitest';
-import { ApiError, toConnectError } from './errors.ts';
+import { ApiError, errorBody as bodyOf, errorStatus, toConnectError } from './errors.ts';
 
 describe('toConnectError', () => {
   it('carries per-field issues as a google.rpc.BadRequest detail and names the paths in the message', () => {
@@ -50,5 +52,18 @@ describe('toConnectError', () => {
     if (!detail || !('desc' in detail)) throw new Error('expected a typed detail');
     const bytes = toBinary(BadRequestSchema, create(BadRequestSchema, detail.value));
     expect(fromBinary(BadRequestSchema, bytes).fieldViolations[0]?.field).toBe('a.b');
+  });
+});
+
+describe('the error vocabulary', () => {
+  it('maps every code of the shared enum to a status, and the body fits the schema clients parse', () => {
+    expect(Object.keys(errorStatus).sort()).toEqual([...errorCode.options].sort());
+    for (const code of errorCode.options) {
+      const body = bodyOf(
+        new ApiError(code, 'm', { details: [{ path: 'a', code: 'required', message: 'm' }] }),
+        'r',
+      );
+      expect(errorBody.safeParse(body).success).toBe(true);
+    }
   });
 });

@@ -5,8 +5,13 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
+import type { ErrorCode } from '@kombify/proto/error-codes';
 import { BadRequestSchema } from '@kombify/proto/google/rpc';
+import { type Issue, issuesIn } from '@kombify/proto/issue';
 
+export type { ErrorCode };
+
+/** Each code's HTTP status. `satisfies` makes it exhaustive: a code added to the enum must be mapped here. */
 export const errorStatus = {
   AUTH_REQUIRED: 401,
   AUTH_INVALID: 401,
@@ -24,9 +29,7 @@ export const errorStatus = {
   NODE_NOT_FOUND: 404,
   TEMPLATE_NOT_FOUND: 404,
   ALREADY_RUNNING: 409,
-} as const;
-
-export type ErrorCode = keyof typeof errorStatus;
+} as const satisfies Record<ErrorCode, number>;
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -81,14 +84,8 @@ export function toConnectCode(code: ErrorCode): Code {
 }
 
 /** The per-field issues of an ApiError (`details: [{ path, code, message }]`), if it has any. */
-export function fieldIssues(error: ApiError): { path: string; code: string; message: string }[] {
-  if (!Array.isArray(error.details)) return [];
-  return error.details.flatMap((d: unknown) => {
-    const o = (d ?? {}) as Record<string, unknown>;
-    return typeof o.path === 'string' && typeof o.message === 'string'
-      ? [{ path: o.path, code: typeof o.code === 'string' ? o.code : '', message: o.message }]
-      : [];
-  });
+export function fieldIssues(error: ApiError): Issue[] {
+  return issuesIn(error.details);
 }
 
 /**

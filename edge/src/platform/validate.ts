@@ -1,4 +1,4 @@
-import { issuesFromZod } from '@kombify/proto/jobs';
+import { issuesFromZod } from '@kombify/proto/issue';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from './errors.ts';

@@ -13,6 +13,7 @@
  * the bucket directly (`wrangler r2 object put`, the production path) are checked by size here
  * and by SHA-256 on every node that installs them.
  */
+import type { Issue } from '@kombify/proto/issue';
 import { Hono } from 'hono';
 import { apiAuth } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
@@ -101,7 +102,7 @@ releases.put('/:version', async (c) => {
     );
   }
   const bucket = artifactsBucket(c.env);
-  const problems: { path: string; code: string; message: string }[] = [];
+  const problems: Issue[] = [];
   await Promise.all(
     manifest.files.map(async (file, i) => {
       const [object, meta] = await Promise.all([

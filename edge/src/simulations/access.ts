@@ -1,11 +1,11 @@
 /** Who may change simulations, and the lookups every operation starts with. */
+import { atLeast } from '@kombify/proto/roles';
 import { ApiError } from '../platform/errors.ts';
 import type { SimContext } from './context.ts';
 import { getNode, getSimulation, type SimNodeRow, type SimulationRow } from './store.ts';
 
-const writers = new Set(['platform-admin', 'owner', 'admin', 'member']);
 export function requireWriter(ctx: SimContext): void {
-  if (!writers.has(ctx.principal.role)) {
+  if (!atLeast(ctx.principal.role, 'member')) {
     throw new ApiError('AUTH_INSUFFICIENT', `your role (${ctx.principal.role}) may only read simulations`);
   }
 }

@@ -4,7 +4,8 @@
  * (node-outcome.ts). A request that wants the result waits on the AgentObject for the job to end
  * (`waitForJob`), for a bounded time, and then reads the row.
  */
-import { agentQueue, type JobView, submitJob, terminalStatuses } from '../jobs/index.ts';
+import { isTerminal } from '@kombify/proto/jobs';
+import { agentQueue, type JobView, submitJob } from '../jobs/index.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId } from '../platform/ids.ts';
 import type { SimContext } from './context.ts';
@@ -123,7 +124,7 @@ export async function runHostJob(
 ): Promise<JobView> {
   const queued = await submitHostJob(ctx, hostAgentId, type, params);
   const job = await agentQueue(ctx.env, hostAgentId).waitForJob(queued.id, timeoutMs);
-  if (job && terminalStatuses.has(job.status)) return job;
+  if (job && isTerminal(job.status)) return job;
   throw new ApiError(
     'SERVICE_UNAVAILABLE',
     `the host worker did not answer within ${timeoutMs / 1000} s (job ${queued.id})`,

@@ -2,6 +2,7 @@
  * Runs of a stack (provision, deploy, plan, destroy) and their workflows: start, read, approve,
  * reject, cancel and watch. The StackObject runs them; these functions check the caller first.
  */
+import type { Issue } from '@kombify/proto/issue';
 import { resolve } from '@kombify/stackkits';
 import { agentQueue } from '../jobs/agent-queue.ts';
 import { ApiError } from '../platform/errors.ts';
@@ -41,7 +42,7 @@ export async function runAction(ctx: OrchContext, id: string, kind: WorkflowKind
   const plan = resolve(specOfVersion(v), v.options);
   const workers = await orgWorkers(ctx);
   const bound: Record<string, string> = {};
-  const problems: { path: string; code: string; message: string }[] = [];
+  const problems: Issue[] = [];
   for (const node of nodesNeedingWorkers(plan, v)) {
     const w = bindWorker(node, details.bindings[node], workers);
     if (typeof w === 'string')

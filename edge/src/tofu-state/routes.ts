@@ -19,13 +19,14 @@ import { auditContext } from '../platform/audit-context.ts';
 import { audit } from '../platform/db/audit.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError, errorBody } from '../platform/errors.ts';
+import { type Refusal, unwrap } from '../platform/result.ts';
 import { readJson } from '../platform/validate.ts';
 import { stateBackendFor } from './backend-for.ts';
 import { claimStack, isStackId, stackOwner } from './stack-owner.ts';
 import { stateAuth, type TofuStateEnv } from './state-auth.ts';
 import { tofuStateObject } from './state-object.ts';
 import { checkContentMd5, readState, writeState } from './state-service.ts';
-import type { HeldLock, WriteRefusal } from './state-store.ts';
+import { type HeldLock, heldLockOf } from './state-store.ts';
 
 export const tofuState = new Hono<TofuStateEnv>();
 tofuState.use('*', stateAuth);
@@ -66,13 +67,18 @@ function operatorAudit(c: Context<TofuStateEnv>, action: string, target: string,
   });
 }
 
-/** 423 with the holder's LockInfo (what OpenTofu reads); 409 in the contract's error shape. */
-function refused(c: Context<TofuStateEnv>, refusal: WriteRefusal): Response {
-  if (refusal.status === 423) {
-    const error = new ApiError('CONFLICT', refusal.message, { details: { lock: lockInfo(refusal.held) } });
+/**
+ * The HTTP backend's answer to a refused write: someone else's lock is 423 Locked with the holder's
+ * LockInfo in the details (what OpenTofu reads); any other conflict is a 409 in the contract's
+ * error shape. The store only says CONFLICT; the statuses are the protocol's, so they live here.
+ */
+function refused(c: Context<TofuStateEnv>, refusal: Refusal): Response {
+  const held = heldLockOf(refusal);
+  if (held) {
+    const error = new ApiError('CONFLICT', refusal.message, { details: { lock: lockInfo(held) } });
     return c.json(errorBody(error, c.get('requestId')), 423);
   }
-  throw new ApiError('CONFLICT', refusal.message);
+  throw new ApiError(refusal.code, refusal.message);
 }
 
 async function readBody(c: Context<TofuStateEnv>, max: number): Promise<Uint8Array> {
@@ -105,8 +111,8 @@ tofuState.post('/:stackId', async (c) => {
     lockId: c.req.query('ID') ?? null,
     by: c.get('stateAccess').by,
   });
-  if (!result.ok) return refused(c, result);
-  return c.json({ data: { version: result.version, unchanged: result.unchanged } });
+  if (!result.ok) return refused(c, result.refusal);
+  return c.json({ data: { version: result.value.version, unchanged: result.value.unchanged } });
 });
 
 const lockBody = z.looseObject({ ID: z.string().min(1).max(256) });
@@ -136,7 +142,11 @@ tofuState.on('LOCK', '/:stackId', async (c) => {
   if (!req) throw new ApiError('VALIDATION_FAILED', 'LOCK needs the LockInfo JSON as its body');
   const result = await tofuStateObject(c.env, stackId).tofuLock({ ...req, by: c.get('stateAccess').by });
   // OpenTofu reads the holder's LockInfo from a 423 and names it in its error.
-  if (!result.ok) return c.body(result.held.info, 423, { 'content-type': 'application/json' });
+  if (!result.ok) {
+    const held = heldLockOf(result.refusal);
+    if (!held) throw new ApiError(result.refusal.code, result.refusal.message);
+    return c.body(held.info, 423, { 'content-type': 'application/json' });
+  }
   return c.body(req.info, 200, { 'content-type': 'application/json' });
 });
 
@@ -148,19 +158,20 @@ tofuState.on('UNLOCK', '/:stackId', async (c) => {
     // `tofu force-unlock <id>` (terraform 1.11 too) sends UNLOCK with an empty body: the lock ID
     // it was given never reaches the server, so this releases whatever lock is held.
     operatorOnly(c, 'force-unlock (UNLOCK without the lock info)');
-    const result = await stub.tofuUnlock({ force: true });
-    if (result.ok && result.released) {
-      await operatorAudit(c, 'tofu_state.force_unlock', stackId, lockInfo(result.released));
-    }
-    return c.json({ data: { released: result.ok && result.released ? lockInfo(result.released) : null } });
+    const { released } = unwrap(await stub.tofuUnlock({ force: true }));
+    if (released) await operatorAudit(c, 'tofu_state.force_unlock', stackId, lockInfo(released));
+    return c.json({ data: { released: released ? lockInfo(released) : null } });
   }
   const result = await stub.tofuUnlock({ id: req.id });
   if (!result.ok) {
-    throw new ApiError('CONFLICT', `the state is locked by ${result.held.id}, not ${req.id}`, {
-      details: { lock: lockInfo(result.held) },
+    // UNLOCK with someone else's lock ID is a 409 (not 423) that still shows whose lock it is.
+    const held = heldLockOf(result.refusal);
+    throw new ApiError(result.refusal.code, result.refusal.message, {
+      details: held ? { lock: lockInfo(held) } : undefined,
     });
   }
-  return c.json({ data: { released: result.released ? lockInfo(result.released) : null } });
+  const { released } = result.value;
+  return c.json({ data: { released: released ? lockInfo(released) : null } });
 });
 
 tofuState.delete('/:stackId', async (c) => {
@@ -171,11 +182,11 @@ tofuState.delete('/:stackId', async (c) => {
     by: c.get('stateAccess').by,
     keep: c.get('config').TOFU_STATE_VERSIONS_KEPT,
   });
-  if (!result.ok) return refused(c, result);
-  if (result.deleted) {
+  if (!result.ok) return refused(c, result.refusal);
+  if (result.value.deleted) {
     await operatorAudit(c, 'tofu_state.delete', stackId, null);
   }
-  return c.json({ data: { deleted: result.deleted } });
+  return c.json({ data: { deleted: result.value.deleted } });
 });
 
 tofuState.get('/:stackId/versions', async (c) => {

@@ -4,29 +4,25 @@
  * addressed by `idFromName(stackId)`.
  */
 import type { Env } from '../platform/env.ts';
-import type { HeldLock, PutStateInput, StoredState, VersionInfo, WriteRefusal } from './state-store.ts';
+import type { Result } from '../platform/result.ts';
+import type { HeldLock, PutStateInput, StoredState, VersionInfo } from './state-store.ts';
 
 export interface TofuStateObject {
   /** Records the stack's org at first use (the stacks API calls it when a stack is created). */
   claim(orgId: string): Promise<{ orgId: string; claimed: boolean }>;
   claimedBy(): Promise<string | null>;
   tofuState(): Promise<StoredState | null>;
-  tofuPutState(
-    input: PutStateInput,
-  ): Promise<{ ok: true; version: number; unchanged: boolean } | WriteRefusal>;
-  tofuLock(req: {
-    id: string;
-    info: string;
-    by: string;
-  }): Promise<{ ok: true } | { ok: false; held: HeldLock }>;
+  /** Refusals are CONFLICT; one against someone else's lock carries it (`heldLockOf`). */
+  tofuPutState(input: PutStateInput): Promise<Result<{ version: number; unchanged: boolean }, 'CONFLICT'>>;
+  tofuLock(req: { id: string; info: string; by: string }): Promise<Result<undefined, 'CONFLICT'>>;
   tofuUnlock(
     req: { id: string } | { force: true },
-  ): Promise<{ ok: true; released: HeldLock | null } | { ok: false; held: HeldLock }>;
+  ): Promise<Result<{ released: HeldLock | null }, 'CONFLICT'>>;
   tofuDeleteState(req: {
     lockId: string | null;
     by: string;
     keep: number;
-  }): Promise<{ ok: true; deleted: boolean } | WriteRefusal>;
+  }): Promise<Result<{ deleted: boolean }, 'CONFLICT'>>;
   tofuVersions(): Promise<VersionInfo[]>;
   tofuLockHeld(): Promise<HeldLock | null>;
 }

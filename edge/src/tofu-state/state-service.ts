@@ -6,9 +6,10 @@
 import type { Config } from '../platform/config.ts';
 import type { Env } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
+import type { Result } from '../platform/result.ts';
 import { openState, sealState } from './state-crypto.ts';
 import { tofuStateObject } from './state-object.ts';
-import { CHUNK_BYTES, type WriteRefusal } from './state-store.ts';
+import { CHUNK_BYTES } from './state-store.ts';
 
 function encryptionKeys(config: Config): { current: string; all: string[] } {
   if (!config.TOFU_STATE_ENCRYPTION_KEY) {
@@ -101,7 +102,7 @@ export async function writeState(
   env: Env,
   config: Config,
   input: { stackId: string; body: Uint8Array; lockId: string | null; by: string },
-): Promise<{ ok: true; version: number; unchanged: boolean } | WriteRefusal> {
+): Promise<Result<{ version: number; unchanged: boolean }, 'CONFLICT'>> {
   const keys = encryptionKeys(config);
   const meta = stateMeta(input.body);
   const sha256 = hex(await crypto.subtle.digest('SHA-256', input.body));

@@ -1,53 +1,39 @@
 /**
- * A stack's OpenTofu state inside its Durable Object (SQLite): the owner (org) of the stack, the
- * state versions (ciphertext only, split into chunks under SQLite's value size limit), and the
- * lock. Every function is synchronous, so each check-and-write runs as one step of the object —
- * two pushes or two LOCKs can never interleave. Encryption happens outside, in the Worker.
+ * A stack's OpenTofu state inside its Durable Object (SQLite, tables in state-schema.ts): the
+ * owner (org) of the stack, the state versions (ciphertext only, split into chunks under SQLite's
+ * value size limit), and the lock. Every function is synchronous, so each check-and-write runs as
+ * one step of the object — two pushes or two LOCKs can never interleave. Encryption happens
+ * outside, in the Worker. The tables share the StackObject's database and its migrations
+ * (stacks/object/stack-store.ts `migrateStackStore`), so functions take that database.
+ *
+ * Refusals are the one `Result` of platform/result.ts with code CONFLICT; when someone else holds
+ * the lock, the refusal's details carry it (`heldLockOf`), which the HTTP backend turns into
+ * OpenTofu's 423 Locked with the holder's LockInfo.
  */
+import { desc, eq, lt } from 'drizzle-orm';
+import type { DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite';
+import { ok, type Refusal, type Result, refuse } from '../platform/result.ts';
+import { tofuOwner, tofuStateChunks, tofuStateLock, tofuStateVersions } from './state-schema.ts';
 
 /** SQLite values are limited to about 2 MB; ciphertext is stored in slices of this size. */
 export const CHUNK_BYTES = 1024 * 1024;
 
-export function migrateTofuState(sql: SqlStorage): void {
-  sql.exec(`
-    CREATE TABLE IF NOT EXISTS tofu_owner (
-      id INTEGER PRIMARY KEY CHECK (id = 1), org_id TEXT NOT NULL, claimed_at INTEGER NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS tofu_state_versions (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      serial INTEGER,            -- NULL: a deletion marker (no current state)
-      lineage TEXT,
-      sha256 TEXT,               -- of the plaintext
-      size INTEGER NOT NULL DEFAULT 0,
-      key_id TEXT,
-      iv BLOB,
-      created_at INTEGER NOT NULL,
-      created_by TEXT NOT NULL,
-      lock_id TEXT
-    );
-    CREATE TABLE IF NOT EXISTS tofu_state_chunks (
-      version_id INTEGER NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version_id, idx)
-    );
-    CREATE TABLE IF NOT EXISTS tofu_state_lock (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      lock_id TEXT NOT NULL, info TEXT NOT NULL, locked_at INTEGER NOT NULL, locked_by TEXT NOT NULL
-    );
-  `);
-}
+/** The StackObject's database (stacks/object/stack-store.ts `StackDb`). */
+type Db = DrizzleSqliteDODatabase;
 
 // ── owner ────────────────────────────────────────────────────────────────────────────────────
 
-export function ownerOf(sql: SqlStorage): string | null {
+export function ownerOf(db: Db): string | null {
   return (
-    sql.exec<{ org_id: string }>('SELECT org_id FROM tofu_owner WHERE id = 1').toArray()[0]?.org_id ?? null
+    db.select({ orgId: tofuOwner.orgId }).from(tofuOwner).where(eq(tofuOwner.id, 1)).get()?.orgId ?? null
   );
 }
 
 /** Records the stack's org at first use; a stack never changes org. Returns the owner it has. */
-export function claim(sql: SqlStorage, orgId: string, now: number): { orgId: string; claimed: boolean } {
-  const existing = ownerOf(sql);
+export function claim(db: Db, orgId: string, now: number): { orgId: string; claimed: boolean } {
+  const existing = ownerOf(db);
   if (existing) return { orgId: existing, claimed: existing === orgId };
-  sql.exec('INSERT INTO tofu_owner (id, org_id, claimed_at) VALUES (1, ?, ?)', orgId, now);
+  db.insert(tofuOwner).values({ id: 1, orgId, claimedAt: now }).run();
   return { orgId, claimed: true };
 }
 
@@ -61,31 +47,44 @@ export interface HeldLock {
   lockedBy: string;
 }
 
-export function heldLock(sql: SqlStorage): HeldLock | null {
-  const row = sql
-    .exec<{ lock_id: string; info: string; locked_at: number; locked_by: string }>(
-      'SELECT lock_id, info, locked_at, locked_by FROM tofu_state_lock WHERE id = 1',
-    )
-    .toArray()[0];
-  return row ? { id: row.lock_id, info: row.info, lockedAt: row.locked_at, lockedBy: row.locked_by } : null;
+/** A refusal because someone else holds the lock: CONFLICT, with the lock in the details. */
+function lockedBy(held: HeldLock, message: string): Result<never, 'CONFLICT'> {
+  return refuse('CONFLICT', message, { held });
+}
+
+/** The lock a refusal names (someone else holds it), or null for any other conflict. */
+export function heldLockOf(refusal: Refusal): HeldLock | null {
+  const details = refusal.details;
+  if (typeof details !== 'object' || details === null || !('held' in details)) return null;
+  const held = details.held;
+  if (typeof held !== 'object' || held === null) return null;
+  if (!('id' in held && 'info' in held && 'lockedAt' in held && 'lockedBy' in held)) return null;
+  const { id, info, lockedAt, lockedBy } = held;
+  return typeof id === 'string' &&
+    typeof info === 'string' &&
+    typeof lockedAt === 'number' &&
+    typeof lockedBy === 'string'
+    ? { id, info, lockedAt, lockedBy }
+    : null;
+}
+
+export function heldLock(db: Db): HeldLock | null {
+  const row = db.select().from(tofuStateLock).where(eq(tofuStateLock.id, 1)).get();
+  return row ? { id: row.lockId, info: row.info, lockedAt: row.lockedAt, lockedBy: row.lockedBy } : null;
 }
 
 /** Takes the lock, or names who holds it. Taking it again with the same ID succeeds (a retried LOCK). */
 export function lock(
-  sql: SqlStorage,
+  db: Db,
   req: { id: string; info: string; by: string },
   now: number,
-): { ok: true } | { ok: false; held: HeldLock } {
-  const held = heldLock(sql);
-  if (held) return held.id === req.id ? { ok: true } : { ok: false, held };
-  sql.exec(
-    'INSERT INTO tofu_state_lock (id, lock_id, info, locked_at, locked_by) VALUES (1, ?, ?, ?, ?)',
-    req.id,
-    req.info,
-    now,
-    req.by,
-  );
-  return { ok: true };
+): Result<undefined, 'CONFLICT'> {
+  const held = heldLock(db);
+  if (held) return held.id === req.id ? ok() : lockedBy(held, `the state is locked by ${held.id}`);
+  db.insert(tofuStateLock)
+    .values({ id: 1, lockId: req.id, info: req.info, lockedAt: now, lockedBy: req.by })
+    .run();
+  return ok();
 }
 
 /**
@@ -93,14 +92,16 @@ export function lock(
  * UNLOCK); `force` releases whatever is held (OpenTofu's force-unlock sends no lock ID at all).
  */
 export function unlock(
-  sql: SqlStorage,
+  db: Db,
   req: { id: string } | { force: true },
-): { ok: true; released: HeldLock | null } | { ok: false; held: HeldLock } {
-  const held = heldLock(sql);
-  if (!held) return { ok: true, released: null };
-  if ('id' in req && req.id !== held.id) return { ok: false, held };
-  sql.exec('DELETE FROM tofu_state_lock WHERE id = 1');
-  return { ok: true, released: held };
+): Result<{ released: HeldLock | null }, 'CONFLICT'> {
+  const held = heldLock(db);
+  if (!held) return ok({ released: null });
+  if ('id' in req && req.id !== held.id) {
+    return lockedBy(held, `the state is locked by ${held.id}, not ${req.id}`);
+  }
+  db.delete(tofuStateLock).where(eq(tofuStateLock.id, 1)).run();
+  return ok({ released: held });
 }
 
 // ── state versions ───────────────────────────────────────────────────────────────────────────
@@ -116,34 +117,19 @@ export interface StoredState {
   chunks: ArrayBuffer[];
 }
 
-interface VersionRow extends Record<string, SqlStorageValue> {
-  id: number;
-  serial: number | null;
-  lineage: string | null;
-  sha256: string | null;
-  size: number;
-  key_id: string | null;
-  iv: ArrayBuffer | null;
-  created_at: number;
-  created_by: string;
-  lock_id: string | null;
+function latest(db: Db) {
+  return db.select().from(tofuStateVersions).orderBy(desc(tofuStateVersions.id)).limit(1).get() ?? null;
 }
 
-function latest(sql: SqlStorage): VersionRow | null {
-  return (
-    sql.exec<VersionRow>('SELECT * FROM tofu_state_versions ORDER BY id DESC LIMIT 1').toArray()[0] ?? null
-  );
-}
-
-export function currentState(sql: SqlStorage): StoredState | null {
-  const row = latest(sql);
+export function currentState(db: Db): StoredState | null {
+  const row = latest(db);
   if (!row || row.serial === null) return null;
-  const chunks = sql
-    .exec<{ data: ArrayBuffer }>(
-      'SELECT data FROM tofu_state_chunks WHERE version_id = ? ORDER BY idx',
-      row.id,
-    )
-    .toArray()
+  const chunks = db
+    .select({ data: tofuStateChunks.data })
+    .from(tofuStateChunks)
+    .where(eq(tofuStateChunks.versionId, row.id))
+    .orderBy(tofuStateChunks.idx)
+    .all()
     .map((c) => c.data);
   return {
     version: row.id,
@@ -151,7 +137,7 @@ export function currentState(sql: SqlStorage): StoredState | null {
     lineage: row.lineage ?? '',
     sha256: row.sha256 ?? '',
     size: row.size,
-    keyId: row.key_id ?? '',
+    keyId: row.keyId ?? '',
     iv: row.iv ?? new ArrayBuffer(0),
     chunks,
   };
@@ -165,31 +151,19 @@ export interface PutStateInput extends Omit<StoredState, 'version'> {
   keep: number;
 }
 
-export type WriteRefusal =
-  | { ok: false; status: 409; message: string }
-  | { ok: false; status: 423; message: string; held: HeldLock };
-
 /** A write must come from the lock's holder when the state is locked, and never with a stale lock ID. */
-function lockRefusal(sql: SqlStorage, lockId: string | null): WriteRefusal | null {
-  const held = heldLock(sql);
+function lockRefusal(db: Db, lockId: string | null): Result<never, 'CONFLICT'> | null {
+  const held = heldLock(db);
   if (lockId !== null) {
     if (!held) {
-      return {
-        ok: false,
-        status: 409,
-        message: `lock ${lockId} is not held (the state is unlocked: was it force-unlocked?); nothing was written`,
-      };
+      return refuse(
+        'CONFLICT',
+        `lock ${lockId} is not held (the state is unlocked: was it force-unlocked?); nothing was written`,
+      );
     }
-    if (held.id !== lockId) {
-      return { ok: false, status: 423, held, message: `the state is locked by ${held.id}, not ${lockId}` };
-    }
+    if (held.id !== lockId) return lockedBy(held, `the state is locked by ${held.id}, not ${lockId}`);
   } else if (held) {
-    return {
-      ok: false,
-      status: 423,
-      held,
-      message: `the state is locked by ${held.id}; writes must carry ?ID=<lock id>`,
-    };
+    return lockedBy(held, `the state is locked by ${held.id}; writes must carry ?ID=<lock id>`);
   }
   return null;
 }
@@ -200,86 +174,84 @@ function lockRefusal(sql: SqlStorage, lockId: string | null): WriteRefusal | nul
  * serial must be the same bytes (then it is a retried push and nothing changes).
  */
 export function putState(
-  sql: SqlStorage,
+  db: Db,
   input: PutStateInput,
   now: number,
-): { ok: true; version: number; unchanged: boolean } | WriteRefusal {
-  const refusal = lockRefusal(sql, input.lockId);
+): Result<{ version: number; unchanged: boolean }, 'CONFLICT'> {
+  const refusal = lockRefusal(db, input.lockId);
   if (refusal) return refusal;
-  const cur = latest(sql);
+  const cur = latest(db);
   if (cur && cur.serial !== null) {
     if (cur.lineage !== input.lineage) {
-      return {
-        ok: false,
-        status: 409,
-        message: `state lineage ${input.lineage} does not match the stored state's lineage ${cur.lineage}: refusing to replace a different state (delete the stored state first if that is really meant)`,
-      };
+      return refuse(
+        'CONFLICT',
+        `state lineage ${input.lineage} does not match the stored state's lineage ${cur.lineage}: refusing to replace a different state (delete the stored state first if that is really meant)`,
+      );
     }
     if (input.serial < cur.serial) {
-      return {
-        ok: false,
-        status: 409,
-        message: `state serial ${input.serial} is older than the stored serial ${cur.serial}: refusing to overwrite newer state`,
-      };
+      return refuse(
+        'CONFLICT',
+        `state serial ${input.serial} is older than the stored serial ${cur.serial}: refusing to overwrite newer state`,
+      );
     }
     if (input.serial === cur.serial) {
-      if (input.sha256 === cur.sha256) return { ok: true, version: cur.id, unchanged: true };
-      return {
-        ok: false,
-        status: 409,
-        message: `state serial ${input.serial} is already stored with different content: refusing to overwrite it (OpenTofu increments the serial on every change)`,
-      };
+      if (input.sha256 === cur.sha256) return ok({ version: cur.id, unchanged: true });
+      return refuse(
+        'CONFLICT',
+        `state serial ${input.serial} is already stored with different content: refusing to overwrite it (OpenTofu increments the serial on every change)`,
+      );
     }
   }
-  const { id } = sql
-    .exec<{ id: number }>(
-      `INSERT INTO tofu_state_versions (serial, lineage, sha256, size, key_id, iv, created_at, created_by, lock_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      input.serial,
-      input.lineage,
-      input.sha256,
-      input.size,
-      input.keyId,
-      input.iv,
-      now,
-      input.by,
-      input.lockId,
-    )
-    .one();
+  const { id } = db
+    .insert(tofuStateVersions)
+    .values({
+      serial: input.serial,
+      lineage: input.lineage,
+      sha256: input.sha256,
+      size: input.size,
+      keyId: input.keyId,
+      iv: input.iv,
+      createdAt: now,
+      createdBy: input.by,
+      lockId: input.lockId,
+    })
+    .returning({ id: tofuStateVersions.id })
+    .get();
   input.chunks.forEach((data, idx) => {
-    sql.exec('INSERT INTO tofu_state_chunks (version_id, idx, data) VALUES (?, ?, ?)', id, idx, data);
+    db.insert(tofuStateChunks).values({ versionId: id, idx, data }).run();
   });
-  prune(sql, input.keep);
-  return { ok: true, version: id, unchanged: false };
+  prune(db, input.keep);
+  return ok({ version: id, unchanged: false });
 }
 
 /** Marks the state deleted (a new version without state); history stays until pruned. */
 export function deleteState(
-  sql: SqlStorage,
+  db: Db,
   req: { lockId: string | null; by: string; keep: number },
   now: number,
-): { ok: true; deleted: boolean } | WriteRefusal {
-  const refusal = lockRefusal(sql, req.lockId);
+): Result<{ deleted: boolean }, 'CONFLICT'> {
+  const refusal = lockRefusal(db, req.lockId);
   if (refusal) return refusal;
-  const cur = latest(sql);
-  if (!cur || cur.serial === null) return { ok: true, deleted: false };
-  sql.exec(
-    'INSERT INTO tofu_state_versions (serial, created_at, created_by, lock_id) VALUES (NULL, ?, ?, ?)',
-    now,
-    req.by,
-    req.lockId,
-  );
-  prune(sql, req.keep);
-  return { ok: true, deleted: true };
+  const cur = latest(db);
+  if (!cur || cur.serial === null) return ok({ deleted: false });
+  db.insert(tofuStateVersions)
+    .values({ serial: null, createdAt: now, createdBy: req.by, lockId: req.lockId })
+    .run();
+  prune(db, req.keep);
+  return ok({ deleted: true });
 }
 
-function prune(sql: SqlStorage, keep: number): void {
-  const cutoff = sql
-    .exec<{ id: number }>('SELECT id FROM tofu_state_versions ORDER BY id DESC LIMIT 1 OFFSET ?', keep - 1)
-    .toArray()[0]?.id;
+function prune(db: Db, keep: number): void {
+  const cutoff = db
+    .select({ id: tofuStateVersions.id })
+    .from(tofuStateVersions)
+    .orderBy(desc(tofuStateVersions.id))
+    .limit(1)
+    .offset(keep - 1)
+    .get()?.id;
   if (cutoff === undefined) return;
-  sql.exec('DELETE FROM tofu_state_chunks WHERE version_id < ?', cutoff);
-  sql.exec('DELETE FROM tofu_state_versions WHERE id < ?', cutoff);
+  db.delete(tofuStateChunks).where(lt(tofuStateChunks.versionId, cutoff)).run();
+  db.delete(tofuStateVersions).where(lt(tofuStateVersions.id, cutoff)).run();
 }
 
 export interface VersionInfo {
@@ -293,18 +265,20 @@ export interface VersionInfo {
   deleted: boolean;
 }
 
-export function listVersions(sql: SqlStorage): VersionInfo[] {
-  return sql
-    .exec<VersionRow>('SELECT * FROM tofu_state_versions ORDER BY id DESC')
-    .toArray()
+export function listVersions(db: Db): VersionInfo[] {
+  return db
+    .select()
+    .from(tofuStateVersions)
+    .orderBy(desc(tofuStateVersions.id))
+    .all()
     .map((r) => ({
       version: r.id,
       serial: r.serial,
       lineage: r.lineage,
       sha256: r.sha256,
       size: r.size,
-      createdAt: r.created_at,
-      createdBy: r.created_by,
+      createdAt: r.createdAt,
+      createdBy: r.createdBy,
       deleted: r.serial === null,
     }));
 }

@@ -1,5 +1,6 @@
 /** Worker operations of the orchestrator: approval for stacks and pre-checks on demand. */
-import { agentQueue, type JobView, submitJob, terminalStatuses } from '../jobs/index.ts';
+import { isTerminal } from '@kombify/proto/jobs';
+import { agentQueue, type JobView, submitJob } from '../jobs/index.ts';
 import { ApiError } from '../platform/errors.ts';
 import { unwrap } from '../platform/result.ts';
 import type { OrchContext } from '../stacks/access.ts';
@@ -39,11 +40,11 @@ export async function runPrechecks(
     }),
   );
   const job =
-    waitMs > 0 && !terminalStatuses.has(queued.status)
+    waitMs > 0 && !isTerminal(queued.status)
       ? // A wait cut short (the worker's object restarted) answers with the job as queued.
         ((await agentQueue(ctx.env, id)
           .waitForJob(queued.id, waitMs)
           .catch(() => null)) ?? queued)
       : queued;
-  return { done: terminalStatuses.has(job.status), job };
+  return { done: isTerminal(job.status), job };
 }

@@ -3,6 +3,7 @@
  * compose file, the path inside it (`services.web.ports[0]`) and, when the file had it, the
  * 1-based line and column.
  */
+import type { PositionedIssue } from '@kombify/proto/issue';
 import type { KombinationInput } from '../spec/schema.ts';
 import type { KitName } from '../spec/vocabulary.ts';
 
@@ -32,17 +33,11 @@ export const composeIssueCodes = [
 ] as const;
 export type ComposeIssueCode = (typeof composeIssueCodes)[number];
 
-export interface ComposeIssue {
+/** The shared issue shape (`path` like `services.web.ports[0]`) plus the file it is in. */
+export interface ComposeIssue extends PositionedIssue {
   /** The compose file (as named in the input); `kombination.yaml` for problems of the target spec. */
   file: string;
-  /** Where in the file, like `services.web.ports[0]`; `""` for the file itself. */
-  path: string;
   code: ComposeIssueCode;
-  message: string;
-  /** 1-based; present when the position is known. */
-  line?: number;
-  /** 1-based; present when the position is known. */
-  column?: number;
 }
 
 export interface ComposeFile {

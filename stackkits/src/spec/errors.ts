@@ -3,6 +3,7 @@
  * Every problem is one {path, code, message} and, when the spec came from YAML text, the 1-based
  * line and column where the offending value (or its key, or its parent mapping) stands.
  */
+import type { PositionedIssue } from '@kombify/proto/issue';
 
 export const specErrorCodes = [
   'invalid_format',
@@ -19,15 +20,12 @@ export const specErrorCodes = [
 
 export type SpecErrorCode = (typeof specErrorCodes)[number];
 
-export interface SpecError {
-  /** Where the problem is, like `nodes[0].ssh.port`; `""` for the document itself. */
-  path: string;
+/**
+ * The shared issue shape (`@kombify/proto/issue`: stackkits depends on proto, never the reverse)
+ * with a spec code; `path` like `nodes[0].ssh.port`, line and column present when parsed from text.
+ */
+export interface SpecError extends PositionedIssue {
   code: SpecErrorCode;
-  message: string;
-  /** 1-based; present when the spec was parsed from text. */
-  line?: number;
-  /** 1-based; present when the spec was parsed from text. */
-  column?: number;
 }
 
 /** A path as segments: keys and sequence indexes. */

@@ -1,3 +1,13 @@
+import type { ErrorCode } from '@kombify/proto/error-codes';
+import type { PositionedIssue } from '@kombify/proto/issue';
+
+/**
+ * Failures the web app reports itself: the edge did not answer (`UNREACHABLE`), the browser's
+ * call to the web server did not (`WEB_UNREACHABLE`), an answer had an unexpected shape, or a
+ * redirect target was missing (`NO_URL`). Everything else is one of the edge's codes.
+ */
+export type WebErrorCode = 'UNREACHABLE' | 'WEB_UNREACHABLE' | 'UNEXPECTED_RESPONSE' | 'NO_URL';
+
 /**
  * What a server function reading the edge hands to the page. Expected failures are values, not
  * exceptions, so the page can say what went wrong instead of falling into an error boundary.
@@ -8,10 +18,10 @@ export type EdgeResult<T> =
   | {
       ok: false;
       status: number;
-      code: string;
+      code: ErrorCode | WebErrorCode;
       message: string;
       /** The edge's per-field problems (`VALIDATION_FAILED`): path, code, message, maybe line/column. */
-      details?: { path: string; code: string; message: string; line?: number; column?: number }[];
+      details?: PositionedIssue[];
     };
 
 /** The data when the read succeeded. */

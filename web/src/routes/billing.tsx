@@ -4,7 +4,7 @@ import { AppShell } from '../components/app-shell.tsx';
 import { PlanLimitsList } from '../components/plan-limits.tsx';
 import { Problem, Section } from '../components/states.tsx';
 import { getPlan, getPlans, openPortal, startCheckout } from '../features/billing/index.ts';
-import { dataOf } from '../lib/edge-result.ts';
+import { dataOf, type EdgeResult } from '../lib/edge-result.ts';
 import { preloadFrom } from '../lib/route-preload.ts';
 
 export const route = {
@@ -14,7 +14,7 @@ export const route = {
   ),
 } satisfies RouteDefinition;
 
-type Failure = { ok: false; status: number; code: string; message: string };
+type Failure = Extract<EdgeResult<unknown>, { ok: false }>;
 
 /** Current plan and usage against its limits; upgrade through Stripe Checkout, manage in Stripe's portal. */
 export default function Billing() {

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@kombify/proto/error-codes';
 import { A, createAsync, type RouteDefinition } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { AppShell } from '../components/app-shell.tsx';
@@ -20,7 +21,7 @@ export const route = {
 /** One part of the dashboard's answer as the result a section shows (a refused part is a 403). */
 function partOf<T, U>(
   whole: EdgeResult<T> | undefined,
-  pick: (data: T) => { data: U } | { error: { code: string; message: string } },
+  pick: (data: T) => { data: U } | { error: { code: ErrorCode; message: string } },
 ): EdgeResult<U> | undefined {
   if (!whole?.ok) return whole;
   const part = pick(whole.data);

@@ -1,3 +1,4 @@
+import { keyRoles, orgRoles } from '@kombify/proto/roles';
 import { createAsync, type RouteDefinition, useAction, useSubmission } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { AppShell } from '../components/app-shell.tsx';
@@ -18,7 +19,22 @@ export const route = {
   ),
 } satisfies RouteDefinition;
 
-const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+/** Highest first, as people pick them. */
+const ROLES = [...orgRoles].reverse();
+const KEY_ROLES = [...keyRoles].reverse();
+
+/** A role select's options, with `member` (the usual grant) chosen. */
+function RoleOptions(props: { roles: readonly string[] }) {
+  return (
+    <For each={props.roles}>
+      {(r) => (
+        <option value={r} selected={r === 'member'}>
+          {r}
+        </option>
+      )}
+    </For>
+  );
+}
 
 /** Profile, the org's members and roles, API keys (a new key is shown once), and preferences. */
 export default function Settings() {
@@ -100,13 +116,7 @@ export default function Settings() {
           <input id="invite-email" name="email" type="email" required autocomplete="off" />
           <label for="invite-role">Role</label>
           <select id="invite-role" name="role">
-            <For each={ROLES}>
-              {(r) => (
-                <option value={r} selected={r === 'member'}>
-                  {r}
-                </option>
-              )}
-            </For>
+            <RoleOptions roles={ROLES} />
           </select>
           <button type="submit" class="btn btn-primary" disabled={invited.pending}>
             Invite
@@ -123,9 +133,7 @@ export default function Settings() {
           <input id="key-name" name="name" required maxLength={100} autocomplete="off" />
           <label for="key-role">Role</label>
           <select id="key-role" name="role">
-            <option value="member">member</option>
-            <option value="viewer">viewer</option>
-            <option value="admin">admin</option>
+            <RoleOptions roles={KEY_ROLES} />
           </select>
           <button type="submit" class="btn btn-primary" disabled={keyMade.pending} data-testid="create-key">
             Create key

@@ -2,6 +2,7 @@ import 'server-only';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
+import * as api from '@kombify/proto/api';
 import { getRequestEvent } from 'solid-js/web';
 import type { EdgeResult } from '../lib/edge-result.ts';
 
@@ -194,8 +195,9 @@ export async function edgeJson<T>(
       message: `${method} ${path} answered in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`,
     };
   }
-  const error = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)
-    ?.error;
+  // The edge's error body, checked with the shared schema: its code is one of the closed set.
+  const failure = api.errorBody.safeParse(json);
+  const error = failure.success ? failure.data.error : undefined;
   return {
     ok: false,
     status: answer.status,

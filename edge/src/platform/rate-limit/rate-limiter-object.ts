@@ -114,7 +114,7 @@ export class RateLimiterObject extends DurableObject<Env> {
   }
 
   async #withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-    const config = loadConfig(this.env as unknown as Record<string, unknown>);
+    const config = loadConfig(this.env);
     if (!config.DATABASE_URL) throw new Error('database is not configured (DATABASE_URL)');
     const { db, close } = openDb({ databaseUrl: config.DATABASE_URL, wsProxy: config.DATABASE_WS_PROXY });
     try {

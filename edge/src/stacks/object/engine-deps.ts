@@ -24,7 +24,7 @@ export interface Dispatcher {
 }
 
 export interface EngineDeps {
-  sql: SqlStorage;
+  sql: store.StackDb;
   stackId: string;
   dispatcher: Dispatcher;
   now(): number;

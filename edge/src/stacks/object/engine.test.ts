@@ -43,7 +43,7 @@ class FakeDispatcher implements Dispatcher {
 
 async function withStack(
   fn: (
-    sql: SqlStorage,
+    sql: store.StackDb,
     make: () => EngineDeps & { dispatcher: FakeDispatcher; clock: { t: number } },
   ) => Promise<void>,
   tofu: store.SpecVersion['tofu'] = null,
@@ -51,7 +51,7 @@ async function withStack(
   const stackId = randomId('stk');
   const stub = env.STACKS.get(env.STACKS.idFromName(stackId));
   await runInDurableObject(stub, async (_obj, state) => {
-    const sql = state.storage.sql;
+    const sql = store.openStackStore(state.storage);
     store.setSetting(sql, 'id', stackId);
     const v = store.addVersion(sql, {
       format: 'yaml',
@@ -112,8 +112,8 @@ const converged = (action: string) =>
     },
   });
 
-const wfStatus = (sql: SqlStorage, id: string) => store.getWorkflow(sql, id)!.status;
-const stepStatuses = (sql: SqlStorage, id: string) =>
+const wfStatus = (sql: store.StackDb, id: string) => store.getWorkflow(sql, id)!.status;
+const stepStatuses = (sql: store.StackDb, id: string) =>
   Object.fromEntries(store.listSteps(sql, id).map((s) => [s.name, s.status]));
 
 describe('workflow engine', () => {

@@ -27,7 +27,7 @@ export interface StackInit {
  * Writes a new stack with its first spec version, and claims its OpenTofu state for the org: run
  * it in one transaction, so a stack never exists without its state owner, nor the other way round.
  */
-export function initStack(sql: SqlStorage, input: StackInit, now: number): void {
+export function initStack(sql: store.StackDb, input: StackInit, now: number): void {
   if (!tofuStore.claim(sql, input.orgId, now).claimed) {
     throw new Error(`the OpenTofu state of stack ${input.id} belongs to another org`);
   }
@@ -49,7 +49,7 @@ export function initStack(sql: SqlStorage, input: StackInit, now: number): void 
 }
 
 /** The stack as the API shows it (the object must hold a stack). */
-export function stackDetails(sql: SqlStorage) {
+export function stackDetails(sql: store.StackDb) {
   const current = Number(store.getSetting(sql, 'current_version'));
   const version = store.getVersion(sql, current)!;
   const active = store.activeWorkflow(sql);

@@ -8,7 +8,6 @@
  * polls jobs whose end was not reported, and starts drift checks.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { JsonObject } from '@bufbuild/protobuf';
 import { type Config, loadConfig } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { withObjectDb } from '../../platform/db/object-db.ts';
@@ -30,22 +29,21 @@ export type Refusal = {
 };
 
 export class StackObject extends DurableObject<Env> {
-  readonly #sql: SqlStorage;
+  readonly #sql: store.StackDb;
   readonly #config: Config;
   /** Engine calls run one at a time: the engine awaits other objects, and must not interleave. */
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#sql = ctx.storage.sql;
-    this.#config = loadConfig(env as unknown as JsonObject);
+    this.#sql = store.openStackStore(ctx.storage);
+    this.#config = loadConfig(env);
     ctx.blockConcurrencyWhile(async () => this.#migrate());
   }
 
-  /** Both table sets live in this object's SQLite: the stack's (workflows) and its OpenTofu state. */
-  #migrate(): void {
-    store.migrateStackStore(this.#sql);
-    tofuStore.migrateTofuState(this.#sql);
+  /** Both table sets live in this object's SQLite, one migration history: the stack's and its OpenTofu state. */
+  #migrate(): Promise<void> {
+    return store.migrateStackStore(this.#sql);
   }
 
   #serial<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -218,7 +216,7 @@ export class StackObject extends DurableObject<Env> {
       await this.ctx.storage.deleteAlarm();
       // Everything goes, the OpenTofu state (and its owner) with it.
       await this.ctx.storage.deleteAll();
-      this.#migrate();
+      await this.#migrate();
       return { ok: true };
     });
   }

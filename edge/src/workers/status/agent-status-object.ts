@@ -1,5 +1,4 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { JsonObject } from '@bufbuild/protobuf';
 /**
  * AgentStatusObject: writes agents' heartbeats and stream connection status to Postgres for many
  * agents at once, over a connection it keeps between requests. Each AgentObject used to open a
@@ -35,7 +34,7 @@ export class AgentStatusObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#config = loadConfig(env as unknown as JsonObject);
+    this.#config = loadConfig(env);
   }
 
   /** Resolves once the heartbeat is in Postgres. */

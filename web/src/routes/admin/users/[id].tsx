@@ -1,4 +1,5 @@
 import type { AdminUser } from '@kombify/proto/api';
+import { roles } from '@kombify/proto/roles';
 import { A, createAsync, useAction, useParams, useSubmission } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { AdminTabs } from '../../../components/admin-tabs.tsx';
@@ -14,8 +15,6 @@ import {
   resetUserMfa,
   toggleDisabled,
 } from '../../../features/users/index.ts';
-
-const ROLES = ['viewer', 'member', 'admin', 'owner', 'platform-admin'] as const;
 
 /** Admin: one user — roles per org, disable/enable, impersonation and MFA reset (each asks first). */
 export default function AdminUserPage() {
@@ -96,7 +95,7 @@ function UserDetail(props: { user: AdminUser }) {
                         Role in {o.org_name}
                       </label>
                       <select id={`role-${o.org_id}`} name="role" data-testid="role-select">
-                        <For each={ROLES}>
+                        <For each={roles}>
                           {(r) => (
                             <option value={r} selected={r === o.role}>
                               {r}
