@@ -261,14 +261,6 @@ export class AgentObject extends DurableObject<Env> {
     return this.#config.AGENT_HEARTBEAT_SECONDS;
   }
 
-  /** A job's status and outcome without its events and logs (a stack's backstop poll). */
-  jobOutcome(
-    id: string,
-  ): { status: store.JobStatus; result: JsonFields | null; error: store.JobError | null } | null {
-    const job = store.getJob(this.#sql, id);
-    return job ? { status: job.status, result: job.result, error: job.error } : null;
-  }
-
   /** Log lines after `afterSeq`, in order (live progress reads them by sequence number). */
   jobLogs(id: string, afterSeq: number, limit = 500): store.LogLineRecord[] {
     return store.listLogsAfter(this.#sql, id, afterSeq, limit);

@@ -136,7 +136,6 @@ describe('job store migrations', () => {
         { seq: 2, at: 112, stream: 'stderr', text: 'world' },
       ]);
       expect(store.isLeaseOf(db, 'job_done', 'lease_1')).toBe(true);
-      expect(store.getOrigin(db, 'job_done')).toBe('stk_legacy');
       expect(store.deliverableJobs(db, 1000).map((j) => j.id)).toEqual(['job_waiting']);
       // An open job's stack gets a notice when it ends (the outbox came later); an ended one's
       // stack was told at the time.

@@ -3,7 +3,7 @@
  * `stack` notice so the worker's AgentObject tells this stack when each job ends (the StackObject's
  * `jobEnded`). Only the jobs surface is imported, never the AgentObject itself.
  */
-import { agentQueue, jobEnd, submitJob } from '../../jobs/index.ts';
+import { agentQueue, submitJob } from '../../jobs/index.ts';
 import type { Db } from '../../platform/db/client.ts';
 import type { Env } from '../../platform/env.ts';
 import type { Dispatcher } from './engine.ts';
@@ -41,10 +41,6 @@ export function stackDispatcher(deps: {
     },
     cancel: async (job, reason) => {
       await agentQueue(env, job.workerId).cancelJob(job.id, reason);
-    },
-    outcome: async (job) => {
-      const view = await agentQueue(env, job.workerId).jobOutcome(job.id);
-      return view ? jobEnd(view) : null;
     },
   };
 }

@@ -12,6 +12,7 @@ import { type Config, loadConfig } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { withObjectDb } from '../../platform/db/object-db.ts';
 import type { Env } from '../../platform/env.ts';
+import { ok, type Result, refuse } from '../../platform/result.ts';
 import { stateBackendFor } from '../../tofu-state/index.ts';
 import * as tofuStore from '../../tofu-state/state-store.ts';
 import { setStackStatus } from '../store.ts';
@@ -23,10 +24,6 @@ import * as store from './stack-store.ts';
 import { eventView, versionView, workflowSummary, workflowView } from './views.ts';
 
 export type { Binding, StackInit } from './stack-details.ts';
-
-export type Refusal = {
-  refused: { code: 'NOT_FOUND' | 'CONFLICT' | 'VALIDATION_FAILED'; message: string; details?: unknown };
-};
 
 export class StackObject extends DurableObject<Env> {
   readonly #sql: store.StackDb;
@@ -73,7 +70,6 @@ export class StackObject extends DurableObject<Env> {
       }),
       now: () => Date.now(),
       jobTimeoutMs: this.#config.STACK_JOB_TIMEOUT_SECONDS * 1000,
-      pollMs: this.#config.STACK_POLL_SECONDS * 1000,
       tofuBackend: () => {
         // Stacks made before creation claimed their state get their claim here (idempotent).
         tofuStore.claim(this.#sql, orgId, Date.now());
@@ -156,18 +152,20 @@ export class StackObject extends DurableObject<Env> {
   }
 
   /** Rollback: the old version's spec becomes a new, current version (history stays append-only). */
-  rollback(version: number): ReturnType<typeof versionView> | Refusal {
+  rollback(version: number): Result<ReturnType<typeof versionView>, 'NOT_FOUND'> {
     const old = store.getVersion(this.#sql, version);
-    if (!old) return { refused: { code: 'NOT_FOUND', message: `stack has no spec version ${version}` } };
-    return this.addVersion({
-      format: old.format,
-      source: old.source,
-      options: old.options,
-      tofu: old.tofu,
-      name: old.name,
-      kit: old.kit,
-      note: `rollback to version ${version}`,
-    });
+    if (!old) return refuse('NOT_FOUND', `stack has no spec version ${version}`);
+    return ok(
+      this.addVersion({
+        format: old.format,
+        source: old.source,
+        options: old.options,
+        tofu: old.tofu,
+        name: old.name,
+        kit: old.kit,
+        note: `rollback to version ${version}`,
+      }),
+    );
   }
 
   setBindings(bindings: Record<string, Binding>) {
@@ -185,39 +183,28 @@ export class StackObject extends DurableObject<Env> {
   }
 
   /** Removes everything this object stores; refused while a run is in progress or the stack is deployed. */
-  async destroyStorage(force: boolean): Promise<{ ok: true } | Refusal> {
+  async destroyStorage(force: boolean): Promise<Result<undefined, 'CONFLICT'>> {
     return this.#serial(async () => {
       const active = store.activeWorkflow(this.#sql) ?? store.nextQueued(this.#sql);
-      if (active)
-        return {
-          refused: {
-            code: 'CONFLICT',
-            message: `workflow ${active.id} is ${active.status}; cancel it first`,
-          },
-        };
+      if (active) return refuse('CONFLICT', `workflow ${active.id} is ${active.status}; cancel it first`);
       if (!force && store.getSetting(this.#sql, 'deployed')) {
-        return {
-          refused: {
-            code: 'CONFLICT',
-            message:
-              'the stack is deployed; destroy it first (POST /stacks/{id}/destroy) or delete with ?force=true',
-          },
-        };
+        return refuse(
+          'CONFLICT',
+          'the stack is deployed; destroy it first (POST /stacks/{id}/destroy) or delete with ?force=true',
+        );
       }
       const lock = tofuStore.heldLock(this.#sql);
       if (!force && lock) {
-        return {
-          refused: {
-            code: 'CONFLICT',
-            message: `the stack's OpenTofu state is locked (lock ${lock.id}, by ${lock.lockedBy}); unlock it or delete with ?force=true`,
-          },
-        };
+        return refuse(
+          'CONFLICT',
+          `the stack's OpenTofu state is locked (lock ${lock.id}, by ${lock.lockedBy}); unlock it or delete with ?force=true`,
+        );
       }
       await this.ctx.storage.deleteAlarm();
       // Everything goes, the OpenTofu state (and its owner) with it.
       await this.ctx.storage.deleteAll();
       await this.#migrate();
-      return { ok: true };
+      return ok();
     });
   }
 
@@ -280,8 +267,8 @@ export class StackObject extends DurableObject<Env> {
 
   async #act(fn: (deps: EngineDeps) => Promise<engine.ActionResult>) {
     const out = await this.#engine(fn);
-    if (!out.ok) return { refused: { code: out.code, message: out.message } } as Refusal;
-    return this.#summary(out.workflow.id)!;
+    if (!out.ok) return out;
+    return ok(this.#summary(out.value.id)!);
   }
 
   approve(id: string, by: string) {
