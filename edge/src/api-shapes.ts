@@ -5,13 +5,11 @@
  */
 import type * as api from '@kombify/proto/api';
 import type { z } from 'zod';
-import type { activityView, meView } from './accounts/me-routes.ts';
-import type { userView } from './admin/user-routes.ts';
-import type { PlanLimits } from './billing/plans.ts';
-import type { planView } from './billing/routes.ts';
-import type { stacksOverview } from './stacks/service.ts';
-import type { samplesView } from './workers/metrics-routes.ts';
-import type { workerView } from './workers/routes.ts';
+import type { activityView, meView } from './accounts/index.ts';
+import type { userView } from './admin/index.ts';
+import type { PlanLimits, planView } from './billing/index.ts';
+import type { stacksOverview } from './stacks/index.ts';
+import type { samplesView, workerView } from './workers/index.ts';
 
 type Fits<T extends U, U> = T;
 

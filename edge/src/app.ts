@@ -5,27 +5,27 @@
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { accountsApi } from './accounts/index.ts';
-import { adminApi } from './admin/index.ts';
-import { billingApi } from './billing/index.ts';
-import { catalogApi } from './catalog/index.ts';
-import { dashboardApi } from './dashboard/index.ts';
-import { jobsApi } from './jobs/index.ts';
+import { accountsApi } from './accounts/api.ts';
+import { adminApi } from './admin/api.ts';
+import { billingApi } from './billing/api.ts';
+import { catalogApi } from './catalog/api.ts';
+import { dashboardApi } from './dashboard/api.ts';
+import { jobsApi } from './jobs/api.ts';
+import { platformApi } from './platform/api.ts';
 import { benchRoutesEnabled } from './platform/config.ts';
 import type { AppEnv } from './platform/env.ts';
 import { ApiError, errorBody } from './platform/errors.ts';
-import { platformApi } from './platform/index.ts';
 import { cors } from './platform/middleware/cors.ts';
 import { stripIdentityHeaders } from './platform/middleware/identity-headers.ts';
 import { requestId } from './platform/middleware/request-id.ts';
 import { securityHeaders } from './platform/middleware/security-headers.ts';
 import { services } from './platform/middleware/services.ts';
-import { releasesApi } from './releases/index.ts';
-import { simulationsApi } from './simulations/index.ts';
-import { stackkitsApi } from './stackkits/index.ts';
-import { stacksApi } from './stacks/index.ts';
-import { tofuStateApi } from './tofu-state/index.ts';
-import { workersApi } from './workers/index.ts';
+import { releasesApi } from './releases/api.ts';
+import { simulationsApi } from './simulations/api.ts';
+import { stackkitsApi } from './stackkits/api.ts';
+import { stacksApi } from './stacks/api.ts';
+import { tofuStateApi } from './tofu-state/api.ts';
+import { workersApi } from './workers/api.ts';
 
 export const app = new Hono<AppEnv>();
 

@@ -1,9 +1,8 @@
 import { roles as allRoles, highestRole, rolesFrom } from '@kombify/proto/roles';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { isUserDisabled } from '../admin/users-store.ts';
-import { effectivePlan, scaledRateLimit } from '../billing/plans.ts';
-import { getSubscription } from '../billing/store.ts';
+import { isUserDisabled } from '../admin/index.ts';
+import { effectivePlan, getSubscription, scaledRateLimit } from '../billing/index.ts';
 import { auditImpersonatedRequest } from '../platform/audit-context.ts';
 import { bearerToken } from '../platform/bearer-token.ts';
 import type { Config } from '../platform/config.ts';
@@ -12,10 +11,10 @@ import type { AppEnv, Principal } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { sha256Hex } from '../platform/ids.ts';
 import { setIdentityHeaders } from '../platform/middleware/identity-headers.ts';
-import { consumerLimiter, consumerOf, enforce } from '../platform/rate-limit/rate-limit.ts';
-import type { RateDecision } from '../platform/rate-limit/rate-limiter-object.ts';
 import { looksLikeJwt, verifyAccessToken } from './oidc-jwt.ts';
 import { ensureOrg } from './orgs-store.ts';
+import { consumerLimiter, consumerOf, enforce } from './rate-limit/rate-limit.ts';
+import type { RateDecision } from './rate-limit/rate-limiter-object.ts';
 import { sessionPrincipal } from './session-auth.ts';
 
 const API_KEY = /^kfy_[A-Za-z0-9_-]{43}$/;

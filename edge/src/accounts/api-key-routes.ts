@@ -6,10 +6,10 @@ import { recordActivity } from '../platform/db/activity.ts';
 import type { AppEnv, Principal } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId, randomSecret, sha256Hex } from '../platform/ids.ts';
-import { consumerLimiter } from '../platform/rate-limit/rate-limit.ts';
 import { readJson } from '../platform/validate.ts';
 import { gate, keyManagerRoles } from './api-auth.ts';
 import { insertApiKey, listApiKeys, revokeApiKey } from './api-keys-store.ts';
+import { consumerLimiter } from './rate-limit/rate-limit.ts';
 
 /**
  * API keys for service accounts and scripts. The key is shown once, in the answer that creates

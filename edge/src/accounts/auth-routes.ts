@@ -13,6 +13,7 @@ import { recordActivity } from '../platform/db/activity.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { base64url, randomId, sha256Hex } from '../platform/ids.ts';
+import { cookieOptions } from './cookies.ts';
 import { acceptInvitations, memberRole } from './members-store.ts';
 import { discover } from './oidc-discovery.ts';
 import { identityFromClaims, keySet, type TokenIdentity } from './oidc-jwt.ts';
@@ -51,13 +52,6 @@ function oidcClient(config: Config): OidcClient {
     clientSecret: config.OIDC_CLIENT_SECRET,
     sessionSecret: config.SESSION_SECRET,
   };
-}
-
-/** Secure cookies everywhere but plain-http localhost (local development). */
-export function cookieOptions(c: Context<AppEnv>, maxAge: number) {
-  const url = new URL(c.req.url);
-  const local = url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  return { httpOnly: true, sameSite: 'Lax' as const, secure: !local, path: '/', maxAge };
 }
 
 function redirectUri(c: Context<AppEnv>, provider: string): string {

@@ -1,21 +1,11 @@
-/**
- * Accounts: sign-in and sessions (OIDC), the caller's own account, orgs and members, API keys,
- * and the SSO exchange. Each route group carries its gate; `/auth` and the SSO exchange are
- * where a caller becomes signed in, so they have none.
- */
-import { Hono } from 'hono';
-import type { AppEnv } from '../platform/env.ts';
-import { apiKeys } from './api-key-routes.ts';
-import { auth } from './auth-routes.ts';
-import { benchProbe } from './bench-probe.ts';
-import { account } from './me-routes.ts';
-import { org } from './org-routes.ts';
-import { sso } from './sso-routes.ts';
+/** The accounts domain's public surface for the rest of the edge (its HTTP routes: api.ts). */
 
-export const accountsApi = new Hono<AppEnv>()
-  .route('/auth', auth)
-  .route('/api/me', account)
-  .route('/api/keys', apiKeys)
-  .route('/api/org', org)
-  .route('/api/internal/sso', sso)
-  .route('/_bench/chain', benchProbe);
+// What the rest of the edge uses from this domain.
+export { anyRole, apiAuth, gate, operatorRoles, platformAdmin } from './api-auth.ts';
+export { findApiKeyByHash, insertApiKey, touchApiKey } from './api-keys-store.ts';
+export { cookieOptions } from './cookies.ts';
+export { identityProviderAdmin } from './idp-admin.ts';
+export { activityView, meView } from './me-view.ts';
+export { memberRole, ownerCount, setMemberRole } from './members-store.ts';
+export { SESSION_COOKIE, signSession } from './session-token.ts';
+export { findLiveSession } from './users-store.ts';

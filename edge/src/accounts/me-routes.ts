@@ -1,37 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { userActivity } from '../platform/db/activity.ts';
-import type { Db } from '../platform/db/client.ts';
-import type { AppEnv, Principal } from '../platform/env.ts';
+import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { readJson } from '../platform/validate.ts';
 import { anyRole, gate } from './api-auth.ts';
+import { activityView, meView } from './me-view.ts';
 import { getPreferences, setPreferences, updateProfile } from './users-store.ts';
 
 /** The caller's own account: who they are, in which org, with which role. */
 export const account = new Hono<AppEnv>();
 account.use(gate(anyRole, 'account'));
-
-export function meView(p: Principal) {
-  return {
-    kind: p.kind,
-    id: p.id,
-    email: p.email ?? null,
-    name: p.name ?? null,
-    org_id: p.orgId,
-    role: p.role,
-    // The banner: someone from the platform is acting as this user until the session expires.
-    impersonated_by: p.impersonation?.by ?? null,
-    impersonation_expires_at: p.impersonation?.expiresAt.toISOString() ?? null,
-  };
-}
-
-/** The caller's recent activity (an API key has none of its own). */
-export async function activityView(db: Db, p: Principal) {
-  if (p.kind === 'api_key') return [];
-  const rows = await userActivity(db, p.orgId, p.id);
-  return rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, at: r.createdAt.toISOString() }));
-}
 
 account.get('/', (c) => c.json({ data: meView(c.get('principal')) }));
 

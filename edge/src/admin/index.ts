@@ -1,13 +1,5 @@
-/** The admin center: feature flags, the audit log, and users (platform admins only). */
-import { Hono } from 'hono';
-import type { AppEnv } from '../platform/env.ts';
-import { auditAdmin, featureFlagsAdmin, featureFlagsInternal } from './flag-routes.ts';
-import { usersInternal } from './user-internal-routes.ts';
-import { usersAdmin } from './user-routes.ts';
+/** The admin domain's public surface for the rest of the edge (its HTTP routes: api.ts). */
 
-export const adminApi = new Hono<AppEnv>()
-  .route('/api/v1/feature-flags', featureFlagsAdmin)
-  .route('/api/v1/audit-log', auditAdmin)
-  .route('/api/internal/feature-flags', featureFlagsInternal)
-  .route('/api/v1/users', usersAdmin)
-  .route('/api/internal/users', usersInternal);
+// What the rest of the edge uses from this domain.
+export type { userView } from './user-view.ts';
+export { isUserDisabled } from './users-store.ts';

@@ -3,8 +3,8 @@
  * in one call — profile, orgs with roles and plans, the user's best plan, and their flags.
  */
 import { Hono } from 'hono';
-import { gate, platformAdmin } from '../accounts/api-auth.ts';
-import { effectivePlan, type PlanName } from '../billing/plans.ts';
+import { gate, platformAdmin } from '../accounts/index.ts';
+import { effectivePlan, type PlanName } from '../billing/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { evaluateFlags } from './flag-evaluate.ts';

@@ -6,12 +6,19 @@ import { roleName } from '@kombify/proto/api';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { anyRole, gate, platformAdmin } from '../accounts/api-auth.ts';
-import { cookieOptions } from '../accounts/auth-routes.ts';
-import { identityProviderAdmin } from '../accounts/idp-admin.ts';
-import { memberRole, ownerCount, setMemberRole } from '../accounts/members-store.ts';
-import { SESSION_COOKIE, signSession } from '../accounts/session-token.ts';
-import { findLiveSession } from '../accounts/users-store.ts';
+import {
+  anyRole,
+  cookieOptions,
+  findLiveSession,
+  gate,
+  identityProviderAdmin,
+  memberRole,
+  ownerCount,
+  platformAdmin,
+  SESSION_COOKIE,
+  setMemberRole,
+  signSession,
+} from '../accounts/index.ts';
 import { auditContext } from '../platform/audit-context.ts';
 import { recordActivity } from '../platform/db/activity.ts';
 import { audit } from '../platform/db/audit.ts';
@@ -19,6 +26,7 @@ import type { AppEnv, Principal } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId } from '../platform/ids.ts';
 import { readJson, readPage } from '../platform/validate.ts';
+import { userView } from './user-view.ts';
 import {
   createImpersonationSession,
   endImpersonation,
@@ -27,8 +35,6 @@ import {
   membershipsOf,
   searchUsers,
   setUserDisabled,
-  type UserMembership,
-  type UserRow,
 } from './users-store.ts';
 
 export const usersAdmin = new Hono<AppEnv>();
@@ -41,25 +47,6 @@ const accountGate = gate(anyRole, 'account');
 usersAdmin.use((c, next) =>
   c.req.path === endImpersonationPath ? accountGate(c, next) : adminGate(c, next),
 );
-
-export function membershipView(m: UserMembership) {
-  return { org_id: m.orgId, org_name: m.orgName, role: m.role, plan: m.plan, status: m.status };
-}
-
-export function userView(u: UserRow, orgs: UserMembership[]) {
-  return {
-    id: u.id,
-    sub: u.sub,
-    issuer: u.issuer,
-    email: u.email,
-    name: u.name,
-    disabled: u.disabledAt !== null,
-    disabled_at: u.disabledAt?.toISOString() ?? null,
-    created_at: u.createdAt.toISOString(),
-    last_sign_in_at: u.lastSignInAt?.toISOString() ?? null,
-    orgs: orgs.map(membershipView),
-  };
-}
 
 async function loadUser(c: Context<AppEnv>, id: string) {
   const db = c.get('db')();

@@ -1,13 +1,6 @@
-/**
- * Billing: plans and the org's own plan, Stripe Checkout and portal, the Stripe webhook (its own
- * signature check, no gate), and the platform admins' overview.
- */
-import { Hono } from 'hono';
-import type { AppEnv } from '../platform/env.ts';
-import { billingAdmin } from './overview-routes.ts';
-import { billing, billingWebhook } from './routes.ts';
+/** The billing domain's public surface for the rest of the edge (its HTTP routes: api.ts). */
 
-export const billingApi = new Hono<AppEnv>()
-  .route('/api/v1/billing', billingAdmin)
-  .route('/api/billing/webhook', billingWebhook)
-  .route('/api/billing', billing);
+export { planView } from './plan-view.ts';
+// What the rest of the edge uses from this domain.
+export { effectivePlan, type PlanLimits, type PlanName, plans, scaledRateLimit } from './plans.ts';
+export { applyStripeEvent, countAgents, getSubscription, type SubscriptionChange } from './store.ts';

@@ -5,7 +5,7 @@
 import { issuesFromZod } from '@kombify/proto/issue';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { gate, platformAdmin } from '../accounts/api-auth.ts';
+import { gate, platformAdmin } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { readPage } from '../platform/validate.ts';

@@ -5,13 +5,13 @@
 import { atLeast } from '@kombify/proto/roles';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { anyRole, gate } from '../accounts/api-auth.ts';
-import type { Db } from '../platform/db/client.ts';
+import { anyRole, gate } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { readJson } from '../platform/validate.ts';
-import { effectivePlan, plans } from './plans.ts';
-import { applyStripeEvent, countAgents, getSubscription, orgByCustomer, saveCustomer } from './store.ts';
+import { planView } from './plan-view.ts';
+import { plans } from './plans.ts';
+import { applyStripeEvent, getSubscription, orgByCustomer, saveCustomer } from './store.ts';
 import { cryptoProvider, stripeClient } from './stripe-client.ts';
 import { changeForEvent, handledEvents } from './webhook-events.ts';
 
@@ -24,21 +24,6 @@ billing.get('/plans', (c) => {
   c.header('Cache-Control', 'public, max-age=300');
   return c.json({ data: Object.entries(plans).map(([name, limits]) => ({ name, limits })) });
 });
-
-/** The org's plan, its limits and its usage against them. */
-export async function planView(db: Db, orgId: string) {
-  const [sub, nodes] = await Promise.all([getSubscription(db, orgId), countAgents(db, orgId)]);
-  const plan = effectivePlan(sub);
-  return {
-    plan,
-    status: sub?.status ?? 'none',
-    subscribed_plan: sub?.plan ?? 'free',
-    grace_until: sub?.graceUntil?.toISOString() ?? null,
-    current_period_end: sub?.currentPeriodEnd?.toISOString() ?? null,
-    limits: plans[plan],
-    usage: { nodes },
-  };
-}
 
 billing.get('/plan', signedIn, async (c) =>
   c.json({ data: await planView(c.get('db')(), c.get('principal').orgId) }),

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { gate, platformAdmin } from '../accounts/api-auth.ts';
+import { gate, platformAdmin } from '../accounts/index.ts';
 import { auditContext } from '../platform/audit-context.ts';
 import { audit } from '../platform/db/audit.ts';
 import type { AppEnv } from '../platform/env.ts';

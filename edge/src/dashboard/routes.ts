@@ -7,16 +7,12 @@
  * the page can say so next to the rest.
  */
 import { Hono } from 'hono';
-import { anyRole, gate, operatorRoles } from '../accounts/api-auth.ts';
-import { activityView, meView } from '../accounts/me-routes.ts';
-import { planView } from '../billing/routes.ts';
+import { activityView, anyRole, gate, meView, operatorRoles } from '../accounts/index.ts';
+import { planView } from '../billing/index.ts';
 import { offlineAfterMs } from '../platform/config.ts';
 import type { AppEnv } from '../platform/env.ts';
-import { orchContext } from '../stacks/context.ts';
-import { stacksOverview } from '../stacks/service.ts';
-import { samplesView } from '../workers/metrics-routes.ts';
-import { workerView } from '../workers/routes.ts';
-import { listAgents } from '../workers/store.ts';
+import { orchContext, stacksOverview } from '../stacks/index.ts';
+import { listAgents, samplesView, workerView } from '../workers/index.ts';
 
 export const dashboard = new Hono<AppEnv>();
 dashboard.use(gate(anyRole, 'account'));

@@ -4,8 +4,7 @@
  */
 import type { Db } from '../platform/db/client.ts';
 import { ApiError } from '../platform/errors.ts';
-import { agentIdFromToken, bearerToken, verifyAgentToken } from '../workers/agent-token.ts';
-import { getAgentIdentity } from '../workers/store.ts';
+import { agentIdFromToken, bearerToken, getAgentIdentity, verifyAgentToken } from '../workers/index.ts';
 import { getMeta, type JobDb, setMeta } from './job-store.ts';
 
 export interface AgentIdentity {

@@ -22,7 +22,7 @@ import type { NodeFactsRecord } from '../platform/db/schema.ts';
 import type { Env } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId } from '../platform/ids.ts';
-import { agentStatus } from '../workers/status/agent-status-object.ts';
+import { agentStatus } from '../workers/index.ts';
 import {
   type AgentIdentity,
   agentIdOf,

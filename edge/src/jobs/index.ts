@@ -6,14 +6,11 @@
  * importing this surface must never load the Durable Object's module: the StackObject and the
  * simulations use it.
  */
-import { Hono } from 'hono';
-import type { AppEnv } from '../platform/env.ts';
-import { jobs } from './routes.ts';
 
-export const jobsApi = new Hono<AppEnv>().route('/v1/orchestrator/jobs', jobs);
-
+// What the rest of the edge uses from this domain.
 export { type AgentQueue, agentQueue } from './agent-queue.ts';
-export { findJobIndex } from './index-store.ts';
+export { factsRecord } from './agent-rpc.ts';
+export { findJobIndex, insertJobIndex } from './index-store.ts';
 export { type JobEnd, type JobNotify, jobEnd } from './job-notice.ts';
 export type { JobStatus } from './job-store.ts';
 export type { JobView, JsonFields } from './job-view.ts';

@@ -4,8 +4,8 @@
  */
 import type { Db } from '../platform/db/client.ts';
 import type { Env } from '../platform/env.ts';
-import { applyNodeOutcome } from '../simulations/node-outcome.ts';
-import { stackHandle } from '../stacks/object/stack-handle.ts';
+import { applyNodeOutcome } from '../simulations/index.ts';
+import { stackHandle } from '../stacks/index.ts';
 import type { JobEnd, JobNotify } from './job-notice.ts';
 
 /** What delivering needs from the AgentObject: its bindings and a database for its turn. */

@@ -1,13 +1,13 @@
 import { isTerminal } from '@kombify/proto/jobs';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { gate, operatorRoles } from '../accounts/api-auth.ts';
+import { gate, operatorRoles } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId, sha256Hex } from '../platform/ids.ts';
 import { unwrap } from '../platform/result.ts';
 import { readJson } from '../platform/validate.ts';
-import { isAgentId } from '../workers/agent-token.ts';
+import { isAgentId } from '../workers/index.ts';
 import { agentQueue } from './agent-queue.ts';
 import { findJobIndex } from './index-store.ts';
 import { checkJobParams, submitJob } from './submit-job.ts';

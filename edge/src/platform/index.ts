@@ -1,6 +1,1 @@
-/** The platform's own routes: `/health` and `/ready`, without auth. */
-import { Hono } from 'hono';
-import type { AppEnv } from './env.ts';
-import { health } from './health.ts';
-
-export const platformApi = new Hono<AppEnv>().route('/', health);
+/** The platform domain's public surface for the rest of the edge (its HTTP routes: api.ts). */

@@ -1,11 +1,6 @@
-/** Agent releases: the installer one-liner, what it downloads, and how releases get there. */
-import { Hono } from 'hono';
-import type { AppEnv } from '../platform/env.ts';
-import { agentDownloads } from './download-routes.ts';
-import { install } from './install-routes.ts';
-import { releases } from './routes.ts';
+/** The releases domain's public surface for the rest of the edge (its HTTP routes: api.ts). */
 
-export const releasesApi = new Hono<AppEnv>()
-  .route('/', install)
-  .route('/agent', agentDownloads)
-  .route('/api/internal/releases', releases);
+// What the rest of the edge uses from this domain.
+export { VERSION } from './release-manifest.ts';
+export { artifactsBucket, currentVersion, getManifestBytes } from './release-store.ts';
+export { versionSkew } from './version-skew.ts';

@@ -15,7 +15,7 @@
  */
 import type { Issue } from '@kombify/proto/issue';
 import { Hono } from 'hono';
-import { apiAuth } from '../accounts/api-auth.ts';
+import { apiAuth } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { readJson } from '../platform/validate.ts';

@@ -1,7 +1,7 @@
 /** New nodes: their rows with SSH ports (all or none), and their creation queued on the host. */
 import { ApiError } from '../platform/errors.ts';
 import { randomId, randomSecret, sha256Hex } from '../platform/ids.ts';
-import { createEnrollmentToken } from '../workers/store.ts';
+import { createEnrollmentToken } from '../workers/index.ts';
 import type { SimContext } from './context.ts';
 import { type HostJob, queueNodeAction } from './node-jobs.ts';
 import type { NodeSpec } from './schemas.ts';

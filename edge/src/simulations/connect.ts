@@ -16,7 +16,7 @@ import {
   TemplateSchema,
 } from '@kombify/proto/sim/v1';
 import { type Context, Hono } from 'hono';
-import { anyRole, gate } from '../accounts/api-auth.ts';
+import { anyRole, gate } from '../accounts/index.ts';
 import { serveConnect } from '../platform/connect.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { checkBody, connectPage } from '../platform/validate.ts';

@@ -1,12 +1,5 @@
-/**
- * KombiSim: simulations, their nodes and templates over REST (the seed paths and the gateway
- * prefix serve the same routes) and over Connect.
- */
-import { Hono } from 'hono';
-import type { AppEnv } from '../platform/env.ts';
-import { simRpc, simRpcPrefix } from './connect.ts';
-import { simulationRoutes } from './routes.ts';
+/** The simulations domain's public surface for the rest of the edge (its HTTP routes: api.ts). */
 
-export const simulationsApi = new Hono<AppEnv>();
-for (const [path, routes] of simulationRoutes) simulationsApi.route(path, routes);
-simulationsApi.route(simRpcPrefix, simRpc);
+// What the rest of the edge uses from this domain.
+export { applyNodeOutcome } from './node-outcome.ts';
+export { getSimulation, listNodesOfSimulation } from './store.ts';

@@ -4,7 +4,7 @@
  * which the Connect service calls too. Objects come back as they are; lists as {data, pagination}.
  */
 import { type Context, Hono } from 'hono';
-import { anyRole, gate } from '../accounts/api-auth.ts';
+import { anyRole, gate } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { readJson, readPage } from '../platform/validate.ts';
 import { simContext } from './context.ts';

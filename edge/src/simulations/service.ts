@@ -5,8 +5,7 @@
  * user's machine) runs the containers through sim.node.* jobs, whose outcomes its AgentObject
  * writes to the node rows (node-outcome.ts). Reads only read.
  */
-import { effectivePlan, plans } from '../billing/plans.ts';
-import { getSubscription } from '../billing/store.ts';
+import { effectivePlan, getSubscription, plans } from '../billing/index.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId } from '../platform/ids.ts';
 import { findSimulation, refuseBusy, requireWriter } from './access.ts';

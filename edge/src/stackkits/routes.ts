@@ -16,7 +16,7 @@ import {
 } from '@kombify/stackkits';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { anyRole, gate, operatorRoles } from '../accounts/api-auth.ts';
+import { anyRole, gate, operatorRoles } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 

@@ -1,10 +1,9 @@
-import { effectivePlan, plans } from '../billing/plans.ts';
-import { getSubscription } from '../billing/store.ts';
+import { effectivePlan, getSubscription, plans } from '../billing/index.ts';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/client.ts';
 import type { Env, Principal } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
-import { type AgentRow, listAgents } from '../workers/store.ts';
+import { type AgentRow, listAgents } from '../workers/index.ts';
 import { type StackHandle, stackHandle } from './object/stack-handle.ts';
 import type { Binding } from './object/stack-object.ts';
 import * as index from './store.ts';

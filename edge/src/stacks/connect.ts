@@ -8,7 +8,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { ConnectRouter } from '@connectrpc/connect';
 import { OrchestratorService, type SpecInput, StackAction } from '@kombify/proto/orchestrator/v1';
 import { type Context, Hono } from 'hono';
-import { gate, operatorRoles } from '../accounts/api-auth.ts';
+import { gate, operatorRoles } from '../accounts/index.ts';
 import { serveConnect } from '../platform/connect.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';

@@ -1,16 +1,9 @@
-/**
- * Stacks: the REST routes and the orchestrator's Connect service, workflows, nodes, and the
- * StackObject that runs a stack's workflows.
- */
-import { Hono } from 'hono';
-import type { AppEnv } from '../platform/env.ts';
-import { orchestratorRpc, orchestratorRpcPrefix } from './connect.ts';
-import { nodes } from './node-routes.ts';
-import { stacks } from './routes.ts';
-import { workflows } from './workflow-routes.ts';
+/** The stacks domain's public surface for the rest of the edge (its HTTP routes: api.ts). */
 
-export const stacksApi = new Hono<AppEnv>()
-  .route('/v1/orchestrator/stacks', stacks)
-  .route('/v1/orchestrator/workflows', workflows)
-  .route(orchestratorRpcPrefix, orchestratorRpc)
-  .route('/v1/orchestrator/nodes', nodes);
+// What the rest of the edge uses from this domain.
+export type { OrchContext } from './access.ts';
+export { orchContext } from './context.ts';
+export { stackHandle } from './object/stack-handle.ts';
+export type { StackObject } from './object/stack-object.ts';
+export { openStackStore } from './object/stack-store.ts';
+export { stacksOverview } from './service.ts';

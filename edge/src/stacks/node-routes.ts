@@ -1,6 +1,6 @@
 /** `GET /v1/orchestrator/nodes`: every stack's nodes with the worker each is bound to and its status. */
 import { Hono } from 'hono';
-import { gate, operatorRoles } from '../accounts/api-auth.ts';
+import { gate, operatorRoles } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { readPage } from '../platform/validate.ts';
 import { orchContext } from './context.ts';

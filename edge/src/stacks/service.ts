@@ -7,7 +7,7 @@ import { resolve, toOpenTofu } from '@kombify/stackkits';
 import { ApiError } from '../platform/errors.ts';
 import { randomId } from '../platform/ids.ts';
 import { unwrap } from '../platform/result.ts';
-import { getSimulation, listNodesOfSimulation } from '../simulations/store.ts';
+import { getSimulation, listNodesOfSimulation } from '../simulations/index.ts';
 import { locate, type OrchContext, orgWorkers, planLimits } from './access.ts';
 import { generateArtifacts } from './object/artifacts.ts';
 import { stackHandle } from './object/stack-handle.ts';

@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { gate, operatorRoles } from '../accounts/api-auth.ts';
+import { gate, operatorRoles } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { readJson } from '../platform/validate.ts';
 import { orchContext } from './context.ts';

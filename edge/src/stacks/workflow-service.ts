@@ -4,7 +4,7 @@
  */
 import type { Issue } from '@kombify/proto/issue';
 import { resolve } from '@kombify/stackkits';
-import { agentQueue } from '../jobs/agent-queue.ts';
+import { agentQueue } from '../jobs/index.ts';
 import { ApiError } from '../platform/errors.ts';
 import { unwrap } from '../platform/result.ts';
 import { actor, bindWorker, locate, type OrchContext, orgWorkers, planLimits } from './access.ts';

@@ -14,7 +14,7 @@
 import { type Context, Hono } from 'hono';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
-import { gate, operatorRoles, platformAdmin } from '../accounts/api-auth.ts';
+import { gate, operatorRoles, platformAdmin } from '../accounts/index.ts';
 import { auditContext } from '../platform/audit-context.ts';
 import { audit } from '../platform/db/audit.ts';
 import type { AppEnv } from '../platform/env.ts';

@@ -6,7 +6,7 @@
 import type { Env } from '../platform/env.ts';
 import { type Remote, remote } from '../platform/remote.ts';
 // A type-only import: the StackObject serves the state, and its stub is typed from the class.
-import type { StackObject } from '../stacks/object/stack-object.ts';
+import type { StackObject } from '../stacks/index.ts';
 
 export type TofuStateObject = Remote<
   Pick<

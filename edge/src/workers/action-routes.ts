@@ -1,13 +1,13 @@
 /** `POST /v1/orchestrator/workers/{id}/approve` and `/prechecks`. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { gate, operatorRoles } from '../accounts/api-auth.ts';
+import { gate, operatorRoles } from '../accounts/index.ts';
 import { offlineAfterMs } from '../platform/config.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { readJson } from '../platform/validate.ts';
-import { orchContext } from '../stacks/context.ts';
-import { workerView } from './routes.ts';
+import { orchContext } from '../stacks/index.ts';
 import { approveWorker, runPrechecks } from './service.ts';
+import { workerView } from './worker-view.ts';
 
 export const workerActions = new Hono<AppEnv>();
 workerActions.use(gate(operatorRoles, 'orchestrator'));

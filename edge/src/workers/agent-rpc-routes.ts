@@ -6,7 +6,7 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { AgentService } from '@kombify/proto/agent/v1';
 import { Hono } from 'hono';
-import { agentQueue } from '../jobs/agent-queue.ts';
+import { agentQueue } from '../jobs/index.ts';
 import { serveConnect } from '../platform/connect.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { agentIdFromToken, bearerToken } from './agent-token.ts';

@@ -1,9 +1,8 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { EnrollRequest, EnrollResponseSchema } from '@kombify/proto/agent/v1';
-import { effectivePlan, plans } from '../billing/plans.ts';
-import { countAgents, getSubscription } from '../billing/store.ts';
-import { factsRecord } from '../jobs/agent-rpc.ts';
+import { countAgents, effectivePlan, getSubscription, plans } from '../billing/index.ts';
+import { factsRecord } from '../jobs/index.ts';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/client.ts';
 import { randomId, sha256Hex } from '../platform/ids.ts';

@@ -1,20 +1,20 @@
-/**
- * Workers (the API's name for agents): the agent service they dial (enrolment here, the rest in
- * the agent's object), enrolment tokens, status and metrics, approval and pre-checks, upgrades.
- */
-import { Hono } from 'hono';
-import type { AppEnv } from '../platform/env.ts';
-import { workerActions } from './action-routes.ts';
-import { agentRpc, agentRpcPrefix } from './agent-rpc-routes.ts';
-import { enrollmentTokens } from './enrollment-token-routes.ts';
-import { workerMetrics } from './metrics-routes.ts';
-import { workers } from './routes.ts';
-import { workerUpgrade } from './upgrade-routes.ts';
+/** The workers domain's public surface for the rest of the edge (its HTTP routes: api.ts). */
 
-export const workersApi = new Hono<AppEnv>()
-  .route(agentRpcPrefix, agentRpc)
-  .route('/v1/orchestrator/enrollment-tokens', enrollmentTokens)
-  .route('/v1/orchestrator/workers', workerMetrics)
-  .route('/v1/orchestrator/workers', workers)
-  .route('/v1/orchestrator/workers', workerActions)
-  .route('/v1/orchestrator/workers', workerUpgrade);
+// What the rest of the edge uses from this domain.
+export { agentIdFromToken, bearerToken, isAgentId, verifyAgentToken } from './agent-token.ts';
+export { recentSamples } from './samples-store.ts';
+export { samplesView } from './samples-view.ts';
+export { agentStatus } from './status/agent-status-object.ts';
+export {
+  type AgentRow,
+  createEnrollmentToken,
+  enrollAgent,
+  getAgent,
+  getAgentIdentity,
+  getEnrollmentToken,
+  listAgents,
+  recordHeartbeat,
+  recordHeartbeats,
+  setConnected,
+} from './store.ts';
+export { workerView } from './worker-view.ts';

@@ -3,7 +3,7 @@ import { isTerminal } from '@kombify/proto/jobs';
 import { agentQueue, type JobView, submitJob } from '../jobs/index.ts';
 import { ApiError } from '../platform/errors.ts';
 import { unwrap } from '../platform/result.ts';
-import type { OrchContext } from '../stacks/access.ts';
+import type { OrchContext } from '../stacks/index.ts';
 import { isAgentId } from './agent-token.ts';
 import { type AgentRow, approveAgent, getAgent } from './store.ts';
 

@@ -9,14 +9,13 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { gate, operatorRoles } from '../accounts/api-auth.ts';
+import { gate, operatorRoles } from '../accounts/index.ts';
 import { submitJob } from '../jobs/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { unwrap } from '../platform/result.ts';
 import { readJson } from '../platform/validate.ts';
-import { VERSION } from '../releases/release-manifest.ts';
-import { artifactsBucket, currentVersion, getManifestBytes } from '../releases/release-store.ts';
+import { artifactsBucket, currentVersion, getManifestBytes, VERSION } from '../releases/index.ts';
 import { isAgentId } from './agent-token.ts';
 import { getAgent } from './store.ts';
 

@@ -191,10 +191,25 @@ describe.each(targets)('database layer on $name', ({ url }) => {
     const jobId = randomId('job');
     expect(
       await insertJobIndex(db, { id: jobId, orgId: orgB, agentId: enrolled!.id, type: 'node.facts' }),
-    ).toBe(false);
+    ).toBeNull();
     expect(
       await insertJobIndex(db, { id: jobId, orgId: orgA, agentId: enrolled!.id, type: 'node.facts' }),
-    ).toBe(true);
+    ).toBe('inserted');
+    // A retry of the same submission finds its own row; another worker's id is not taken over.
+    expect(
+      await insertJobIndex(
+        db,
+        { id: jobId, orgId: orgA, agentId: enrolled!.id, type: 'node.facts' },
+        { ifAbsent: true },
+      ),
+    ).toBe('present');
+    expect(
+      await insertJobIndex(
+        db,
+        { id: jobId, orgId: orgB, agentId: enrolled!.id, type: 'node.facts' },
+        { ifAbsent: true },
+      ),
+    ).toBeNull();
     expect(await findJobIndex(db, orgB, jobId)).toBeNull();
     expect((await findJobIndex(db, orgA, jobId))?.agentId).toBe(enrolled!.id);
   });

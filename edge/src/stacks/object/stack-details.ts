@@ -2,7 +2,7 @@
  * A stack's own settings in its StackObject's storage: what creating it writes, and the details
  * the API shows. Plain functions over the stack's SQLite (stack-store.ts).
  */
-import * as tofuStore from '../../tofu-state/state-store.ts';
+import { tofuStore } from '../../tofu-state/index.ts';
 import * as engine from './engine.ts';
 import * as store from './stack-store.ts';
 

@@ -6,7 +6,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { randomId } from '../../platform/ids.ts';
-import * as tofuStore from '../../tofu-state/state-store.ts';
+import { tofuStore } from '../../tofu-state/index.ts';
 import type { StackObject } from './stack-object.ts';
 import * as store from './stack-store.ts';
 

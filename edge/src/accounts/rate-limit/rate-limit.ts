@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { AppEnv, Env, Principal } from '../env.ts';
-import { ApiError } from '../errors.ts';
+import type { AppEnv, Env, Principal } from '../../platform/env.ts';
+import { ApiError } from '../../platform/errors.ts';
 import type { RateDecision, RateLimiterObject } from './rate-limiter-object.ts';
 
 /** The consumer object's RPC surface, typed from the class through its stub. */

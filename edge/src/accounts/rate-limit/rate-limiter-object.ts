@@ -10,12 +10,11 @@
  * and no query), and revoking the key evicts it here at once.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { findApiKeyByHash, touchApiKey } from '../../accounts/api-keys-store.ts';
-import { effectivePlan, type PlanName, scaledRateLimit } from '../../billing/plans.ts';
-import { getSubscription } from '../../billing/store.ts';
-import { loadConfig } from '../config.ts';
-import { type Db, openDb } from '../db/client.ts';
-import type { Env } from '../env.ts';
+import { effectivePlan, getSubscription, type PlanName, scaledRateLimit } from '../../billing/index.ts';
+import { loadConfig } from '../../platform/config.ts';
+import { type Db, openDb } from '../../platform/db/client.ts';
+import type { Env } from '../../platform/env.ts';
+import { findApiKeyByHash, touchApiKey } from '../api-keys-store.ts';
 
 export interface RateDecision {
   allowed: boolean;
