@@ -69,3 +69,43 @@ export function readPage(c: Context, defaultPerPage = 50): Page {
 export function connectPage(req: { page: number; perPage: number }, defaultPerPage = 50): Page {
   return pageOf(req.page || 1, req.perPage || defaultPerPage);
 }
+
+/**
+ * The request body as text, refused once it passes `maxBytes`: a declared `Content-Length` over
+ * the cap is refused before a byte is read, and a body without one (chunked) is read as a stream
+ * and cancelled as soon as it passes the cap, so an oversized body is never buffered whole.
+ */
+export async function readCappedText(c: Context, maxBytes: number, what = 'the body'): Promise<string> {
+  const tooBig = () =>
+    new ApiError('VALIDATION_FAILED', `${what} is larger than ${formatBytes(maxBytes)}`, {
+      details: [{ path: '', code: 'too_large', message: `at most ${maxBytes} bytes` }],
+    });
+  const declared = Number(c.req.header('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooBig();
+  const body = c.req.raw.body;
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooBig();
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+function formatBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
+}
