@@ -4,11 +4,13 @@
  * Nothing here runs.
  */
 import type * as api from '@kombify/proto/api';
+import type { listApps } from '@kombify/stackkits';
 import type { z } from 'zod';
 import type { activityView, meView } from './accounts/me-routes.ts';
 import type { userView } from './admin/user-routes.ts';
 import type { PlanLimits } from './billing/plans.ts';
 import type { planView } from './billing/routes.ts';
+import type { addAppToStack } from './stacks/app-service.ts';
 import type { stacksOverview } from './stacks/service.ts';
 import type { samplesView } from './workers/metrics-routes.ts';
 import type { workerView } from './workers/routes.ts';
@@ -30,3 +32,5 @@ export type StacksOverviewFits = Fits<
   Awaited<ReturnType<typeof stacksOverview>>,
   z.input<(typeof api.dashboard.shape.stacks.options)[0]>['data']
 >;
+export type AddedAppFits = Fits<Awaited<ReturnType<typeof addAppToStack>>, z.input<typeof api.addedApp>>;
+export type AppListFits = Fits<ReturnType<typeof listApps>, z.input<typeof api.appList>>;
