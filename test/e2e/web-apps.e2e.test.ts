@@ -9,7 +9,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, openPage, screenshot } from '../harness/web-checks.ts';
-import { editorText, specEditor } from '../harness/web-editor.ts';
+import { editorText, errorLines, specEditor } from '../harness/web-editor.ts';
 import { startWebStack, type WebStack } from '../harness/web-stack.ts';
 
 const ada = {
@@ -91,15 +91,22 @@ describe('compose import', () => {
     expect(stored.body.data.spec.services.map((s: any) => s.name)).toContain('hello');
   }, 180_000);
 
-  it('shows the importer’s errors at their lines and creates nothing', async () => {
+  it('shows the importer’s errors at their lines for a chosen file, and creates nothing', async () => {
     await openPage(page, `${w.web.url}/stacks/new`);
     const compose = specEditor(page, 'compose-text');
-    await compose.fill('services:\n  web:\n    image: nginx:1.27.2\n    privileged: true\nfrobnicate: 1\n');
+    const file = 'services:\n  web:\n    image: nginx:1.27.2\n    privileged: true\nfrobnicate: 1\n';
+    await page.getByLabel('Choose a file').setInputFiles({
+      name: 'docker-compose.yml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from(file),
+    });
+    await expect.poll(() => editorText(compose)).toBe(file);
     await page.getByTestId('import-compose').click();
     const errors = page.getByTestId('compose-error');
     await errors.first().waitFor({ timeout: 15_000 });
     const lines = await errors.evaluateAll((items) => items.map((i) => i.getAttribute('data-line')));
     expect(lines).toContain('5');
+    await expect.poll(() => errorLines(compose)).toContain(5);
     expect(await editorText(specEditor(page, 'spec-yaml'))).toBe('');
     expect(await page.getByTestId('create-stack').isDisabled()).toBe(true);
   }, 120_000);

@@ -3,8 +3,7 @@ import { A, createAsync, type RouteDefinition, useAction, useSearchParams } from
 import { createSignal, For, Show } from 'solid-js';
 import { AppShell } from '../components/app-shell.tsx';
 import { Empty, Section } from '../components/states.tsx';
-import { addAppToStack, getApps } from '../features/apps/index.ts';
-import { getStacks } from '../features/stacks/index.ts';
+import { addAppToStack, getApps, getStackChoices } from '../features/apps/index.ts';
 import type { EdgeResult } from '../lib/edge-result.ts';
 import { preloadFrom } from '../lib/route-preload.ts';
 
@@ -34,7 +33,7 @@ export default function Apps() {
     const r = all();
     return r?.ok ? [...new Set(r.data.map((a) => a.category))].sort() : [];
   };
-  const stacks = createAsync(() => getStacks());
+  const stacks = createAsync(() => getStackChoices());
   const [target, setTarget] = createSignal('');
   const chosenStack = () => {
     const r = stacks();

@@ -25,3 +25,8 @@ export async function addAppTo(stackId: string, app: string) {
     body: { app },
   });
 }
+
+/** The org's stacks an app can be added to (names only: no per-stack details). */
+export async function fetchStackChoices() {
+  return edgeJson('/v1/orchestrator/stacks?per_page=100', api.stackList);
+}
