@@ -140,6 +140,7 @@ describe('compose import', () => {
   it('takes JSON with the kit, the node and a .env text', async () => {
     const res = await stack.api('/v1/stackkits/import', {
       body: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, not a JS template
         compose: 'services:\n  app:\n    image: "ghcr.io/example/app:${TAG:-1.0}"\n',
         kit: 'modern-homelab',
         node: 'box',
