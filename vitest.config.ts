@@ -20,6 +20,8 @@ export default defineConfig({
             'scripts/**/*.test.ts',
             'stackkits/src/**/*.test.ts',
             'web/src/**/*.test.ts',
+            // Edge tests that need Node rather than workerd (they read the source tree).
+            'edge/src/**/*.node.test.ts',
           ],
         },
       },

@@ -7,6 +7,6 @@ export default defineConfig({
   test: {
     name: 'workers',
     include: ['src/**/*.test.ts'],
-    exclude: ['src/**/*.db.test.ts'],
+    exclude: ['src/**/*.db.test.ts', 'src/**/*.node.test.ts'],
   },
 });

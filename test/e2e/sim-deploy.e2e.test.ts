@@ -66,7 +66,6 @@ beforeAll(async () => {
       SIM_NODE_IMAGE: SIM_IMAGE,
       SIM_SSH_PORT_FIRST: String(SSH_FIRST),
       SIM_SSH_PORTS: '4',
-      STACK_POLL_SECONDS: '2',
     },
   });
   await stack.onlineAgent(`${run}-host`);

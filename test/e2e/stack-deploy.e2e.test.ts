@@ -36,7 +36,7 @@ beforeAll(async () => {
   docker = await requireDocker();
   // Short leases and one attempt, so a killed agent fails its job within seconds.
   stack = await startStack({
-    vars: { JOB_LEASE_SECONDS: '6', JOB_MAX_ATTEMPTS: '1', STACK_POLL_SECONDS: '2' },
+    vars: { JOB_LEASE_SECONDS: '6', JOB_MAX_ATTEMPTS: '1' },
   });
   const enrolled = await stack.enrollAgent({ name: `${run}-node` });
   expect(enrolled.code).toBe(0);

@@ -49,7 +49,7 @@ beforeAll(async () => {
   // One attempt per job: a held state lock fails the apply at once (it is retryable otherwise).
   stack = await startStack({
     postgresUrl: process.env.KOMBIFY_TEST_POSTGRES_URL,
-    vars: { JOB_MAX_ATTEMPTS: '1', STACK_POLL_SECONDS: '2' },
+    vars: { JOB_MAX_ATTEMPTS: '1' },
   });
   ({ workerId } = await stack.onlineAgent(`${run}-node`));
   expect((await stack.api(`/v1/orchestrator/workers/${workerId}/approve`, { method: 'POST' })).status).toBe(

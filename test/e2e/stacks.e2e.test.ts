@@ -21,8 +21,8 @@ let workerId: string;
 let dataDir: string;
 
 beforeAll(async () => {
-  // The backstop poll is far away: runs here move only by the AgentObject's reports (the poll has its own unit test).
-  stack = await startStack({ vars: { STACK_POLL_SECONDS: '600' } });
+  // Runs move only by the AgentObject's reports: nothing polls for a job's end.
+  stack = await startStack();
   const enrolled = await stack.enrollAgent({ name: 'wf-node' });
   expect(enrolled.code).toBe(0);
   dataDir = enrolled.dataDir;

@@ -76,7 +76,6 @@ beforeAll(async () => {
       SIM_NODE_IMAGE: SIM_IMAGE,
       SIM_SSH_PORT_FIRST: String(sshFirst),
       SIM_SSH_PORTS: '10',
-      STACK_POLL_SECONDS: '2',
     },
   });
   console.log(`web stack up in ${Date.now() - t0} ms`);

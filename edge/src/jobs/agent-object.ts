@@ -1,11 +1,12 @@
-import { DurableObject } from 'cloudflare:workers';
-import type { JsonObject } from '@bufbuild/protobuf';
 /**
  * AgentObject: one Durable Object per enrolled agent. It is the agent's dispatcher: it owns the
  * agent's job queue and leases (SQLite), holds the agent's one open job stream, checks the agent's
- * tokens, and takes jobs back when a lease runs out (alarm). Keeping all of this in one object
- * gives every job a single writer, so delivery, results and cancels never race.
+ * tokens, takes jobs back when a lease runs out (alarm), and tells a job's submitter when the job
+ * ends (job-notifier.ts). Keeping all of this in one object gives every job a single writer, so
+ * delivery, results, cancels and notices never race.
  */
+import { DurableObject } from 'cloudflare:workers';
+import type { JsonObject } from '@bufbuild/protobuf';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import {
@@ -21,44 +22,51 @@ import type { NodeFactsRecord } from '../platform/db/schema.ts';
 import type { Env } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId } from '../platform/ids.ts';
-import { stackHandle } from '../stacks/object/stack-handle.ts';
-import { agentIdFromToken, bearerToken, verifyAgentToken } from '../workers/agent-token.ts';
 import { agentStatus } from '../workers/status/agent-status-object.ts';
-import { getAgentIdentity } from '../workers/store.ts';
+import {
+  type AgentIdentity,
+  agentIdOf,
+  authenticateAgent,
+  loadIdentity,
+  rememberAgent,
+} from './agent-identity.ts';
 import { handleAgentRpc } from './agent-rpc.ts';
+import * as lifecycle from './job-lifecycle.ts';
+import type { JobNotify } from './job-notice.ts';
+import { JobNotifier } from './job-notifier.ts';
 import * as store from './job-store.ts';
 import { JobStream } from './job-stream.ts';
-import { type JobView, toJobView } from './job-view.ts';
+import { type JobView, type JsonFields, toJobView } from './job-view.ts';
+import { JobWaiters } from './job-waiters.ts';
+
+export type { AgentIdentity } from './agent-identity.ts';
+export type { CompleteOutcome } from './job-lifecycle.ts';
 
 export interface EnqueueInput {
   id: string;
   orgId: string;
   agentId: string;
   type: string;
-  params: JsonObject;
-  /** Set for jobs a stack workflow dispatched: the stack is told when the job ends. */
-  origin?: { stackId: string; workflowId: string };
+  params: JsonFields;
+  /** Who is told when the job ends (a stack's workflow, a simulated node). */
+  notify?: JobNotify;
 }
 
-export interface AgentIdentity {
-  agentId: string;
-  orgId: string;
-  publicKeyJwk: JsonWebKey;
-}
-
-export type CompleteOutcome =
-  | { kind: 'result'; result: JsonObject }
-  | { kind: 'error'; code: string; message: string; retryable: boolean };
+/** The longest a caller may wait in `waitForJob` (SIM_WAIT_SECONDS allows up to 600 s). */
+const MAX_WAIT_MS = 600_000;
 
 export class AgentObject extends DurableObject<Env> {
   readonly #sql: store.JobDb;
   readonly #config: Config;
+  readonly #notifier: JobNotifier;
+  readonly #waiters = new JobWaiters();
   #stream: JobStream | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = store.openJobStore(ctx.storage);
     this.#config = loadConfig(env);
+    this.#notifier = new JobNotifier(this.#sql, { env, withDb: (fn) => this.#withDb(fn) });
     ctx.blockConcurrencyWhile(async () => store.migrateJobStore(this.#sql));
   }
 
@@ -71,20 +79,20 @@ export class AgentObject extends DurableObject<Env> {
 
   /** Queues a job (idempotent by id) and hands it to the agent at once if its stream is open. */
   async enqueue(input: EnqueueInput): Promise<JobView> {
-    this.#remember(input.agentId, input.orgId);
+    rememberAgent(this.#sql, input.agentId, input.orgId);
     const now = Date.now();
     store.insertJob(
       this.#sql,
       {
         id: input.id,
         type: input.type,
-        params: input.params,
+        params: input.params as JsonObject,
         maxAttempts: this.#config.JOB_MAX_ATTEMPTS,
         queueTimeoutMs: this.#config.JOB_QUEUE_TIMEOUT_SECONDS * 1000,
       },
       now,
     );
-    if (input.origin) store.setOrigin(this.#sql, input.id, input.origin.stackId);
+    if (input.notify) this.#notifier.remember(input.id, input.notify);
     // The answer describes the job as accepted (queued); delivery follows in the same turn.
     const accepted = this.getJob(input.id)!;
     this.#deliverQueued(now);
@@ -96,11 +104,23 @@ export class AgentObject extends DurableObject<Env> {
     const job = store.getJob(this.#sql, id);
     if (!job) return null;
     return toJobView(
-      store.getMeta(this.#sql, 'agent_id') ?? '',
+      agentIdOf(this.#sql) ?? '',
       job,
       store.listEvents(this.#sql, id),
       store.listLogs(this.#sql, id),
     );
+  }
+
+  /**
+   * The job once it has ended and its submitter has been told (so what the caller reads next
+   * already shows the outcome), or as it is after `timeoutMs`. Null for an unknown job.
+   */
+  async waitForJob(id: string, timeoutMs: number): Promise<JobView | null> {
+    const job = store.getJob(this.#sql, id);
+    if (!job) return null;
+    const settled = store.terminalStatuses.has(job.status) && !this.#notifier.delivering(id);
+    if (!settled && timeoutMs > 0) await this.#waiters.wait(id, Math.min(timeoutMs, MAX_WAIT_MS));
+    return this.getJob(id);
   }
 
   async cancelJob(id: string, reason: string): Promise<JobView | null> {
@@ -108,18 +128,12 @@ export class AgentObject extends DurableObject<Env> {
     if (!job) return null;
     if (!store.terminalStatuses.has(job.status)) {
       const now = Date.now();
-      store.finishJob(
-        this.#sql,
-        id,
-        { status: 'cancelled', error: { code: 'cancelled', message: reason } },
-        now,
-      );
-      if (job.status === 'running') {
+      if (lifecycle.cancel(this.#sql, job, reason, now)) {
         this.#stream?.push(
           create(ReceiveJobsResponseSchema, { event: { case: 'cancel', value: { jobId: id, reason } } }),
         );
       }
-      this.#ended(id);
+      this.#ended([id]);
       await this.#scheduleAlarm(now);
     }
     return this.getJob(id);
@@ -132,7 +146,7 @@ export class AgentObject extends DurableObject<Env> {
     // only reports a hung-up client on the next write). Drop that stream, so retried jobs wait for
     // a live connection instead of going down the dead one.
     const stream = this.#stream;
-    const agentId = store.getMeta(this.#sql, 'agent_id');
+    const agentId = agentIdOf(this.#sql);
     if (
       expired.length > 0 &&
       stream &&
@@ -141,45 +155,10 @@ export class AgentObject extends DurableObject<Env> {
     ) {
       await this.closeStream(stream, agentId);
     }
-    for (const job of expired) {
-      if (job.attempt < job.maxAttempts) {
-        const backoffMs = Math.min(30_000, 1000 * 2 ** (job.attempt - 1));
-        store.requeueJob(
-          this.#sql,
-          job.id,
-          now + backoffMs,
-          `lease expired: the agent stopped reporting during attempt ${job.attempt} of ${job.maxAttempts}; retrying`,
-          now,
-        );
-      } else {
-        store.finishJob(
-          this.#sql,
-          job.id,
-          {
-            status: 'failed',
-            error: {
-              code: 'lease_expired',
-              message: `the agent stopped reporting and the lease expired on all ${job.maxAttempts} attempts`,
-            },
-          },
-          now,
-        );
-        this.#ended(job.id);
-      }
-    }
-    for (const job of store.overdueQueued(this.#sql, now)) {
-      const waited = Math.round((now - job.createdAt) / 1000);
-      store.finishJob(
-        this.#sql,
-        job.id,
-        {
-          status: 'failed',
-          error: { code: 'worker_offline', message: `the worker did not pick the job up within ${waited} s` },
-        },
-        now,
-      );
-      this.#ended(job.id);
-    }
+    this.#ended(lifecycle.expireLeases(this.#sql, expired, now));
+    this.#ended(lifecycle.failOverdue(this.#sql, now));
+    // Notices whose delivery failed (or never finished) are tried again.
+    await this.#notifier.retryDue(now);
     this.#deliverQueued(now);
     await this.#scheduleAlarm(now);
   }
@@ -187,15 +166,13 @@ export class AgentObject extends DurableObject<Env> {
   // ── called by the agent (through agent-rpc.ts) ──────────────────────────────────────────────
 
   /** Checks the caller's agent token; loads the agent's key from Postgres on first use. */
-  async authenticate(headers: Headers): Promise<AgentIdentity> {
-    const token = bearerToken(headers.get('authorization'));
-    if (!token) throw new ApiError('AUTH_REQUIRED', 'agent token required (Authorization: Bearer <token>)');
-    const agentId = agentIdFromToken(token);
-    if (!agentId) throw new ApiError('AUTH_INVALID', 'agent token is malformed');
-    const identity = await this.loadIdentity(agentId);
-    if (!identity) throw new ApiError('AUTH_INVALID', 'unknown agent: enroll this node again');
-    await verifyAgentToken(token, identity.agentId, identity.publicKeyJwk);
-    return identity;
+  authenticate(headers: Headers): Promise<AgentIdentity> {
+    return authenticateAgent(headers, (agentId) => this.loadIdentity(agentId));
+  }
+
+  /** Learns the agent's identity from Postgres (first call after enrollment). */
+  loadIdentity(agentId: string): Promise<AgentIdentity | null> {
+    return loadIdentity(this.#sql, agentId, (fn) => this.#withDb(fn));
   }
 
   /**
@@ -215,27 +192,9 @@ export class AgentObject extends DurableObject<Env> {
       }),
     );
     const leaseMs = this.#config.JOB_LEASE_SECONDS * 1000;
-    for (const job of store.runningJobs(this.#sql)) {
-      // A redelivery counts as an attempt, so a job that kills its agent every time cannot loop forever.
-      if (job.attempt >= job.maxAttempts) {
-        store.finishJob(
-          this.#sql,
-          job.id,
-          {
-            status: 'failed',
-            error: {
-              code: 'agent_lost',
-              message: `the agent went away (crash or restart) during each of the job's ${job.maxAttempts} deliveries`,
-            },
-          },
-          now,
-        );
-        this.#ended(job.id);
-        continue;
-      }
-      const redelivered = store.redeliverJob(this.#sql, job.id, leaseMs, now);
-      stream.push(this.#jobEvent(redelivered));
-    }
+    const { ended, redelivered } = lifecycle.recoverRunning(this.#sql, leaseMs, now);
+    this.#ended(ended);
+    for (const job of redelivered) stream.push(this.#jobEvent(job));
     this.#deliverQueued(now);
     await this.#scheduleAlarm(now);
     await this.#markConnected(identity.agentId, true);
@@ -279,35 +238,15 @@ export class AgentObject extends DurableObject<Env> {
   async completeJob(
     jobId: string,
     leaseId: string,
-    outcome: CompleteOutcome,
+    outcome: lifecycle.CompleteOutcome,
   ): Promise<{ status: string; applied: boolean }> {
     const job = this.#jobForLease(jobId, leaseId);
     if (store.terminalStatuses.has(job.status)) return { status: job.status, applied: false };
     const now = Date.now();
-    if (outcome.kind === 'result') {
-      store.finishJob(this.#sql, jobId, { status: 'succeeded', result: outcome.result }, now);
-    } else if (outcome.retryable && job.status === 'running' && job.attempt < job.maxAttempts) {
-      const backoffMs = Math.min(30_000, 1000 * 2 ** (job.attempt - 1));
-      store.requeueJob(
-        this.#sql,
-        jobId,
-        now + backoffMs,
-        `retryable error: ${outcome.message} (${outcome.code})`,
-        now,
-      );
-      await this.#scheduleAlarm(now);
-      return { status: 'queued', applied: true };
-    } else {
-      store.finishJob(
-        this.#sql,
-        jobId,
-        { status: 'failed', error: { code: outcome.code, message: outcome.message } },
-        now,
-      );
-    }
-    this.#ended(jobId);
+    const { status, ended } = lifecycle.applyOutcome(this.#sql, job, outcome, now);
+    if (ended) this.#ended([jobId]);
     await this.#scheduleAlarm(now);
-    return { status: store.getJob(this.#sql, jobId)!.status, applied: true };
+    return { status, applied: true };
   }
 
   /** Records facts; an agent that is shutting down says so, and its stream is closed at once. */
@@ -322,12 +261,6 @@ export class AgentObject extends DurableObject<Env> {
     return this.#config.AGENT_HEARTBEAT_SECONDS;
   }
 
-  /** A job's status and outcome without its events and logs (a stack's backstop poll). */
-  jobOutcome(id: string): Pick<store.JobRecord, 'status' | 'result' | 'error'> | null {
-    const job = store.getJob(this.#sql, id);
-    return job ? { status: job.status, result: job.result, error: job.error } : null;
-  }
-
   /** Log lines after `afterSeq`, in order (live progress reads them by sequence number). */
   jobLogs(id: string, afterSeq: number, limit = 500): store.LogLineRecord[] {
     return store.listLogsAfter(this.#sql, id, afterSeq, limit);
@@ -336,23 +269,19 @@ export class AgentObject extends DurableObject<Env> {
   // ── internals ────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * A job ended: if a stack workflow dispatched it, tell that stack (after this turn, best effort —
-   * the stack's alarm polls open jobs, so a lost report only delays the run).
+   * Jobs ended: their submitters are told (after this turn; a failed notice is retried from the
+   * alarm), and then whoever waits for them is released.
    */
-  #ended(jobId: string): void {
-    const stackId = store.getOrigin(this.#sql, jobId);
-    if (!stackId) return;
-    const job = store.getJob(this.#sql, jobId);
-    if (!job || !store.terminalStatuses.has(job.status)) return;
-    const outcome =
-      job.status === 'succeeded'
-        ? { status: 'succeeded' as const, result: job.result }
-        : { status: job.status as 'failed' | 'cancelled', error: job.error };
-    this.ctx.waitUntil(
-      stackHandle(this.env, stackId)
-        .jobEnded(jobId, outcome)
-        .catch((error) => console.warn(`could not report job ${jobId} to stack ${stackId}:`, error)),
-    );
+  #ended(jobIds: string[]): void {
+    for (const jobId of jobIds) {
+      const told = this.#notifier.ended(jobId, Date.now());
+      this.ctx.waitUntil(
+        told.then(async () => {
+          this.#waiters.release(jobId);
+          await this.#scheduleAlarm(Date.now());
+        }),
+      );
+    }
   }
 
   #jobForLease(jobId: string, leaseId: string): store.JobRecord {
@@ -386,41 +315,16 @@ export class AgentObject extends DurableObject<Env> {
     return create(ReceiveJobsResponseSchema, { event: { case: 'job', value } });
   }
 
+  /** The alarm fires at the next lease expiry, retry, queue deadline or notice retry. */
   async #scheduleAlarm(now: number): Promise<void> {
-    const due = store.nextDueAt(this.#sql, now);
-    if (due === null) {
+    const dues = [store.nextDueAt(this.#sql, now), this.#notifier.nextDueAt()].filter(
+      (d): d is number => d !== null,
+    );
+    if (dues.length === 0) {
       await this.ctx.storage.deleteAlarm();
       return;
     }
-    await this.ctx.storage.setAlarm(Math.max(due, now + 10));
-  }
-
-  #remember(agentId: string, orgId: string): void {
-    if (!store.getMeta(this.#sql, 'agent_id')) {
-      store.setMeta(this.#sql, 'agent_id', agentId);
-      store.setMeta(this.#sql, 'org_id', orgId);
-    }
-  }
-
-  async #identity(): Promise<AgentIdentity | null> {
-    const cached = store.getMeta(this.#sql, 'public_key');
-    const agentId = store.getMeta(this.#sql, 'agent_id');
-    if (cached && agentId) {
-      return { agentId, orgId: store.getMeta(this.#sql, 'org_id') ?? '', publicKeyJwk: JSON.parse(cached) };
-    }
-    return null;
-  }
-
-  /** Learns the agent's identity from Postgres (first call after enrollment). */
-  async loadIdentity(agentId: string): Promise<AgentIdentity | null> {
-    const known = await this.#identity();
-    if (known) return known.agentId === agentId ? known : null;
-    const row = await this.#withDb((db) => getAgentIdentity(db, agentId));
-    if (!row) return null;
-    store.setMeta(this.#sql, 'agent_id', row.id);
-    store.setMeta(this.#sql, 'org_id', row.orgId);
-    store.setMeta(this.#sql, 'public_key', JSON.stringify(row.publicKeyJwk));
-    return { agentId: row.id, orgId: row.orgId, publicKeyJwk: row.publicKeyJwk };
+    await this.ctx.storage.setAlarm(Math.max(Math.min(...dues), now + 10));
   }
 
   /** Connection status in Postgres is for display; jobs keep flowing if the database is down. */

@@ -7,6 +7,7 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { JobStatus } from '@kombify/proto/jobs';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { JobNotify } from './job-notice.ts';
 
 export type { JobStatus };
 
@@ -70,7 +71,10 @@ export const jobEvents = sqliteTable(
   (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
 );
 
-/** Which stack dispatched a job (stack workflows), told when the job ends. */
+/**
+ * Which stack dispatched a job, from before the notice outbox (job_notices): no longer written;
+ * migration 0002 gave its open jobs a notice.
+ */
 export const jobOrigins = sqliteTable('job_origins', {
   jobId: text('job_id').primaryKey(),
   stackId: text('stack_id').notNull(),
@@ -86,4 +90,21 @@ export const jobLogs = sqliteTable(
     text: text('text').notNull(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
+);
+
+/**
+ * The outbox of job notices (notice-store.ts): who is told when a job ends, and how far that got.
+ * Written with the job; due when it ends; kept, marked delivered, once its receiver took it.
+ */
+export const jobNotices = sqliteTable(
+  'job_notices',
+  {
+    jobId: text('job_id').primaryKey(),
+    target: text('target', { mode: 'json' }).$type<JobNotify>().notNull(),
+    dueAt: integer('due_at'),
+    attempts: integer('attempts').notNull().default(0),
+    deliveredAt: integer('delivered_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('job_notices_due_idx').on(t.dueAt)],
 );

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { randomId } from '../platform/ids.ts';
 import type { AgentObject } from './agent-object.ts';
 import * as store from './job-store.ts';
+import { getNotice } from './notice-store.ts';
 
 /** job-store.ts `migrateJobStore` before drizzle, verbatim. */
 const legacySchema = `
@@ -83,7 +84,9 @@ function seedLegacy(sql: SqlStorage): void {
        ('job_done', 2, 110, 'leased', 'delivered to the agent (attempt 1 of 3)'),
        ('job_done', 3, 120, 'succeeded', 'succeeded')`,
   );
-  sql.exec("INSERT INTO job_origins (job_id, stack_id) VALUES ('job_done', 'stk_legacy')");
+  sql.exec(
+    "INSERT INTO job_origins (job_id, stack_id) VALUES ('job_done', 'stk_legacy'), ('job_waiting', 'stk_legacy')",
+  );
   sql.exec(
     `INSERT INTO job_logs (job_id, seq, at, stream, text) VALUES
        ('job_done', 1, 111, 'stdout', 'hello'), ('job_done', 2, 112, 'stderr', 'world')`,
@@ -103,7 +106,7 @@ describe('job store migrations', () => {
 
       const db = store.openJobStore(state.storage);
       await store.migrateJobStore(db);
-      expect(migrationsApplied(state.storage.sql)).toBe(1);
+      expect(migrationsApplied(state.storage.sql)).toBe(3);
 
       expect(store.getMeta(db, 'agent_id')).toBe('agt_legacy');
       expect(store.getJob(db, 'job_done')).toEqual({
@@ -133,8 +136,15 @@ describe('job store migrations', () => {
         { seq: 2, at: 112, stream: 'stderr', text: 'world' },
       ]);
       expect(store.isLeaseOf(db, 'job_done', 'lease_1')).toBe(true);
-      expect(store.getOrigin(db, 'job_done')).toBe('stk_legacy');
       expect(store.deliverableJobs(db, 1000).map((j) => j.id)).toEqual(['job_waiting']);
+      // An open job's stack gets a notice when it ends (the outbox came later); an ended one's
+      // stack was told at the time.
+      expect(getNotice(db, 'job_waiting')).toMatchObject({
+        target: { kind: 'stack', stackId: 'stk_legacy', workflowId: '' },
+        dueAt: null,
+        deliveredAt: null,
+      });
+      expect(getNotice(db, 'job_done')).toBeNull();
 
       // The object itself reads the old rows and goes on writing next to them.
       expect(agent.getJob('job_done')).toMatchObject({ id: 'job_done', status: 'succeeded' });
@@ -144,7 +154,7 @@ describe('job store migrations', () => {
 
       // Opening it again applies nothing twice.
       await store.migrateJobStore(store.openJobStore(state.storage));
-      expect(migrationsApplied(state.storage.sql)).toBe(1);
+      expect(migrationsApplied(state.storage.sql)).toBe(3);
       expect(store.getJob(db, 'job_done')?.result).toEqual({ os: 'linux' });
     });
   });
@@ -152,13 +162,21 @@ describe('job store migrations', () => {
   it('creates the tables on a new object and records the migrations it ran', async () => {
     const stub = env.AGENTS.get(env.AGENTS.idFromName(randomId('agt')));
     await runInDurableObject(stub, async (_agent: AgentObject, state) => {
-      expect(migrationsApplied(state.storage.sql)).toBe(1);
+      expect(migrationsApplied(state.storage.sql)).toBe(3);
       const tables = state.storage.sql
         .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .toArray()
         .map((t) => t.name);
       expect(tables).toEqual(
-        expect.arrayContaining(['job_events', 'job_leases', 'job_logs', 'job_origins', 'jobs', 'meta']),
+        expect.arrayContaining([
+          'job_events',
+          'job_leases',
+          'job_logs',
+          'job_notices',
+          'job_origins',
+          'jobs',
+          'meta',
+        ]),
       );
     });
   });

@@ -16,16 +16,7 @@ import { terminalJobStatuses } from '@kombify/proto/jobs';
 import { and, asc, eq, gt, lte, max, min } from 'drizzle-orm';
 import { type DrizzleSqliteDODatabase, drizzle } from 'drizzle-orm/durable-sqlite';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
-import {
-  type JobError,
-  type JobStatus,
-  jobEvents,
-  jobLeases,
-  jobLogs,
-  jobOrigins,
-  jobs,
-  meta,
-} from './job-schema.ts';
+import { type JobError, type JobStatus, jobEvents, jobLeases, jobLogs, jobs, meta } from './job-schema.ts';
 import migrations from './migrations/migrations.js';
 
 export type { JobError, JobStatus } from './job-schema.ts';
@@ -306,18 +297,6 @@ export function appendLogs(db: JobDb, jobId: string, lines: LogLineRecord[]): nu
     .where(eq(jobLogs.jobId, jobId))
     .get();
   return row?.seq ?? 0;
-}
-
-/** Which stack dispatched a job (stack workflows); told when the job ends. */
-export function setOrigin(db: JobDb, jobId: string, stackId: string): void {
-  db.insert(jobOrigins).values({ jobId, stackId }).onConflictDoNothing().run();
-}
-
-export function getOrigin(db: JobDb, jobId: string): string | null {
-  return (
-    db.select({ stackId: jobOrigins.stackId }).from(jobOrigins).where(eq(jobOrigins.jobId, jobId)).get()
-      ?.stackId ?? null
-  );
 }
 
 export function listLogsAfter(db: JobDb, jobId: string, afterSeq: number, limit: number): LogLineRecord[] {

@@ -1,6 +1,13 @@
-import type { JsonObject } from '@bufbuild/protobuf';
 /** The API's view of a job (GET /v1/orchestrator/jobs/{id}): snake_case, ISO times. */
 import type { JobEvent, JobRecord, LogLineRecord } from './job-store.ts';
+
+/**
+ * A JSON object as it crosses a Durable Object boundary: its values are anything but undefined.
+ * Looser than protobuf's recursive `JsonObject` on purpose: workers-types' RPC types recurse
+ * without end on a recursive type (TS2589, cloudflare/workerd#3063), and this is what lets the
+ * AgentObject's stub be typed from the class itself. Every `JsonObject` is one.
+ */
+export type JsonFields = { [key: string]: NonNullable<unknown> | null };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -8,11 +15,11 @@ export interface JobView {
   id: string;
   worker_id: string;
   type: string;
-  params: JsonObject;
+  params: JsonFields;
   status: JobRecord['status'];
   attempt: number;
   max_attempts: number;
-  result: JsonObject | null;
+  result: JsonFields | null;
   error: { code: string; message: string } | null;
   progress: { message: string | null; percent: number | null };
   created_at: string;

@@ -1,15 +1,16 @@
-import type { JsonObject } from '@bufbuild/protobuf';
-import { isTerminal, parseJobParams } from '@kombify/proto/jobs';
+import { isTerminal } from '@kombify/proto/jobs';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/api-auth.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId, sha256Hex } from '../platform/ids.ts';
+import { unwrap } from '../platform/result.ts';
 import { readJson } from '../platform/validate.ts';
 import { isAgentId } from '../workers/agent-token.ts';
 import { agentQueue } from './agent-queue.ts';
-import { deleteJobIndex, findJobIndex, insertJobIndex } from './index-store.ts';
+import { findJobIndex } from './index-store.ts';
+import { checkJobParams, submitJob } from './submit-job.ts';
 
 /** Jobs sent to one worker. The worker's Durable Object queues, leases and records them. */
 export const jobs = new Hono<AppEnv>();
@@ -23,20 +24,13 @@ const createBody = z
   })
   .strict();
 
+const deps = (c: Context<AppEnv>) => ({ db: c.get('db')(), env: c.env });
+
 const idempotencyKey = /^[A-Za-z0-9._:-]{1,128}$/;
 
 jobs.post('/', async (c) => {
   const body = await readJson(c, createBody);
-  const params = parseJobParams(body.type, body.params);
-  if (!params.ok) {
-    throw new ApiError(
-      'VALIDATION_FAILED',
-      `invalid job: ${params.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-      {
-        details: params.issues,
-      },
-    );
-  }
+  unwrap(checkJobParams(body.type, body.params));
   const { orgId } = c.get('principal');
   if (!isAgentId(body.worker_id)) throw new ApiError('NOT_FOUND', `worker ${body.worker_id} not found`);
 
@@ -46,38 +40,17 @@ jobs.post('/', async (c) => {
     throw new ApiError('VALIDATION_FAILED', 'Idempotency-Key must be 1-128 characters of [A-Za-z0-9._:-]');
   }
   const id = key ? `job_${(await sha256Hex(`${orgId}:${key}`)).slice(0, 26)}` : randomId('job');
-  const db = c.get('db')();
   if (key) {
-    const existing = await findJobIndex(db, orgId, id);
+    const existing = await findJobIndex(c.get('db')(), orgId, id);
     if (existing) {
       const view = await agentQueue(c.env, existing.agentId).getJob(id);
       if (view) return c.json({ data: view }, 200);
     }
   }
-  if (!(await insertJobIndex(db, { id, orgId, agentId: body.worker_id, type: body.type }))) {
-    throw new ApiError('NOT_FOUND', `worker ${body.worker_id} not found`);
-  }
-  try {
-    const stub = agentQueue(c.env, body.worker_id);
-    const view = await stub.enqueue({
-      id,
-      orgId,
-      agentId: body.worker_id,
-      type: body.type,
-      params: params.value as JsonObject,
-    });
-    return c.json({ data: view }, 201);
-  } catch (cause) {
-    // Nothing half-written: the index row goes if the worker's queue did not take the job.
-    await deleteJobIndex(db, id);
-    throw new ApiError(
-      'SERVICE_UNAVAILABLE',
-      'the worker queue did not accept the job; nothing was queued, retry',
-      {
-        cause,
-      },
-    );
-  }
+  const view = unwrap(
+    await submitJob(deps(c), { id, orgId, agentId: body.worker_id, type: body.type, params: body.params }),
+  );
+  return c.json({ data: view }, 201);
 });
 
 async function locate(c: Context<AppEnv>) {

@@ -105,11 +105,9 @@ const configSchema = z.object({
     .default(8 * 1024 * 1024),
   /** State versions kept per stack (the newest; older ones are deleted). */
   TOFU_STATE_VERSIONS_KEPT: z.coerce.number().int().min(1).max(1000).default(20),
-  // Stack workflows (edge/src/stack-object).
+  // Stack workflows (edge/src/stacks/object).
   /** A workflow job that has not ended this long after dispatch is cancelled and fails its step. */
   STACK_JOB_TIMEOUT_SECONDS: seconds(1800, 5, 86400),
-  /** While a workflow has jobs out, the stack's alarm polls them this often (a lost report never hangs a run). */
-  STACK_POLL_SECONDS: seconds(15, 1, 3600),
   /** Default drift-check interval for new stacks; 0 = off. Each stack can set its own. */
   STACK_DRIFT_INTERVAL_SECONDS: z.coerce
     .number()

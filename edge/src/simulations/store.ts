@@ -264,6 +264,20 @@ export async function settleNode(
     .where(and(eq(simNodes.id, id), eq(simNodes.pendingJobId, jobId)));
 }
 
+/** Undoes `setNodePending` when its job was not queued after all: the node is as it was. */
+export async function restoreNode(db: Db, before: SimNodeRow, jobId: string): Promise<void> {
+  await db
+    .update(simNodes)
+    .set({
+      status: before.status,
+      error: before.error,
+      pendingJobId: before.pendingJobId,
+      pendingAction: before.pendingAction,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(simNodes.id, before.id), eq(simNodes.pendingJobId, jobId)));
+}
+
 /** The host agent removed the node's container: its row goes, and with it its SSH port. */
 export async function removeNode(db: Db, id: string, jobId: string): Promise<void> {
   await db.delete(simNodes).where(and(eq(simNodes.id, id), eq(simNodes.pendingJobId, jobId)));

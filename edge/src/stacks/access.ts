@@ -6,7 +6,7 @@ import type { Env, Principal } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { type AgentRow, listAgents } from '../workers/store.ts';
 import { type StackHandle, stackHandle } from './object/stack-handle.ts';
-import type { Binding, Refusal } from './object/stack-object.ts';
+import type { Binding } from './object/stack-object.ts';
 import * as index from './store.ts';
 
 export interface OrchContext {
@@ -19,14 +19,6 @@ export interface OrchContext {
 }
 
 export const actor = (p: Principal) => `${p.kind}:${p.id}`;
-
-export function unwrapRefusal<T>(value: T | Refusal): T {
-  if (value && typeof value === 'object' && 'refused' in (value as object)) {
-    const { refused: error } = value as Refusal;
-    throw new ApiError(error.code, error.message, error.details ? { details: error.details } : undefined);
-  }
-  return value as T;
-}
 
 export async function locate(
   ctx: OrchContext,

@@ -8,7 +8,7 @@ import { ApiError } from '../platform/errors.ts';
 import { randomId } from '../platform/ids.ts';
 import { unwrap } from '../platform/result.ts';
 import { getSimulation, listNodesOfSimulation } from '../simulations/store.ts';
-import { locate, type OrchContext, orgWorkers, planLimits, unwrapRefusal } from './access.ts';
+import { locate, type OrchContext, orgWorkers, planLimits } from './access.ts';
 import { generateArtifacts } from './object/artifacts.ts';
 import { stackHandle } from './object/stack-handle.ts';
 import type { Binding } from './object/stack-object.ts';
@@ -116,7 +116,7 @@ export async function getStack(ctx: OrchContext, id: string) {
 
 export async function deleteStack(ctx: OrchContext, id: string, force: boolean) {
   const { stack } = await locate(ctx, id);
-  unwrapRefusal(await stack.destroyStorage(force));
+  unwrap(await stack.destroyStorage(force));
   await index.deleteStack(ctx.db, ctx.principal.orgId, id);
   return { id, deleted: true };
 }
@@ -145,7 +145,7 @@ export async function listVersions(ctx: OrchContext, id: string) {
 
 export async function rollback(ctx: OrchContext, id: string, version: number) {
   const { stack } = await locate(ctx, id);
-  const added = unwrapRefusal(await stack.rollback(version));
+  const added = unwrap(await stack.rollback(version));
   await index.setStackStatus(ctx.db, id, { kit: added.kit });
   return added;
 }

@@ -6,15 +6,8 @@ import type { Issue } from '@kombify/proto/issue';
 import { resolve } from '@kombify/stackkits';
 import { agentQueue } from '../jobs/agent-queue.ts';
 import { ApiError } from '../platform/errors.ts';
-import {
-  actor,
-  bindWorker,
-  locate,
-  type OrchContext,
-  orgWorkers,
-  planLimits,
-  unwrapRefusal,
-} from './access.ts';
+import { unwrap } from '../platform/result.ts';
+import { actor, bindWorker, locate, type OrchContext, orgWorkers, planLimits } from './access.ts';
 import { nodesNeedingWorkers } from './object/artifacts.ts';
 import type { WorkflowOptions } from './object/engine.ts';
 import { stackHandle, stackIdOfWorkflow } from './object/stack-handle.ts';
@@ -93,21 +86,17 @@ export async function listWorkflows(ctx: OrchContext, id: string, page: { limit:
 }
 
 export async function approveWorkflow(ctx: OrchContext, workflowId: string) {
-  return unwrapRefusal(
-    await (await locateWorkflow(ctx, workflowId)).approve(workflowId, actor(ctx.principal)),
-  );
+  return unwrap(await (await locateWorkflow(ctx, workflowId)).approve(workflowId, actor(ctx.principal)));
 }
 
 export async function rejectWorkflow(ctx: OrchContext, workflowId: string, reason: string | null) {
-  return unwrapRefusal(
+  return unwrap(
     await (await locateWorkflow(ctx, workflowId)).reject(workflowId, actor(ctx.principal), reason),
   );
 }
 
 export async function cancelWorkflow(ctx: OrchContext, workflowId: string) {
-  return unwrapRefusal(
-    await (await locateWorkflow(ctx, workflowId)).cancel(workflowId, actor(ctx.principal)),
-  );
+  return unwrap(await (await locateWorkflow(ctx, workflowId)).cancel(workflowId, actor(ctx.principal)));
 }
 
 export type WatchItem =

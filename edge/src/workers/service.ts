@@ -1,11 +1,8 @@
 /** Worker operations of the orchestrator: approval for stacks and pre-checks on demand. */
-import type { JsonObject } from '@bufbuild/protobuf';
-import { parseJobParams } from '@kombify/proto/jobs';
-import { agentQueue } from '../jobs/agent-queue.ts';
-import { deleteJobIndex, insertJobIndex } from '../jobs/index-store.ts';
-import type { JobView } from '../jobs/job-view.ts';
+import { isTerminal } from '@kombify/proto/jobs';
+import { agentQueue, type JobView, submitJob } from '../jobs/index.ts';
 import { ApiError } from '../platform/errors.ts';
-import { randomId } from '../platform/ids.ts';
+import { unwrap } from '../platform/result.ts';
 import type { OrchContext } from '../stacks/access.ts';
 import { isAgentId } from './agent-token.ts';
 import { type AgentRow, approveAgent, getAgent } from './store.ts';
@@ -22,9 +19,9 @@ export async function approveWorker(ctx: OrchContext, id: string): Promise<Agent
 }
 
 /**
- * Runs `node.prechecks` on the worker now and waits (up to `waitMs`) for the verdict. A worker that
- * does not answer in time gets the job anyway: the answer is then the queued or running job, to
- * follow at /v1/orchestrator/jobs/{id}.
+ * Runs `node.prechecks` on the worker now and waits (up to `waitMs`) for the verdict: the worker's
+ * AgentObject answers when the job ends. A worker that does not answer in time gets the job
+ * anyway: the answer is then the queued or running job, to follow at /v1/orchestrator/jobs/{id}.
  */
 export async function runPrechecks(
   ctx: OrchContext,
@@ -33,51 +30,21 @@ export async function runPrechecks(
   waitMs = 30_000,
 ): Promise<{ done: boolean; job: JobView }> {
   await worker(ctx, id);
-  const parsed = parseJobParams('node.prechecks', params);
-  if (!parsed.ok) {
-    throw new ApiError(
-      'VALIDATION_FAILED',
-      `invalid pre-checks: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-      {
-        details: parsed.issues,
-      },
-    );
-  }
-  const jobId = randomId('job');
-  if (
-    !(await insertJobIndex(ctx.db, {
-      id: jobId,
+  const queued = unwrap(
+    await submitJob(ctx, {
       orgId: ctx.principal.orgId,
       agentId: id,
       type: 'node.prechecks',
-    }))
-  ) {
-    throw new ApiError('NOT_FOUND', `worker ${id} not found`);
-  }
-  const queue = agentQueue(ctx.env, id);
-  let job: JobView;
-  try {
-    job = await queue.enqueue({
-      id: jobId,
-      orgId: ctx.principal.orgId,
-      agentId: id,
-      type: 'node.prechecks',
-      params: parsed.value as JsonObject,
-    });
-  } catch (cause) {
-    await deleteJobIndex(ctx.db, jobId);
-    throw new ApiError(
-      'SERVICE_UNAVAILABLE',
-      'the worker queue did not accept the job; nothing was queued, retry',
-      { cause },
-    );
-  }
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled')
-      return { done: true, job };
-    await new Promise((r) => setTimeout(r, 250));
-    job = (await queue.getJob(jobId)) ?? job;
-  }
-  return { done: false, job };
+      params,
+      what: 'pre-checks',
+    }),
+  );
+  const job =
+    waitMs > 0 && !isTerminal(queued.status)
+      ? // A wait cut short (the worker's object restarted) answers with the job as queued.
+        ((await agentQueue(ctx.env, id)
+          .waitForJob(queued.id, waitMs)
+          .catch(() => null)) ?? queued)
+      : queued;
+  return { done: isTerminal(job.status), job };
 }

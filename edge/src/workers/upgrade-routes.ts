@@ -10,11 +10,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/api-auth.ts';
-import { agentQueue } from '../jobs/agent-queue.ts';
-import { deleteJobIndex, insertJobIndex } from '../jobs/index-store.ts';
+import { submitJob } from '../jobs/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
-import { randomId } from '../platform/ids.ts';
+import { unwrap } from '../platform/result.ts';
 import { readJson } from '../platform/validate.ts';
 import { VERSION } from '../releases/release-manifest.ts';
 import { artifactsBucket, currentVersion, getManifestBytes } from '../releases/release-store.ts';
@@ -46,27 +45,11 @@ workerUpgrade.post('/:id/upgrade', async (c) => {
   if (worker.agentVersion === target) {
     throw new ApiError('CONFLICT', `worker ${id} already runs agent ${target}`);
   }
-  const jobId = randomId('job');
-  if (!(await insertJobIndex(db, { id: jobId, orgId, agentId: id, type: 'agent.upgrade' }))) {
-    throw new ApiError('NOT_FOUND', `worker ${id} not found`);
-  }
-  try {
-    const view = await agentQueue(c.env, id).enqueue({
-      id: jobId,
-      orgId,
-      agentId: id,
-      type: 'agent.upgrade',
-      params: { version: target },
-    });
-    return c.json({ data: view }, 201);
-  } catch (cause) {
-    await deleteJobIndex(db, jobId);
-    throw new ApiError(
-      'SERVICE_UNAVAILABLE',
-      'the worker queue did not accept the job; nothing was queued, retry',
-      {
-        cause,
-      },
-    );
-  }
+  const view = unwrap(
+    await submitJob(
+      { db, env: c.env },
+      { orgId, agentId: id, type: 'agent.upgrade', params: { version: target } },
+    ),
+  );
+  return c.json({ data: view }, 201);
 });

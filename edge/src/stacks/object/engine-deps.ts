@@ -19,8 +19,6 @@ export interface Dispatcher {
   /** Hands a persisted job to its worker's queue. Idempotent by job id. */
   enqueue(job: WfJobRecord): Promise<void>;
   cancel(job: WfJobRecord, reason: string): Promise<void>;
-  /** The job's end if it has ended, else null (the backstop poll). */
-  outcome(job: WfJobRecord): Promise<JobOutcome | null>;
 }
 
 export interface EngineDeps {
@@ -30,8 +28,6 @@ export interface EngineDeps {
   now(): number;
   /** A job that has not ended this long after dispatch is cancelled and fails its step. */
   jobTimeoutMs: number;
-  /** Backstop poll interval while jobs are open. */
-  pollMs: number;
   /**
    * The stack's OpenTofu HTTP state backend (the StackObject, via `stateBackendFor`) with a fresh
    * short-lived credential: asked once for the plan and again for the apply, which may come long

@@ -1,7 +1,7 @@
 /**
  * The workflow engine inside workerd, over a real StackObject's SQLite, with a fake dispatcher in
- * place of the workers' AgentObjects: approval, queueing, cancel, a lost completion report found
- * by the alarm's poll, resuming from rows alone, blocking pre-checks, timeouts and drift. Time is a
+ * place of the workers' AgentObjects: approval, queueing, cancel, a report arriving after a
+ * restart, resuming from rows alone, blocking pre-checks, timeouts and drift. Time is a
  * variable the test moves, never a sleep.
  */
 import { env, runInDurableObject } from 'cloudflare:test';
@@ -20,8 +20,6 @@ nodes:
 class FakeDispatcher implements Dispatcher {
   enqueued: store.WfJobRecord[] = [];
   cancelled: string[] = [];
-  /** Ends the AgentObject "knows" (what the backstop poll finds). */
-  ended = new Map<string, JobOutcome>();
   failNextEnqueue = false;
   async enqueue(job: store.WfJobRecord) {
     if (this.failNextEnqueue) {
@@ -32,9 +30,6 @@ class FakeDispatcher implements Dispatcher {
   }
   async cancel(job: store.WfJobRecord) {
     this.cancelled.push(job.id);
-  }
-  async outcome(job: store.WfJobRecord) {
-    return this.ended.get(job.id) ?? null;
   }
   last(type: string) {
     return this.enqueued.filter((j) => j.type === type).at(-1)!;
@@ -79,7 +74,6 @@ async function withStack(
       clock,
       now: () => clock.t,
       jobTimeoutMs: 600_000,
-      pollMs: 15_000,
       onStackStatus: (s: string) => {
         statuses.push(s);
       },
@@ -198,7 +192,7 @@ describe('workflow engine', () => {
       // Cancelling a finished run is a conflict.
       expect(await engine.cancelWorkflow(make(), first.id, 'x')).toMatchObject({
         ok: false,
-        code: 'CONFLICT',
+        refusal: { code: 'CONFLICT' },
       });
       // A job cancelled on its worker (POST /jobs/{id}/cancel) cancels its run.
       const queuedJob = deps.dispatcher.last('node.prechecks');
@@ -211,7 +205,7 @@ describe('workflow engine', () => {
     });
   });
 
-  it('resumes from its rows: a lost report is found by the poll, a failed dispatch is retried', async () => {
+  it('resumes from its rows: a failed dispatch is retried, and a report after a restart moves the run on', async () => {
     await withStack(async (sql, make) => {
       const deps = make();
       deps.dispatcher.failNextEnqueue = true;
@@ -229,17 +223,16 @@ describe('workflow engine', () => {
       // "Restart": new deps, the alarm ticks, the job is sent.
       deps.clock.t += 2000;
       await engine.tick(make());
-      expect(store.getJob(sql, pending!.id)!.status).toBe('dispatched');
-      expect(engine.nextWake(make())).toBe(deps.clock.t + 15_000);
+      const dispatched = store.getJob(sql, pending!.id)!;
+      expect(dispatched.status).toBe('dispatched');
+      // Nothing is polled: the alarm next wakes for the job's deadline only.
+      expect(engine.nextWake(make())).toBe(dispatched.deadline);
 
-      // The worker finished it, but the report never arrived: the next tick's poll finds it.
-      deps.dispatcher.ended.set(pending!.id, passedChecks);
+      // The worker's object reports the end (its notice, retried until taken) to a fresh engine.
       deps.clock.t += 15_000;
-      await engine.tick(make());
+      await engine.jobEnded(make(), pending!.id, passedChecks);
       const plan = deps.dispatcher.last('stack.converge');
-      deps.dispatcher.ended.set(plan.id, converged('create'));
-      deps.clock.t += 15_000;
-      await engine.tick(make());
+      await engine.jobEnded(make(), plan.id, converged('create'));
       expect(wfStatus(sql, wf.id)).toBe('succeeded');
       expect(store.listSteps(sql, wf.id).find((s) => s.name === 'plan')!.detail).toMatchObject({
         nodes: [{ node: 'pi', changes: { create: 1 } }],

@@ -1,14 +1,10 @@
 /**
- * The interface handlers use to reach a stack's StackObject (as agent-queue.ts does for workers):
- * its RPC surface stays explicit, and the deep type inference of stubs stays out of handler code.
+ * How the rest of the edge reaches a stack's StackObject: the methods it uses, picked from the
+ * class and viewed through `Remote` (platform/remote.ts), which keeps `Result` unions intact.
  */
 import type { Env } from '../../platform/env.ts';
-import type { JobOutcome } from './engine.ts';
+import { type Remote, remote } from '../../platform/remote.ts';
 import type { StackObject } from './stack-object.ts';
-
-type Remote<T> = {
-  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
-};
 
 export type StackHandle = Remote<
   Pick<
@@ -30,11 +26,12 @@ export type StackHandle = Remote<
     | 'approve'
     | 'reject'
     | 'cancel'
+    | 'jobEnded'
   >
-> & { jobEnded(jobId: string, outcome: JobOutcome): Promise<boolean> };
+>;
 
 export function stackHandle(env: Env, stackId: string): StackHandle {
-  return env.STACKS.get(env.STACKS.idFromName(stackId)) as unknown as StackHandle;
+  return remote(env.STACKS.get(env.STACKS.idFromName(stackId)));
 }
 
 /** Workflow ids carry their stack's id (`wfl_<stack>_<random>`), so a workflow needs no index of its own. */

@@ -3,46 +3,27 @@
  * workflow runs with their steps, jobs and events (SQLite, stack-store.ts), and the stack's
  * OpenTofu state with its lock and owner (../tofu-state/state-store.ts, the HTTP backend). The engine
  * (engine.ts) is plain functions over those rows; this class only serialises calls into it,
- * connects it to the workers' AgentObjects, and keeps its alarm set — the alarm is what moves a
- * run forward after a restart, polls jobs whose end was not reported, and starts drift checks.
+ * connects it to the workers' AgentObjects (stack-dispatcher.ts; they report each job's end to
+ * `jobEnded`), and keeps its alarm set — the alarm is what moves a run forward after a restart,
+ * polls jobs whose end was not reported, and starts drift checks.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { JsonObject } from '@bufbuild/protobuf';
-import { isTerminal } from '@kombify/proto/jobs';
-import { agentQueue } from '../../jobs/agent-queue.ts';
-import { insertJobIndex } from '../../jobs/index-store.ts';
 import { type Config, loadConfig } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { withObjectDb } from '../../platform/db/object-db.ts';
 import type { Env } from '../../platform/env.ts';
+import { ok, type Result, refuse } from '../../platform/result.ts';
 import { stateBackendFor } from '../../tofu-state/index.ts';
 import * as tofuStore from '../../tofu-state/state-store.ts';
 import { setStackStatus } from '../store.ts';
-import type { Dispatcher, EngineDeps, JobOutcome, WorkflowOptions } from './engine.ts';
+import type { EngineDeps, JobOutcome, WorkflowOptions } from './engine.ts';
 import * as engine from './engine.ts';
+import { type Binding, initStack, type StackInit, stackDetails } from './stack-details.ts';
+import { stackDispatcher } from './stack-dispatcher.ts';
 import * as store from './stack-store.ts';
 import { eventView, versionView, workflowSummary, workflowView } from './views.ts';
 
-/** How a spec node finds its worker: explicitly, by the worker's name, or by labels on its facts. */
-export type Binding =
-  | { worker_id: string }
-  | { worker_name: string }
-  | { labels: Record<string, string> }
-  | { simulation: string; node: string };
-
-export interface StackInit {
-  id: string;
-  orgId: string;
-  name: string;
-  version: Omit<store.SpecVersion, 'version' | 'createdAt'>;
-  bindings: Record<string, Binding>;
-  driftIntervalSeconds: number;
-  baseUrl: string;
-}
-
-export type Refusal = {
-  refused: { code: 'NOT_FOUND' | 'CONFLICT' | 'VALIDATION_FAILED'; message: string; details?: unknown };
-};
+export type { Binding, StackInit } from './stack-details.ts';
 
 export class StackObject extends DurableObject<Env> {
   readonly #sql: store.StackDb;
@@ -78,43 +59,17 @@ export class StackObject extends DurableObject<Env> {
     // Where the agent reaches this edge's state backend: the configured public URL, else the
     // origin of the request that started the run.
     const baseUrl = this.#config.PUBLIC_EDGE_URL ?? store.getSetting(this.#sql, 'base_url') ?? '';
-    const dispatcher: Dispatcher = {
-      enqueue: async (job) => {
-        const indexed = await this.#withDb((db) =>
-          insertJobIndex(
-            db,
-            { id: job.id, orgId, agentId: job.workerId, type: job.type },
-            { ifAbsent: true },
-          ),
-        );
-        if (!indexed) throw new Error(`worker ${job.workerId} is not enrolled in this org`);
-        await agentQueue(this.env, job.workerId).enqueue({
-          id: job.id,
-          orgId,
-          agentId: job.workerId,
-          type: job.type,
-          params: job.params as JsonObject,
-          origin: { stackId, workflowId: job.workflowId },
-        });
-      },
-      cancel: async (job, reason) => {
-        await agentQueue(this.env, job.workerId).cancelJob(job.id, reason);
-      },
-      outcome: async (job) => {
-        const view = await agentQueue(this.env, job.workerId).jobOutcome(job.id);
-        if (!view) return null;
-        if (view.status === 'succeeded') return { status: 'succeeded', result: view.result };
-        if (isTerminal(view.status)) return { status: view.status, error: view.error };
-        return null;
-      },
-    };
     return {
       sql: this.#sql,
       stackId,
-      dispatcher,
+      dispatcher: stackDispatcher({
+        env: this.env,
+        stackId,
+        orgId,
+        withDb: (fn) => this.#withDb(fn),
+      }),
       now: () => Date.now(),
       jobTimeoutMs: this.#config.STACK_JOB_TIMEOUT_SECONDS * 1000,
-      pollMs: this.#config.STACK_POLL_SECONDS * 1000,
       tofuBackend: () => {
         // Stacks made before creation claimed their state get their claim here (idempotent).
         tofuStore.claim(this.#sql, orgId, Date.now());
@@ -159,53 +114,12 @@ export class StackObject extends DurableObject<Env> {
    */
   init(input: StackInit) {
     if (this.#stackId()) return this.details();
-    this.ctx.storage.transactionSync(() => {
-      if (!tofuStore.claim(this.#sql, input.orgId, Date.now()).claimed) {
-        throw new Error(`the OpenTofu state of stack ${input.id} belongs to another org`);
-      }
-      store.setSetting(this.#sql, 'id', input.id);
-      store.setSetting(this.#sql, 'org_id', input.orgId);
-      store.setSetting(this.#sql, 'name', input.name);
-      store.setSetting(this.#sql, 'base_url', input.baseUrl);
-      store.setSetting(this.#sql, 'status', 'created');
-      store.setSetting(this.#sql, 'bindings', JSON.stringify(input.bindings));
-      store.setSetting(this.#sql, 'drift_interval_s', String(input.driftIntervalSeconds));
-      store.setSetting(this.#sql, 'next_drift_at', String(Date.now() + input.driftIntervalSeconds * 1000));
-      const v = store.addVersion(this.#sql, { ...input.version, createdAt: Date.now() });
-      store.setSetting(this.#sql, 'current_version', String(v.version));
-      store.addEvent(
-        this.#sql,
-        { workflowId: null, kind: 'stack.created', message: `stack ${input.name} created (version 1)` },
-        Date.now(),
-      );
-    });
+    this.ctx.storage.transactionSync(() => initStack(this.#sql, input, Date.now()));
     return this.details();
   }
 
   details() {
-    const id = this.#stackId();
-    if (!id) return null;
-    const current = Number(store.getSetting(this.#sql, 'current_version'));
-    const version = store.getVersion(this.#sql, current)!;
-    const active = store.activeWorkflow(this.#sql);
-    const drift = store.getSetting(this.#sql, 'last_drift');
-    const outputs = store.getSetting(this.#sql, 'tofu_outputs');
-    return {
-      id,
-      name: store.getSetting(this.#sql, 'name')!,
-      kit: version.kit,
-      status: engine.stackStatus({ sql: this.#sql }),
-      current_version: current,
-      versions: store.listVersions(this.#sql).length,
-      bindings: JSON.parse(store.getSetting(this.#sql, 'bindings') ?? '{}') as Record<string, Binding>,
-      active_workflow_id: active?.id ?? null,
-      drift: {
-        interval_seconds: engine.driftIntervalMs({ sql: this.#sql }) / 1000,
-        last: drift ? JSON.parse(drift) : null,
-      },
-      /** The OpenTofu outputs of the last apply (sensitive values null), or null before any. */
-      tofu_outputs: outputs ? (JSON.parse(outputs) as Record<string, unknown>) : null,
-    };
+    return this.#stackId() ? stackDetails(this.#sql) : null;
   }
 
   currentVersion(): store.SpecVersion | null {
@@ -238,18 +152,20 @@ export class StackObject extends DurableObject<Env> {
   }
 
   /** Rollback: the old version's spec becomes a new, current version (history stays append-only). */
-  rollback(version: number): ReturnType<typeof versionView> | Refusal {
+  rollback(version: number): Result<ReturnType<typeof versionView>, 'NOT_FOUND'> {
     const old = store.getVersion(this.#sql, version);
-    if (!old) return { refused: { code: 'NOT_FOUND', message: `stack has no spec version ${version}` } };
-    return this.addVersion({
-      format: old.format,
-      source: old.source,
-      options: old.options,
-      tofu: old.tofu,
-      name: old.name,
-      kit: old.kit,
-      note: `rollback to version ${version}`,
-    });
+    if (!old) return refuse('NOT_FOUND', `stack has no spec version ${version}`);
+    return ok(
+      this.addVersion({
+        format: old.format,
+        source: old.source,
+        options: old.options,
+        tofu: old.tofu,
+        name: old.name,
+        kit: old.kit,
+        note: `rollback to version ${version}`,
+      }),
+    );
   }
 
   setBindings(bindings: Record<string, Binding>) {
@@ -267,39 +183,28 @@ export class StackObject extends DurableObject<Env> {
   }
 
   /** Removes everything this object stores; refused while a run is in progress or the stack is deployed. */
-  async destroyStorage(force: boolean): Promise<{ ok: true } | Refusal> {
+  async destroyStorage(force: boolean): Promise<Result<undefined, 'CONFLICT'>> {
     return this.#serial(async () => {
       const active = store.activeWorkflow(this.#sql) ?? store.nextQueued(this.#sql);
-      if (active)
-        return {
-          refused: {
-            code: 'CONFLICT',
-            message: `workflow ${active.id} is ${active.status}; cancel it first`,
-          },
-        };
+      if (active) return refuse('CONFLICT', `workflow ${active.id} is ${active.status}; cancel it first`);
       if (!force && store.getSetting(this.#sql, 'deployed')) {
-        return {
-          refused: {
-            code: 'CONFLICT',
-            message:
-              'the stack is deployed; destroy it first (POST /stacks/{id}/destroy) or delete with ?force=true',
-          },
-        };
+        return refuse(
+          'CONFLICT',
+          'the stack is deployed; destroy it first (POST /stacks/{id}/destroy) or delete with ?force=true',
+        );
       }
       const lock = tofuStore.heldLock(this.#sql);
       if (!force && lock) {
-        return {
-          refused: {
-            code: 'CONFLICT',
-            message: `the stack's OpenTofu state is locked (lock ${lock.id}, by ${lock.lockedBy}); unlock it or delete with ?force=true`,
-          },
-        };
+        return refuse(
+          'CONFLICT',
+          `the stack's OpenTofu state is locked (lock ${lock.id}, by ${lock.lockedBy}); unlock it or delete with ?force=true`,
+        );
       }
       await this.ctx.storage.deleteAlarm();
       // Everything goes, the OpenTofu state (and its owner) with it.
       await this.ctx.storage.deleteAll();
       await this.#migrate();
-      return { ok: true };
+      return ok();
     });
   }
 
@@ -362,8 +267,8 @@ export class StackObject extends DurableObject<Env> {
 
   async #act(fn: (deps: EngineDeps) => Promise<engine.ActionResult>) {
     const out = await this.#engine(fn);
-    if (!out.ok) return { refused: { code: out.code, message: out.message } } as Refusal;
-    return this.#summary(out.workflow.id)!;
+    if (!out.ok) return out;
+    return ok(this.#summary(out.value.id)!);
   }
 
   approve(id: string, by: string) {

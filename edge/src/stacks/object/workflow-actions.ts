@@ -1,4 +1,5 @@
 /** What a person does to a run: approve or reject it at its approval step, or cancel it. */
+import { ok, type Result, refuse } from '../../platform/result.ts';
 import { completeStep, type EngineDeps, event } from './engine-deps.ts';
 import type { WorkflowRecord } from './stack-store.ts';
 import * as store from './stack-store.ts';
@@ -6,35 +7,28 @@ import { settleJob } from './step-jobs.ts';
 import { finishWorkflow } from './workflow-finish.ts';
 import { advance } from './workflow-run.ts';
 
-export type ActionResult =
-  | { ok: true; workflow: WorkflowRecord }
-  | { ok: false; code: 'NOT_FOUND' | 'CONFLICT'; message: string };
+/** The run after the action, or why it was refused (NOT_FOUND, CONFLICT). */
+export type ActionResult = Result<WorkflowRecord, 'NOT_FOUND' | 'CONFLICT'>;
 
 /** The run if it waits for approval, else why not. */
-function awaitingApproval(
-  deps: EngineDeps,
-  workflowId: string,
-): WorkflowRecord | Extract<ActionResult, { ok: false }> {
+function awaitingApproval(deps: EngineDeps, workflowId: string): ActionResult {
   const wf = store.getWorkflow(deps.sql, workflowId);
-  if (!wf) return { ok: false, code: 'NOT_FOUND', message: `workflow ${workflowId} not found` };
+  if (!wf) return refuse('NOT_FOUND', `workflow ${workflowId} not found`);
   if (wf.status !== 'awaiting_approval') {
-    return {
-      ok: false,
-      code: 'CONFLICT',
-      message: `workflow ${workflowId} is ${wf.status}, not awaiting approval`,
-    };
+    return refuse('CONFLICT', `workflow ${workflowId} is ${wf.status}, not awaiting approval`);
   }
-  return wf;
+  return ok(wf);
 }
 
 export async function approve(deps: EngineDeps, workflowId: string, by: string): Promise<ActionResult> {
-  const wf = awaitingApproval(deps, workflowId);
-  if ('ok' in wf) return wf;
+  const waiting = awaitingApproval(deps, workflowId);
+  if (!waiting.ok) return waiting;
+  const wf = waiting.value;
   const step = store.getStep(deps.sql, wf.id, wf.stepIndex)!;
   store.updateWorkflow(deps.sql, wf.id, { status: 'running' });
   completeStep(deps, wf, step, 'succeeded', { approved_by: by });
   await advance(deps);
-  return { ok: true, workflow: store.getWorkflow(deps.sql, wf.id)! };
+  return ok(store.getWorkflow(deps.sql, wf.id)!);
 }
 
 export async function reject(
@@ -43,15 +37,16 @@ export async function reject(
   by: string,
   reason: string | null,
 ): Promise<ActionResult> {
-  const wf = awaitingApproval(deps, workflowId);
-  if ('ok' in wf) return wf;
+  const waiting = awaitingApproval(deps, workflowId);
+  if (!waiting.ok) return waiting;
+  const wf = waiting.value;
   const step = store.getStep(deps.sql, wf.id, wf.stepIndex)!;
   const error = { code: 'rejected', message: `rejected by ${by}${reason ? `: ${reason}` : ''}` };
   store.updateStep(deps.sql, wf.id, step.index, { status: 'failed', finishedAt: deps.now(), error });
   event(deps, wf.id, 'approval.rejected', error.message, { step: step.name });
   await finishWorkflow(deps, wf, 'rejected', error);
   await advance(deps);
-  return { ok: true, workflow: store.getWorkflow(deps.sql, wf.id)! };
+  return ok(store.getWorkflow(deps.sql, wf.id)!);
 }
 
 /** Cancels a queued or running run; its open jobs are cancelled on their workers. */
@@ -61,13 +56,9 @@ export async function cancelWorkflow(
   by: string,
 ): Promise<ActionResult> {
   const wf = store.getWorkflow(deps.sql, workflowId);
-  if (!wf) return { ok: false, code: 'NOT_FOUND', message: `workflow ${workflowId} not found` };
+  if (!wf) return refuse('NOT_FOUND', `workflow ${workflowId} not found`);
   if (store.terminalWorkflow.has(wf.status)) {
-    return {
-      ok: false,
-      code: 'CONFLICT',
-      message: `workflow ${workflowId} already ${wf.status}; nothing to cancel`,
-    };
+    return refuse('CONFLICT', `workflow ${workflowId} already ${wf.status}; nothing to cancel`);
   }
   const reason = `cancelled by ${by}`;
   for (const job of store.jobsOf(deps.sql, wf.id).filter((j) => !store.terminalJob.has(j.status))) {
@@ -76,5 +67,5 @@ export async function cancelWorkflow(
   }
   await finishWorkflow(deps, wf, 'cancelled', { code: 'cancelled', message: reason });
   await advance(deps);
-  return { ok: true, workflow: store.getWorkflow(deps.sql, wf.id)! };
+  return ok(store.getWorkflow(deps.sql, wf.id)!);
 }

@@ -121,15 +121,12 @@ export async function jobEnded(deps: EngineDeps, jobId: string, outcome: JobOutc
 }
 
 /**
- * The alarm's work: poll the jobs still open (a lost report never hangs a run), start a drift
- * check when one is due, move on. Returns when the alarm should fire next (null: no need).
+ * The alarm's work: dispatch what is pending, fail jobs past their deadline, start a drift check
+ * when one is due, move on. A job's end is not polled for: the AgentObject tells the stack
+ * (`jobEnded`) and keeps retrying until the stack took it. Returns when the alarm should fire
+ * next (null: no need).
  */
 export async function tick(deps: EngineDeps): Promise<number | null> {
-  for (const job of store.openJobs(deps.sql)) {
-    if (job.status !== 'dispatched') continue;
-    const outcome = await deps.dispatcher.outcome(job).catch(() => null);
-    if (outcome) await settleJob(deps, job, outcome);
-  }
   await maybeStartDrift(deps);
   await advance(deps);
   return nextWake(deps);
@@ -159,8 +156,7 @@ export function nextWake(deps: EngineDeps): number | null {
   const wakes: number[] = [];
   const open = store.openJobs(deps.sql);
   if (open.some((j) => j.status === 'pending')) wakes.push(now + 2000);
-  for (const j of open.filter((j) => j.status === 'dispatched'))
-    wakes.push(Math.min(j.deadline, now + deps.pollMs));
+  for (const j of open.filter((j) => j.status === 'dispatched')) wakes.push(j.deadline);
   if (driftIntervalMs(deps) > 0)
     wakes.push(Number(store.getSetting(deps.sql, 'next_drift_at') ?? String(now)));
   return wakes.length > 0 ? Math.max(now + 10, Math.min(...wakes)) : null;
