@@ -143,7 +143,8 @@ const weights: Part = async ({ w, cookies, notes }) => {
   const editor = newStack.filter((f) => EDITOR_CHUNK.test(f.url));
   if (editor.length === 0) throw new Error('the new-stack page fetched no spec editor chunk');
   const gallery = await scriptsOf(w.browser, `${w.web.url}/apps`, cookies, '[data-testid="app-card"]');
-  if (gallery.some((f) => EDITOR_CHUNK.test(f.url))) throw new Error('the app gallery fetched the spec editor');
+  if (gallery.some((f) => EDITOR_CHUNK.test(f.url)))
+    throw new Error('the app gallery fetched the spec editor');
   notes.push(
     `scripts: landing ${landing.length}, dashboard ${dashboard.length}, stacks/new ${newStack.length} (spec editor ${editor.length}), apps ${gallery.length}`,
   );
