@@ -3,7 +3,8 @@
  * Chromium against the whole local product (issuer, edge, one real enrolled agent), signed in:
  *  - JavaScript each page sends, in gzip bytes (each script the browser loads, gzipped at level 6
  *    as a CDN would serve it): the landing page (issue 21's target: ≤ 30 KB), the dashboard, and
- *    the new-stack page with the spec editor's own chunks apart;
+ *    the new-stack page with the spec editor's own chunks apart, and the app gallery (which must
+ *    not load the editor);
  *  - layout shift on the landing page (cumulative layout shift score, unitless; 0 is none), for a
  *    first visit and for a visitor with a stored theme;
  *  - time to the dashboard's first render with data: from navigation start until the page is
@@ -141,14 +142,18 @@ const weights: Part = async ({ w, cookies, notes }) => {
   const newStack = await scriptsOf(w.browser, `${w.web.url}/stacks/new`, cookies, '.cm-content');
   const editor = newStack.filter((f) => EDITOR_CHUNK.test(f.url));
   if (editor.length === 0) throw new Error('the new-stack page fetched no spec editor chunk');
+  const gallery = await scriptsOf(w.browser, `${w.web.url}/apps`, cookies, '[data-testid="app-card"]');
+  if (gallery.some((f) => EDITOR_CHUNK.test(f.url)))
+    throw new Error('the app gallery fetched the spec editor');
   notes.push(
-    `scripts: landing ${landing.length}, dashboard ${dashboard.length}, stacks/new ${newStack.length} (spec editor ${editor.length})`,
+    `scripts: landing ${landing.length}, dashboard ${dashboard.length}, stacks/new ${newStack.length} (spec editor ${editor.length}), apps ${gallery.length}`,
   );
   return [
     benchCase('landing', 'js_gzip_bytes', sum(landing), 30 * 1024, 1),
     benchCase('dashboard', 'js_gzip_bytes', sum(dashboard), null, 1),
     benchCase('stacks/new', 'js_gzip_bytes', sum(newStack), null, 1),
     benchCase('stacks/new spec editor', 'js_gzip_bytes', sum(editor), null, 1),
+    benchCase('apps (gallery)', 'js_gzip_bytes', sum(gallery), null, 1),
   ];
 };
 

@@ -4,11 +4,12 @@
  * Nothing here runs.
  */
 import type * as api from '@kombify/proto/api';
+import type { listApps } from '@kombify/stackkits';
 import type { z } from 'zod';
 import type { activityView, meView } from './accounts/index.ts';
 import type { userView } from './admin/index.ts';
 import type { PlanLimits, planView } from './billing/index.ts';
-import type { stacksOverview } from './stacks/index.ts';
+import type { addAppToStack, stacksOverview } from './stacks/index.ts';
 import type { samplesView, workerView } from './workers/index.ts';
 
 type Fits<T extends U, U> = T;
@@ -28,3 +29,5 @@ export type StacksOverviewFits = Fits<
   Awaited<ReturnType<typeof stacksOverview>>,
   z.input<(typeof api.dashboard.shape.stacks.options)[0]>['data']
 >;
+export type AddedAppFits = Fits<Awaited<ReturnType<typeof addAppToStack>>, z.input<typeof api.addedApp>>;
+export type AppListFits = Fits<ReturnType<typeof listApps>, z.input<typeof api.appList>>;

@@ -15,6 +15,7 @@ const publicRoutes: [RegExp, string][] = [
   [/^\/api\/billing\/plans$/, 'the pricing page'],
   [/^\/api\/billing\/webhook$/, "Stripe's signature is its auth"],
   [/^\/v1\/stackkits(\/:kit)?(\/schema)?$/, 'the catalog and schemas, for editors'],
+  [/^\/v1\/stackkits\/apps(\/:name)?$/, 'the app catalog, for the gallery and the CLI (read-only)'],
   [/^\/install\.sh$/, 'the installer one-liner'],
   [/^\/agent\//, 'what the installer downloads (signed)'],
 ];
@@ -46,7 +47,13 @@ describe('gates', () => {
   });
 
   it('leave the public routes public', async () => {
-    for (const path of ['/api/billing/plans', '/v1/stackkits', '/install.sh']) {
+    for (const path of [
+      '/api/billing/plans',
+      '/v1/stackkits',
+      '/v1/stackkits/apps',
+      '/v1/stackkits/apps/gitea',
+      '/install.sh',
+    ]) {
       const res = await SELF.fetch(`http://edge${path}`);
       await res.body?.cancel();
       expect(res.status, path).not.toBe(401);

@@ -187,6 +187,40 @@ export const specValid = z.object({
   services: z.number(),
 });
 
+/** A compose import problem (`POST /v1/stackkits/import`): the shared issue shape plus its file. */
+export const composeIssue = positionedIssue.extend({ file: z.string() });
+/** `POST /v1/stackkits/import` */
+export const composeImport = z.object({
+  spec: z.record(z.string(), z.unknown()),
+  yaml: z.string(),
+  warnings: z.array(composeIssue),
+  services: z.array(z.string()),
+  secrets: z.array(z.object({ ref: z.string(), variable: z.string(), from: z.string() })),
+});
+/** `GET /v1/stackkits/apps`: one catalog app (its type is the stackkits package's `AppSummary`). */
+export const appSummary = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  category: z.string(),
+  upstream: z.string(),
+  kits: z.array(z.string()),
+  resources: z.object({ cpu: z.number(), memory: z.string(), disk: z.string().optional() }),
+  route: z.object({ service: z.string(), port: z.number(), subdomain: z.string() }),
+  images: z.array(z.string()),
+  secrets: z.array(z.string()),
+});
+export const appList = z.array(appSummary);
+/** `POST /v1/orchestrator/stacks/{id}/apps` (201): the new version; the generated secrets, shown once. */
+export const addedApp = z.object({
+  version: specVersion,
+  app: z.string(),
+  services: z.array(z.string()),
+  secrets: z.array(
+    z.object({ ref: z.string(), variable: z.string(), description: z.string(), value: z.string() }),
+  ),
+});
+
 export type SimNode = z.infer<typeof simNode>;
 export type Simulation = z.infer<typeof simulation>;
 export type SimTemplate = z.infer<typeof simTemplate>;
@@ -237,3 +271,7 @@ export const stackNode = z.object({
 export type StackSpec = z.infer<typeof stackSpec>;
 export type StackNode = z.infer<typeof stackNode>;
 export const stackNodeList = z.array(stackNode);
+export type ComposeIssue = z.infer<typeof composeIssue>;
+export type ComposeImport = z.infer<typeof composeImport>;
+export type AppSummary = z.infer<typeof appSummary>;
+export type AddedApp = z.infer<typeof addedApp>;

@@ -69,3 +69,64 @@ export function readPage(c: Context, defaultPerPage = 50): Page {
 export function connectPage(req: { page: number; perPage: number }, defaultPerPage = 50): Page {
   return pageOf(req.page || 1, req.perPage || defaultPerPage);
 }
+
+/**
+ * The request body as text, refused once it passes `maxBytes`: a declared `Content-Length` over
+ * the cap is refused before anything is kept or parsed, and a body without one (chunked) is read
+ * as a stream and refused as soon as it passes the cap, so an oversized body is never buffered.
+ */
+export async function readCappedText(c: Context, maxBytes: number, what = 'the body'): Promise<string> {
+  const tooBig = () =>
+    new ApiError('VALIDATION_FAILED', `${what} is larger than ${formatBytes(maxBytes)}`, {
+      details: [{ path: '', code: 'too_large', message: `at most ${maxBytes} bytes` }],
+    });
+  const body = c.req.raw.body;
+  const declared = Number(c.req.header('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    if (body) await discard(body.getReader(), maxBytes);
+    throw tooBig();
+  }
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await discard(reader, maxBytes);
+      throw tooBig();
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+/**
+ * Reads the rest of a refused body without keeping it, up to `limit` more bytes, then cancels it.
+ * An answer sent while the client is still uploading, with the body cancelled at once, makes the
+ * local runtime's proxy (miniflare's entry worker under `wrangler dev`) fail the request with
+ * "Network connection lost" instead of passing the 400 on, now and then; reading a bounded amount
+ * first lets a client that sent a little too much see the refusal, and the bound keeps a huge
+ * body from being read at all.
+ */
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<void> {
+  let read = 0;
+  while (read <= limit) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    read += value.byteLength;
+  }
+  await reader.cancel();
+}
+
+function formatBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
+}

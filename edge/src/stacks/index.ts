@@ -2,8 +2,8 @@
 
 // What the rest of the edge uses from this domain.
 export type { OrchContext } from './access.ts';
+export type { addAppToStack } from './app-service.ts';
 export { orchContext } from './context.ts';
 export { stackHandle } from './object/stack-handle.ts';
 export type { StackObject } from './object/stack-object.ts';
-export { openStackStore } from './object/stack-store.ts';
 export { stacksOverview } from './service.ts';

@@ -8,6 +8,7 @@ import { gate, operatorRoles } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { readJson, readPage } from '../platform/validate.ts';
+import { addAppBody, addAppToStack } from './app-service.ts';
 import { orchContext } from './context.ts';
 import type { Binding } from './object/stack-object.ts';
 import * as orch from './service.ts';
@@ -53,6 +54,14 @@ stacks.get('/:id/versions', async (c) =>
 stacks.post('/:id/spec', async (c) => {
   const input = await specBody(c);
   return c.json({ data: await orch.addSpecVersion(orchContext(c), c.req.param('id'), input) }, 201);
+});
+
+// A catalog app into the current spec, as a new version. The answer holds the app's generated
+// secrets, once: never cached on the way.
+stacks.post('/:id/apps', async (c) => {
+  const body = await readJson(c, addAppBody);
+  c.header('Cache-Control', 'no-store');
+  return c.json({ data: await addAppToStack(orchContext(c), c.req.param('id'), body) }, 201);
 });
 
 const rollbackBody = z.object({ version: z.number().int().min(1) }).strict();

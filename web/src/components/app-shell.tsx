@@ -17,6 +17,7 @@ const NAV: { href: string; label: string; admin?: boolean }[] = [
   { href: '/stacks', label: 'Stacks' },
   { href: '/simulations', label: 'Simulations' },
   { href: '/stackkits', label: 'StackKits' },
+  { href: '/apps', label: 'Apps' },
   { href: '/tools', label: 'Tools' },
   { href: '/billing', label: 'Billing' },
   { href: '/settings', label: 'Settings' },

@@ -1,8 +1,9 @@
 import type { SpecProblem } from '@kombify/proto/api';
-import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import type { SpecEditorHandle } from '../editor/create-spec-editor.ts';
 import type { FieldDoc } from '../editor/field-docs.ts';
 import { validateSpec } from '../features/stacks/index.ts';
+import { focusTextAt, ProblemList } from './problem-list.tsx';
 
 export type Validation =
   | { state: 'idle' | 'checking' }
@@ -103,11 +104,7 @@ export function SpecEditor(props: {
     if (p.line === undefined) return;
     const handle = editor();
     if (handle) return handle.focusAt(p.line, p.column);
-    if (!area) return;
-    const before = props.value.split('\n').slice(0, p.line - 1);
-    const offset = before.reduce((n, l) => n + l.length + 1, 0) + Math.max(0, (p.column ?? 1) - 1);
-    area.focus();
-    area.setSelectionRange(offset, offset);
+    if (area) focusTextAt(area, props.value, p.line, p.column);
   };
 
   return (
@@ -163,22 +160,7 @@ export function SpecEditor(props: {
           {(v) => (
             <div class="notice notice-bad small" data-testid="spec-problems">
               <p class="notice-title">{v().message}</p>
-              <ul class="problems">
-                <For each={v().problems}>
-                  {(p) => (
-                    <li data-testid="spec-problem" data-line={p.line}>
-                      <Show when={p.line !== undefined} fallback={<span>{p.path || 'document'}: </span>}>
-                        <button type="button" class="btn btn-small" onClick={() => goTo(p)}>
-                          Line {p.line}
-                          {p.column !== undefined ? `, column ${p.column}` : ''}
-                        </button>{' '}
-                        <span class="mono">{p.path}</span>:{' '}
-                      </Show>
-                      {p.message}
-                    </li>
-                  )}
-                </For>
-              </ul>
+              <ProblemList problems={v().problems} onGo={goTo} itemTestId="spec-problem" />
             </div>
           )}
         </Show>

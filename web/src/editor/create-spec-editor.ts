@@ -20,8 +20,7 @@ import {
   keymap,
   lineNumbers,
 } from '@codemirror/view';
-import type { SpecProblem } from '@kombify/proto/api';
-import { edgeDiagnostics } from './edge-diagnostics.ts';
+import { edgeDiagnostics, type MarkedProblem } from './edge-diagnostics.ts';
 import { type FieldDoc, fieldDocAt, fieldDocHover } from './field-docs.ts';
 import { specCompletions } from './spec-completion.ts';
 import { specEditorTheme } from './spec-editor-theme.ts';
@@ -40,6 +39,11 @@ export interface SpecEditorOptions {
   onChange: (text: string) => void;
   /** Called with the documentation of the field at the cursor (null where there is none). */
   onFieldDoc?: (doc: FieldDoc | null) => void;
+  /**
+   * `kombination` (default): completion and docs from the spec's JSON Schema. `yaml`: plain YAML
+   * with the problem markers only (a docker-compose file being imported).
+   */
+  schema?: 'kombination' | 'yaml';
 }
 
 /** What a page does with a running editor. */
@@ -47,7 +51,7 @@ export interface SpecEditorHandle {
   /** Replaces the text (no-op when it is the same), e.g. when the form writes a new spec. */
   setText(text: string): void;
   /** Shows the edge's problems for `checked`; ignored when the text has changed since. */
-  setProblems(problems: readonly SpecProblem[], checked: string): void;
+  setProblems(problems: readonly MarkedProblem[], checked: string): void;
   /** Puts the cursor at a 1-based line and column and focuses the editor. */
   focusAt(line: number, column?: number): void;
   /** Focuses the editor, keeping its cursor. */
@@ -69,7 +73,8 @@ const invalid = StateField.define<boolean>({
 
 /** Mounts an editor into `parent`. */
 export function createSpecEditor(parent: HTMLElement, opts: SpecEditorOptions): SpecEditorHandle {
-  void loadKitSchemas();
+  const withSchema = opts.schema !== 'yaml';
+  if (withSchema) void loadKitSchemas();
   let lastDoc: FieldDoc | null | undefined;
   const view = new EditorView({
     parent,
@@ -84,16 +89,18 @@ export function createSpecEditor(parent: HTMLElement, opts: SpecEditorOptions): 
         EditorState.tabSize.of(2),
         indentUnit.of('  '),
         yaml(),
-        autocompletion({
-          override: [specCompletions],
-          activateOnCompletion: (c) => c.type === 'property',
-          icons: false,
-          // With at most this many options rendered the list never scrolls: a scrolling list
-          // that only the editor's arrow keys move fails axe's scrollable-region-focusable.
-          maxRenderedOptions: 10,
-        }),
+        withSchema
+          ? autocompletion({
+              override: [specCompletions],
+              activateOnCompletion: (c) => c.type === 'property',
+              icons: false,
+              // With at most this many options rendered the list never scrolls: a scrolling list
+              // that only the editor's arrow keys move fails axe's scrollable-region-focusable.
+              maxRenderedOptions: 10,
+            })
+          : [],
         lintGutter(),
-        fieldDocHover,
+        withSchema ? fieldDocHover : [],
         invalid,
         specEditorTheme,
         keymap.of([...completionKeymap, ...lintKeymap, ...historyKeymap, ...defaultKeymap, indentWithTab]),
@@ -101,11 +108,11 @@ export function createSpecEditor(parent: HTMLElement, opts: SpecEditorOptions): 
           id: opts.id,
           'aria-labelledby': opts.labelledBy,
           'aria-describedby': opts.describedBy,
-          'data-testid': 'spec-editor',
+          'data-testid': withSchema ? 'spec-editor' : 'yaml-editor',
         }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) opts.onChange(u.state.doc.toString());
-          if ((u.docChanged || u.selectionSet) && opts.onFieldDoc) {
+          if ((u.docChanged || u.selectionSet) && opts.onFieldDoc && withSchema) {
             const doc = fieldDocAt(u.state, u.state.selection.main.head);
             if (doc?.path !== lastDoc?.path || doc?.lines.join() !== lastDoc?.lines.join()) {
               lastDoc = doc;
@@ -125,7 +132,13 @@ export function createSpecEditor(parent: HTMLElement, opts: SpecEditorOptions): 
     setProblems(problems, checked) {
       if (checked !== view.state.doc.toString()) return; // a newer text is being checked
       const spec = setDiagnostics(view.state, edgeDiagnostics(view.state.doc, problems));
-      view.dispatch({ ...spec, effects: [...asArray(spec.effects), setInvalid.of(problems.length > 0)] });
+      view.dispatch({
+        ...spec,
+        effects: [
+          ...asArray(spec.effects),
+          setInvalid.of(problems.some((p) => (p.severity ?? 'error') === 'error')),
+        ],
+      });
     },
     focusAt(line, column = 1) {
       const l = view.state.doc.line(Math.min(Math.max(1, line), view.state.doc.lines));

@@ -22,4 +22,11 @@ describe('edgeDiagnostics', () => {
     expect(doc.lineAt(late!.from).number).toBe(doc.lines);
     expect(whole).toMatchObject({ from: 0, to: 'name: lab'.length, source: 'document' });
   });
+
+  it('marks a warning as a warning', () => {
+    const [d] = edgeDiagnostics(doc, [
+      { path: 'version', code: 'ignored', message: 'obsolete', line: 1, column: 1, severity: 'warning' },
+    ]);
+    expect(d).toMatchObject({ severity: 'warning', from: 0, to: 'name: lab'.length });
+  });
 });

@@ -7,13 +7,16 @@ import type { Diagnostic } from '@codemirror/lint';
 import type { Text } from '@codemirror/state';
 import type { SpecProblem } from '@kombify/proto/api';
 
+/** A problem to mark; an edge's validation problem is an error, an importer's warning is not. */
+export type MarkedProblem = SpecProblem & { severity?: 'error' | 'warning' };
+
 /**
  * Each problem as a diagnostic from its line and column to the end of what is written there (the
  * rest of the line without a trailing comment), so the value the edge names is underlined. A line
  * past the end (YAML that stops too early) marks the last line; a problem with no line (a
  * document-wide one) marks the first, so every problem has a marker.
  */
-export function edgeDiagnostics(doc: Text, problems: readonly SpecProblem[]): Diagnostic[] {
+export function edgeDiagnostics(doc: Text, problems: readonly MarkedProblem[]): Diagnostic[] {
   return problems.map((p) => {
     const line = doc.line(Math.min(Math.max(1, p.line ?? 1), doc.lines));
     const from = line.from + Math.min(Math.max(0, (p.column ?? 1) - 1), line.length);
@@ -22,7 +25,7 @@ export function edgeDiagnostics(doc: Text, problems: readonly SpecProblem[]): Di
     return {
       from,
       to: from + written.length,
-      severity: 'error',
+      severity: p.severity ?? 'error',
       source: p.path || 'document',
       message: p.message,
     };

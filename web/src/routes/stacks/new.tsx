@@ -2,6 +2,7 @@ import type { AccessMode, KitInfo, NodeType } from '@kombify/stackkits';
 import { createAsync, type RouteDefinition, useAction, useNavigate } from '@solidjs/router';
 import { createMemo, createSignal, For, Index, Show } from 'solid-js';
 import { AppShell } from '../../components/app-shell.tsx';
+import { ComposeImport } from '../../components/compose-import.tsx';
 import { KitRequirements } from '../../components/kit-requirements.tsx';
 import '../../components/orchestration.css';
 import { SpecEditor, type Validation } from '../../components/spec-editor.tsx';
@@ -45,7 +46,8 @@ function specFor(name: string, kit: string, variant: string, nodes: NodeRow[], o
 
 /**
  * A new stack: pick a StackKit (kit → variant → nodes → options, with the kit's requirements), which
- * writes a kombination.yaml into the editor; or paste/edit the YAML directly. The edge checks it as
+ * writes a kombination.yaml into the editor; or import a docker-compose.yml (its warnings marked at
+ * their lines in the compose file); or paste/edit the YAML directly. The edge checks it as
  * you type; creating sends the text with any image overrides.
  */
 export default function NewStack() {
@@ -256,6 +258,7 @@ export default function NewStack() {
           }}
         </Section>
       </section>
+      <ComposeImport onImported={setYaml} />
       <section class="card" aria-labelledby="spec-title">
         <h2 id="spec-title">
           <label for="spec-yaml" id="spec-yaml-label">
