@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** A real PostgreSQL for the run unless KOMBIFY_TEST_POSTGRES_URL names one (started once). */
+const postgres = './test/harness/postgres-global.ts';
+
 /**
  * One `npm test`, several projects: plain Node units, the database layer (PGlite and a real
  * PostgreSQL), the edge inside the Workers runtime, and end-to-end suites with real processes.
@@ -29,6 +32,7 @@ export default defineConfig({
         test: {
           name: 'db',
           include: ['edge/src/**/*.db.test.ts'],
+          globalSetup: [postgres],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -50,6 +54,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: [postgres],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
