@@ -243,10 +243,10 @@ export class StackObject extends DurableObject<Env> {
     );
   }
 
-  workflows(limit: number, offset: number) {
+  workflows(limit: number, offset: number, filter: store.WorkflowFilter = {}) {
     return {
-      rows: store.listWorkflows(this.#sql, limit, offset).map((w) => this.#summary(w.id)!),
-      total: store.countWorkflows(this.#sql),
+      rows: store.listWorkflows(this.#sql, limit, offset, filter).map((w) => this.#summary(w.id)!),
+      total: store.countWorkflows(this.#sql, filter),
     };
   }
 
