@@ -222,6 +222,65 @@ describe('workflows', () => {
     );
   });
 
+  it('POST /nodes adds a node to a stack and binds it in one call; refusals change nothing', async () => {
+    const s = (
+      await create({
+        spec: { name: 'grow-lab', kit: 'modern-homelab', nodes: [{ name: 'hub', type: 'main' }] },
+      })
+    ).body.data;
+    expect(s.current_version).toBe(1);
+    const added = await stack.api('/v1/orchestrator/nodes', {
+      body: { stack_id: s.id, node: { name: 'extra', type: 'worker' }, binding: { worker_id: workerId } },
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body.data.node).toMatchObject({
+      id: `${s.id}/extra`,
+      name: 'extra',
+      type: 'worker',
+      worker_id: workerId,
+      worker_name: 'wf-node',
+      status: 'offline',
+    });
+    expect(added.body.data.version).toMatchObject({ version: 2 });
+    const after = (await stack.api(`/v1/orchestrator/stacks/${s.id}`)).body.data;
+    expect(after.current_version).toBe(2);
+    expect(after.bindings).toEqual({ extra: { worker_id: workerId } });
+    const listed = (await stack.api('/v1/orchestrator/nodes?per_page=100')).body.data;
+    expect(listed.filter((n: any) => n.stack_id === s.id).map((n: any) => n.name)).toEqual(['hub', 'extra']);
+
+    const refusals = [
+      [{ stack_id: s.id, node: { name: 'extra', type: 'worker' } }, 409, ['node.name']],
+      [{ stack_id: s.id, node: { name: 'Bad Name', type: 'nope' } }, 400, ['node.name', 'node.type']],
+      [
+        { stack_id: s.id, node: { name: 'ghost', type: 'worker' }, binding: { worker_id: 'agt_nope' } },
+        400,
+        ['bindings.ghost.worker_id'],
+      ],
+      [{ stack_id: s.id, node: { name: 'x1', type: 'worker' }, extra: true }, 400, ['']],
+    ] as const;
+    for (const [body, status, paths] of refusals) {
+      const res = await stack.api('/v1/orchestrator/nodes', { body });
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      expect(res.body.error.details.map((d: any) => d.path).sort()).toEqual([...paths].sort());
+    }
+    expect(
+      (
+        await stack.api('/v1/orchestrator/nodes', {
+          body: { stack_id: 'stk_nope', node: { name: 'a1', type: 'main' } },
+        })
+      ).status,
+    ).toBe(404);
+    // base-homelab runs on one node: the kit's own rule, at the spec's nodes.
+    const one = (await create(jsonSpec('one-node-lab', 'solo'))).body.data;
+    const second = await stack.api('/v1/orchestrator/nodes', {
+      body: { stack_id: one.id, node: { name: 'other', type: 'worker' } },
+    });
+    expect(second.status).toBe(400);
+    expect(second.body.error.details[0]).toMatchObject({ path: 'nodes', code: 'kit_constraint' });
+    expect((await stack.api(`/v1/orchestrator/stacks/${s.id}`)).body.data.current_version).toBe(2);
+    expect((await stack.api(`/v1/orchestrator/stacks/${one.id}`)).body.data.current_version).toBe(1);
+  });
+
   it('refuses to run when a node has no worker, naming the node', async () => {
     const s = (await create(jsonSpec('unbound', 'nobody-here'))).body.data;
     const res = await stack.api(`/v1/orchestrator/stacks/${s.id}/deploy`, { method: 'POST' });
@@ -488,6 +547,8 @@ describe('plans and tenants', () => {
     expect((await stack.api('/v1/orchestrator/workflows', { body: start, token: b.token })).status).toBe(404);
     const query = `/v1/orchestrator/workflows?stack_id=${mine.id}`;
     expect((await stack.api(query, { token: b.token })).status).toBe(404);
+    const grow = { stack_id: mine.id, node: { name: 'sneaky', type: 'worker' } };
+    expect((await stack.api('/v1/orchestrator/nodes', { body: grow, token: b.token })).status).toBe(404);
     const theirRuns = (await stack.api('/v1/orchestrator/workflows', { token: b.token })).body.data;
     expect(theirRuns.every((w: any) => w.stack_id !== mine.id)).toBe(true);
     // Nothing of ours changed.
