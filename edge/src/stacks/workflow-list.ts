@@ -4,11 +4,12 @@
  * and time; and starting one by naming its stack, the same as the per-stack actions.
  *
  * Runs live in each stack's StackObject, so the org-wide list asks the stacks in parallel, each
- * for its first offset+limit matching runs, and merges them. That bounds it: at most
- * MAX_STACKS_SCANNED stacks (an org with more filters by stack) and MAX_DEPTH rows deep.
+ * for its first offset+limit matching runs, and merges them (platform/merge-pages.ts). That bounds
+ * it: at most MAX_STACKS_SCANNED stacks (an org with more filters by stack), MAX_DEPTH rows deep.
  */
 import { z } from 'zod';
 import { ApiError } from '../platform/errors.ts';
+import { checkDepth, mergePages } from '../platform/merge-pages.ts';
 import { checkBody, type Page } from '../platform/validate.ts';
 import { locate, type OrchContext } from './access.ts';
 import { stackHandle } from './object/stack-handle.ts';
@@ -16,7 +17,6 @@ import * as index from './store.ts';
 import { runAction } from './workflow-service.ts';
 
 export const MAX_STACKS_SCANNED = 200;
-export const MAX_DEPTH = 1000;
 
 const kinds = ['provision', 'deploy', 'plan', 'destroy', 'drift'] as const;
 const statuses = [
@@ -52,15 +52,7 @@ export async function listOrgWorkflows(
   page: Page,
 ) {
   const q = checkBody(workflowQuery, dropEmpty(raw));
-  if (page.offset + page.limit > MAX_DEPTH) {
-    throw new ApiError(
-      'VALIDATION_FAILED',
-      `the list goes ${MAX_DEPTH} runs deep: narrow it with since/until`,
-      {
-        details: [{ path: 'page', code: 'out_of_range', message: `page × per_page must be ≤ ${MAX_DEPTH}` }],
-      },
-    );
-  }
+  checkDepth(page, 'narrow it with since/until');
   const filter = { kind: q.kind, status: q.status, since: q.since, until: q.until };
   let targets: { id: string; name: string }[];
   if (q.stack_id) {
@@ -91,11 +83,7 @@ export async function listOrgWorkflows(
       return { total, rows: rows.map((r) => ({ ...r, stack_name: s.name })) };
     }),
   );
-  const rows = perStack
-    .flatMap((p) => p.rows)
-    .sort((a, b) => b.created_at.localeCompare(a.created_at) || a.id.localeCompare(b.id))
-    .slice(page.offset, depth);
-  return { rows, total: perStack.reduce((n, p) => n + p.total, 0) };
+  return mergePages(perStack, page);
 }
 
 const runOptions = { dry_run: z.boolean().optional(), auto_approve: z.boolean().optional() };
