@@ -180,7 +180,14 @@ export async function establishSession(
   const config = c.get('config');
   const db = c.get('db')();
   const userId = `usr_${(await sha256Hex(`${issuer}|${identity.sub}`)).slice(0, 26)}`;
-  await upsertUser(db, { id: userId, issuer, sub: identity.sub, email: identity.email, name: identity.name });
+  await upsertUser(db, {
+    id: userId,
+    issuer,
+    sub: identity.sub,
+    email: identity.email,
+    emailVerified: identity.emailVerified,
+    name: identity.name,
+  });
   const personal = !identity.orgId;
   const homeOrg = personal ? `org_u${userId.slice(4)}` : `org_${identity.orgId}`;
   const claimedRole = highestRole(identity.roles, orgRoles);
@@ -190,8 +197,11 @@ export async function establishSession(
     userId,
     role: personal ? 'owner' : (claimedRole ?? 'member'),
   });
-  // Someone invited by email lands in the org that invited them (the reason they signed in).
-  const joined = identity.email ? await acceptInvitations(db, userId, identity.email) : [];
+  // Someone invited by email lands in the org that invited them (the reason they signed in) —
+  // only when the issuer verified that address: an invitation is for whoever owns the mailbox,
+  // not for whoever typed the address at the issuer (issue 20, H1).
+  const joined =
+    identity.email && identity.emailVerified ? await acceptInvitations(db, userId, identity.email) : [];
   const orgId = joined[0] ?? homeOrg;
   const role = joined[0] ? ((await memberRole(db, orgId, userId)) ?? 'member') : homeRole;
   const sessionId = randomId('ses');

@@ -26,6 +26,11 @@ export interface OidcSettings {
 export interface TokenIdentity {
   sub: string;
   email: string | null;
+  /**
+   * The issuer vouches for the address (`email_verified: true`, OpenID Connect Core §5.1). Only a
+   * verified address accepts invitations or replaces the one on record (issue 20, H1).
+   */
+  emailVerified: boolean;
   name: string | null;
   /** Zitadel's org claim, when the issuer sends one. */
   orgId: string | null;
@@ -107,6 +112,7 @@ export function identityFromClaims(claims: JWTPayload): TokenIdentity {
   return {
     sub: String(claims.sub),
     email: typeof claims.email === 'string' ? claims.email : null,
+    emailVerified: typeof claims.email === 'string' && claims.email_verified === true,
     name: typeof claims.name === 'string' ? claims.name : null,
     orgId: typeof org === 'string' && org ? org : null,
     roles: roles && typeof roles === 'object' ? Object.keys(roles as Record<string, unknown>).sort() : [],

@@ -3,17 +3,29 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.ts';
 import { memberships, orgs, sessions, users } from '../platform/db/schema.ts';
 
-/** Creates or refreshes the user on sign-in; returns the user's id. */
+/**
+ * Creates or refreshes the user on sign-in. Only an address the issuer verified is kept: an
+ * unproven one (someone typed another person's address at the issuer) neither becomes a new
+ * user's email nor replaces the one on record, so it cannot pass for that person in member lists.
+ */
 export async function upsertUser(
   db: Db,
-  u: { id: string; issuer: string; sub: string; email: string | null; name: string | null },
+  u: {
+    id: string;
+    issuer: string;
+    sub: string;
+    email: string | null;
+    emailVerified: boolean;
+    name: string | null;
+  },
 ): Promise<void> {
+  const email = u.emailVerified ? u.email : null;
   await db
     .insert(users)
-    .values({ ...u, lastSignInAt: new Date() })
+    .values({ id: u.id, issuer: u.issuer, sub: u.sub, email, name: u.name, lastSignInAt: new Date() })
     .onConflictDoUpdate({
       target: [users.issuer, users.sub],
-      set: { email: u.email, name: u.name, lastSignInAt: sql`now()` },
+      set: { ...(email ? { email } : {}), name: u.name, lastSignInAt: sql`now()` },
     });
 }
 
