@@ -72,6 +72,11 @@ const configSchema = z.object({
   /** Browser origins allowed to call the API directly, comma-separated. Empty: none. */
   CORS_ORIGINS: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Per caller address and minute: API keys and agent tokens not yet seen accepted that may reach
+   * a Durable Object to be checked (issue 20, M7; platform/unverified-budget.ts).
+   */
+  UNVERIFIED_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
 
   // Agent releases and the installer (edge/src/releases, releases/install-routes.ts). Checked where used,
   // so a bad signing key disables releases with a 503 instead of the whole edge.

@@ -1,0 +1,147 @@
+/**
+ * Issue 20, agent-facing findings against a real edge with enrolled agents: what reaches a
+ * Durable Object before anything is verified (M7), agent token dates (L1).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Identity } from '../../agent/src/identity.ts';
+import { randomSecret } from '../../edge/src/platform/ids.ts';
+import { type Stack, startStack } from '../harness/stack.ts';
+
+let stack: Stack;
+let a: Identity;
+/** The per-address budget this edge runs with (UNVERIFIED_PER_IP_PER_MINUTE). */
+const BUDGET = 20;
+
+beforeAll(async () => {
+  stack = await startStack({ vars: { UNVERIFIED_PER_IP_PER_MINUTE: String(BUDGET) } });
+  const enrolled = await stack.enrollAgent({ name: 'sec-agent-a' });
+  expect(enrolled.code).toBe(0);
+  a = JSON.parse(readFileSync(join(enrolled.dataDir, 'identity.json'), 'utf8'));
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+
+async function agentToken(opts: {
+  key: CryptoKey | Uint8Array;
+  sub: string;
+  iat?: number;
+  exp?: number;
+  aud?: string;
+  alg?: string;
+}) {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: opts.alg ?? 'ES256' })
+    .setIssuer(opts.sub)
+    .setSubject(opts.sub)
+    .setAudience(opts.aud ?? 'kombify:agent-api')
+    .setIssuedAt(opts.iat ?? now())
+    .setExpirationTime(opts.exp ?? now() + 300)
+    .sign(opts.key);
+}
+
+/** A unary Connect call (JSON) as an agent makes it, from the given client address. */
+async function heartbeat(token: string, ip = '127.0.0.1') {
+  const res = await fetch(`${stack.edgeUrl}/kombify.agent.v1.AgentService/Heartbeat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'cf-connecting-ip': ip },
+    body: '{}',
+  });
+  const body = (await res.json()) as { code?: string; message?: string };
+  return { status: res.status, ...body };
+}
+
+/** How many objects of a Durable Object class have storage under wrangler dev's --persist-to. */
+function objectCount(className: string): number {
+  const root = join(stack.edgeStateDir, 'v3', 'do');
+  const dir = readdirSync(root).find((d) => d.endsWith(`-${className}`));
+  if (!dir) return 0;
+  return readdirSync(join(root, dir)).filter((f) => f.endsWith('.sqlite')).length;
+}
+
+const randomAgentId = () =>
+  `agt_${Array.from(crypto.getRandomValues(new Uint8Array(26)), (b) => 'abcdefghijklmnopqrstuvwxyz234567'[b % 32]).join('')}`;
+
+describe('L1 agent tokens dated in the future', () => {
+  it('L1 a token signed with the enrolled key but issued in the future is refused', async () => {
+    const key = await importJWK(a.private_key_jwk, 'ES256');
+    // Control: the same key, dated now, is accepted.
+    expect((await heartbeat(await agentToken({ key, sub: a.agent_id }))).status).toBe(200);
+    // Lifetime 100 s, but it starts in 5 minutes: usable for 6+ minutes, past the 600 s cap's intent.
+    const ahead = await agentToken({ key, sub: a.agent_id, iat: now() + 300, exp: now() + 400 });
+    const res = await heartbeat(ahead);
+    expect(res.status).toBe(401);
+    expect(res.code).toBe('unauthenticated');
+    expect(res.message).toContain('issued in the future');
+  });
+});
+
+describe('M7 nothing unverified creates Durable Objects without bound', () => {
+  it('M7 malformed agent tokens are refused before any AgentObject is touched', async () => {
+    const before = objectCount('AgentObject');
+    const { privateKey } = await generateKeyPair('ES256');
+    const hmac = new TextEncoder().encode('x'.repeat(32));
+    const bad = [
+      ...Array.from({ length: 8 }, () =>
+        agentToken({ key: privateKey, sub: randomAgentId(), aud: 'someone-else' }),
+      ),
+      ...Array.from({ length: 8 }, () => agentToken({ key: hmac, sub: randomAgentId(), alg: 'HS256' })),
+      ...Array.from({ length: 8 }, () =>
+        agentToken({ key: privateKey, sub: randomAgentId(), iat: now() - 900, exp: now() - 600 }),
+      ),
+      ...Array.from({ length: 8 }, () =>
+        agentToken({ key: privateKey, sub: randomAgentId(), exp: now() + 86_400 }),
+      ),
+    ];
+    for (const token of await Promise.all(bad)) {
+      const res = await heartbeat(token, '198.51.100.1');
+      expect(res.status).toBe(401);
+    }
+    expect(objectCount('AgentObject')).toBe(before);
+  });
+
+  it('M7 well-shaped agent tokens for unknown agents reach objects only within the per-address budget', async () => {
+    const before = objectCount('AgentObject');
+    const { privateKey } = await generateKeyPair('ES256');
+    const statuses: number[] = [];
+    for (let i = 0; i < BUDGET * 2; i++) {
+      statuses.push(
+        (await heartbeat(await agentToken({ key: privateKey, sub: randomAgentId() }), '198.51.100.2')).status,
+      );
+    }
+    expect(statuses.filter((s) => s === 429).length).toBe(BUDGET);
+    expect(objectCount('AgentObject') - before).toBeLessThanOrEqual(BUDGET);
+    // The enrolled agent, accepted before, still gets through from the same address.
+    const key = await importJWK(a.private_key_jwk, 'ES256');
+    expect((await heartbeat(await agentToken({ key, sub: a.agent_id }), '198.51.100.2')).status).toBe(200);
+  });
+
+  it('M7 guessed API keys reach their rate-limit objects only within the per-address budget', async () => {
+    const before = objectCount('RateLimiterObject');
+    const statuses: number[] = [];
+    for (let i = 0; i < BUDGET * 2; i++) {
+      const res = await stack.api('/api/me', {
+        token: randomSecret('kfy'),
+        headers: { 'cf-connecting-ip': '198.51.100.3' },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.filter((s) => s === 401).length).toBe(BUDGET);
+    expect(statuses.filter((s) => s === 429).length).toBe(BUDGET);
+    expect(objectCount('RateLimiterObject') - before).toBeLessThanOrEqual(BUDGET);
+    // A known key still works from that address, and another address has its own budget.
+    const admin = await stack.api('/api/me', { headers: { 'cf-connecting-ip': '198.51.100.3' } });
+    expect(admin.status).toBe(200);
+    const other = await stack.api('/api/me', {
+      token: randomSecret('kfy'),
+      headers: { 'cf-connecting-ip': '198.51.100.4' },
+    });
+    expect(other.status).toBe(401);
+  });
+});
