@@ -2,7 +2,11 @@
  * Issue 20, accounts findings, against a real edge and a real OpenID Provider (oidc-provider on
  * loopback) configured to behave the way each finding assumes.
  */
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signSession } from '../../edge/src/accounts/session-token.ts';
+import { openDb } from '../../edge/src/platform/db/client.ts';
 import { type Issuer, type IssuerUser, startIssuer } from '../../scripts/lib/oidc-issuer.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
 import { CookieClient, jsonCall, signInAs } from '../harness/cookie-client.ts';
@@ -27,6 +31,7 @@ const victim: IssuerUser = {
   name: 'Victim',
   password: 'pw-victim',
 };
+const sessionSecret = 'security-session-secret-0123456789abcdef-0123';
 const eve: IssuerUser = { sub: 'u-eve', email: 'eve@example.com', name: 'Eve', password: 'pw-eve' };
 
 beforeAll(async () => {
@@ -52,7 +57,7 @@ beforeAll(async () => {
       OIDC_CLIENT_ID: clientId,
       OIDC_CLIENT_SECRET: clientSecret,
       OIDC_POST_LOGOUT_REDIRECT_URI: `${edge}/`,
-      SESSION_SECRET: 'security-session-secret-0123456789abcdef-0123',
+      SESSION_SECRET: sessionSecret,
       OIDC_JWKS_COOLDOWN_SECONDS: '0',
     },
   });
@@ -99,5 +104,123 @@ describe('H1 invitations need a verified email', () => {
     // The invitation is still open for the person who owns the address.
     const v = await signedIn(victim);
     expect(v.me).toMatchObject({ org_id: ownerOrg, role: 'admin' });
+  });
+});
+
+/**
+ * A real id token from the issuer: the authorization code flow run by hand, the code taken from
+ * the redirect to the edge's callback and redeemed with the client's secret.
+ */
+async function issuerIdToken(user: IssuerUser): Promise<string> {
+  const client = new CookieClient();
+  const verifier = randomBytes(32).toString('base64url');
+  const redirect = `${stack.edgeUrl}/auth/callback/oidc`;
+  const authorize = new URL(`${issuer.url}/auth`);
+  authorize.search = new URLSearchParams({
+    client_id: clientId,
+    response_type: 'code',
+    scope: 'openid email profile',
+    redirect_uri: redirect,
+    state: 'test-state',
+    nonce: 'test-nonce',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  }).toString();
+  const { res, url } = await client.follow(authorize.toString());
+  const action = /action="([^"]+)"/.exec(await res.text())?.[1];
+  if (!action) throw new Error('no login form');
+  const { hops } = await client.follow(new URL(action, url).toString(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: user.email, password: user.password }),
+  });
+  const back = hops.find((h) => h.startsWith(`${redirect}?`));
+  const code = back ? new URL(back).searchParams.get('code') : null;
+  if (!code) throw new Error(`the issuer did not redirect with a code: ${hops.join(' → ')}`);
+  const tokens = await fetch(`${issuer.url}/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirect,
+      code_verifier: verifier,
+    }),
+  });
+  const body = (await tokens.json()) as { id_token?: string };
+  if (!body.id_token) throw new Error(`no id token: ${JSON.stringify(body)}`);
+  return body.id_token;
+}
+
+describe('L2 id tokens are not API credentials', () => {
+  it('L2 an id token from the issuer is refused as a Bearer token, and sessions keep none', async () => {
+    const idToken = await issuerIdToken(owner);
+    // Its audience is the edge's client id, which is also the API audience here (the default).
+    const res = await stack.api('/api/me', { token: idToken });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('AUTH_INVALID');
+    await signedIn(owner);
+    const { db, close } = openDb(stack.db.config);
+    const rows = await db.execute<{ row: string }>(sql`select row_to_json(s)::text as row from sessions s`);
+    await close();
+    expect(rows.rows.length).toBeGreaterThan(0);
+    for (const { row } of rows.rows) expect(row).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\./);
+  });
+});
+
+/** A browser behind a TLS proxy: the proxy reaches the edge over http and says so. */
+class BehindTls extends CookieClient {
+  override fetch(url: string, init: RequestInit = {}) {
+    if (!url.startsWith(stack.edgeUrl)) return super.fetch(url, init);
+    const headers = new Headers(init.headers);
+    headers.set('x-forwarded-proto', 'https');
+    return super.fetch(url, { ...init, headers });
+  }
+}
+
+describe('L3 session cookies', () => {
+  it('L3 over TLS the cookies carry the __Host- prefix and Secure, also when the session slides', async () => {
+    const start = await new BehindTls().fetch(`${stack.edgeUrl}/auth/signin`);
+    const state = start.headers.getSetCookie().find((c) => c.includes('kfy_signin='))!;
+    expect(state).toMatch(/^__Host-kfy_signin=/);
+    expect(state).toMatch(/;\s*Secure/i);
+    expect(state).toMatch(/;\s*Path=\//i);
+
+    const browser = new BehindTls();
+    const { res } = await signInAs(browser, stack.edgeUrl, owner.email, owner.password);
+    expect(res.status).toBe(200);
+    const jar = browser.cookies(stack.edgeUrl);
+    expect(jar.get('__Host-kfy_session')).toBeTruthy();
+    // A cookie near the end of its life is re-issued (sliding refresh): still Secure, still __Host-.
+    const { sid } = JSON.parse(
+      Buffer.from(jar.get('__Host-kfy_session')!.split('.')[1]!, 'base64url').toString(),
+    );
+    const old = await signSession(sessionSecret, sid, 10);
+    const refreshed = await fetch(`${stack.edgeUrl}/api/me`, {
+      headers: { cookie: `__Host-kfy_session=${old}; kfy_session=${old}`, 'x-forwarded-proto': 'https' },
+    });
+    expect(refreshed.status).toBe(200);
+    const renewed = refreshed.headers.getSetCookie().find((c) => c.includes('kfy_session='));
+    expect(renewed).toMatch(/^__Host-kfy_session=/);
+    expect(renewed).toMatch(/;\s*Secure/i);
+  });
+
+  it('L3 sign-out from another origin is refused and the session lives on', async () => {
+    const { client } = await signedIn(owner);
+    const out = await client.fetch(`${stack.edgeUrl}/auth/signout`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(out.status).toBe(403);
+    expect((await client.fetch(`${stack.edgeUrl}/api/me`)).status).toBe(200);
+    const ours = await client.fetch(`${stack.edgeUrl}/auth/signout`, {
+      method: 'POST',
+      headers: { origin: stack.edgeUrl },
+    });
+    expect(ours.status).toBe(200);
+    expect((await client.fetch(`${stack.edgeUrl}/api/me`)).status).toBe(401);
   });
 });

@@ -48,7 +48,7 @@ export async function ensureMembership(
 
 export async function createSession(
   db: Db,
-  s: { id: string; userId: string; orgId: string; expiresAt: Date; idToken: string | null },
+  s: { id: string; userId: string; orgId: string; expiresAt: Date },
 ): Promise<void> {
   await db.insert(sessions).values(s);
 }
@@ -59,7 +59,6 @@ export async function findLiveSession(db: Db, id: string) {
     .select({
       sessionId: sessions.id,
       expiresAt: sessions.expiresAt,
-      idToken: sessions.idToken,
       userId: users.id,
       email: users.email,
       name: users.name,
@@ -81,13 +80,13 @@ export async function findLiveSession(db: Db, id: string) {
   return rows[0] ?? null;
 }
 
-export async function revokeSession(db: Db, id: string): Promise<{ idToken: string | null } | null> {
+export async function revokeSession(db: Db, id: string): Promise<boolean> {
   const rows = await db
     .update(sessions)
     .set({ revokedAt: sql`now()` })
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
-    .returning({ idToken: sessions.idToken });
-  return rows[0] ?? null;
+    .returning({ id: sessions.id });
+  return rows.length === 1;
 }
 
 export async function updateProfile(db: Db, userId: string, profile: { name: string }): Promise<void> {

@@ -15,7 +15,7 @@ import {
   memberRole,
   ownerCount,
   platformAdmin,
-  SESSION_COOKIE,
+  sessionCookieName,
   setMemberRole,
   signSession,
 } from '../accounts/index.ts';
@@ -173,7 +173,7 @@ usersAdmin.post('/:id/impersonate', async (c) => {
     impersonatorSessionId: p.kind === 'session' ? (p.sessionId ?? null) : null,
   });
   const cookie = await signSession(config.SESSION_SECRET, sessionId, ttl);
-  setCookie(c, SESSION_COOKIE, cookie, cookieOptions(c, ttl));
+  setCookie(c, sessionCookieName(c), cookie, cookieOptions(c, ttl));
   await audit(db, {
     ...auditContext(c),
     action: 'user.impersonate',
@@ -188,7 +188,7 @@ usersAdmin.post('/:id/impersonate', async (c) => {
         user_id: id,
         org_id: orgId,
         expires_at: expiresAt.toISOString(),
-        cookie: { name: SESSION_COOKIE, value: cookie },
+        cookie: { name: sessionCookieName(c), value: cookie },
       },
     },
     201,
@@ -229,9 +229,9 @@ usersAdmin.post('/impersonation/end', async (c) => {
         own.sessionId,
         Math.min(config.SESSION_COOKIE_SECONDS, left),
       );
-      setCookie(c, SESSION_COOKIE, cookie, cookieOptions(c, left));
+      setCookie(c, sessionCookieName(c), cookie, cookieOptions(c, left));
       restored = true;
-    } else deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    } else deleteCookie(c, sessionCookieName(c), { path: '/', secure: cookieOptions(c, 0).secure });
   }
   return c.json({ data: { session_id: sessionId, ended: true, admin_session_restored: restored } });
 });

@@ -85,8 +85,6 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
-    /** The issuer's id_token, kept for RP-initiated logout (id_token_hint). */
-    idToken: text('id_token'),
     /** Set on an impersonation session: the platform admin (`kind:id`) acting as this user. */
     impersonatedBy: text('impersonated_by'),
     /** The admin's own session (when they started from a browser), given back when impersonation ends. */
