@@ -3,15 +3,19 @@
  * Durable Object before anything is verified (M7), agent token dates (L1).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
+import { ConnectError } from '@connectrpc/connect';
+import { generateKeyPair, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgentClient } from '../../agent/src/edge-client.ts';
 import type { Identity } from '../../agent/src/identity.ts';
 import { randomSecret } from '../../edge/src/platform/ids.ts';
 import { type Stack, startStack } from '../harness/stack.ts';
 
 let stack: Stack;
 let a: Identity;
+let workerA: string;
 /** The per-address budget this edge runs with (UNVERIFIED_PER_IP_PER_MINUTE). */
 const BUDGET = 20;
 
@@ -20,6 +24,8 @@ beforeAll(async () => {
   const enrolled = await stack.enrollAgent({ name: 'sec-agent-a' });
   expect(enrolled.code).toBe(0);
   a = JSON.parse(readFileSync(join(enrolled.dataDir, 'identity.json'), 'utf8'));
+  const workers = await stack.api('/v1/orchestrator/workers');
+  workerA = workers.body.data.find((w: any) => w.name === 'sec-agent-a').id;
 });
 
 afterAll(async () => {
@@ -143,5 +149,78 @@ describe('M7 nothing unverified creates Durable Objects without bound', () => {
       headers: { 'cf-connecting-ip': '198.51.100.4' },
     });
     expect(other.status).toBe(401);
+  });
+});
+
+describe('L5 bodies and job logs have limits', () => {
+  it('L5 a JSON body is refused once it passes its cap, before the client has finished sending', async () => {
+    // 3 MiB announced, 1.5 MiB sent, then the upload stalls: the old code waited for the whole
+    // body before it looked at its size.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        `${stack.edgeUrl}/api/keys`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${stack.adminToken}`,
+            'content-type': 'application/json',
+            'content-length': String(3 * 1024 * 1024),
+          },
+          timeout: 15_000,
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('no answer while the upload stalled')));
+      req.on('error', reject);
+      req.write(`{"name":"${'a'.repeat(1536 * 1024)}`);
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error.details[0].code).toBe('too_large');
+  });
+
+  it('L5 a job log stops at its cap, and a finished job takes no more lines under its old lease', async () => {
+    const key = await importJWK(a.private_key_jwk, 'ES256');
+    const agent = createAgentClient(stack.edgeUrl, () => agentToken({ key, sub: a.agent_id }));
+    const submitted = await stack.api('/v1/orchestrator/jobs', {
+      body: { worker_id: workerA, type: 'node.facts' },
+    });
+    expect(submitted.status).toBe(201);
+    const jobId = submitted.body.data.id as string;
+    // The agent's side, by hand: take the job from the stream with its lease.
+    const stream = agent.receiveJobs({})[Symbol.asyncIterator]();
+    let leaseId = '';
+    while (!leaseId) {
+      const next = await stream.next();
+      if (next.done) throw new Error('the job stream ended');
+      if (next.value.event.case === 'job' && next.value.event.value.id === jobId)
+        leaseId = next.value.event.value.leaseId;
+    }
+    const line = 'x'.repeat(16 * 1024);
+    let seq = 0;
+    // 5 MiB of log in 1 MiB calls: over the 4 MiB a job keeps.
+    for (let call = 0; call < 5; call++) {
+      const lines = Array.from({ length: 64 }, () => ({ seq: BigInt(++seq), text: line }));
+      const stored = await agent.appendLogs({ jobId, leaseId, lines });
+      expect(stored.storedThroughSeq).toBe(BigInt(seq));
+    }
+    await agent.completeJob({ jobId, leaseId, outcome: { case: 'result', value: {} } });
+    const late = await agent
+      .appendLogs({ jobId, leaseId, lines: [{ seq: BigInt(++seq), text: 'written after the end' }] })
+      .then(
+        () => null,
+        (error) => ConnectError.from(error),
+      );
+    expect(late?.rawMessage).toMatch(/takes no lines/);
+    await stream.return?.();
+    const job = await stack.api(`/v1/orchestrator/jobs/${jobId}`);
+    const log = job.body.data.log as { text: string; stream: string }[];
+    const chars = log.reduce((n, l) => n + l.text.length, 0);
+    expect(chars).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(log.at(-1)).toMatchObject({ stream: 'system', text: expect.stringMatching(/log limit reached/) });
+    expect(log.some((l) => l.text === 'written after the end')).toBe(false);
   });
 });

@@ -229,8 +229,19 @@ export class AgentObject extends DurableObject<Env> {
     return { cancelled: false, leaseExpiresAt: expires };
   }
 
+  /**
+   * Log lines from the job's current lease while it runs. A finished job's log, or one written
+   * under an older lease, takes no more lines (issue 20, L5); asking with no lines (where the
+   * numbering continues) is always answered.
+   */
   appendLogs(jobId: string, leaseId: string, lines: store.LogLineRecord[]): number {
-    this.#jobForLease(jobId, leaseId);
+    const job = this.#jobForLease(jobId, leaseId);
+    if (lines.length > 0 && (job.status !== 'running' || job.leaseId !== leaseId)) {
+      throw new ApiError(
+        'CONFLICT',
+        `job ${jobId} is ${job.status}${job.leaseId === leaseId ? '' : ' under another lease'}: its log takes no lines from lease ${leaseId}`,
+      );
+    }
     return store.appendLogs(this.#sql, jobId, lines);
   }
 
