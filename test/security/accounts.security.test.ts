@@ -31,6 +31,8 @@ const victim: IssuerUser = {
   name: 'Victim',
   password: 'pw-victim',
 };
+const mia: IssuerUser = { sub: 'u-mia', email: 'mia@example.com', name: 'Mia', password: 'pw-mia' };
+const dan: IssuerUser = { sub: 'u-dan', email: 'dan@example.com', name: 'Dan', password: 'pw-dan' };
 const sessionSecret = 'security-session-secret-0123456789abcdef-0123';
 const eve: IssuerUser = { sub: 'u-eve', email: 'eve@example.com', name: 'Eve', password: 'pw-eve' };
 
@@ -40,7 +42,7 @@ beforeAll(async () => {
   issuer = await startIssuer({
     port: await freePort(),
     clients: [],
-    users: [owner, mallory, victim, eve],
+    users: [owner, mallory, victim, eve, mia, dan],
     webClients: [
       {
         clientId,
@@ -222,5 +224,72 @@ describe('L3 session cookies', () => {
     });
     expect(ours.status).toBe(200);
     expect((await client.fetch(`${stack.edgeUrl}/api/me`)).status).toBe(401);
+  });
+});
+
+describe('M5 access can be taken back', () => {
+  it("M5 a removed member loses the session and the keys they made; an owner's service key stays", async () => {
+    const boss = await signedIn(owner);
+    const ownerOrg = boss.me.org_id as string;
+    const call = (client: CookieClient, path: string, init: { method?: string; body?: unknown } = {}) =>
+      jsonCall(client, stack.edgeUrl, path, init);
+    expect(
+      (await call(boss.client, '/api/org/invitations', { body: { email: mia.email, role: 'admin' } })).status,
+    ).toBe(201);
+    expect(
+      (await call(boss.client, '/api/org/invitations', { body: { email: dan.email, role: 'admin' } })).status,
+    ).toBe(201);
+    const m = await signedIn(mia);
+    const d = await signedIn(dan);
+    expect(m.me.org_id).toBe(ownerOrg);
+    expect(d.me.org_id).toBe(ownerOrg);
+
+    const miaKey = (await call(m.client, '/api/keys', { body: { name: 'mia ci', role: 'member' } })).body.data
+      .key;
+    const danKey = (await call(d.client, '/api/keys', { body: { name: 'dan ci', role: 'member' } })).body.data
+      .key;
+    // A key made by Mia's key acts for Mia too.
+    const miaAdminKey = (await call(m.client, '/api/keys', { body: { name: 'mia ops', role: 'admin' } })).body
+      .data.key;
+    const childKey = (
+      await stack.api('/api/keys', { token: miaAdminKey, body: { name: 'child', role: 'member' } })
+    ).body.data.key;
+    // Only an owner makes service keys.
+    expect(
+      (await call(m.client, '/api/keys', { body: { name: 'svc', role: 'member', service: true } })).status,
+    ).toBe(403);
+    const service = await call(boss.client, '/api/keys', {
+      body: { name: 'org svc', role: 'member', service: true },
+    });
+    expect(service.status).toBe(201);
+    for (const key of [miaKey, danKey, childKey, service.body.data.key])
+      expect((await stack.api('/api/me', { token: key })).status).toBe(200);
+
+    // An admin cannot remove an owner; the owner removes Mia.
+    const ownerId = (await call(boss.client, '/api/org/members')).body.data.find(
+      (x: any) => x.name === 'Owner',
+    ).user_id;
+    expect((await call(d.client, `/api/org/members/${ownerId}`, { method: 'DELETE' })).status).toBe(403);
+    const miaId =
+      m.me.id ??
+      (await call(boss.client, '/api/org/members')).body.data.find((x: any) => x.name === 'Mia').user_id;
+    const removed = await call(boss.client, `/api/org/members/${miaId}`, { method: 'DELETE' });
+    expect(removed.status).toBe(200);
+    expect((await call(m.client, '/api/me')).status).toBe(401);
+    expect((await stack.api('/api/me', { token: miaKey })).status).toBe(401);
+    expect((await stack.api('/api/me', { token: childKey })).status).toBe(401);
+    expect((await call(boss.client, '/api/org/members')).body.data.map((x: any) => x.name)).not.toContain(
+      'Mia',
+    );
+
+    // Dan is disabled by a platform admin: his key stops too; the service key outlives its maker's choices.
+    const danId = (await call(boss.client, '/api/org/members')).body.data.find(
+      (x: any) => x.name === 'Dan',
+    ).user_id;
+    expect((await stack.api(`/api/v1/users/${danId}/disable`, { method: 'POST', body: {} })).status).toBe(
+      200,
+    );
+    expect((await stack.api('/api/me', { token: danKey })).status).toBe(401);
+    expect((await stack.api('/api/me', { token: service.body.data.key })).status).toBe(200);
   });
 });

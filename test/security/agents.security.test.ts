@@ -224,3 +224,25 @@ describe('L5 bodies and job logs have limits', () => {
     expect(log.some((l) => l.text === 'written after the end')).toBe(false);
   });
 });
+
+describe('M5 a worker can be deleted', () => {
+  it('M5 DELETE /v1/orchestrator/workers/{id} makes its object forget the key: the agent is refused', async () => {
+    const enrolled = await stack.enrollAgent({ name: 'sec-agent-gone' });
+    expect(enrolled.code).toBe(0);
+    const gone: Identity = JSON.parse(readFileSync(join(enrolled.dataDir, 'identity.json'), 'utf8'));
+    const key = await importJWK(gone.private_key_jwk, 'ES256');
+    expect((await heartbeat(await agentToken({ key, sub: gone.agent_id }))).status).toBe(200);
+    const other = await stack.newTenant('m5-other');
+    // Another org cannot delete it (org-scoped, like every lookup).
+    expect(
+      (await stack.api(`/v1/orchestrator/workers/${gone.agent_id}`, { method: 'DELETE', token: other.token }))
+        .status,
+    ).toBe(404);
+    const deleted = await stack.api(`/v1/orchestrator/workers/${gone.agent_id}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(200);
+    const refused = await heartbeat(await agentToken({ key, sub: gone.agent_id }));
+    expect(refused.status).toBe(401);
+    expect(refused.message).toMatch(/unknown agent/);
+    expect((await stack.api(`/v1/orchestrator/workers/${gone.agent_id}`)).status).toBe(404);
+  });
+});

@@ -2,6 +2,7 @@
 
 // What the rest of the edge uses from this domain.
 export { anyRole, apiAuth, gate, operatorRoles, platformAdmin } from './api-auth.ts';
+export { forgetKeysOf } from './api-key-routes.ts';
 export { findApiKeyByHash, insertApiKey, touchApiKey } from './api-keys-store.ts';
 export { cookieOptions, sessionCookieName } from './cookies.ts';
 export { identityProviderAdmin } from './idp-admin.ts';

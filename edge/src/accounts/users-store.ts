@@ -101,3 +101,11 @@ export async function getPreferences(db: Db, userId: string): Promise<Record<str
 export async function setPreferences(db: Db, userId: string, prefs: Record<string, unknown>): Promise<void> {
   await db.update(users).set({ preferences: prefs }).where(eq(users.id, userId));
 }
+
+/** Ends a person's sessions in one org (they were removed from it). */
+export async function revokeSessionsIn(db: Db, userId: string, orgId: string): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, userId), eq(sessions.orgId, orgId), isNull(sessions.revokedAt)));
+}

@@ -10,6 +10,7 @@ import {
   anyRole,
   cookieOptions,
   findLiveSession,
+  forgetKeysOf,
   gate,
   identityProviderAdmin,
   memberRole,
@@ -128,6 +129,8 @@ for (const [path, disabled] of [
     refuseSelf(c.get('principal'), id, disabled ? 'disable' : 'enable');
     const { db, view: before } = await loadUser(c, id);
     await setUserDisabled(db, id, disabled);
+    // The keys they made stop with them (service keys excepted), at once (issue 20, M5).
+    await forgetKeysOf(c.env, db, id);
     const after = (await loadUser(c, id)).view;
     await audit(db, {
       ...auditContext(c),

@@ -27,6 +27,7 @@ import {
   type AgentIdentity,
   agentIdOf,
   authenticateAgent,
+  forgetIdentity,
   loadIdentity,
   rememberAgent,
 } from './agent-identity.ts';
@@ -137,6 +138,21 @@ export class AgentObject extends DurableObject<Env> {
       await this.#scheduleAlarm(now);
     }
     return this.getJob(id);
+  }
+
+  /**
+   * The worker was deleted (its row in Postgres is gone already): its open jobs are cancelled, its
+   * stream closed and its key forgotten, so the agent's next call is refused (issue 20, M5).
+   */
+  async forget(): Promise<void> {
+    const now = Date.now();
+    const open = store.openJobs(this.#sql);
+    for (const job of open) lifecycle.cancel(this.#sql, job, 'the worker was deleted', now);
+    this.#ended(open.map((j) => j.id));
+    this.#stream?.close();
+    this.#stream = null;
+    forgetIdentity(this.#sql);
+    await this.#scheduleAlarm(now);
   }
 
   override async alarm(): Promise<void> {

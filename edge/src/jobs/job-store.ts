@@ -13,7 +13,7 @@
  */
 import type { JsonObject } from '@bufbuild/protobuf';
 import { terminalJobStatuses } from '@kombify/proto/jobs';
-import { and, asc, eq, gt, lte, max, min, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, max, min, sql } from 'drizzle-orm';
 import { type DrizzleSqliteDODatabase, drizzle } from 'drizzle-orm/durable-sqlite';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { type JobError, type JobStatus, jobEvents, jobLeases, jobLogs, jobs, meta } from './job-schema.ts';
@@ -59,6 +59,19 @@ export function getMeta(db: JobDb, key: string): string | null {
 
 export function setMeta(db: JobDb, key: string, value: string): void {
   db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
+}
+
+export function deleteMeta(db: JobDb, key: string): void {
+  db.delete(meta).where(eq(meta.key, key)).run();
+}
+
+/** Jobs not yet ended: queued (waiting or due) and running. */
+export function openJobs(db: JobDb): JobRecord[] {
+  return db
+    .select()
+    .from(jobs)
+    .where(inArray(jobs.status, ['queued', 'running']))
+    .all();
 }
 
 export function getJob(db: JobDb, id: string): JobRecord | null {
