@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { ConnectError } from '@connectrpc/connect';
 import { generateKeyPair, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +19,13 @@ let a: Identity;
 let workerA: string;
 /** The per-address budget this edge runs with (UNVERIFIED_PER_IP_PER_MINUTE). */
 const BUDGET = 20;
+/** How long this edge keeps a finished job's params (JOB_PARAMS_RETENTION_SECONDS). */
+const RETENTION_S = 2;
 
 beforeAll(async () => {
-  stack = await startStack({ vars: { UNVERIFIED_PER_IP_PER_MINUTE: String(BUDGET) } });
+  stack = await startStack({
+    vars: { UNVERIFIED_PER_IP_PER_MINUTE: String(BUDGET), JOB_PARAMS_RETENTION_SECONDS: String(RETENTION_S) },
+  });
   const enrolled = await stack.enrollAgent({ name: 'sec-agent-a' });
   expect(enrolled.code).toBe(0);
   a = JSON.parse(readFileSync(join(enrolled.dataDir, 'identity.json'), 'utf8'));
@@ -244,5 +249,109 @@ describe('M5 a worker can be deleted', () => {
     expect(refused.status).toBe(401);
     expect(refused.message).toMatch(/unknown agent/);
     expect((await stack.api(`/v1/orchestrator/workers/${gone.agent_id}`)).status).toBe(404);
+  });
+});
+
+/** The params of a job as the worker's AgentObject stores them (its SQLite file, read directly). */
+function storedParams(jobId: string): string | null {
+  const root = join(stack.edgeStateDir, 'v3', 'do');
+  const dir = readdirSync(root).find((d) => d.endsWith('-AgentObject'));
+  if (!dir) return null;
+  for (const file of readdirSync(join(root, dir)).filter((f) => f.endsWith('.sqlite'))) {
+    const db = new DatabaseSync(join(root, dir, file), { readOnly: true });
+    try {
+      const row = db.prepare('select params from jobs where id = ?').get(jobId) as
+        | { params: string }
+        | undefined;
+      if (row) return row.params;
+    } catch {
+      // An object without the jobs table yet.
+    } finally {
+      db.close();
+    }
+  }
+  return null;
+}
+
+describe('M4 job params are not shown and not kept', () => {
+  const secret = 'hunter2-never-shown';
+  it('M4 every job view shows only the fields its job type allows', async () => {
+    const jobs = [
+      {
+        type: 'sim.node.create',
+        params: {
+          simulation_id: 'sim_abc',
+          node_id: 'node_abc',
+          container: 'kombisim-abc-1',
+          network: 'kombisim-abc',
+          image: 'kombify/sim-node:test',
+          hostname: 'n1',
+          ssh_port: 2299,
+          cpu: 1,
+          memory_mb: 256,
+          password: secret,
+          agent: { edge_url: 'http://127.0.0.1:8787', enrollment_token: `kfe_${secret}`, worker_name: 'w1' },
+        },
+        shown: { hostname: 'n1', ssh_port: 2299, agent: { worker_name: 'w1' } },
+      },
+      {
+        type: 'docker.run',
+        params: {
+          image: 'busybox:1.36',
+          name: 'web',
+          env: { DB_PASSWORD: secret },
+          command: ['sh', '-c', `echo ${secret}`],
+        },
+        shown: { image: 'busybox:1.36', name: 'web', env: '[redacted]', command: '[redacted]' },
+      },
+      {
+        type: 'tofu.plan',
+        params: { stack: 'st', files: { 'main.tf': `# ${secret}\n` }, vars: { token: secret } },
+        shown: { stack: 'st', files: '[redacted]', vars: '[redacted]' },
+      },
+    ];
+    for (const job of jobs) {
+      const created = await stack.api('/v1/orchestrator/jobs', {
+        body: { worker_id: workerA, type: job.type, params: job.params },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(JSON.stringify(created.body)).not.toContain(secret);
+      const read = await stack.api(`/v1/orchestrator/jobs/${created.body.data.id}`);
+      expect(JSON.stringify(read.body)).not.toContain(secret);
+      expect(read.body.data.params).toMatchObject(job.shown);
+    }
+    const list = await stack.api(`/v1/orchestrator/jobs?worker_id=${workerA}`);
+    expect(JSON.stringify(list.body)).not.toContain(secret);
+  });
+
+  it("M4 a finished job's params are emptied after the retention period", async () => {
+    const key = await importJWK(a.private_key_jwk, 'ES256');
+    const agent = createAgentClient(stack.edgeUrl, () => agentToken({ key, sub: a.agent_id }));
+    const submitted = await stack.api('/v1/orchestrator/jobs', {
+      body: {
+        worker_id: workerA,
+        type: 'docker.run',
+        params: { image: 'busybox:1.36', name: 'kept', env: { TOKEN: secret } },
+      },
+    });
+    const jobId = submitted.body.data.id as string;
+    const stream = agent.receiveJobs({})[Symbol.asyncIterator]();
+    let leaseId = '';
+    while (!leaseId) {
+      const next = await stream.next();
+      if (next.done) throw new Error('the job stream ended');
+      if (next.value.event.case === 'job' && next.value.event.value.id === jobId)
+        leaseId = next.value.event.value.leaseId;
+    }
+    await agent.completeJob({ jobId, leaseId, outcome: { case: 'result', value: {} } });
+    await stream.return?.();
+    expect(storedParams(jobId)).toContain(secret);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && storedParams(jobId)?.includes(secret))
+      await new Promise((r) => setTimeout(r, 250));
+    expect(storedParams(jobId)).toBe('{}');
+    const job = await stack.api(`/v1/orchestrator/jobs/${jobId}`);
+    expect(job.body.data.status).toBe('succeeded');
+    expect(job.body.data.events.map((e: any) => e.kind)).toContain('params_purged');
   });
 });

@@ -35,6 +35,7 @@ import { handleAgentRpc } from './agent-rpc.ts';
 import * as lifecycle from './job-lifecycle.ts';
 import type { JobNotify } from './job-notice.ts';
 import { JobNotifier } from './job-notifier.ts';
+import { nextPurgeAt, purgeFinishedParams } from './job-retention.ts';
 import * as store from './job-store.ts';
 import { JobStream } from './job-stream.ts';
 import { type JobView, type JsonFields, toJobView } from './job-view.ts';
@@ -173,6 +174,7 @@ export class AgentObject extends DurableObject<Env> {
     }
     this.#ended(lifecycle.expireLeases(this.#sql, expired, now));
     this.#ended(lifecycle.failOverdue(this.#sql, now));
+    purgeFinishedParams(this.#sql, now - this.#config.JOB_PARAMS_RETENTION_SECONDS * 1000, now);
     // Notices whose delivery failed (or never finished) are tried again.
     await this.#notifier.retryDue(now);
     this.#deliverQueued(now);
@@ -344,9 +346,11 @@ export class AgentObject extends DurableObject<Env> {
 
   /** The alarm fires at the next lease expiry, retry, queue deadline or notice retry. */
   async #scheduleAlarm(now: number): Promise<void> {
-    const dues = [store.nextDueAt(this.#sql, now), this.#notifier.nextDueAt()].filter(
-      (d): d is number => d !== null,
-    );
+    const dues = [
+      store.nextDueAt(this.#sql, now),
+      this.#notifier.nextDueAt(),
+      nextPurgeAt(this.#sql, this.#config.JOB_PARAMS_RETENTION_SECONDS * 1000),
+    ].filter((d): d is number => d !== null);
     if (dues.length === 0) {
       await this.ctx.storage.deleteAlarm();
       return;

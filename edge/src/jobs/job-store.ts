@@ -295,7 +295,6 @@ export function nextDueAt(db: JobDb, now: number): number | null {
   return due.length > 0 ? Math.min(...due) : null;
 }
 
-/** Stores log lines; a line whose sequence number is already stored is ignored (a retried call). */
 /** Characters of log text one job keeps (issue 20, L5); later lines are dropped after a note. */
 export const MAX_LOG_CHARS_PER_JOB = 4 * 1024 * 1024;
 /** A longer line is cut to this many characters. */

@@ -1,4 +1,5 @@
 /** The API's view of a job (GET /v1/orchestrator/jobs/{id}): snake_case, ISO times. */
+import { redactParams } from './job-redaction.ts';
 import type { JobEvent, JobRecord, LogLineRecord } from './job-store.ts';
 
 /**
@@ -41,7 +42,8 @@ export function toJobView(
     id: job.id,
     worker_id: workerId,
     type: job.type,
-    params: job.params,
+    // Never as stored: what the agent needs may be secret (issue 20, M4).
+    params: redactParams(job.type, job.params),
     status: job.status,
     attempt: job.attempt,
     max_attempts: job.maxAttempts,

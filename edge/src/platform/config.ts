@@ -18,6 +18,8 @@ const configSchema = z.object({
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** A queued job whose worker never picks it up fails after this long. */
   JOB_QUEUE_TIMEOUT_SECONDS: seconds(3600, 5, 7 * 86400),
+  /** A finished job's params (which may hold credentials) are emptied this long after it ended. */
+  JOB_PARAMS_RETENTION_SECONDS: seconds(7 * 86400, 1, 365 * 86400),
   AGENT_HEARTBEAT_SECONDS: seconds(30, 1, 3600),
   /**
    * Idle streams get a keepalive this often. workerd tells the object that an agent hung up only
