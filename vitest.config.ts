@@ -4,8 +4,22 @@ import { defineConfig } from 'vitest/config';
 const postgres = './test/harness/postgres-global.ts';
 
 /**
+ * Some edge modules import text files (wrangler's Text rule: install.sh, the Durable Objects'
+ * SQLite migrations); tests that import the app (to enumerate its routes) load them the same way.
+ */
+const textModules = {
+  name: 'text-modules',
+  transform(code: string, id: string) {
+    return id.endsWith('.sh') || id.endsWith('.sql')
+      ? { code: `export default ${JSON.stringify(code)};`, map: null }
+      : undefined;
+  },
+};
+
+/**
  * One `npm test`, several projects: plain Node units, the database layer (PGlite and a real
- * PostgreSQL), the edge inside the Workers runtime, and end-to-end suites with real processes.
+ * PostgreSQL), the edge inside the Workers runtime, end-to-end suites with real processes, and the
+ * security findings' tests (issue 20).
  */
 export default defineConfig({
   test: {
@@ -39,22 +53,23 @@ export default defineConfig({
       },
       './edge/vitest.config.ts',
       {
-        // Some edge modules import text files (wrangler's Text rule: install.sh, the Durable Objects'
-        // SQLite migrations); tests that import the app (to enumerate its routes) load them the same way.
-        plugins: [
-          {
-            name: 'text-modules',
-            transform(code: string, id: string) {
-              return id.endsWith('.sh') || id.endsWith('.sql')
-                ? { code: `export default ${JSON.stringify(code)};`, map: null }
-                : undefined;
-            },
-          },
-        ],
+        plugins: [textModules],
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
           globalSetup: [postgres],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Issue 20: one test per finding of the security review, named by its id (H1, M3, L1, …);
+        // each failed on the code before its fix. Real processes like e2e, so run one file at a time.
+        plugins: [textModules],
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.security.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

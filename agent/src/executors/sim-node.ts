@@ -163,6 +163,9 @@ export async function simNodeCreate(params: SimNodeCreateParams, ctx: ExecContex
           `KOMBIFY_SIM_ID=${params.simulation_id}`,
           `KOMBIFY_SIM_NODE_ID=${params.node_id}`,
         );
+        // The host's own edge on loopback is reached from the node over the Docker bridge: plain
+        // http between this machine's containers, said on purpose (see agent/src/edge-url.ts).
+        if (params.agent.edge_url.startsWith('http://')) env.push('KOMBIFY_ALLOW_HTTP_EDGE=1');
         binds.push('/var/run/docker.sock:/var/run/docker.sock');
       }
       ctx.progress(`creating ${params.container}`);

@@ -1,4 +1,5 @@
 /** The API's view of a job (GET /v1/orchestrator/jobs/{id}): snake_case, ISO times. */
+import { redactParams } from './job-redaction.ts';
 import type { JobEvent, JobRecord, LogLineRecord } from './job-store.ts';
 
 /**
@@ -39,7 +40,8 @@ export function toJobView(
 ): JobView {
   return {
     ...toJobSummary(workerId, job),
-    params: job.params,
+    // Never as stored: what the agent needs may be secret (issue 20, M4).
+    params: redactParams(job.type, job.params),
     result: job.result,
     lease_expires_at: iso(job.leaseExpiresAt),
     events: events.map((e) => ({ at: iso(e.at)!, kind: e.kind, message: e.message })),

@@ -22,6 +22,8 @@ export const configSchema = z.object({
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** A queued job whose worker never picks it up fails after this long. */
   JOB_QUEUE_TIMEOUT_SECONDS: seconds(3600, 5, 7 * 86400),
+  /** A finished job's params (which may hold credentials) are emptied this long after it ended. */
+  JOB_PARAMS_RETENTION_SECONDS: seconds(7 * 86400, 1, 365 * 86400),
   /** Heartbeat interval told to agents. */
   AGENT_HEARTBEAT_SECONDS: seconds(30, 1, 3600),
   /**
@@ -87,6 +89,11 @@ export const configSchema = z.object({
   CORS_ORIGINS: z.string().optional(),
   /** Requests per minute per consumer (API key, user or IP) and route group at the free plan; pro gets 5×, enterprise 33×; exact (see RateLimiterObject). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Per caller address and minute: API keys and agent tokens not yet seen accepted that may reach
+   * a Durable Object to be checked (issue 20, M7; platform/unverified-budget.ts).
+   */
+  UNVERIFIED_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
 
   // Agent releases and the installer (edge/src/releases, releases/install-routes.ts). Checked where used,
   // so a bad signing key disables releases with a 503 instead of the whole edge.

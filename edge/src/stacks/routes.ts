@@ -7,12 +7,12 @@ import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
-import { readJson, readPage } from '../platform/validate.ts';
+import { readCappedText, readJson, readPage } from '../platform/validate.ts';
 import { addAppBody, addAppToStack } from './app-service.ts';
 import { orchContext } from './context.ts';
 import type { Binding } from './object/stack-object.ts';
 import * as orch from './service.ts';
-import { bindingsSchema } from './spec-input.ts';
+import { bindingsSchema, MAX_SPEC_BYTES } from './spec-input.ts';
 import { listOrgWorkflows } from './workflow-list.ts';
 
 export const stacks = new Hono<AppEnv>();
@@ -26,7 +26,10 @@ stacks.use('/:id/*', async (c, next) => {
 });
 
 async function specBody(c: Context<AppEnv>) {
-  return orch.readSpecInput(c.req.header('content-type') ?? '', await c.req.text());
+  return orch.readSpecInput(
+    c.req.header('content-type') ?? '',
+    await readCappedText(c, MAX_SPEC_BYTES, 'the spec'),
+  );
 }
 
 stacks.get('/', async (c) => {

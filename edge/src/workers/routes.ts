@@ -1,14 +1,16 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/index.ts';
+import { agentQueue } from '../jobs/index.ts';
 import { offlineAfterMs } from '../platform/config.ts';
+import { recordActivity } from '../platform/db/activity.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { readJson, readPage } from '../platform/validate.ts';
 import { isAgentId } from './agent-token.ts';
 import { WORKER_NAME } from './enroll.ts';
 import { checkNodeRoom, enrollmentBody, installCommand, issueEnrollmentToken } from './enrollment-service.ts';
-import { getAgent, listAgents } from './store.ts';
+import { deleteAgent, getAgent, listAgents } from './store.ts';
 import { workerView } from './worker-view.ts';
 
 /** Enrolled agents, as the API calls them: workers. */
@@ -63,4 +65,26 @@ workers.get('/:id', async (c) => {
   if (!row) throw new ApiError('NOT_FOUND', `worker ${id} not found`);
   const config = c.get('config');
   return c.json({ data: workerView(row, offlineAfterMs(config), Date.now(), config.AGENT_MIN_VERSION) });
+});
+
+/**
+ * Deletes (revokes) a worker: its row goes first, so nothing can load its key again, then its
+ * AgentObject forgets the key it cached, cancels its open jobs and drops its stream. The agent's
+ * next call is refused; the node must enroll again to come back (issue 20, M5).
+ */
+workers.delete('/:id', async (c) => {
+  const id = c.req.param('id');
+  const p = c.get('principal');
+  const db = c.get('db')();
+  if (!isAgentId(id) || !(await deleteAgent(db, p.orgId, id)))
+    throw new ApiError('NOT_FOUND', `worker ${id} not found`);
+  await agentQueue(c.env, id).forget();
+  await recordActivity(db, {
+    orgId: p.orgId,
+    actor: `${p.kind}:${p.id}`,
+    userId: p.kind === 'api_key' ? null : p.id,
+    kind: 'worker.deleted',
+    message: `deleted worker ${id}; it must enroll again to come back`,
+  });
+  return c.json({ data: { id, deleted: true } });
 });
