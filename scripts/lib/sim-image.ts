@@ -2,12 +2,16 @@
  * The KombiSim node image, built locally from Debian's packages (no registry needed):
  *
  *   1. the Debian base of the installer tests (scripts/build-debian-image.sh: debootstrap, reused);
- *   2. `kombify/sim-base:<node version>`: + openssh-server, iproute2 (tc netem), procps, and the
- *      Node runtime the agent ships with — apt-get in a container on the host's network, then
- *      `docker commit` (~15 s, once per machine);
+ *   2. `kombify/sim-base:<node version>`: + openssh-server, iproute2 (tc netem), procps, Debian's
+ *      `docker.io` (each node runs its own engine) and the Node runtime the agent ships with —
+ *      apt-get in a container on the host's network, then `docker commit` (~25 s, once per machine);
  *   3. the node image (`kombify/sim-node:<agent version>` by default): + the agent bundle, sshd
  *      config and the init script (scripts/sim-image/), labelled with the bundle's SHA-256 so a
  *      changed agent rebuilds only this thin layer (~2 s).
+ *
+ * And the registry mirror the host runs for its simulations (`kombify/sim-registry:latest`): Debian's
+ * `docker-registry` (distribution 2.8) with scripts/sim-image/registry.yml (no auth), see
+ * buildRegistryImage.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +25,11 @@ const run = promisify(execFile);
 
 export const defaultSimImage = () => `kombify/sim-node:${agentPackageVersion()}`;
 const AGENT_LABEL = 'kombify.sim.agent-sha256';
+/** Bumped when the base's packages change, so an older base on the machine is rebuilt. */
+const BASE_VERSION = '2';
+export const defaultRegistryImage = 'kombify/sim-registry:latest';
+const REGISTRY_LABEL = 'kombify.sim.registry';
+const REGISTRY_VERSION = '1';
 
 async function docker(args: string[]): Promise<string> {
   const { stdout } = await run('docker', args, { maxBuffer: 16 * 1024 * 1024 });
@@ -38,8 +47,8 @@ async function imageLabel(image: string, label: string): Promise<string | null> 
 async function ensureBase(say: (line: string) => void): Promise<string> {
   const debian = process.env.KOMBIFY_DEBIAN_IMAGE ?? 'kombify/debian-node:test';
   const base = `kombify/sim-base:${runtimeNodeVersion()}`;
-  if ((await imageLabel(base, 'kombify.sim.base')) !== null) return base;
-  say(`building ${base} from ${debian} (apt-get: openssh-server, iproute2; ~15 s)`);
+  if ((await imageLabel(base, 'kombify.sim.base')) === BASE_VERSION) return base;
+  say(`building ${base} from ${debian} (apt-get: openssh-server, iproute2, docker.io; ~25 s)`);
   await run('sh', [join(repoRoot, 'scripts/build-debian-image.sh')], {
     env: { ...process.env, KOMBIFY_DEBIAN_IMAGE: debian },
   });
@@ -55,10 +64,11 @@ async function ensureBase(say: (line: string) => void): Promise<string> {
       'sh',
       '-c',
       'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ' +
-        'openssh-server iproute2 procps >/dev/null && rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_*',
+        'openssh-server iproute2 procps docker.io iptables >/dev/null && ' +
+        'rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_* /var/cache/apt/*.bin',
     ]);
     await docker(['cp', join(repoRoot, 'node_modules/node/bin/node'), `${name}:/usr/local/bin/node`]);
-    await docker(['commit', '--change', 'LABEL kombify.sim.base=1', name, base]);
+    await docker(['commit', '--change', `LABEL kombify.sim.base=${BASE_VERSION}`, name, base]);
   } finally {
     await docker(['rm', '-f', name]).catch(() => {});
   }
@@ -108,5 +118,64 @@ export async function buildSimImage(
   } finally {
     await docker(['rm', '-f', name]).catch(() => {});
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds (or reuses) the registry mirror image: the Debian image + `docker-registry`, with a config
+ * without auth (the packaged one demands htpasswd), data in /var/lib/docker-registry (a volume).
+ */
+export async function buildRegistryImage(
+  opts: { image?: string; progress?: (line: string) => void } = {},
+): Promise<string> {
+  const image = opts.image ?? defaultRegistryImage;
+  const say = opts.progress ?? (() => {});
+  if ((await imageLabel(image, REGISTRY_LABEL)) === REGISTRY_VERSION) {
+    say(`${image} is current`);
+    return image;
+  }
+  const debian = process.env.KOMBIFY_DEBIAN_IMAGE ?? 'kombify/debian-node:test';
+  say(`building ${image} from ${debian} (apt-get: docker-registry; ~15 s)`);
+  await run('sh', [join(repoRoot, 'scripts/build-debian-image.sh')], {
+    env: { ...process.env, KOMBIFY_DEBIAN_IMAGE: debian },
+  });
+  const name = `kombify-sim-registry-build-${process.pid}`;
+  try {
+    await docker([
+      'run',
+      '--name',
+      name,
+      '--network',
+      'host',
+      debian,
+      'sh',
+      '-c',
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ' +
+        'docker-registry >/dev/null && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin',
+    ]);
+    await docker([
+      'cp',
+      join(repoRoot, 'scripts/sim-image/registry.yml'),
+      `${name}:/etc/docker/registry/config.yml`,
+    ]);
+    await docker([
+      'commit',
+      '--change',
+      `LABEL ${REGISTRY_LABEL}=${REGISTRY_VERSION}`,
+      '--change',
+      'ENTRYPOINT ["/usr/bin/docker-registry", "serve", "/etc/docker/registry/config.yml"]',
+      '--change',
+      'CMD []',
+      '--change',
+      'EXPOSE 5000',
+      '--change',
+      'VOLUME /var/lib/docker-registry',
+      name,
+      image,
+    ]);
+    say(`built ${image}`);
+    return image;
+  } finally {
+    await docker(['rm', '-f', name]).catch(() => {});
   }
 }
