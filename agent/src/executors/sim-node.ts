@@ -206,7 +206,10 @@ export async function simNodeCreate(params: SimNodeCreateParams, ctx: ExecContex
         // The node's own engine, without --privileged (see the top of this file).
         CapAdd: ['ALL'],
         CapDrop: ['SYS_RESOURCE'],
-        SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined'],
+        SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+        // `--security-opt systempaths=unconfined` as the Engine API spells it: nothing masked.
+        MaskedPaths: [],
+        ReadonlyPaths: [],
         CgroupnsMode: 'host',
         Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:rw'],
         Tmpfs: { '/run': 'rw,exec,nosuid,size=65536k' },
