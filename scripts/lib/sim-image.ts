@@ -14,6 +14,7 @@
  * buildRegistryImage.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,7 +88,14 @@ export async function buildSimImage(
     mkdirSync(join(work, 'kombify'));
     const bundle = join(work, 'kombify/kombify-agent.mjs');
     await bundleAgent({ version: agentPackageVersion(), outfile: bundle });
-    const sha = await sha256File(bundle);
+    // The node's files too: a changed init script or sshd config rebuilds the thin layer.
+    const here = join(repoRoot, 'scripts/sim-image');
+    const parts = await Promise.all(
+      [bundle, join(here, 'kombisim-init.sh'), join(here, 'sshd_config')].map((f) => sha256File(f)),
+    );
+    const sha = createHash('sha256')
+      .update(`${BASE_VERSION}:${parts.join(':')}`)
+      .digest('hex');
     if ((await imageLabel(image, AGENT_LABEL)) === sha) {
       say(`${image} is current (agent ${sha.slice(0, 12)})`);
       return image;
@@ -95,7 +103,6 @@ export async function buildSimImage(
     const base = await ensureBase(say);
     say(`building ${image} on ${base}`);
     await docker(['create', '--name', name, base, 'true']);
-    const here = join(repoRoot, 'scripts/sim-image');
     // A folder copied to a path that does not exist yet lands as that path: /opt/kombify.
     await docker(['cp', join(work, 'kombify'), `${name}:/opt/kombify`]);
     await docker(['cp', join(here, 'kombisim-init.sh'), `${name}:/usr/local/sbin/kombisim-init`]);

@@ -21,7 +21,8 @@ if [ ! -f "$state/initialized" ]; then
   if [ -n "${KOMBISIM_PASSWORD:-}" ]; then
     echo "root:${KOMBISIM_PASSWORD}" | chpasswd
   else
-    passwd -l root >/dev/null
+    # No password (`*`), not a locked account (`!`): sshd without PAM refuses keys to locked ones.
+    usermod -p '*' root
   fi
   if [ -n "${KOMBISIM_AUTHORIZED_KEYS:-}" ]; then
     mkdir -p /root/.ssh && chmod 700 /root/.ssh

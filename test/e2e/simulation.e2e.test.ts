@@ -86,7 +86,10 @@ describe('homelab-basic with auto_start', () => {
       token: member.body.data.key,
     });
     expect(asMember.status, JSON.stringify(asMember.body)).toBe(200);
-    expect(asMember.body).toMatchObject({ password: null, password_note: 'only owners and admins see the password' });
+    expect(asMember.body).toMatchObject({
+      password: null,
+      password_note: 'only owners and admins see the password',
+    });
 
     const res = await stack.api(`/api/v1/nodes/${sim.nodes[0].id}/ssh`);
     expect(res.status).toBe(200);
