@@ -23,7 +23,7 @@ import { poll, type Stack, startStack } from '../harness/stack.ts';
 const run = promisify(execFile);
 // Own node image tag and SSH ports (other suites use kombify/sim-node:test and 2222…).
 const SIM_IMAGE = 'kombify/sim-node:sim-engines';
-const SSH_FIRST = 2340;
+const SSH_FIRST = 2360;
 const tag = `se${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 let docker: Docker;
