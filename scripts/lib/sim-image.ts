@@ -186,3 +186,21 @@ export async function buildRegistryImage(
     await docker(['rm', '-f', name]).catch(() => {});
   }
 }
+
+/**
+ * `npm start`'s first need: the node image (its default name, what the edge's SIM_NODE_IMAGE is
+ * set to) and the registry mirror's image, each built only when missing or out of date (~1 minute
+ * the first time, a few seconds after). Never throws: a failure is the note to show.
+ */
+export async function ensureSimImages(
+  progress: (line: string) => void,
+): Promise<{ ok: true; node: string; registry: string; seconds: number } | { ok: false; error: string }> {
+  const started = Date.now();
+  try {
+    const registry = await buildRegistryImage({ progress });
+    const node = await buildSimImage({ image: defaultSimImage(), progress });
+    return { ok: true, node, registry, seconds: (Date.now() - started) / 1000 };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+}
