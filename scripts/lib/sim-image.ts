@@ -45,34 +45,48 @@ async function imageLabel(image: string, label: string): Promise<string | null> 
   }
 }
 
-async function ensureBase(say: (line: string) => void): Promise<string> {
+/**
+ * An image made from the Debian image of the installer tests: Debian packages installed with
+ * apt-get in a container on the host's network, `files` copied in, then `docker commit` with the
+ * given changes (labels, entrypoint, …).
+ */
+async function aptImage(opts: {
+  image: string;
+  packages: string[];
+  /** Shell run after the install (clean-ups). */
+  after?: string;
+  files?: [from: string, to: string][];
+  changes: string[];
+}): Promise<void> {
   const debian = process.env.KOMBIFY_DEBIAN_IMAGE ?? 'kombify/debian-node:test';
-  const base = `kombify/sim-base:${runtimeNodeVersion()}`;
-  if ((await imageLabel(base, 'kombify.sim.base')) === BASE_VERSION) return base;
-  say(`building ${base} from ${debian} (apt-get: openssh-server, iproute2, docker.io; ~25 s)`);
   await run('sh', [join(repoRoot, 'scripts/build-debian-image.sh')], {
     env: { ...process.env, KOMBIFY_DEBIAN_IMAGE: debian },
   });
-  const name = `kombify-sim-base-build-${process.pid}`;
+  const name = `kombify-apt-build-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await docker([
-      'run',
-      '--name',
-      name,
-      '--network',
-      'host',
-      debian,
-      'sh',
-      '-c',
+    const install =
       'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ' +
-        'openssh-server iproute2 procps docker.io iptables >/dev/null && ' +
-        'rm -rf /var/lib/apt/lists/* /etc/ssh/ssh_host_* /var/cache/apt/*.bin',
-    ]);
-    await docker(['cp', join(repoRoot, 'node_modules/node/bin/node'), `${name}:/usr/local/bin/node`]);
-    await docker(['commit', '--change', `LABEL kombify.sim.base=${BASE_VERSION}`, name, base]);
+      `${opts.packages.join(' ')} >/dev/null && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin` +
+      (opts.after ? ` && ${opts.after}` : '');
+    await docker(['run', '--name', name, '--network', 'host', debian, 'sh', '-c', install]);
+    for (const [from, to] of opts.files ?? []) await docker(['cp', from, `${name}:${to}`]);
+    await docker(['commit', ...opts.changes.flatMap((c) => ['--change', c]), name, opts.image]);
   } finally {
     await docker(['rm', '-f', name]).catch(() => {});
   }
+}
+
+async function ensureBase(say: (line: string) => void): Promise<string> {
+  const base = `kombify/sim-base:${runtimeNodeVersion()}`;
+  if ((await imageLabel(base, 'kombify.sim.base')) === BASE_VERSION) return base;
+  say(`building ${base} (apt-get: openssh-server, iproute2, docker.io; ~25 s)`);
+  await aptImage({
+    image: base,
+    packages: ['openssh-server', 'iproute2', 'procps', 'docker.io', 'iptables'],
+    after: 'rm -rf /etc/ssh/ssh_host_*',
+    files: [[join(repoRoot, 'node_modules/node/bin/node'), '/usr/local/bin/node']],
+    changes: [`LABEL kombify.sim.base=${BASE_VERSION}`],
+  });
   return base;
 }
 
@@ -141,50 +155,21 @@ export async function buildRegistryImage(
     say(`${image} is current`);
     return image;
   }
-  const debian = process.env.KOMBIFY_DEBIAN_IMAGE ?? 'kombify/debian-node:test';
-  say(`building ${image} from ${debian} (apt-get: docker-registry; ~15 s)`);
-  await run('sh', [join(repoRoot, 'scripts/build-debian-image.sh')], {
-    env: { ...process.env, KOMBIFY_DEBIAN_IMAGE: debian },
-  });
-  const name = `kombify-sim-registry-build-${process.pid}`;
-  try {
-    await docker([
-      'run',
-      '--name',
-      name,
-      '--network',
-      'host',
-      debian,
-      'sh',
-      '-c',
-      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ' +
-        'docker-registry >/dev/null && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin',
-    ]);
-    await docker([
-      'cp',
-      join(repoRoot, 'scripts/sim-image/registry.yml'),
-      `${name}:/etc/docker/registry/config.yml`,
-    ]);
-    await docker([
-      'commit',
-      '--change',
+  say(`building ${image} (apt-get: docker-registry; ~15 s)`);
+  await aptImage({
+    image,
+    packages: ['docker-registry'],
+    files: [[join(repoRoot, 'scripts/sim-image/registry.yml'), '/etc/docker/registry/config.yml']],
+    changes: [
       `LABEL ${REGISTRY_LABEL}=${REGISTRY_VERSION}`,
-      '--change',
       'ENTRYPOINT ["/usr/bin/docker-registry", "serve", "/etc/docker/registry/config.yml"]',
-      '--change',
       'CMD []',
-      '--change',
       'EXPOSE 5000',
-      '--change',
       'VOLUME /var/lib/docker-registry',
-      name,
-      image,
-    ]);
-    say(`built ${image}`);
-    return image;
-  } finally {
-    await docker(['rm', '-f', name]).catch(() => {});
-  }
+    ],
+  });
+  say(`built ${image}`);
+  return image;
 }
 
 /**
