@@ -100,18 +100,22 @@ function nodeResult(info: Docker.ContainerInspectInfo, ref: SimNodeRef, sshReady
   };
 }
 
-/** The host's registry mirror runs and is on the simulation's network (first need starts it). */
-async function ensureMirror(
-  docker: Docker,
-  ref: SimNodeRef,
-  opts: { image?: string; port?: number } = {},
-): Promise<void> {
+async function ensureRegistryRuns(docker: Docker, opts: { image?: string; port?: number }): Promise<void> {
   try {
     await ensureRegistry(docker, opts);
   } catch (error) {
     if (error instanceof RegistryImageMissing) throw new JobFailure('image_not_found', error.message);
     throw error;
   }
+}
+
+/** The host's registry mirror runs and is on the simulation's network (first need starts it). */
+async function ensureMirror(
+  docker: Docker,
+  ref: SimNodeRef,
+  opts: { image?: string; port?: number } = {},
+): Promise<void> {
+  await ensureRegistryRuns(docker, opts);
   await attachRegistry(docker, ref.network);
 }
 
@@ -165,8 +169,10 @@ export async function simNodeCreate(params: SimNodeCreateParams, ctx: ExecContex
       );
     }
     if (!info) {
-      await ensureNetwork(docker, params, ctx.jobId);
-      await ensureMirror(docker, params, { image: params.registry_image, port: params.registry_port });
+      // The mirror starts (first need) while the network is made; then it joins the network.
+      const registry = { image: params.registry_image, port: params.registry_port };
+      await Promise.all([ensureNetwork(docker, params, ctx.jobId), ensureRegistryRuns(docker, registry)]);
+      await ensureMirror(docker, params, registry);
       try {
         await docker.getImage(params.image).inspect();
       } catch (error) {
