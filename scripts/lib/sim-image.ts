@@ -50,7 +50,7 @@ async function imageLabel(image: string, label: string): Promise<string | null> 
  * apt-get in a container on the host's network, `files` copied in, then `docker commit` with the
  * given changes (labels, entrypoint, …).
  */
-async function aptImage(opts: {
+export async function aptImage(opts: {
   image: string;
   packages: string[];
   /** Shell run after the install (clean-ups). */
