@@ -60,7 +60,6 @@ export const serviceImages: ServiceImage[] = [
         'ENV PGDATA=/var/lib/postgresql/data',
         'VOLUME /var/lib/postgresql/data',
         'EXPOSE 5432',
-        'STOPSIGNAL SIGINT',
         entry('/bin/sh', '/usr/local/bin/docker-entrypoint.sh'),
         cmd('postgres'),
       ],
@@ -91,7 +90,7 @@ export const serviceImages: ServiceImage[] = [
         'mkdir -p /usr/share/nginx/html && cp /var/www/html/index.nginx-debian.html /usr/share/nginx/html/index.html && ' +
         "sed -i 's|root /var/www/html;|root /usr/share/nginx/html;|' /etc/nginx/sites-available/default && " +
         'ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log',
-      changes: ['EXPOSE 80', 'STOPSIGNAL SIGQUIT', cmd('nginx', '-g', 'daemon off;')],
+      changes: ['EXPOSE 80', cmd('nginx', '-g', 'daemon off;')],
     },
   ),
   debianImage(
