@@ -17,7 +17,7 @@ import { pushToMirror } from './sim-registry.ts';
 const run = promisify(execFile);
 const here = join(repoRoot, 'scripts/service-images');
 /** Bumped when a recipe changes, so an older local build is rebuilt. */
-const RECIPE = '1';
+const RECIPE = '2';
 const LABEL = 'kombify.service-image';
 
 export interface ServiceImage {
@@ -100,7 +100,8 @@ export const serviceImages: ServiceImage[] = [
     {
       packages: ['caddy'],
       after:
-        'mkdir -p /data /config /srv && printf ":80 {\\n\\troot * /srv\\n\\tfile_server\\n}\\n" >/etc/caddy/Caddyfile',
+        'mkdir -p /data /config /srv && printf ":80 {\\n\\troot * /srv\\n\\tfile_server\\n}\\n" >/etc/caddy/Caddyfile' +
+        ' && (cp /usr/share/caddy/index.html /srv/index.html 2>/dev/null || echo Caddy works >/srv/index.html)',
       changes: [
         'ENV XDG_CONFIG_HOME=/config XDG_DATA_HOME=/data',
         'VOLUME /data',
