@@ -24,6 +24,7 @@ import { waitForHttp } from './lib/ports.ts';
 import { releaseSigningKeyFile } from './lib/release-key.ts';
 import { apiKeyIsValid, createApiKey, ensureOrg, setMemberRoleByEmail, setPlan } from './lib/seed.ts';
 import { repoRoot, runService, type Service } from './lib/service.ts';
+import { defaultSimImage, ensureSimImages } from './lib/sim-image.ts';
 import { webServerCommand } from './lib/web-build.ts';
 
 const home = join(repoRoot, '.kombify');
@@ -188,6 +189,11 @@ async function main(): Promise<void> {
     stops.push(issuer.stop);
     say(`local OpenID issuer at ${issuer.url}`);
 
+    // KombiSim's images (node, registry mirror), built on first need while the rest starts.
+    const dockerVersion = await dockerReachable();
+    if (dockerVersion) say('checking the KombiSim images (built on first need, about a minute)…');
+    const simImages = dockerVersion ? ensureSimImages((line) => say(`[sim:image] ${line}`)) : null;
+
     say('starting the edge (wrangler dev)…');
     const edge = await startEdge({
       port: edgePort,
@@ -208,6 +214,7 @@ async function main(): Promise<void> {
         IDP_ADMIN: 'local',
         // Signs agent release manifests for the installer (made once, kept 0600).
         RELEASE_SIGNING_KEY: await releaseSigningKeyFile(join(home, 'release-signing-key.json')),
+        SIM_NODE_IMAGE: defaultSimImage(),
         ...tofuStateSecrets(),
       },
       echo: true,
@@ -247,7 +254,6 @@ async function main(): Promise<void> {
     grant.unref();
     stops.push(async () => clearInterval(grant));
 
-    const dockerVersion = await dockerReachable();
     let agentNote: string;
     if (!dockerVersion) {
       agentNote =
@@ -280,6 +286,13 @@ async function main(): Promise<void> {
       stops.push(agent.stop);
       agentNote = `running (Docker ${dockerVersion}), approved for stacks, data in ${agentDir}`;
     }
+    const images = await simImages;
+    const simNote = !images
+      ? 'need a Docker engine'
+      : images.ok
+        ? `${images.node} + mirror ${images.registry} (ready in ${images.seconds.toFixed(1)} s); add images with npm run sim:push -- <image>`
+        : `images could not be built: ${images.error} (try npm run sim:image)`;
+    if (images && !images.ok) say(`WARNING: KombiSim ${simNote}`);
 
     process.stdout.write(`
   kombify is running.
@@ -288,6 +301,7 @@ async function main(): Promise<void> {
     Edge API   ${edge.url}        (health: ${edge.url}/health)
     Database   ${db.description}
     Agent      ${agentNote}
+    KombiSim   ${simNote}
 
     Admin API key (also in ${tokenFile}):
       ${adminToken}

@@ -96,10 +96,13 @@ if (quiet('docker', ['info'])) {
 const images: Array<[string, string[], string]> = [
   ['sh', ['scripts/build-test-image.sh'], 'busybox test image'],
   ['sh', ['scripts/build-debian-image.sh'], "installer test's Debian image (about a minute the first time)"],
+  // The node image (Debian + sshd, iproute2, Debian's docker.io for the node's own engine, Node and
+  // the agent; ~35 s the first time) and the registry mirror's image (Debian's docker-registry).
+  // The service images are built by test/e2e/service-images.e2e.test.ts itself (`npm run images`).
   [
     process.execPath,
     ['scripts/build-sim-image.ts', '--image', 'kombify/sim-node:test'],
-    'KombiSim node image',
+    'KombiSim node and registry mirror images',
   ],
 ];
 for (const [cmd, args, what] of images) {

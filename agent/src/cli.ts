@@ -17,7 +17,6 @@ import { parseArgs } from 'node:util';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { createTokenSource } from './agent-token.ts';
 import { EdgeConnection } from './connection.ts';
-import { dockerClient } from './docker.ts';
 import { createAgentClient } from './edge-client.ts';
 import { edgeUrlProblem } from './edge-url.ts';
 import { collectFacts } from './facts.ts';
@@ -25,8 +24,6 @@ import { loadIdentity, makeKeyPair, saveIdentity } from './identity.ts';
 import { JobRunner } from './job-runner.ts';
 import { configureLog, log } from './log.ts';
 import { Outbox } from './outbox.ts';
-import { syncPortRelays } from './sim/port-relay.ts';
-import { simScope } from './sim/scope.ts';
 import { EXIT_RESTART, setAgentRuntime } from './upgrade/runtime.ts';
 import { upgradeCommand } from './upgrade/upgrade-command.ts';
 import { confirmUpgrade } from './upgrade/upgrade-state.ts';
@@ -130,21 +127,6 @@ async function enroll(values: Record<string, unknown>, dataDir: string): Promise
   }
 }
 
-/** In a KombiSim node, publish the deployed services' ports again (the node was restarted). */
-function restorePortRelays(): void {
-  const scope = simScope();
-  if (!scope) return;
-  syncPortRelays(dockerClient(), scope).then(
-    ({ opened, failed }) => {
-      if (opened.length > 0)
-        log.info("published the node's ports again", { ports: opened.map((p) => p.port) });
-      for (const f of failed)
-        log.warn('could not publish a port in the node', { port: f.port.port, reason: f.reason });
-    },
-    (error: unknown) => log.warn("could not read the node's published ports", { error: String(error) }),
-  );
-}
-
 async function run(dataDir: string): Promise<number> {
   const identity = loadIdentity(dataDir);
   if (!identity) {
@@ -164,7 +146,6 @@ async function run(dataDir: string): Promise<number> {
     process.stderr.write(`Not connecting: ${problem}\n`);
     return 2;
   }
-  restorePortRelays();
   const client = createAgentClient(edgeUrl, createTokenSource(identity));
   const outbox = new Outbox(dataDir);
   const runner = new JobRunner(client, outbox);

@@ -48,7 +48,12 @@ export const sshDetails = z.object({
   host: z.string(),
   port: z.number(),
   user: z.string(),
-  password: z.string(),
+  /** `password` (the node's own) or `keys` (key-only login). */
+  login: z.enum(['password', 'keys']),
+  /** Shown once, to owners and admins; null after that, for other roles and key-only nodes. */
+  password: z.string().nullable(),
+  /** Why there is no password, or that it is shown only this once. */
+  password_note: z.string().optional(),
   command: z.string(),
 });
 

@@ -356,8 +356,12 @@ export const simNodeCreateParams = simNodeRef
     memory_mb: z.number().int().min(64).max(1_048_576),
     latency_ms: z.number().int().min(0).max(10_000).optional(),
     loss_percent: z.number().min(0).max(100).optional(),
-    password: z.string().min(1).max(128),
+    /** root's password (the node's own, made by the edge); absent: key-only login. */
+    password: z.string().min(1).max(128).optional(),
     authorized_keys: z.array(z.string().max(16_384)).max(32).default([]),
+    /** The host's registry mirror (sim/registry.ts in the agent), started on first need. */
+    registry_image: z.string().min(1).max(512).default('kombify/sim-registry:latest'),
+    registry_port: port.default(5000),
     start: z.boolean().default(true),
     /** The node's own agent, enrolled as a simulated worker (simulation as deploy target). */
     agent: z

@@ -5,8 +5,10 @@
  * Postgres), vaultwarden (a generated secret) and it-tools (a route) — then provisioned through the
  * normal workflow (pre-checks, plan, apply, verify) and checked inside the node over SSH.
  *
- * Images: this machine has no registry mirror with the apps' images, so every app service runs the
- * local busybox stand-in (`kombify/busybox:test`, an image override per service) serving HTTP on
+ * The node runs its own Docker engine, which pulls from the host's registry mirror. Images: the
+ * mirror here has no images of the apps themselves (this machine cannot pull them), so every app
+ * service runs the local busybox stand-in (`kombify/busybox:test`, pushed into the mirror; an
+ * image override per service) serving HTTP on
  * the app's container ports, with a wget health check instead of the app's own (which the
  * stand-in cannot answer). Everything else is the app's own definition as the route added it:
  * service names, ports, volumes, needs, routes and `secret://` references. The agent does not yet
@@ -15,10 +17,9 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { buildSimImage } from '../../scripts/lib/sim-image.ts';
 import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import { type Homelab, homelab, httpdCommand } from '../harness/homelab.ts';
-import { removeSimulations, ssh2Exec } from '../harness/sim.ts';
+import { nodePassword, pushImages, removeSimulations, requireSimImage, ssh2Exec } from '../harness/sim.ts';
 import { poll, type Stack, startStack } from '../harness/stack.ts';
 
 // Own node image tag and SSH ports: other suites use theirs on this engine at the same time.
@@ -50,7 +51,11 @@ async function runTo(path: string, body: unknown) {
 }
 
 const step = (wf: any, name: string) => wf.steps.find((s: any) => s.name === name);
-const inNode = (command: string) => ssh2Exec({ port: node.ssh_port, password: 'kombisim' }, command);
+let password: string;
+const inNode = (command: string) => ssh2Exec({ port: node.ssh_port, password }, command);
+/** Lines of a docker command run in the node's own engine. */
+const inEngine = async (command: string) =>
+  (await inNode(`docker ${command}`)).stdout.split('\n').filter(Boolean);
 
 /**
  * The stand-in for an app's services in the spec the route wrote: busybox httpd on each service's
@@ -81,7 +86,8 @@ function standIns(source: string, appServices: Set<string>): string {
 
 beforeAll(async () => {
   docker = await requireDocker();
-  await buildSimImage({ image: SIM_IMAGE, progress: (l) => process.stdout.write(`[sim:image] ${l}\n`) });
+  await requireSimImage(SIM_IMAGE);
+  await pushImages([TEST_IMAGE]);
   stack = await startStack({
     postgresUrl: process.env.KOMBIFY_TEST_POSTGRES_URL,
     vars: {
@@ -98,6 +104,7 @@ beforeAll(async () => {
   sim = res.body;
   sims.add(sim.id);
   node = sim.nodes[0];
+  password = await nodePassword(stack, node.id);
   await poll(
     async () =>
       ((await stack.api('/v1/orchestrator/workers?per_page=100')).body.data as any[]).find(
@@ -155,16 +162,19 @@ describe('catalog apps on a simulated machine', () => {
     for (const name of ['prechecks', 'plan', 'apply', 'verify'])
       expect(step(wf, name).status, name).toBe('succeeded');
 
-    const containers = await docker.listContainers({ filters: { label: [`kombify.stack=${stackId}`] } });
-    const services = containers.map((c) => c.Labels['kombify.service']);
+    // In the node's own engine (none of it on the host's).
+    const f = `--filter label=kombify.stack=${stackId}`;
+    const containers = (await inEngine(`ps -a ${f} --format '{{.Label "kombify.service"}} {{.State}}'`)).map(
+      (l) => l.split(' '),
+    );
+    const services = containers.map((c) => c[0]);
     for (const s of appServices) expect(services, s).toContain(s);
-    for (const c of containers) {
-      expect(c.State).toBe('running');
-      expect(c.Labels).toMatchObject({ 'kombify.simulation': sim.id, 'kombify.sim-node': node.id });
-    }
+    for (const c of containers) expect(c[1], c[0]).toBe('running');
+    expect(
+      await docker.listContainers({ all: true, filters: { label: [`kombify.stack=${stackId}`] } }),
+    ).toEqual([]);
     // The apps' named volumes, as the catalog names them (the lock keeps them).
-    const volumes = (await docker.listVolumes({ filters: { label: [`kombify.stack=${stackId}`] } })).Volumes;
-    const names = (volumes ?? []).map((v) => v.Name).join(' ');
+    const names = (await inEngine(`volume ls ${f} --format '{{.Name}}'`)).join(' ');
     for (const v of ['gitea-data', 'gitea-db', 'vaultwarden-data']) expect(names).toContain(v);
 
     // Each app answers on its published port inside the node (gitea 3020, vaultwarden 8222, it-tools 8089).
@@ -199,8 +209,8 @@ describe('catalog apps on a simulated machine', () => {
   it('destroy takes the apps away with their volumes', async () => {
     const wf = await runTo(`/v1/orchestrator/stacks/${stackId}/destroy`, { force: true, volumes: true });
     expect(wf.status, JSON.stringify(wf.error)).toBe('succeeded');
-    const label = { filters: { label: [`kombify.stack=${stackId}`] } };
-    expect((await docker.listContainers({ all: true, ...label })).length).toBe(0);
-    expect((await docker.listVolumes(label)).Volumes ?? []).toEqual([]);
+    const f = `--filter label=kombify.stack=${stackId}`;
+    expect(await inEngine(`ps -a ${f} -q`)).toEqual([]);
+    expect(await inEngine(`volume ls ${f} -q`)).toEqual([]);
   }, 200_000);
 });

@@ -1,17 +1,24 @@
 /**
  * A simulation as a deploy target, end to end: a real edge, a real host agent, a `single-node`
- * simulation whose node runs its own agent (a simulated worker), and base-homelab `minimal` (local
- * busybox images, test/harness/homelab.ts) deployed onto that node through the normal workflow —
+ * simulation whose node runs its own agent (a simulated worker) on its own Docker engine, and
+ * base-homelab `minimal` (local busybox images, test/harness/homelab.ts, pulled by the node's
+ * engine from the host's registry mirror) deployed onto that node through the normal workflow —
  * pre-checks, plan, apply, verify — then destroyed, deployed again, and taken away with the
- * simulation. Services are checked where they listen: inside the node (over real SSH), not on the
- * host. Only this run's simulation and stack ids are touched.
+ * simulation. What the stack made is looked for in the node's engine (over real SSH) and must not
+ * be on the host's. Only this run's simulation and stack ids are touched.
  */
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSimImage } from '../../scripts/lib/sim-image.ts';
 import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import { type Homelab, homelab } from '../harness/homelab.ts';
-import { containersOfSimulation, removeSimulations, ssh2Exec } from '../harness/sim.ts';
+import {
+  containersOfSimulation,
+  nodePassword,
+  pushImages,
+  removeSimulations,
+  requireSimImage,
+  ssh2Exec,
+} from '../harness/sim.ts';
 import { poll, type Stack, startStack } from '../harness/stack.ts';
 
 // Own node image tag and SSH ports: other suites build `kombify/sim-node:test` and use 2222… at the
@@ -27,6 +34,7 @@ let node: any;
 let worker: any;
 let lab: Homelab;
 let stackId: string;
+let password: string;
 const sims = new Set<string>();
 
 const bySim = (id: string) => ({ filters: { label: [`kombify.simulation=${id}`] } });
@@ -55,11 +63,31 @@ async function runTo(path: string, body: unknown) {
 }
 
 const step = (wf: any, name: string) => wf.steps.find((s: any) => s.name === name);
-const inNode = (command: string) => ssh2Exec({ port: node.ssh_port, password: 'kombisim' }, command);
+const inNode = (command: string) => ssh2Exec({ port: node.ssh_port, password }, command);
+
+/** What the node's own engine has of a stack: containers (name state), networks, volumes. */
+async function inNodeEngine(id: string) {
+  const f = `--filter label=kombify.stack=${id}`;
+  const out = await inNode(
+    `docker ps -a ${f} --format 'c {{.Names}} {{.State}} {{.Label "kombify.service"}} {{.Ports}}'; ` +
+      `docker network ls ${f} --format 'n {{.Name}}'; docker volume ls ${f} --format 'v {{.Name}}'`,
+  );
+  const lines = out.stdout.split('\n').filter(Boolean);
+  const containers = lines.filter((l) => l.startsWith('c ')).map((l) => l.slice(2).split(' '));
+  return {
+    containers,
+    counts: {
+      containers: containers.length,
+      networks: lines.filter((l) => l.startsWith('n ')).length,
+      volumes: lines.filter((l) => l.startsWith('v ')).length,
+    },
+  };
+}
 
 beforeAll(async () => {
   docker = await requireDocker();
-  await buildSimImage({ image: SIM_IMAGE, progress: (l) => process.stdout.write(`[sim:image] ${l}\n`) });
+  await requireSimImage(SIM_IMAGE);
+  await pushImages([TEST_IMAGE]);
   stack = await startStack({
     postgresUrl: process.env.KOMBIFY_TEST_POSTGRES_URL,
     vars: {
@@ -76,6 +104,7 @@ beforeAll(async () => {
   sim = res.body;
   sims.add(sim.id);
   node = sim.nodes[0];
+  password = await nodePassword(stack, node.id);
   worker = await poll(
     async () =>
       ((await stack.api('/v1/orchestrator/workers?per_page=100')).body.data as any[]).find(
@@ -154,21 +183,20 @@ describe('a simulation as deploy target', () => {
     );
     expect(portCheck.length).toBeGreaterThan(0);
 
-    const containers = await docker.listContainers(byStack(stackId));
-    expect(containers.map((c) => c.Labels['kombify.service']).sort()).toEqual([
+    // In the node's own engine, under the stack's own names; nothing of it on the host's engine.
+    const { containers } = await inNodeEngine(stackId);
+    expect(containers.map((c) => c[2]).sort()).toEqual([
       'dockge',
       'dozzle',
       'netdata',
       'portainer',
       'traefik',
     ]);
-    for (const c of containers) {
-      expect(c.Labels).toMatchObject({ 'kombify.simulation': sim.id, 'kombify.sim-node': node.id });
-      expect(c.Names[0]).toMatch(new RegExp(`^/kombisim-[a-z0-9]+-server-${run}-lab-`));
-      expect(c.State).toBe('running');
-      // Nothing is published on the host: the ports are the node's.
-      expect(c.Ports.filter((p) => p.PublicPort)).toEqual([]);
+    for (const [name, state] of containers) {
+      expect(name).toMatch(new RegExp(`^${run}-lab-`));
+      expect(state).toBe('running');
     }
+    expect(await everything(byStack(stackId))).toEqual({ containers: 0, networks: 0, volumes: 0 });
     const dozzle = lab.hostPorts.get('dozzle:8080')!;
     const traefik = lab.hostPorts.get('traefik:8080')!;
     const out = await inNode(
@@ -188,7 +216,7 @@ describe('a simulation as deploy target', () => {
   it('destroy leaves nothing, in the node or on the host', async () => {
     const wf = await runTo(`/v1/orchestrator/stacks/${stackId}/destroy`, { force: true, volumes: true });
     expect(wf.status, JSON.stringify(wf.error)).toBe('succeeded');
-    expect(await everything(byStack(stackId))).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    expect((await inNodeEngine(stackId)).counts).toEqual({ containers: 0, networks: 0, volumes: 0 });
     const dozzle = lab.hostPorts.get('dozzle:8080')!;
     const out = await inNode(`curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:${dozzle}/ || true`);
     expect(out.stdout.trim()).toBe('000');
@@ -197,20 +225,20 @@ describe('a simulation as deploy target', () => {
   it('a stopped and started node runs its services again, on its own ports', async () => {
     const wf = await runTo(`/v1/orchestrator/stacks/${stackId}/deploy`, { auto_approve: true });
     expect(wf.status, JSON.stringify(wf.error ?? wf.steps)).toBe('succeeded');
-    expect((await everything(byStack(stackId))).containers).toBe(5);
+    expect((await inNodeEngine(stackId)).counts.containers).toBe(5);
     const stopped = await stack.api(`/api/v1/simulations/${sim.id}/stop`, { method: 'POST' });
     expect(stopped.body.status, JSON.stringify(stopped.body)).toBe('stopped');
-    const states = (await docker.listContainers({ all: true, ...byStack(stackId) })).map((c) => c.State);
-    expect(states.every((s) => s !== 'running')).toBe(true);
+    const states = (await containersOfSimulation(docker, sim.id)).map((c) => c.State);
+    expect(states).toEqual(['exited']);
     const started = await stack.api(`/api/v1/simulations/${sim.id}/start`, { method: 'POST' });
     expect(started.body.status, JSON.stringify(started.body)).toBe('running');
-    // The node's agent publishes the ports again once it is up (it boots with the node).
+    // The node's engine starts the services again as it boots (their restart policy).
     const dozzle = lab.hostPorts.get('dozzle:8080')!;
     const out = await inNode(
       `for i in $(seq 1 40); do curl -sf -o /dev/null http://127.0.0.1:${dozzle}/ && echo up && exit 0; sleep 0.5; done; echo down`,
     );
     expect(out.stdout.trim()).toBe('up');
-    const running = await docker.listContainers(byStack(stackId));
+    const running = (await inNodeEngine(stackId)).containers.filter((c) => c[1] === 'running');
     expect(running.length).toBe(5);
   });
 
@@ -219,7 +247,7 @@ describe('a simulation as deploy target', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.status).toBe('deleted');
     expect(await containersOfSimulation(docker, sim.id)).toEqual([]);
+    // The node's engine went with the node's disk (its volume).
     expect(await everything(bySim(sim.id))).toEqual({ containers: 0, networks: 0, volumes: 0 });
-    expect(await everything(byStack(stackId))).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 });

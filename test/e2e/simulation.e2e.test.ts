@@ -11,8 +11,10 @@ import { requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import {
   containersOfSimulation,
   makeKeyPair,
+  nodePassword,
   opensshWithKey,
   opensshWithPassword,
+  pushImages,
   removeSimulations,
   requireSimImage,
   SIM_IMAGE,
@@ -40,6 +42,7 @@ async function remove(s: Stack, id: string, token?: string) {
 beforeAll(async () => {
   docker = await requireDocker();
   await requireSimImage();
+  await pushImages([TEST_IMAGE]);
   stack = await startStack({
     postgresUrl: process.env.KOMBIFY_TEST_POSTGRES_URL,
     // 12 ports (2222–2233) instead of 100, so the pool can be used up in a few applies.
@@ -54,16 +57,13 @@ afterAll(async () => {
 });
 
 describe('homelab-basic with auto_start', () => {
-  let key: { privatePath: string; publicKey: string };
   let sim: any;
+  // Each node's own root password, from its SSH details (shown once).
+  let web = '';
+  let db = '';
 
   beforeAll(async () => {
-    key = await makeKeyPair();
-    const res = await apply(stack, 'homelab-basic', {
-      simulation_name: 'test-lab',
-      auto_start: true,
-      ssh_public_keys: [key.publicKey],
-    });
+    const res = await apply(stack, 'homelab-basic', { simulation_name: 'test-lab', auto_start: true });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     sim = res.body;
   });
@@ -78,34 +78,53 @@ describe('homelab-basic with auto_start', () => {
     expect(sim.nodes[0].resources).toEqual({ cpu: 1, memory: '512Mi', disk: '10Gi' });
   });
 
-  it('gives SSH details with a ready command', async () => {
+  it('gives SSH details with a ready command and the node’s own password, once, to operators only', async () => {
+    // A member sees the details but never the password (and does not use up its one showing).
+    const member = await stack.api('/api/keys', { body: { name: 'sim-member', role: 'member' } });
+    expect(member.status, JSON.stringify(member.body)).toBe(201);
+    const asMember = await stack.api(`/api/v1/nodes/${sim.nodes[0].id}/ssh`, {
+      token: member.body.data.key,
+    });
+    expect(asMember.status, JSON.stringify(asMember.body)).toBe(200);
+    expect(asMember.body).toMatchObject({
+      password: null,
+      password_note: 'only owners and admins see the password',
+    });
+
     const res = await stack.api(`/api/v1/nodes/${sim.nodes[0].id}/ssh`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
       host: '127.0.0.1',
       port: 2222,
       user: 'root',
-      password: 'kombisim',
+      login: 'password',
       command: 'ssh -p 2222 root@127.0.0.1',
     });
+    expect(res.body.password).toMatch(/^[a-z2-7]{20}$/);
+    expect(res.body.password_note).toMatch(/shown once/);
+    web = res.body.password;
+    const again = await stack.api(`/api/v1/nodes/${sim.nodes[0].id}/ssh`);
+    expect(again.body.password).toBeNull();
+    expect(again.body.password_note).toMatch(/was shown once/);
+    db = await nodePassword(stack, sim.nodes[1].id);
+    expect(db).not.toBe(web);
   });
 
-  it('lets the ssh2 client log in with the password', async () => {
-    const out = await ssh2Exec({ port: 2222, password: 'kombisim' }, 'hostname; cat /etc/os-release');
+  it('lets the ssh2 client log in with the node’s password (and not with the other node’s)', async () => {
+    const out = await ssh2Exec({ port: 2222, password: web }, 'hostname; cat /etc/os-release');
     expect(out.code).toBe(0);
     expect(out.stdout.split('\n')[0]).toBe('web-server');
     expect(out.stdout).toContain('Debian GNU/Linux 12 (bookworm)');
-    const db = await ssh2Exec({ port: 2223, password: 'kombisim' }, 'hostname');
-    expect(db.stdout.trim()).toBe('database');
+    const other = await ssh2Exec({ port: 2223, password: db }, 'hostname');
+    expect(other.stdout.trim()).toBe('database');
+    await expect(ssh2Exec({ port: 2223, password: web }, 'true')).rejects.toThrow(/authentication/i);
+    await expect(ssh2Exec({ port: 2222, password: 'kombisim' }, 'true')).rejects.toThrow(/authentication/i);
   });
 
-  it("lets OpenSSH's ssh log in with the password and with the user's key", async () => {
-    const withPassword = await opensshWithPassword(2223, 'kombisim', 'hostname; cat /etc/os-release');
+  it("lets OpenSSH's ssh log in with the password", async () => {
+    const withPassword = await opensshWithPassword(2223, db, 'hostname; cat /etc/os-release');
     expect(withPassword.split('\n')[0]).toBe('database');
     expect(withPassword).toContain('ID=debian');
-    const withKey = await opensshWithKey(2222, key.privatePath, 'hostname; cat /etc/os-release');
-    expect(withKey.split('\n')[0]).toBe('web-server');
-    expect(withKey).toContain('VERSION_ID="12"');
   });
 
   it('refuses a wrong password', async () => {
@@ -113,7 +132,7 @@ describe('homelab-basic with auto_start', () => {
   });
 
   it('nodes see each other by name on the simulation network', async () => {
-    const out = await ssh2Exec({ port: 2222, password: 'kombisim' }, 'getent hosts database');
+    const out = await ssh2Exec({ port: 2222, password: web }, 'getent hosts database');
     expect(out.stdout).toContain(sim.nodes[1].ip);
   });
 
@@ -124,19 +143,19 @@ describe('homelab-basic with auto_start', () => {
   });
 
   it('stop and start keep a file written before', async () => {
-    await ssh2Exec({ port: 2222, password: 'kombisim' }, 'echo kept-across-restarts > /root/marker');
+    await ssh2Exec({ port: 2222, password: web }, 'echo kept-across-restarts > /root/marker');
     const stopped = await stack.api(`/api/v1/simulations/${sim.id}/stop`, { method: 'POST' });
     expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
     expect(stopped.body.status).toBe('stopped');
     expect(stopped.body.nodes.map((n: any) => n.status)).toEqual(['stopped', 'stopped']);
     const states = (await containersOfSimulation(docker, sim.id)).map((c) => c.State);
     expect(states).toEqual(['exited', 'exited']);
-    await expect(ssh2Exec({ port: 2222, password: 'kombisim' }, 'true')).rejects.toThrow();
+    await expect(ssh2Exec({ port: 2222, password: web }, 'true')).rejects.toThrow();
 
     const started = await stack.api(`/api/v1/simulations/${sim.id}/start`, { method: 'POST' });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     expect(started.body.status).toBe('running');
-    const out = await ssh2Exec({ port: 2222, password: 'kombisim' }, 'cat /root/marker');
+    const out = await ssh2Exec({ port: 2222, password: web }, 'cat /root/marker');
     expect(out.stdout.trim()).toBe('kept-across-restarts');
   });
 
@@ -181,17 +200,40 @@ describe('homelab-basic with auto_start', () => {
   });
 });
 
+describe('a node made with keys', () => {
+  it('logs in by key only: no password is made, shown or accepted', async () => {
+    const key = await makeKeyPair();
+    const res = await apply(stack, 'single-node', {
+      simulation_name: 'keys-only',
+      ssh_public_keys: [key.publicKey],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const node = res.body.nodes[0];
+    const ssh = await stack.api(`/api/v1/nodes/${node.id}/ssh`);
+    expect(ssh.body).toMatchObject({ login: 'keys', password: null });
+    expect(ssh.body.password_note).toMatch(/key-only/);
+    const withKey = await opensshWithKey(node.ssh_port, key.privatePath, 'hostname; cat /etc/os-release');
+    expect(withKey.split('\n')[0]).toBe('server');
+    expect(withKey).toContain('VERSION_ID="12"');
+    await expect(opensshWithPassword(node.ssh_port, 'kombisim', 'true')).rejects.toThrow();
+    await expect(ssh2Exec({ port: node.ssh_port, password: 'kombisim' }, 'true')).rejects.toThrow(
+      /authentication/i,
+    );
+    await remove(stack, res.body.id);
+  });
+});
+
 describe('templates', () => {
-  it('lists the six with node counts and categories', async () => {
+  it('lists the six with node counts, categories and whether they make a deploy target', async () => {
     const res = await stack.api('/api/v1/templates');
     expect(res.status).toBe(200);
-    expect(res.body.data.map((t: any) => [t.name, t.category, t.node_count])).toEqual([
-      ['single-node', 'development', 1],
-      ['homelab-basic', 'homelab', 2],
-      ['homelab-advanced', 'homelab', 5],
-      ['hybrid-setup', 'homelab', 5],
-      ['dev-environment', 'development', 2],
-      ['ha-setup', 'homelab', 5],
+    expect(res.body.data.map((t: any) => [t.name, t.category, t.node_count, t.deploy_target])).toEqual([
+      ['single-node', 'development', 1, false],
+      ['homelab-basic', 'homelab', 2, false],
+      ['homelab-advanced', 'homelab', 5, true],
+      ['hybrid-setup', 'homelab', 5, true],
+      ['dev-environment', 'development', 2, false],
+      ['ha-setup', 'homelab', 5, true],
     ]);
     const one = await stack.api('/v1/simulation/templates/hybrid-setup');
     expect(one.body.nodes.map((n: any) => `${n.name}:${n.type}`)).toEqual([
@@ -229,10 +271,13 @@ describe('templates', () => {
       const res = await apply(stack, name, { simulation_name: `all-${name}`, auto_start: true });
       expect(res.status, `${name}: ${JSON.stringify(res.body)}`).toBe(201);
       expect(res.body.status, name).toBe('running');
+      // The multi-node templates are deploy targets unless the request says otherwise.
+      expect(res.body.deploy_target, name).toBe(res.body.nodes.length === 5);
       const hostnames = await Promise.all(
-        res.body.nodes.map(async (node: any) =>
-          (await ssh2Exec({ port: node.ssh_port, password: 'kombisim' }, 'hostname')).stdout.trim(),
-        ),
+        res.body.nodes.map(async (node: any) => {
+          const password = await nodePassword(stack, node.id);
+          return (await ssh2Exec({ port: node.ssh_port, password }, 'hostname')).stdout.trim();
+        }),
       );
       expect(hostnames, name).toEqual(res.body.nodes.map((n: any) => n.name));
       if (name === 'hybrid-setup') {
@@ -301,7 +346,7 @@ describe('ConnectRPC kombify.sim.v1.SimulationService', () => {
 });
 
 describe('simulation as deploy target', () => {
-  it('nodes run the agent enrolled as simulated workers; their Docker work lands in the node', async () => {
+  it('nodes run the agent enrolled as simulated workers; their Docker work lands in the node’s engine', async () => {
     const res = await apply(stack, 'homelab-basic', { simulation_name: 'target', deploy_target: true });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const sim = res.body;
@@ -325,26 +370,31 @@ describe('simulation as deploy target', () => {
       body: {
         worker_id: web.id,
         type: 'docker.run',
-        params: { image: TEST_IMAGE, name: 'site', command: ['httpd', '-f', '-p', '8080', '-h', '/www'] },
+        params: {
+          image: TEST_IMAGE,
+          name: 'site',
+          command: ['httpd', '-f', '-p', '8080', '-h', '/www'],
+          ports: [{ container: 8080, host: 8080 }],
+        },
       },
     });
     expect(job.status, JSON.stringify(job.body)).toBe(201);
     const done = await stack.waitForJob(job.body.data.id, ['succeeded', 'failed'], 60_000);
     expect(done.status, JSON.stringify(done)).toBe('succeeded');
     const node = sim.nodes.find((n: any) => n.name === 'web-server');
-    const deployed = await docker.getContainer(`${done.result.name}`).inspect();
-    expect(deployed.Name).toBe(`/kombisim-${sim.id.slice(4, 16)}-web-server-site`);
-    expect(deployed.Config.Labels['kombify.simulation']).toBe(sim.id);
-    expect(deployed.HostConfig.NetworkMode).toMatch(/^container:/);
+    // The node's own engine has it, under the name asked for; the host's engine does not.
+    expect(done.result.name).toBe('site');
+    await expect(docker.getContainer('site').inspect()).rejects.toThrow();
     // On the node, the service is on the node's own port, as on a real machine.
+    const password = await nodePassword(stack, node.id);
     const out = await ssh2Exec(
-      { port: node.ssh_port, password: 'kombisim' },
-      'curl -s http://127.0.0.1:8080/',
+      { port: node.ssh_port, password },
+      "docker ps --format '{{.Names}}'; curl -s http://127.0.0.1:8080/",
     );
+    expect(out.stdout.split('\n')[0]).toBe('site');
     expect(out.stdout).toContain('kombify test page');
 
     await remove(stack, sim.id);
-    await expect(docker.getContainer(deployed.Id).inspect()).rejects.toThrow();
     const left = (await stack.api('/v1/orchestrator/workers?per_page=100')).body.data.filter(
       (w: any) => w.simulation_id === sim.id,
     );

@@ -10,7 +10,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import { type Homelab, homelab } from '../harness/homelab.ts';
-import { removeSimulations, requireSimImage, SIM_IMAGE } from '../harness/sim.ts';
+import {
+  nodePassword,
+  pushImages,
+  removeSimulations,
+  requireSimImage,
+  SIM_IMAGE,
+  ssh2Exec,
+} from '../harness/sim.ts';
 import { poll } from '../harness/stack.ts';
 import { expectAccessible, openPage, screenshot } from '../harness/web-checks.ts';
 import { editorText, errorLines, specEditor } from '../harness/web-editor.ts';
@@ -67,6 +74,7 @@ async function deployOnPage(): Promise<void> {
 beforeAll(async () => {
   docker = await requireDocker();
   await requireSimImage();
+  await pushImages([TEST_IMAGE]);
   const t0 = Date.now();
   w = await startWebStack({
     users: [ada],
@@ -131,7 +139,11 @@ describe('simulations', () => {
       expect(port).toBe(sshFirst + i);
       expect(await details.getByTestId('ssh-port').textContent()).toBe(String(port));
       expect(await details.getByTestId('ssh-user').textContent()).toBe('root');
-      expect(await details.getByTestId('ssh-password').textContent()).toBe('kombisim');
+      // The node's own password, shown this once (the edge forgets it), and it logs in.
+      const password = (await details.getByTestId('ssh-password').textContent()) ?? '';
+      expect(password).toMatch(/^[a-z2-7]{20}$/);
+      expect(await details.getByTestId('ssh-password-note').textContent()).toMatch(/shown once/);
+      expect((await ssh2Exec({ port, password }, 'hostname')).stdout.trim()).toBe(name);
       expect(await details.getByTestId('ssh-command').inputValue()).toBe(`ssh -p ${port} root@127.0.0.1`);
     }
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: w.web.url });
@@ -363,8 +375,15 @@ describe('stacks', () => {
       .poll(() => node.getByTestId('node-binding-status').getAttribute('data-status'), { timeout: 15_000 })
       .toBe('online');
     await deployOnPage();
-    const containers = await docker.listContainers({ filters: { label: [`kombify.stack=${id}`] } });
-    expect(containers.map((c) => c.Labels['kombify.service']).sort()).toEqual(Object.keys(lab.images).sort());
+    // In the node's own engine, not the host's.
+    const target = sim.nodes[0];
+    const password = await nodePassword(w.stack, target.id);
+    const inNode = await ssh2Exec(
+      { port: target.ssh_port, password },
+      `docker ps --filter label=kombify.stack=${id} --format '{{.Label "kombify.service"}}'`,
+    );
+    expect(inNode.stdout.split('\n').filter(Boolean).sort()).toEqual(Object.keys(lab.images).sort());
+    expect(await docker.listContainers({ filters: { label: [`kombify.stack=${id}`] } })).toEqual([]);
     await screenshot(page, 'stack-on-simulation');
   }, 400_000);
 });

@@ -1,6 +1,8 @@
 /**
- * KombiSim test helpers: the node image (built locally, see scripts/lib/sim-image.ts), real SSH
- * clients (the ssh2 library and OpenSSH's `ssh`), and cleanup of the node containers tests made.
+ * KombiSim test helpers: the node and registry mirror images (built locally, see
+ * scripts/lib/sim-image.ts), images pushed into the mirror (where nodes' engines pull them), each
+ * node's root password (shown once), real SSH clients (the ssh2 library and OpenSSH's `ssh`), and
+ * cleanup of the node containers tests made.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,17 +11,35 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { Client } from 'ssh2';
-import { buildSimImage } from '../../scripts/lib/sim-image.ts';
+import { buildRegistryImage, buildSimImage } from '../../scripts/lib/sim-image.ts';
+import { pushToMirror } from '../../scripts/lib/sim-registry.ts';
 
 const run = promisify(execFile);
 
 export const SIM_IMAGE = process.env.KOMBIFY_SIM_IMAGE ?? 'kombify/sim-node:test';
 
-export async function requireSimImage(): Promise<string> {
-  return buildSimImage({
-    image: SIM_IMAGE,
-    progress: (line) => process.stdout.write(`[sim:image] ${line}\n`),
-  });
+const say = (line: string) => process.stdout.write(`[sim:image] ${line}\n`);
+
+/** The node image (built when the agent changed) and the registry mirror's image. */
+export async function requireSimImage(image = SIM_IMAGE): Promise<string> {
+  await buildRegistryImage({ progress: say });
+  return buildSimImage({ image, progress: say });
+}
+
+/** Puts local images into the host's registry mirror under the same names (nodes pull them). */
+export async function pushImages(images: string[]): Promise<void> {
+  await pushToMirror(images, { progress: say });
+}
+
+/** A node's root password: the SSH details show it once, to an operator. */
+export async function nodePassword(
+  stack: { api(path: string): Promise<{ status: number; body: any }> },
+  nodeId: string,
+): Promise<string> {
+  const res = await stack.api(`/api/v1/nodes/${nodeId}/ssh`);
+  if (res.status !== 200 || typeof res.body.password !== 'string')
+    throw new Error(`no password for ${nodeId}: ${JSON.stringify(res.body)}`);
+  return res.body.password;
 }
 
 /** Runs one command over SSH with the ssh2 client (password or private key). */
@@ -147,10 +167,20 @@ export async function removeSimulations(docker: Docker, simulationIds: Iterable<
         .remove({ force: true, v: true })
         .catch(() => {});
     }
-    const nets = await docker.listNetworks({ filters: { label: [`kombify.simulation=${id}`] } });
-    for (const n of nets)
+    const filters = { label: [`kombify.simulation=${id}`] };
+    for (const n of await docker.listNetworks({ filters })) {
       await docker
         .getNetwork(n.Id)
+        .disconnect({ Container: 'kombisim-registry', Force: true })
+        .catch(() => {});
+      await docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => {});
+    }
+    for (const v of (await docker.listVolumes({ filters })).Volumes ?? [])
+      await docker
+        .getVolume(v.Name)
         .remove()
         .catch(() => {});
   }

@@ -2,13 +2,11 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { DockerRemoveParams } from '@kombify/proto/jobs';
 import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
-import { scopedName, simScope } from '../sim/scope.ts';
 import type { ExecContext } from './context.ts';
 import { JobFailure } from './job-error.ts';
 
-export async function dockerRemove(input: DockerRemoveParams, ctx: ExecContext): Promise<JsonObject> {
+export async function dockerRemove(params: DockerRemoveParams, ctx: ExecContext): Promise<JsonObject> {
   const docker = dockerClient();
-  const params = { ...input, name: scopedName(input.name, simScope()) };
   try {
     let info: Awaited<ReturnType<ReturnType<typeof docker.getContainer>['inspect']>>;
     try {

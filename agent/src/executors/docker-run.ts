@@ -6,7 +6,7 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import type { DockerRunParams } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
 import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
-import { scopedName, scopeLabels, simScope } from '../sim/scope.ts';
+import { mirrorMiss } from '../sim/mirror.ts';
 import type { ExecContext } from './context.ts';
 import { portOptions } from './converge/container-options.ts';
 import { JobFailure } from './job-error.ts';
@@ -43,6 +43,8 @@ async function ensureImage(docker: Docker, image: string, ctx: ExecContext): Pro
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const miss = mirrorMiss(image, reason ?? '');
+    if (miss) throw miss;
     throw new JobFailure(
       'image_not_found',
       `image ${image} is not on this node and could not be pulled: ${reason}`,
@@ -60,11 +62,8 @@ function result(info: Docker.ContainerInspectInfo, reused: boolean): JsonObject 
   };
 }
 
-export async function dockerRun(input: DockerRunParams, ctx: ExecContext): Promise<JsonObject> {
+export async function dockerRun(params: DockerRunParams, ctx: ExecContext): Promise<JsonObject> {
   const docker = dockerClient();
-  // Inside a KombiSim node: the container belongs to the node (see sim/scope.ts).
-  const scope = simScope();
-  const params = { ...input, name: scopedName(input.name, scope) };
   try {
     const existing = await inspectByName(docker, params.name);
     if (existing) {
@@ -94,14 +93,11 @@ export async function dockerRun(input: DockerRunParams, ctx: ExecContext): Promi
         Env: Object.entries(params.env ?? {}).map(([k, v]) => `${k}=${v}`),
         Labels: {
           ...(params.labels ?? {}),
-          ...scopeLabels(scope),
           'kombify.managed': 'true',
           'kombify.job': ctx.jobId,
         },
-        // In a node, ports are the node's own (its network namespace), as on a real machine.
-        ...(scope
-          ? { HostConfig: { NetworkMode: `container:${scope.nodeContainer}` } }
-          : { ExposedPorts: exposed, HostConfig: { PortBindings: bindings } }),
+        ExposedPorts: exposed,
+        HostConfig: { PortBindings: bindings },
       });
     } catch (error) {
       // Two deliveries of the same job racing: the loser finds the winner's container.

@@ -1,21 +1,37 @@
 /**
  * sim.node.create|start|stop|delete: KombiSim nodes on this machine's Docker engine. A node is a
- * container from the node image (Debian + sshd + the agent) on its simulation's own bridge network,
- * with sshd published on the SSH port the edge allocated. Stop keeps the container (its disk);
- * delete removes it, its anonymous volumes, whatever was deployed onto it, and the simulation's
- * network once no node is left on it. Every job is idempotent: a redelivery finds what the first
- * delivery made.
+ * container from the node image (Debian + sshd + its own Docker engine + the agent) on its
+ * simulation's own bridge network, with sshd published on the SSH port the edge allocated. The
+ * node's engine runs without `--privileged` (not available here): every capability but
+ * SYS_RESOURCE, unconfined seccomp/AppArmor/system paths, the host's cgroup namespace with
+ * /sys/fs/cgroup writable, and the engine's data on a volume of the node's own
+ * (`<container>-docker`), so stop/start keeps its images, containers and volumes. Its pulls go
+ * through the host's registry mirror (sim/registry.ts). Stop keeps the container and that volume
+ * (its disk); delete removes both, and the simulation's network once no node is left on it. Every
+ * job is idempotent: a redelivery finds what the first delivery made.
  */
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { SimNodeCreateParams, SimNodeLogsParams, SimNodeRef } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
 import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
 import { closeRelay, edgeUrlForNetwork } from '../sim/edge-relay.ts';
+import {
+  attachRegistry,
+  detachRegistry,
+  ensureRegistry,
+  REGISTRY_CONTAINER,
+  REGISTRY_HOST,
+  RegistryImageMissing,
+} from '../sim/registry.ts';
 import { probeHost, waitForSsh } from '../sim/ssh-ready.ts';
 import type { ExecContext } from './context.ts';
 import { JobFailure } from './job-error.ts';
 
 const SSH_READY_TIMEOUT_MS = 60_000;
+/** A node's shutdown: its engine stops its containers (5 s each, in parallel) before it exits. */
+const STOP_TIMEOUT_S = 15;
+
+const engineVolume = (ref: SimNodeRef) => `${ref.container}-docker`;
 
 /** Network create/remove for one simulation happen one at a time in this agent (nodes run in parallel). */
 const networkLocks = new Map<string, Promise<unknown>>();
@@ -84,6 +100,25 @@ function nodeResult(info: Docker.ContainerInspectInfo, ref: SimNodeRef, sshReady
   };
 }
 
+async function ensureRegistryRuns(docker: Docker, opts: { image?: string; port?: number }): Promise<void> {
+  try {
+    await ensureRegistry(docker, opts);
+  } catch (error) {
+    if (error instanceof RegistryImageMissing) throw new JobFailure('image_not_found', error.message);
+    throw error;
+  }
+}
+
+/** The host's registry mirror runs and is on the simulation's network (first need starts it). */
+async function ensureMirror(
+  docker: Docker,
+  ref: SimNodeRef,
+  opts: { image?: string; port?: number } = {},
+): Promise<void> {
+  await ensureRegistryRuns(docker, opts);
+  await attachRegistry(docker, ref.network);
+}
+
 async function startAndWait(
   docker: Docker,
   info: Docker.ContainerInspectInfo,
@@ -92,6 +127,7 @@ async function startAndWait(
 ): Promise<JsonObject> {
   const edge = info.Config.Labels?.['kombify.sim-edge'];
   if (edge) await edgeUrlForNetwork(docker, ref.network, edge);
+  await ensureMirror(docker, ref);
   if (!info.State.Running) {
     ctx.progress(`starting ${ref.container}`);
     try {
@@ -117,8 +153,8 @@ async function startAndWait(
       `node ${ref.container} started but SSH did not answer on port ${port} within ${SSH_READY_TIMEOUT_MS / 1000} s (container ${after.State.Status})`,
     );
   }
+  // The node's init starts sshd only after its engine answers (or gave up after 30 s).
   ctx.log('system', `node ${ref.container} answers SSH on port ${port}`);
-  await startDeployed(docker, ref, ctx);
   return nodeResult(after, ref, true);
 }
 
@@ -133,7 +169,10 @@ export async function simNodeCreate(params: SimNodeCreateParams, ctx: ExecContex
       );
     }
     if (!info) {
-      await ensureNetwork(docker, params, ctx.jobId);
+      // The mirror starts (first need) while the network is made; then it joins the network.
+      const registry = { image: params.registry_image, port: params.registry_port };
+      await Promise.all([ensureNetwork(docker, params, ctx.jobId), ensureRegistryRuns(docker, registry)]);
+      await ensureMirror(docker, params, registry);
       try {
         await docker.getImage(params.image).inspect();
       } catch (error) {
@@ -144,13 +183,15 @@ export async function simNodeCreate(params: SimNodeCreateParams, ctx: ExecContex
         );
       }
       const env = [
-        `KOMBISIM_PASSWORD=${params.password}`,
+        `KOMBISIM_PASSWORD=${params.password ?? ''}`,
         `KOMBISIM_AUTHORIZED_KEYS=${params.authorized_keys.join('\n')}`,
+        `KOMBISIM_REGISTRY=${REGISTRY_HOST}`,
+        // The node's agent names the mirror when a pull fails (sim/mirror.ts).
+        `KOMBIFY_SIM_REGISTRY=${REGISTRY_HOST}`,
+        `KOMBIFY_SIM_REGISTRY_PUSH=127.0.0.1:${params.registry_port}`,
       ];
-      const netem = params.latency_ms !== undefined || params.loss_percent !== undefined;
       if (params.latency_ms !== undefined) env.push(`KOMBISIM_LATENCY_MS=${params.latency_ms}`);
       if (params.loss_percent !== undefined) env.push(`KOMBISIM_LOSS_PERCENT=${params.loss_percent}`);
-      const binds: string[] = [];
       const labels = simLabels(params, ctx.jobId);
       if (params.agent) {
         labels['kombify.sim-edge'] = params.agent.edge_url;
@@ -158,17 +199,33 @@ export async function simNodeCreate(params: SimNodeCreateParams, ctx: ExecContex
           `KOMBIFY_EDGE_URL=${await edgeUrlForNetwork(docker, params.network, params.agent.edge_url)}`,
           `KOMBIFY_ENROLLMENT_TOKEN=${params.agent.enrollment_token}`,
           `KOMBIFY_WORKER_NAME=${params.agent.worker_name}`,
-          // The node's agent puts what it deploys into this node's network namespace (see docker-run).
-          `KOMBIFY_SIM_NODE_CONTAINER=${params.container}`,
-          `KOMBIFY_SIM_ID=${params.simulation_id}`,
-          `KOMBIFY_SIM_NODE_ID=${params.node_id}`,
         );
         // The host's own edge on loopback is reached from the node over the Docker bridge: plain
         // http between this machine's containers, said on purpose (see agent/src/edge-url.ts).
         if (params.agent.edge_url.startsWith('http://')) env.push('KOMBIFY_ALLOW_HTTP_EDGE=1');
-        binds.push('/var/run/docker.sock:/var/run/docker.sock');
       }
       ctx.progress(`creating ${params.container}`);
+      // The node's disk for its engine (creating an existing volume returns it).
+      await docker.createVolume({ Name: engineVolume(params), Labels: labels });
+      // dockerode's types lack CgroupnsMode (Engine API ≥ 1.41).
+      const host: Docker.HostConfig & { CgroupnsMode: 'host' } = {
+        PortBindings: { '22/tcp': [{ HostIp: params.ssh_bind, HostPort: String(params.ssh_port) }] },
+        NanoCpus: Math.round(params.cpu * 1e9),
+        Memory: params.memory_mb * 1024 * 1024,
+        // The node's own engine, without --privileged (see the top of this file).
+        CapAdd: ['ALL'],
+        CapDrop: ['SYS_RESOURCE'],
+        SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+        // `--security-opt systempaths=unconfined` as the Engine API spells it: nothing masked.
+        MaskedPaths: [],
+        ReadonlyPaths: [],
+        CgroupnsMode: 'host',
+        Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:rw'],
+        Tmpfs: { '/run': 'rw,exec,nosuid,size=65536k' },
+        Mounts: [{ Type: 'volume', Source: engineVolume(params), Target: '/var/lib/docker' }],
+        NetworkMode: params.network,
+        ExtraHosts: ['host.docker.internal:host-gateway'],
+      };
       try {
         await docker.createContainer({
           name: params.container,
@@ -177,16 +234,7 @@ export async function simNodeCreate(params: SimNodeCreateParams, ctx: ExecContex
           Env: env,
           Labels: labels,
           ExposedPorts: { '22/tcp': {} },
-          HostConfig: {
-            PortBindings: { '22/tcp': [{ HostIp: params.ssh_bind, HostPort: String(params.ssh_port) }] },
-            NanoCpus: Math.round(params.cpu * 1e9),
-            Memory: params.memory_mb * 1024 * 1024,
-            // netem needs NET_ADMIN, and only nodes that asked for it get it.
-            ...(netem ? { CapAdd: ['NET_ADMIN'] } : {}),
-            Binds: binds,
-            NetworkMode: params.network,
-            ExtraHosts: ['host.docker.internal:host-gateway'],
-          },
+          HostConfig: host,
           NetworkingConfig: { EndpointsConfig: { [params.network]: { Aliases: [params.hostname] } } },
         });
       } catch (error) {
@@ -217,36 +265,6 @@ async function ownedNode(docker: Docker, ref: SimNodeRef) {
   return info;
 }
 
-/** Containers deployed onto the node (simulation as deploy target), not the node itself. */
-async function deployedOnto(docker: Docker, ref: SimNodeRef) {
-  const all = await docker.listContainers({
-    all: true,
-    filters: { label: [`kombify.sim-node=${ref.node_id}`] },
-  });
-  return all.filter((c) => c.Names.every((n) => n !== `/${ref.container}`));
-}
-
-/**
- * A node's start is its machine booting: what was deployed onto it with a restart policy that
- * survives a reboot (`always`, `unless-stopped`; the node's stop stopped them as a shutdown does)
- * runs again. The node's agent publishes their ports again when it starts (sim/port-relay.ts).
- */
-async function startDeployed(docker: Docker, ref: SimNodeRef, ctx: ExecContext): Promise<void> {
-  for (const c of await deployedOnto(docker, ref)) {
-    if (c.State === 'running') continue;
-    const info = await inspect(docker, c.Id);
-    const policy = info?.HostConfig.RestartPolicy?.Name;
-    if (policy !== 'always' && policy !== 'unless-stopped') continue;
-    try {
-      await docker.getContainer(c.Id).start();
-      ctx.log('system', `started ${info?.Name.replace(/^\//, '')} again on ${ref.container}`);
-    } catch (error) {
-      if (dockerStatus(error) !== 304)
-        ctx.log('system', `could not start ${c.Names[0]} on ${ref.container}: ${String(error)}`);
-    }
-  }
-}
-
 export async function simNodeStart(ref: SimNodeRef, ctx: ExecContext): Promise<JsonObject> {
   const docker = dockerClient();
   try {
@@ -265,26 +283,15 @@ export async function simNodeStop(ref: SimNodeRef, ctx: ExecContext): Promise<Js
     const info = await ownedNode(docker, ref);
     if (!info)
       throw new JobFailure('node_missing', `node container ${ref.container} does not exist on this machine`);
-    // A machine's shutdown stops its services together, not one grace period after another.
-    await Promise.all(
-      (await deployedOnto(docker, ref))
-        .filter((c) => c.State === 'running')
-        .map((c) =>
-          docker
-            .getContainer(c.Id)
-            .stop({ t: 5 })
-            .catch(() => {}),
-        ),
-    );
     if (info.State.Running) {
       ctx.progress(`stopping ${ref.container}`);
       try {
-        await docker.getContainer(info.Id).stop({ t: 5 });
+        await docker.getContainer(info.Id).stop({ t: STOP_TIMEOUT_S });
       } catch (error) {
         if (dockerStatus(error) !== 304) throw error;
       }
     }
-    ctx.log('system', `node ${ref.container} stopped; its disk is kept`);
+    ctx.log('system', `node ${ref.container} stopped; its disk and its engine's data are kept`);
     return nodeResult(await docker.getContainer(info.Id).inspect(), ref, false);
   } catch (error) {
     asJobFailure(error);
@@ -295,12 +302,6 @@ export async function simNodeDelete(ref: SimNodeRef, ctx: ExecContext): Promise<
   const docker = dockerClient();
   try {
     const info = await ownedNode(docker, ref);
-    for (const c of await deployedOnto(docker, ref)) {
-      await docker
-        .getContainer(c.Id)
-        .remove({ force: true, v: true })
-        .catch(() => {});
-    }
     // Removals of one simulation's nodes take turns with the network check, so the last node to
     // go sees an empty network and takes it with it.
     const networkRemoved = await withNetworkLock(ref.network, async () => {
@@ -314,31 +315,17 @@ export async function simNodeDelete(ref: SimNodeRef, ctx: ExecContext): Promise<
       }
       return removeNetworkIfEmpty(docker, ref);
     });
-    await removeDeployedNetworksAndVolumes(docker, ref, ctx);
+    // The node's disk: its engine's images, containers and volumes.
+    await docker
+      .getVolume(engineVolume(ref))
+      .remove()
+      .catch((error) => {
+        if (dockerStatus(error) !== 404) throw error;
+      });
     ctx.log('system', `node ${ref.container} ${info ? 'removed' : 'was already gone'}`);
     return { removed: Boolean(info), network_removed: networkRemoved };
   } catch (error) {
     asJobFailure(error);
-  }
-}
-
-/** What a stack deployed onto the node made besides containers: its networks and volumes. */
-async function removeDeployedNetworksAndVolumes(docker: Docker, ref: SimNodeRef, ctx: ExecContext) {
-  const filters = { label: [`kombify.sim-node=${ref.node_id}`] };
-  for (const n of await docker.listNetworks({ filters })) {
-    if (n.Name === ref.network) continue;
-    await docker
-      .getNetwork(n.Id)
-      .remove()
-      .then(() => ctx.log('system', `removed network ${n.Name} deployed onto ${ref.container}`))
-      .catch(() => {});
-  }
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
-    await docker
-      .getVolume(v.Name)
-      .remove()
-      .then(() => ctx.log('system', `removed volume ${v.Name} deployed onto ${ref.container}`))
-      .catch(() => {});
   }
 }
 
@@ -347,7 +334,9 @@ async function removeNetworkIfEmpty(docker: Docker, ref: SimNodeRef): Promise<bo
     try {
       const net = await docker.getNetwork(ref.network).inspect();
       if (net.Labels?.['kombify.simulation'] !== ref.simulation_id) return false;
-      if (Object.keys(net.Containers ?? {}).length > 0) return false;
+      const attached = Object.values(net.Containers ?? {}).filter((c) => c.Name !== REGISTRY_CONTAINER);
+      if (attached.length > 0) return false;
+      await detachRegistry(docker, ref.network);
       await docker.getNetwork(ref.network).remove();
       closeRelay(ref.network);
       return true;

@@ -11,11 +11,7 @@
  */
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { StackConvergeParams, StackConvergeResult } from '@kombify/proto/jobs';
-import type Docker from 'dockerode';
 import { asJobFailure, dockerClient } from '../docker.ts';
-import { syncPortRelays } from '../sim/port-relay.ts';
-import { simScope } from '../sim/scope.ts';
-import { scopeConvergeParams } from '../sim/stack-scope.ts';
 import type { ExecContext } from './context.ts';
 import {
   applyNetworks,
@@ -50,28 +46,8 @@ function result(plan: ConvergePlan, services: ServiceResult[]): StackConvergeRes
   };
 }
 
-/** The node's published ports follow its containers; one that cannot be had fails the job. */
-async function publishInNode(docker: Docker, ctx: ExecContext): Promise<void> {
-  const scope = simScope();
-  if (!scope) return;
-  const { opened, failed, udp } = await syncPortRelays(docker, scope);
-  for (const p of opened)
-    ctx.log('system', `published ${p.hostIp}:${p.port} in the node → ${p.container}:${p.targetPort}`);
-  for (const p of udp)
-    ctx.log('system', `udp port ${p.port} of ${p.container} is not published in a simulated node (TCP only)`);
-  if (failed.length > 0) {
-    throw new JobFailure(
-      'port_unavailable',
-      failed.map((f) => `port ${f.port.port} for ${f.port.container}: ${f.reason}`).join('; '),
-    );
-  }
-}
-
-export async function stackConverge(input: StackConvergeParams, ctx: ExecContext): Promise<JsonObject> {
+export async function stackConverge(params: StackConvergeParams, ctx: ExecContext): Promise<JsonObject> {
   const docker = dockerClient();
-  // Inside a KombiSim node: the node's own names, labels and ports (sim/stack-scope.ts).
-  const scope = simScope();
-  const params = scopeConvergeParams(input, scope);
   try {
     ctx.progress('reading the current state', 0);
     let observed = await observe(docker, params);
@@ -209,7 +185,6 @@ export async function stackConverge(input: StackConvergeParams, ctx: ExecContext
         ...(s.reason ? { reason: s.reason } : {}),
       });
     }
-    if (scope) await publishInNode(docker, ctx);
     ctx.progress('converged', 100);
     return result(
       plan,

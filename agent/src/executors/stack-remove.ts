@@ -6,8 +6,6 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { StackRemoveParams, StackRemoveResult } from '@kombify/proto/jobs';
 import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
-import { syncPortRelays } from '../sim/port-relay.ts';
-import { simScope } from '../sim/scope.ts';
 import type { ExecContext } from './context.ts';
 import { stackFilter } from './converge/labels.ts';
 
@@ -39,14 +37,7 @@ export async function stackRemove(params: StackRemoveParams, ctx: ExecContext): 
       }),
     );
     ctx.progress(`removing networks of ${where}`, 50);
-    const scope = simScope();
     for (const n of await docker.listNetworks({ filters })) {
-      // In a KombiSim node the node is attached to its stack's networks (converge/apply.ts).
-      if (scope)
-        await docker
-          .getNetwork(n.Id)
-          .disconnect({ Container: scope.nodeContainer, Force: true })
-          .catch(() => {});
       if (await gone(docker.getNetwork(n.Id).remove())) {
         removed.networks++;
         ctx.log('system', `removed network ${n.Name}`);
@@ -61,8 +52,6 @@ export async function stackRemove(params: StackRemoveParams, ctx: ExecContext): 
         }
       }
     }
-    // The node stops publishing the removed services' ports.
-    if (scope) await syncPortRelays(docker, scope);
     ctx.log(
       'system',
       `${where}: removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes${params.volumes ? '' : ' (volumes kept)'}`,

@@ -1,24 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scopedName, scopeLabels, simScope } from './scope.ts';
+import { mirrorMiss, mirrorPath, simMirror } from './mirror.ts';
 import { probeHost, waitForSsh } from './ssh-ready.ts';
-
-describe('simScope', () => {
-  it('is set only inside a KombiSim node (all three variables)', () => {
-    expect(simScope({})).toBeNull();
-    expect(simScope({ KOMBIFY_SIM_NODE_CONTAINER: 'kombisim-abc-web', KOMBIFY_SIM_ID: 'sim_a' })).toBeNull();
-    const scope = simScope({
-      KOMBIFY_SIM_NODE_CONTAINER: 'kombisim-abc-web',
-      KOMBIFY_SIM_ID: 'sim_a',
-      KOMBIFY_SIM_NODE_ID: 'node_b',
-    });
-    expect(scope).toEqual({ nodeContainer: 'kombisim-abc-web', simulationId: 'sim_a', nodeId: 'node_b' });
-    expect(scopedName('whoami', scope)).toBe('kombisim-abc-web-whoami');
-    expect(scopedName('whoami', null)).toBe('whoami');
-    expect(scopeLabels(scope)).toEqual({ 'kombify.simulation': 'sim_a', 'kombify.sim-node': 'node_b' });
-    expect(scopeLabels(null)).toEqual({});
-  });
-});
 
 describe('waitForSsh', () => {
   const servers: Server[] = [];
@@ -44,5 +27,26 @@ describe('waitForSsh', () => {
     expect(probeHost('0.0.0.0')).toBe('127.0.0.1');
     expect(probeHost('::')).toBe('::1');
     expect(probeHost('192.168.1.5')).toBe('192.168.1.5');
+  });
+});
+
+describe('a pull inside a KombiSim node', () => {
+  it('names the image in the mirror under its Docker Hub path', () => {
+    expect(mirrorPath('busybox')).toBe('library/busybox:latest');
+    expect(mirrorPath('postgres:16-alpine')).toBe('library/postgres:16-alpine');
+    expect(mirrorPath('traefik/whoami')).toBe('traefik/whoami:latest');
+    expect(mirrorPath('docker.io/library/redis:7-alpine')).toBe('library/redis:7-alpine');
+    expect(mirrorPath('ghcr.io/home-assistant/home-assistant:stable')).toBeNull();
+    expect(mirrorPath('localhost:5000/x')).toBeNull();
+  });
+
+  it('fails image_not_found saying how to add the image, only in a node', () => {
+    const mirror = simMirror({ KOMBIFY_SIM_REGISTRY: 'kombisim-registry:5000' });
+    const miss = mirrorMiss('redis:7-alpine', 'no such host', mirror);
+    expect(miss?.code).toBe('image_not_found');
+    expect(miss?.message).toContain('redis:7-alpine');
+    expect(miss?.message).toContain('npm run sim:push -- redis:7-alpine');
+    expect(miss?.message).toContain('127.0.0.1:5000/library/redis:7-alpine');
+    expect(mirrorMiss('redis', 'x', simMirror({}))).toBeNull();
   });
 });

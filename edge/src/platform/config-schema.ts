@@ -148,8 +148,10 @@ export const configSchema = z.object({
   SIM_SSH_BIND: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
   /** The host name the ssh endpoint tells people to connect to; default: the bind address (or 127.0.0.1). */
   SIM_SSH_HOST: z.string().optional(),
-  /** root's password on new nodes (public keys work too). */
-  SIM_SSH_PASSWORD: z.string().min(1).max(128).default('kombisim'),
+  /** The registry mirror's image the host agent runs for its simulations (the nodes pull through it). */
+  SIM_REGISTRY_IMAGE: z.string().min(1).default('kombify/sim-registry:latest'),
+  /** The mirror's port on the host's loopback, for pushes (`npm run sim:push`). */
+  SIM_REGISTRY_PORT: z.coerce.number().int().min(1).max(65535).default(5000),
   /** The edge URL agents inside simulated nodes enroll with; default PUBLIC_EDGE_URL, else the request's origin. */
   SIM_EDGE_URL: z.string().url().optional(),
   /** How long a simulation request waits for the host agent before answering with `creating`. */

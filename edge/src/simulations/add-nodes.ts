@@ -18,7 +18,10 @@ import { resolveResources, type SimNodeType } from './templates.ts';
 const toMb = (size: string) => Number.parseInt(size, 10) * (size.endsWith('Gi') ? 1024 : 1);
 const toGb = (size: string) => Number.parseInt(size, 10) * (size.endsWith('Ti') ? 1024 : 1);
 
-function newNode(spec: NodeSpec, position: number, status: string): NewSimNode {
+/** root's password on a node: 20 characters of base32 (100 bits), its own for every node. */
+const newPassword = () => randomId('x', 13).slice(2, 22);
+
+function newNode(spec: NodeSpec, position: number, status: string, keyOnly: boolean): NewSimNode {
   const type = spec.type as SimNodeType;
   const base = resolveResources(type);
   return {
@@ -33,6 +36,9 @@ function newNode(spec: NodeSpec, position: number, status: string): NewSimNode {
     diskGb: spec.resources?.disk ? toGb(spec.resources.disk) : base.diskGb,
     latencyMs: spec.network?.latency_ms ?? null,
     lossPercent: spec.network?.loss_percent ?? null,
+    // Keys given: key-only login, as on a VPS provisioned with keys; else a password of its own.
+    login: keyOnly ? 'keys' : 'password',
+    rootPassword: keyOnly ? null : newPassword(),
   };
 }
 
@@ -56,7 +62,7 @@ export async function addNodes(
     hostAgentId: sim.hostAgentId,
     portFirst: ctx.config.SIM_SSH_PORT_FIRST,
     portCount: ctx.config.SIM_SSH_PORTS,
-    nodes: specs.map((spec, i) => newNode(spec, first + i, 'creating')),
+    nodes: specs.map((spec, i) => newNode(spec, first + i, 'creating', keys.length > 0)),
   }).catch((error) => {
     if (isUniqueViolation(error))
       throw new ApiError('CONFLICT', 'a node with that name already exists in the simulation');
@@ -81,8 +87,10 @@ export async function addNodes(
         memory_mb: node.memoryMb,
         ...(node.latencyMs !== null ? { latency_ms: node.latencyMs } : {}),
         ...(node.lossPercent !== null ? { loss_percent: node.lossPercent } : {}),
-        password: ctx.config.SIM_SSH_PASSWORD,
+        ...(node.rootPassword ? { password: node.rootPassword } : {}),
         authorized_keys: keys,
+        registry_image: ctx.config.SIM_REGISTRY_IMAGE,
+        registry_port: ctx.config.SIM_REGISTRY_PORT,
         start: autoStart,
         ...(sim.deployTarget ? { agent: await nodeAgent(ctx, sim, node) } : {}),
       }),

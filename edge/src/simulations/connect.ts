@@ -73,7 +73,16 @@ function service(ctx: SimContext): ServiceImpl<typeof SimulationService> {
     deleteNode: async (req) => node(await sim.deleteNode(ctx, req.id)),
     startNode: async (req) => node(await sim.startNode(ctx, req.id)),
     stopNode: async (req) => node(await sim.stopNode(ctx, req.id)),
-    getNodeSsh: async (req) => sim.nodeSsh(ctx, req.id),
+    getNodeSsh: async (req) => {
+      const ssh = await sim.nodeSsh(ctx, req.id);
+      return {
+        host: ssh.host,
+        port: ssh.port,
+        user: ssh.user,
+        password: ssh.password ?? '',
+        command: ssh.command,
+      };
+    },
     getNodeLogs: async (req) => {
       const logs = await sim.nodeLogs(ctx, req.id, Math.min(5000, Math.max(1, req.tail || 200)));
       return { lines: logs.lines };

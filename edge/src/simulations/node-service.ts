@@ -1,11 +1,12 @@
 /** KombiSim's node operations (REST and Connect both call these, through service.ts). */
+import { atLeast } from '@kombify/proto/roles';
 import { ApiError } from '../platform/errors.ts';
 import { findNode, findSimulation, refuseBusy, requireWriter } from './access.ts';
 import { addNodes } from './add-nodes.ts';
 import type { SimContext } from './context.ts';
 import { type NodeAction, nodeRef, queueNodeAction, runHostJob, waitForJobs } from './node-jobs.ts';
 import type { CreateNodeInput } from './schemas.ts';
-import { getNode, listNodes, listNodesOfSimulation, nodeNameTaken } from './store.ts';
+import { claimRootPassword, getNode, listNodes, listNodesOfSimulation, nodeNameTaken } from './store.ts';
 import { nodeView } from './views.ts';
 
 export async function listSimulationNodesView(ctx: SimContext, id: string) {
@@ -53,15 +54,36 @@ export async function createNode(ctx: SimContext, input: CreateNodeInput) {
   return nodeView((await getNode(ctx.db, ctx.principal.orgId, row.id)) ?? row);
 }
 
+/**
+ * How to log in. The node's root password is shown once, to an operator (owner or admin): the
+ * first such read returns it and the edge forgets it; later reads (and other roles) get
+ * `password: null` and a note saying why. A key-only node has no password.
+ */
 export async function nodeSsh(ctx: SimContext, id: string) {
   const node = await findNode(ctx, id);
   const bind = ctx.config.SIM_SSH_BIND;
   const host = ctx.config.SIM_SSH_HOST ?? (bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind);
+  const operator = atLeast(ctx.principal.role, 'admin');
+  const password =
+    operator && node.login === 'password'
+      ? await claimRootPassword(ctx.db, ctx.principal.orgId, node.id)
+      : null;
+  const login = node.login === 'keys' ? 'keys' : 'password';
   return {
     host,
     port: node.sshPort,
     user: 'root',
-    password: ctx.config.SIM_SSH_PASSWORD,
+    login,
+    password,
+    ...(password
+      ? { password_note: 'shown once: the edge does not keep it; note it now (or add your keys to the node)' }
+      : login === 'keys'
+        ? { password_note: 'key-only login: use the private key of a public key you gave' }
+        : !operator
+          ? { password_note: 'only owners and admins see the password' }
+          : {
+              password_note: `the password was shown once${node.passwordShownAt ? ` (${node.passwordShownAt.toISOString()})` : ''}; the edge no longer has it`,
+            }),
     command: `ssh -p ${node.sshPort} root@${host.includes(':') ? `[${host}]` : host}`,
   };
 }

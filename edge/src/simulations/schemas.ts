@@ -61,7 +61,10 @@ export const createSimulationSchema = z
     });
   });
 
-export const applyTemplateSchema = z.object({ simulation_name: dnsLabel, ...common }).strict();
+/** deploy_target unset: the template's default (true for the multi-node ones). */
+export const applyTemplateSchema = z
+  .object({ simulation_name: dnsLabel, ...common, deploy_target: z.boolean().optional() })
+  .strict();
 
 export const createNodeSchema = nodeSpecSchema
   .extend({

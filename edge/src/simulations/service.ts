@@ -129,7 +129,7 @@ export async function applyTemplate(ctx: SimContext, name: string, input: ApplyT
       worker_id: input.worker_id,
       auto_start: input.auto_start,
       ssh_public_keys: input.ssh_public_keys,
-      deploy_target: input.deploy_target,
+      deploy_target: input.deploy_target ?? template.deployTarget,
       nodes: template.nodes.map((n) => ({
         name: n.name,
         type: n.type,

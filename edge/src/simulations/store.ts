@@ -108,6 +108,8 @@ export interface NewSimNode {
   diskGb: number;
   latencyMs: number | null;
   lossPercent: number | null;
+  login: 'password' | 'keys';
+  rootPassword: string | null;
 }
 
 /**
@@ -138,6 +140,8 @@ export async function insertNodesWithPorts(
     disk_gb: n.diskGb,
     latency_ms: n.latencyMs,
     loss_percent: n.lossPercent,
+    login: n.login,
+    root_password: n.rootPassword,
     rn: i + 1,
   }));
   const last = input.portFirst + input.portCount - 1;
@@ -152,12 +156,15 @@ export async function insertNodesWithPorts(
         ), wanted AS (
           SELECT * FROM jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) AS v(
             id text, name text, type text, os text, status text, position int, cpu real,
-            memory_mb int, disk_gb int, latency_ms int, loss_percent real, rn int)
+            memory_mb int, disk_gb int, latency_ms int, loss_percent real, login text,
+            root_password text, rn int)
         )
         INSERT INTO ${simNodes} (id, org_id, simulation_id, host_agent_id, name, type, os, status, position,
-                                 ssh_port, cpu, memory_mb, disk_gb, latency_ms, loss_percent)
+                                 ssh_port, cpu, memory_mb, disk_gb, latency_ms, loss_percent, login,
+                                 root_password)
         SELECT w.id, ${input.orgId}, ${input.simulationId}, ${input.hostAgentId}, w.name, w.type, w.os, w.status,
-               w.position, f.port, w.cpu, w.memory_mb, w.disk_gb, w.latency_ms, w.loss_percent
+               w.position, f.port, w.cpu, w.memory_mb, w.disk_gb, w.latency_ms, w.loss_percent, w.login,
+               w.root_password
           FROM wanted w JOIN free f ON f.rn = w.rn
          WHERE (SELECT count(*) FROM free) >= ${wanted.length}
         RETURNING id`);
@@ -302,4 +309,18 @@ export async function simulatedWorkers(db: Db, orgId: string, simulationId: stri
 
 export async function removeSimulatedWorkers(db: Db, orgId: string, simulationId: string): Promise<void> {
   await db.delete(agents).where(and(eq(agents.orgId, orgId), eq(agents.simulationId, simulationId)));
+}
+
+/**
+ * The node's root password, once: the first caller gets it and the row forgets it (null from then
+ * on, with the time it was shown). Null when it was shown before or the node logs in by key only.
+ */
+export async function claimRootPassword(db: Db, orgId: string, id: string): Promise<string | null> {
+  const result = await db.execute<{ root_password: string }>(sql`
+    UPDATE ${simNodes} n SET root_password = NULL, password_shown_at = now()
+      FROM (SELECT id, root_password FROM ${simNodes}
+             WHERE id = ${id} AND org_id = ${orgId} AND root_password IS NOT NULL FOR UPDATE) o
+     WHERE n.id = o.id
+    RETURNING o.root_password`);
+  return result.rows[0]?.root_password ?? null;
 }

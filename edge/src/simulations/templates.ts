@@ -35,6 +35,11 @@ export interface SimTemplate {
   category: 'development' | 'homelab';
   description: string;
   nodes: readonly TemplateNode[];
+  /**
+   * Whether applying it makes a deploy target (nodes run the agent) unless the request says: the
+   * multi-node templates are for deploying onto, so they do.
+   */
+  deployTarget: boolean;
 }
 
 const local = (name: string, resources?: Partial<SimResources>): TemplateNode => ({
@@ -49,18 +54,21 @@ export const templates: readonly SimTemplate[] = [
     name: 'single-node',
     category: 'development',
     description: 'Minimal single server',
+    deployTarget: false,
     nodes: [local('server', { cpu: 2, memoryMb: 1024 })],
   },
   {
     name: 'homelab-basic',
     category: 'homelab',
     description: 'Web server + database',
+    deployTarget: false,
     nodes: [local('web-server'), local('database', { memoryMb: 1024 })],
   },
   {
     name: 'homelab-advanced',
     category: 'homelab',
     description: 'Full homelab stack: proxy, two apps, database, storage',
+    deployTarget: true,
     nodes: [
       local('proxy'),
       local('app-1'),
@@ -73,6 +81,7 @@ export const templates: readonly SimTemplate[] = [
     name: 'hybrid-setup',
     category: 'homelab',
     description: 'VPS + local combined: two cloud servers in front of three home servers',
+    deployTarget: true,
     nodes: [
       vps('vps-web'),
       vps('vps-api'),
@@ -85,12 +94,14 @@ export const templates: readonly SimTemplate[] = [
     name: 'dev-environment',
     category: 'development',
     description: 'Dev server + database',
+    deployTarget: false,
     nodes: [local('dev-server', { cpu: 2, memoryMb: 1024 }), local('db-server')],
   },
   {
     name: 'ha-setup',
     category: 'homelab',
     description: 'Load balancer + HA: two app servers and a replicated database',
+    deployTarget: true,
     nodes: [local('lb-1'), local('app-1'), local('app-2'), local('db-primary'), local('db-replica')],
   },
 ];

@@ -51,6 +51,7 @@ export function templateView(t: SimTemplate) {
     category: t.category,
     description: t.description,
     node_count: t.nodes.length,
+    deploy_target: t.deployTarget,
     nodes: t.nodes.map((n, i) => ({ name: n.name, type: n.type, order: i + 1 })),
   };
 }

@@ -272,7 +272,18 @@ function SshDetails(props: { nodeId: string }) {
             <dt>User</dt>
             <dd data-testid="ssh-user">{d.user}</dd>
             <dt>Password</dt>
-            <dd data-testid="ssh-password">{d.password}</dd>
+            <dd>
+              <Show when={d.password} fallback={<span data-testid="ssh-password-none">—</span>}>
+                <span class="mono" data-testid="ssh-password">
+                  {d.password}
+                </span>
+              </Show>
+              <Show when={d.password_note}>
+                <p class="muted" data-testid="ssh-password-note">
+                  {d.password_note}
+                </p>
+              </Show>
+            </dd>
           </dl>
           <div class="command-row">
             <label class="sr-only" for={`ssh-cmd-${props.nodeId}`}>

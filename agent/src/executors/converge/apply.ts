@@ -2,7 +2,6 @@
 import type { StackConvergeParams } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
 import { dockerStatus } from '../../docker.ts';
-import { simScope } from '../../sim/scope.ts';
 import type { ExecContext } from '../context.ts';
 import { JobFailure } from '../job-error.ts';
 import { containerOptions } from './container-options.ts';
@@ -47,30 +46,10 @@ export async function applyNetworks(
       });
     }
   }
-  // In a KombiSim node the node is the machine: attached to its stack's networks (as a host is to
-  // its bridges), so it reaches the services to publish their ports (sim/port-relay.ts).
-  const scope = simScope();
-  if (scope) {
-    for (const n of plan.networks) {
-      if (n.action === 'remove') continue;
-      try {
-        await docker.getNetwork(n.name).connect({ Container: scope.nodeContainer });
-      } catch (error) {
-        if (!/already exists/i.test(firstLine(error) ?? '')) throw error;
-      }
-    }
-  }
 }
 
-/** Removes a network (gone already counts); in a KombiSim node it lets go of the node first. */
+/** Removes a network (gone already counts). */
 export async function removeNetwork(docker: Docker, id: string): Promise<void> {
-  const scope = simScope();
-  if (scope) {
-    await docker
-      .getNetwork(id)
-      .disconnect({ Container: scope.nodeContainer, Force: true })
-      .catch(() => {});
-  }
   await docker
     .getNetwork(id)
     .remove()
@@ -87,13 +66,10 @@ export async function createContainer(
   params: StackConvergeParams,
   s: Startable,
 ): Promise<string> {
-  const options = containerOptions(
-    params.stack,
-    params.node,
-    s.spec,
-    { hash: s.specHash ?? '', parts: s.specParts ?? '' },
-    simScope()?.nodeContainer,
-  );
+  const options = containerOptions(params.stack, params.node, s.spec, {
+    hash: s.specHash ?? '',
+    parts: s.specParts ?? '',
+  });
   let container: Docker.Container;
   try {
     container = await docker.createContainer(options);

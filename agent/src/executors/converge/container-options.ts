@@ -31,8 +31,6 @@ export function containerOptions(
   node: string,
   service: ConvergeService,
   spec: { hash: string; parts: string },
-  /** In a KombiSim node: a service without a stack network shares the node's namespace. */
-  nodeContainer?: string,
 ): Docker.ContainerCreateOptions {
   const { exposed, bindings } = portOptions(service.ports ?? []);
   const [firstNetwork] = service.networks ?? [];
@@ -78,11 +76,7 @@ export function containerOptions(
           Source: m.source ?? '', // tmpfs has none
           ReadOnly: m.read_only ?? false,
         })),
-      ...(firstNetwork
-        ? { NetworkMode: firstNetwork }
-        : nodeContainer
-          ? { NetworkMode: `container:${nodeContainer}` }
-          : {}),
+      ...(firstNetwork ? { NetworkMode: firstNetwork } : {}),
     },
     // Docker ≤ 20.10 takes one network at create; the others are connected before start.
     ...(firstNetwork

@@ -4,6 +4,7 @@
  * homelab, a locally built image) the local one is used and the log says so.
  */
 import type Docker from 'dockerode';
+import { mirrorMiss } from '../../sim/mirror.ts';
 import type { ExecContext } from '../context.ts';
 import { JobFailure } from '../job-error.ts';
 
@@ -68,6 +69,8 @@ export async function ensureImages(
         );
         continue;
       }
+      const miss = mirrorMiss(image, firstLine(error) ?? '');
+      if (miss) throw miss;
       throw new JobFailure(
         'image_unavailable',
         `image "${image}" is not on this node and could not be pulled: ${firstLine(error)}`,

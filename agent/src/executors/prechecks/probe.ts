@@ -4,8 +4,6 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import type { NodePrechecksParams } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
-import { publishedPorts } from '../../sim/port-relay.ts';
-import { simScope } from '../../sim/scope.ts';
 import { LABEL } from '../converge/labels.ts';
 import type { PortProbe, Probes } from './judge.ts';
 
@@ -58,29 +56,19 @@ export async function probeNode(docker: Docker, params: NodePrechecksParams): Pr
     ]);
     dockerProbe = { version: version.Version };
     dockerRoot = info.DockerRootDir;
-    const scope = simScope();
-    // In a KombiSim node a port is the node's: what the node's containers publish there (the
-    // host's published ports are another machine's); the listen test below runs in the node.
-    published = scope
-      ? new Map(
-          (await publishedPorts(docker, scope)).map((p) => [
-            p.port,
-            { name: p.container, ownStack: params.stack !== undefined && p.stack === params.stack },
+    published = new Map(
+      containers.flatMap((c) =>
+        (c.Ports ?? [])
+          .filter((p) => p.PublicPort)
+          .map((p) => [
+            p.PublicPort,
+            {
+              name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+              ownStack: params.stack !== undefined && c.Labels[LABEL.stack] === params.stack,
+            },
           ]),
-        )
-      : new Map(
-          containers.flatMap((c) =>
-            (c.Ports ?? [])
-              .filter((p) => p.PublicPort)
-              .map((p) => [
-                p.PublicPort,
-                {
-                  name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
-                  ownStack: params.stack !== undefined && c.Labels[LABEL.stack] === params.stack,
-                },
-              ]),
-          ),
-        );
+      ),
+    );
   } catch (error) {
     dockerProbe = { error: message(error) };
   }

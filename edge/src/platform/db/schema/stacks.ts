@@ -88,6 +88,11 @@ export const simNodes = pgTable(
     diskGb: integer('disk_gb').notNull(),
     latencyMs: integer('latency_ms'),
     lossPercent: real('loss_percent'),
+    /** How root logs in: `password` (the node's own random password) or `keys` (key-only). */
+    login: text('login').notNull().default('password'),
+    /** The node's root password until an operator has seen it once (then null). */
+    rootPassword: text('root_password'),
+    passwordShownAt: timestamp('password_shown_at', { withTimezone: true }),
     /** The lifecycle job the host agent is running for this node, and which one. */
     pendingJobId: text('pending_job_id'),
     pendingAction: text('pending_action'),
