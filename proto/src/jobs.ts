@@ -4,9 +4,11 @@
  * snake_case because they travel as JSON (REST API) and protobuf Struct (agent stream).
  */
 import { z } from 'zod';
+import { dockerContainerActionParams, dockerContainersParams, dockerLogsParams } from './container-jobs.ts';
 import { type Issue, issuesFromZod } from './issue.ts';
 import { tofuApplyParams, tofuPlanParams } from './tofu-jobs.ts';
 
+export * from './container-jobs.ts';
 export * from './job-status.ts';
 export * from './tofu-jobs.ts';
 
@@ -384,6 +386,9 @@ export const jobParamsSchemas = {
   'node.facts': nodeFactsParams,
   'docker.run': dockerRunParams,
   'docker.remove': dockerRemoveParams,
+  'docker.containers': dockerContainersParams,
+  'docker.logs': dockerLogsParams,
+  'docker.container.action': dockerContainerActionParams,
   'agent.upgrade': agentUpgradeParams,
   'stack.converge': stackConvergeParams,
   'stack.remove': stackRemoveParams,

@@ -4,6 +4,8 @@ import { toJson } from '@bufbuild/protobuf';
 import { NodeFactsSchema } from '@kombify/proto/agent/v1';
 import {
   type AgentUpgradeParams,
+  type DockerContainerActionParams,
+  type DockerLogsParams,
   type DockerRemoveParams,
   type DockerRunParams,
   type JobType,
@@ -21,6 +23,7 @@ import {
 } from '@kombify/proto/jobs';
 import { collectFacts } from '../facts.ts';
 import { agentUpgrade } from './agent-upgrade.ts';
+import { dockerContainerAction, dockerContainers, dockerLogs } from './containers.ts';
 import type { ExecContext } from './context.ts';
 import { dockerRemove } from './docker-remove.ts';
 import { dockerRun } from './docker-run.ts';
@@ -47,6 +50,12 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return dockerRun(parsed.value as DockerRunParams, ctx);
     case 'docker.remove':
       return dockerRemove(parsed.value as DockerRemoveParams, ctx);
+    case 'docker.containers':
+      return dockerContainers(parsed.value, ctx);
+    case 'docker.logs':
+      return dockerLogs(parsed.value as DockerLogsParams, ctx);
+    case 'docker.container.action':
+      return dockerContainerAction(parsed.value as DockerContainerActionParams, ctx);
     case 'agent.upgrade':
       return agentUpgrade(parsed.value as AgentUpgradeParams, ctx);
     case 'stack.converge':

@@ -16,6 +16,9 @@ const safeFields: Record<string, readonly string[]> = {
   'node.facts': [],
   'docker.run': ['image', 'name', 'ports'],
   'docker.remove': ['name'],
+  'docker.containers': [],
+  'docker.logs': ['name', 'tail', 'since', 'follow', 'max_seconds'],
+  'docker.container.action': ['name', 'action'],
   'agent.upgrade': ['version'],
   'stack.converge': [
     'stack',

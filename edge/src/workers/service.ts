@@ -19,32 +19,31 @@ export async function approveWorker(ctx: OrchContext, id: string): Promise<Agent
 }
 
 /**
- * Runs `node.prechecks` on the worker now and waits (up to `waitMs`) for the verdict: the worker's
- * AgentObject answers when the job ends. A worker that does not answer in time gets the job
- * anyway: the answer is then the queued or running job, to follow at /v1/orchestrator/jobs/{id}.
+ * Runs a job on the worker now and waits (up to `waitMs`) for it to end: the worker's AgentObject
+ * answers when it does. A wait cut short (the object restarted) answers with the job as queued.
  */
-export async function runPrechecks(
+export async function runOnWorker(
   ctx: OrchContext,
   id: string,
-  params: Record<string, unknown>,
-  waitMs = 30_000,
+  job: { type: string; params: Record<string, unknown>; what: string },
+  waitMs: number,
 ): Promise<{ done: boolean; job: JobView }> {
   await worker(ctx, id);
-  const queued = unwrap(
-    await submitJob(ctx, {
-      orgId: ctx.principal.orgId,
-      agentId: id,
-      type: 'node.prechecks',
-      params,
-      what: 'pre-checks',
-    }),
-  );
-  const job =
+  const queued = unwrap(await submitJob(ctx, { orgId: ctx.principal.orgId, agentId: id, ...job }));
+  const view =
     waitMs > 0 && !isTerminal(queued.status)
-      ? // A wait cut short (the worker's object restarted) answers with the job as queued.
-        ((await agentQueue(ctx.env, id)
+      ? ((await agentQueue(ctx.env, id)
           .waitForJob(queued.id, waitMs)
           .catch(() => null)) ?? queued)
       : queued;
-  return { done: isTerminal(job.status), job };
+  return { done: isTerminal(view.status), job: view };
+}
+
+/**
+ * Runs `node.prechecks` on the worker now and waits (up to `waitMs`) for the verdict. A worker
+ * that does not answer in time gets the job anyway: the answer is then the queued or running job,
+ * to follow at /v1/orchestrator/jobs/{id}.
+ */
+export function runPrechecks(ctx: OrchContext, id: string, params: Record<string, unknown>, waitMs = 30_000) {
+  return runOnWorker(ctx, id, { type: 'node.prechecks', params, what: 'pre-checks' }, waitMs);
 }
