@@ -81,6 +81,7 @@ export function gate(
       if (!roles.includes(admitted.role)) {
         throw new ApiError('AUTH_INSUFFICIENT', `your role (${admitted.role}) may not use this route`);
       }
+      if (admitted.impersonation) refuseImpersonatedWrite(c);
       c.set('principal', admitted);
       setIdentityHeaders(c, admitted);
       if (!decision) {
@@ -108,6 +109,24 @@ export function gate(
       await auditImpersonatedRequest(c, admitted, status);
     }
   });
+}
+
+/** The writes an impersonation session may make: ending itself, and the user's UI preferences. */
+const IMPERSONATION_WRITES = new Set(['POST /api/v1/users/impersonation/end', 'PUT /api/me/preferences']);
+
+/**
+ * An impersonation session is read-mostly (issue 20, M6): a platform admin acting as someone sees
+ * what they see, but makes no credentials (API keys, enrollment tokens, state credentials), no
+ * invitations, no role or member changes and no jobs in their name. The refusal is audited like
+ * every impersonated request.
+ */
+function refuseImpersonatedWrite(c: Context<AppEnv>): void {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return;
+  if (IMPERSONATION_WRITES.has(`${c.req.method} ${new URL(c.req.url).pathname}`)) return;
+  throw new ApiError(
+    'AUTH_INSUFFICIENT',
+    'an impersonation session is read-only: end it and act as yourself to change anything',
+  );
 }
 
 function unverifiedRefusal(retryAfterSeconds: number): ApiError {
