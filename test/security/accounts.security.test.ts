@@ -34,6 +34,13 @@ const victim: IssuerUser = {
 const mia: IssuerUser = { sub: 'u-mia', email: 'mia@example.com', name: 'Mia', password: 'pw-mia' };
 const dan: IssuerUser = { sub: 'u-dan', email: 'dan@example.com', name: 'Dan', password: 'pw-dan' };
 const pat: IssuerUser = { sub: 'u-pat', email: 'pat@example.com', name: 'Pat', password: 'pw-pat' };
+/** A service client whose token claims platform-admin (and admin) in its org. */
+const rootBot = {
+  clientId: 'root-bot',
+  clientSecret: 'root-bot-secret-0123456789abcdef',
+  orgId: '990001',
+  roles: ['platform-admin', 'admin'],
+};
 const sessionSecret = 'security-session-secret-0123456789abcdef-0123';
 const eve: IssuerUser = { sub: 'u-eve', email: 'eve@example.com', name: 'Eve', password: 'pw-eve' };
 
@@ -42,7 +49,7 @@ beforeAll(async () => {
   const edge = `http://127.0.0.1:${edgePort}`;
   issuer = await startIssuer({
     port: await freePort(),
-    clients: [],
+    clients: [rootBot],
     users: [owner, mallory, victim, eve, mia, dan, pat],
     webClients: [
       {
@@ -368,5 +375,26 @@ describe('M6 impersonation leaves no lasting access', () => {
       id: admin.me.id,
       impersonated_by: null,
     });
+  });
+});
+
+describe('M1 Bearer callers get their rights from the database', () => {
+  it('M1 platform-admin never comes from a claim; a role changed or a user disabled here holds for the token', async () => {
+    const token = await issuer.clientCredentialsToken(rootBot);
+    const me = await stack.api('/api/me', { token });
+    expect(me.status).toBe(200);
+    expect(me.body.data).toMatchObject({ kind: 'user', org_id: 'org_990001', role: 'admin' });
+    expect((await stack.api('/api/v1/users', { token })).status).toBe(403);
+    expect((await stack.api('/v1/orchestrator/workers', { token })).status).toBe(200);
+    // Demoted in kombify: the token still claims admin, the membership says viewer.
+    const { db, close } = openDb(stack.db.config);
+    await db.execute(sql`update memberships set role = 'viewer' where user_id = ${me.body.data.id}`);
+    await close();
+    expect((await stack.api('/v1/orchestrator/workers', { token })).status).toBe(403);
+    // The caller has a user row, so a platform admin can disable it.
+    expect(
+      (await stack.api(`/api/v1/users/${me.body.data.id}/disable`, { method: 'POST', body: {} })).status,
+    ).toBe(200);
+    expect((await stack.api('/api/me', { token })).status).toBe(401);
   });
 });
