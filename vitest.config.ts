@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** A real PostgreSQL for the run unless KOMBIFY_TEST_POSTGRES_URL names one (started once). */
+const postgres = './test/harness/postgres-global.ts';
+
 /**
  * Some edge modules import text files (wrangler's Text rule: install.sh, the Durable Objects'
  * SQLite migrations); tests that import the app (to enumerate its routes) load them the same way.
@@ -43,6 +46,7 @@ export default defineConfig({
         test: {
           name: 'db',
           include: ['edge/src/**/*.db.test.ts'],
+          globalSetup: [postgres],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -53,6 +57,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: [postgres],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -38,7 +38,7 @@ import { JobNotifier } from './job-notifier.ts';
 import { nextPurgeAt, purgeFinishedParams } from './job-retention.ts';
 import * as store from './job-store.ts';
 import { JobStream } from './job-stream.ts';
-import { type JobView, type JsonFields, toJobView } from './job-view.ts';
+import { type JobSummary, type JobView, type JsonFields, toJobSummary, toJobView } from './job-view.ts';
 import { JobWaiters } from './job-waiters.ts';
 
 export type { AgentIdentity } from './agent-identity.ts';
@@ -111,6 +111,15 @@ export class AgentObject extends DurableObject<Env> {
       store.listEvents(this.#sql, id),
       store.listLogs(this.#sql, id),
     );
+  }
+
+  /** This agent's jobs, newest first, as a list shows them. */
+  listJobs(filter: store.JobFilter, limit: number, offset: number): { rows: JobSummary[]; total: number } {
+    const agentId = agentIdOf(this.#sql) ?? '';
+    return {
+      rows: store.listJobs(this.#sql, filter, limit, offset).map((job) => toJobSummary(agentId, job)),
+      total: store.countJobs(this.#sql, filter),
+    };
   }
 
   /**

@@ -68,7 +68,12 @@ function treeOf(paths: readonly string[]): Tree {
       if (i === parts.length - 1) node[part] = true;
       else {
         const next = node[part];
-        node = next && next !== true ? next : (node[part] = {});
+        if (next && next !== true) node = next;
+        else {
+          const child: Tree = {};
+          node[part] = child;
+          node = child;
+        }
       }
     });
   }

@@ -13,7 +13,7 @@
  */
 import type { JsonObject } from '@bufbuild/protobuf';
 import { terminalJobStatuses } from '@kombify/proto/jobs';
-import { and, asc, eq, gt, inArray, lte, max, min, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lte, max, min, sql } from 'drizzle-orm';
 import { type DrizzleSqliteDODatabase, drizzle } from 'drizzle-orm/durable-sqlite';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { type JobError, type JobStatus, jobEvents, jobLeases, jobLogs, jobs, meta } from './job-schema.ts';
@@ -76,6 +76,31 @@ export function openJobs(db: JobDb): JobRecord[] {
 
 export function getJob(db: JobDb, id: string): JobRecord | null {
   return db.select().from(jobs).where(eq(jobs.id, id)).get() ?? null;
+}
+
+/** Which jobs a list shows: a filter left out matches every job. */
+export interface JobFilter {
+  type?: string | undefined;
+  status?: JobStatus | undefined;
+}
+
+const matching = (f: JobFilter) =>
+  and(f.type ? eq(jobs.type, f.type) : undefined, f.status ? eq(jobs.status, f.status) : undefined);
+
+/** This agent's jobs, newest first. */
+export function listJobs(db: JobDb, filter: JobFilter, limit: number, offset: number): JobRecord[] {
+  return db
+    .select()
+    .from(jobs)
+    .where(matching(filter))
+    .orderBy(desc(jobs.createdAt), asc(jobs.id))
+    .limit(limit)
+    .offset(offset)
+    .all();
+}
+
+export function countJobs(db: JobDb, filter: JobFilter): number {
+  return db.select({ n: count() }).from(jobs).where(matching(filter)).get()?.n ?? 0;
 }
 
 export function addEvent(db: JobDb, jobId: string, at: number, kind: string, message: string): void {

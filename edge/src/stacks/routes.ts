@@ -13,6 +13,7 @@ import { orchContext } from './context.ts';
 import type { Binding } from './object/stack-object.ts';
 import * as orch from './service.ts';
 import { bindingsSchema, MAX_SPEC_BYTES } from './spec-input.ts';
+import { listOrgWorkflows } from './workflow-list.ts';
 
 export const stacks = new Hono<AppEnv>();
 stacks.use(gate(operatorRoles, 'orchestrator'));
@@ -149,6 +150,8 @@ stacks.post('/:id/destroy', async (c) => {
 
 stacks.get('/:id/workflows', async (c) => {
   const page = readPage(c);
-  const { rows, total } = await orch.listWorkflows(orchContext(c), c.req.param('id'), page);
+  const { kind, status, since, until } = c.req.query();
+  const query = { stack_id: c.req.param('id'), kind, status, since, until };
+  const { rows, total } = await listOrgWorkflows(orchContext(c), query, page);
   return c.json({ data: rows, pagination: { page: page.page, per_page: page.perPage, total } });
 });

@@ -1,12 +1,15 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/index.ts';
 import { agentQueue } from '../jobs/index.ts';
 import { offlineAfterMs } from '../platform/config.ts';
 import { recordActivity } from '../platform/db/activity.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
-import { readPage } from '../platform/validate.ts';
+import { readJson, readPage } from '../platform/validate.ts';
 import { isAgentId } from './agent-token.ts';
+import { WORKER_NAME } from './enroll.ts';
+import { checkNodeRoom, enrollmentBody, installCommand, issueEnrollmentToken } from './enrollment-service.ts';
 import { deleteAgent, getAgent, listAgents } from './store.ts';
 import { workerView } from './worker-view.ts';
 
@@ -22,6 +25,38 @@ workers.get('/', async (c) => {
     data: rows.map((row) => workerView(row, offlineAfter, Date.now(), c.get('config').AGENT_MIN_VERSION)),
     pagination: { page: page.page, per_page: page.perPage, total },
   });
+});
+
+const newWorkerBody = enrollmentBody.extend({
+  name: z
+    .string()
+    .regex(
+      WORKER_NAME,
+      'must be 1-63 characters: letters, digits, ".", "_" or "-", starting with a letter or digit',
+    )
+    .optional(),
+});
+
+/** A new worker: an enrollment for it and the one-liner to run on the machine (the token shown once). */
+workers.post('/', async (c) => {
+  const body = await readJson(c, newWorkerBody);
+  const db = c.get('db')();
+  const { orgId } = c.get('principal');
+  const config = c.get('config');
+  await checkNodeRoom(db, orgId);
+  const made = await issueEnrollmentToken(db, orgId, {
+    description: body.description ?? (body.name ? `worker ${body.name}` : null),
+    ttlSeconds: body.ttl_seconds ?? config.ENROLLMENT_TOKEN_TTL_SECONDS,
+  });
+  const edgeUrl = config.PUBLIC_EDGE_URL ?? new URL(c.req.url).origin;
+  const data = {
+    enrollment_id: made.id,
+    token: made.token,
+    expires_at: made.expires_at,
+    name: body.name ?? null,
+    command: installCommand(edgeUrl, made.token, body.name),
+  };
+  return c.json({ data }, 201);
 });
 
 workers.get('/:id', async (c) => {

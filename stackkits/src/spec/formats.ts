@@ -3,6 +3,7 @@
  * The regular expressions are used by the zod schema (so they also land in the JSON Schema as
  * `pattern`); the predicates cover what a pattern cannot say (IPv4 octet ranges, size limits).
  */
+import { Cron } from 'croner';
 
 /** RFC 1123 label as the contract writes it: lower case, starts with a letter, 2-63 characters. */
 export const dnsLabelPattern = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
@@ -63,9 +64,23 @@ export const volumeNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 export const durationPattern = /^[0-9]{1,6}(?:ms|s|m|h)$/;
 export const logSizePattern = /^[1-9][0-9]{0,5}[kmg]$/;
 export const timezonePattern = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/;
-/** Five cron fields (minute hour day month weekday) or a macro like @daily. */
+/** Five cron fields (minute hour day month weekday) or a macro like @daily: the shape. */
 export const cronPattern =
   /^(?:@(?:yearly|annually|monthly|weekly|daily|hourly)|[0-9*/,A-Za-z-]+(?:[ \t]+[0-9*/,A-Za-z?-]+){4})$/;
+
+/**
+ * Why a cron schedule is not one, or null when it is: the shape above (five fields, so no
+ * seconds), then croner's parser for the values (minute 99, hour 25, an unknown month name).
+ */
+export function cronProblem(schedule: string): string | null {
+  if (!cronPattern.test(schedule)) return 'must be a cron schedule with five fields, like 0 3 * * *';
+  try {
+    new Cron(schedule, { paused: true });
+    return null;
+  } catch (error) {
+    return (error as Error).message.replace(/^CronPattern: /, '');
+  }
+}
 
 export const secretPrefix = 'secret://';
 export const secretRefPattern = /^secret:\/\/[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;

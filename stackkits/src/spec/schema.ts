@@ -10,6 +10,7 @@ import { baseDefaults } from './base-defaults.ts';
 import {
   aliasPattern,
   cronPattern,
+  cronProblem,
   dnsLabelPattern,
   domainPattern,
   durationPattern,
@@ -372,6 +373,10 @@ export const observabilitySchema = z.strictObject({
       enabled: z.boolean().default(true),
       schedule: text(128)
         .regex(cronPattern, { error: 'must be a cron schedule with five fields, like 0 3 * * *' })
+        // The pattern is the shape (and lands in the JSON Schema); croner checks the values.
+        .refine((v) => !cronPattern.test(v) || cronProblem(v) === null, {
+          error: (issue) => cronProblem(String(issue.input)) ?? 'not a cron schedule',
+        })
         .default(baseDefaults.backupSchedule),
       retentionDays: z.number().int().min(1).max(3650).default(baseDefaults.backupRetentionDays),
     })
