@@ -208,11 +208,11 @@ describe('admin users', () => {
 
   it('a platform admin in a browser gets their own session back when impersonation ends', async () => {
     const carol = people.carol!;
-    const post = (path: string, cookie: string) =>
+    const post = (path: string, cookie: string, extra = '') =>
       fetch(`${stack.edgeUrl}${path}`, {
         method: 'POST',
         headers: {
-          cookie: `kfy_session=${cookie}`,
+          cookie: `kfy_session=${cookie}${extra}`,
           origin: stack.edgeUrl,
           'content-type': 'application/json',
         },
@@ -229,7 +229,13 @@ describe('admin users', () => {
     expect(started.status).toBe(201);
     const asAlice = sessionCookie(started)!;
     expect((await asCookie(asAlice, '/api/me')).body.data.impersonated_by).toBe(`session:${carol.id}`);
-    const ended = await post('/api/v1/users/impersonation/end', asAlice);
+    // The admin's own cookie is kept beside the impersonation one; the browser sends both.
+    const kept = started.headers
+      .getSetCookie()
+      .map((c) => /^kfy_admin_session=([^;]*)/.exec(c)?.[1])
+      .find(Boolean);
+    expect(kept).toBeTruthy();
+    const ended = await post('/api/v1/users/impersonation/end', asAlice, `; kfy_admin_session=${kept}`);
     expect(((await ended.json()) as any).data.admin_session_restored).toBe(true);
     const back = sessionCookie(ended)!;
     const me = await asCookie(back, '/api/me');

@@ -33,6 +33,14 @@ const victim: IssuerUser = {
 };
 const mia: IssuerUser = { sub: 'u-mia', email: 'mia@example.com', name: 'Mia', password: 'pw-mia' };
 const dan: IssuerUser = { sub: 'u-dan', email: 'dan@example.com', name: 'Dan', password: 'pw-dan' };
+const pat: IssuerUser = { sub: 'u-pat', email: 'pat@example.com', name: 'Pat', password: 'pw-pat' };
+/** A service client whose token claims platform-admin (and admin) in its org. */
+const rootBot = {
+  clientId: 'root-bot',
+  clientSecret: 'root-bot-secret-0123456789abcdef',
+  orgId: '990001',
+  roles: ['platform-admin', 'admin'],
+};
 const sessionSecret = 'security-session-secret-0123456789abcdef-0123';
 const eve: IssuerUser = { sub: 'u-eve', email: 'eve@example.com', name: 'Eve', password: 'pw-eve' };
 
@@ -41,8 +49,8 @@ beforeAll(async () => {
   const edge = `http://127.0.0.1:${edgePort}`;
   issuer = await startIssuer({
     port: await freePort(),
-    clients: [],
-    users: [owner, mallory, victim, eve, mia, dan],
+    clients: [rootBot],
+    users: [owner, mallory, victim, eve, mia, dan, pat],
     webClients: [
       {
         clientId,
@@ -291,5 +299,102 @@ describe('M5 access can be taken back', () => {
     );
     expect((await stack.api('/api/me', { token: danKey })).status).toBe(401);
     expect((await stack.api('/api/me', { token: service.body.data.key })).status).toBe(200);
+  });
+});
+
+describe('M6 impersonation leaves no lasting access', () => {
+  it('M6 an impersonation session makes no credentials, invitations, member changes or jobs', async () => {
+    const v = await signedIn(victim);
+    const started = await stack.api(`/api/v1/users/${v.me.id}/impersonate`, { body: {} });
+    expect(started.status).toBe(201);
+    const cookie = `kfy_session=${started.body.data.cookie.value}`;
+    const as = (path: string, init: { method?: string; body?: unknown } = {}) =>
+      fetch(`${stack.edgeUrl}${path}`, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers: { cookie, origin: stack.edgeUrl, 'content-type': 'application/json' },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+    expect((await as('/api/me')).status).toBe(200);
+    for (const [path, body] of [
+      ['/api/keys', { name: 'backdoor', role: 'member' }],
+      ['/api/org/invitations', { email: 'friend@example.com', role: 'admin' }],
+      ['/v1/orchestrator/enrollment-tokens', {}],
+    ] as const) {
+      const res = await as(path, { body });
+      expect(res.status, path).toBe(403);
+    }
+    expect(
+      (await as(`/api/org/members/${v.me.id}`, { method: 'PATCH', body: { role: 'viewer' } })).status,
+    ).toBe(403);
+    // Ending it is the one write it makes.
+    expect((await as('/api/v1/users/impersonation/end', { method: 'POST', body: {} })).status).toBe(200);
+  });
+
+  it("M6 ending an impersonation gives the admin's session back only to the browser that holds it", async () => {
+    const admin = await signedIn(pat);
+    const { db, close } = openDb(stack.db.config);
+    await db.execute(sql`update memberships set role = 'platform-admin' where user_id = ${admin.me.id}`);
+    await close();
+    expect((await jsonCall(admin.client, stack.edgeUrl, '/api/me')).body.data.role).toBe('platform-admin');
+    const v = await signedIn(victim);
+    const start = async () => {
+      const res = await admin.client.fetch(`${stack.edgeUrl}/api/v1/users/${v.me.id}/impersonate`, {
+        method: 'POST',
+        headers: { origin: stack.edgeUrl, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return admin.client.cookies(stack.edgeUrl).get('kfy_session')!;
+    };
+    // Someone who got hold of the impersonation cookie alone ends it: signed out, not the admin.
+    const jar = admin.client.cookies(stack.edgeUrl);
+    const adminOwn = jar.get('kfy_session')!;
+    const stolen = await start();
+    const thief = await fetch(`${stack.edgeUrl}/api/v1/users/impersonation/end`, {
+      method: 'POST',
+      headers: { cookie: `kfy_session=${stolen}`, origin: stack.edgeUrl, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(((await thief.json()) as any).data.admin_session_restored).toBe(false);
+    for (const set of thief.headers.getSetCookie().filter((c) => c.startsWith('kfy_session='))) {
+      const value = /^kfy_session=([^;]*)/.exec(set)![1]!;
+      if (!value) continue;
+      const me = await fetch(`${stack.edgeUrl}/api/me`, { headers: { cookie: `kfy_session=${value}` } });
+      expect(me.status).toBe(401);
+    }
+    // The admin's own browser (both cookies) gets its session back. (This browser's impersonation
+    // was ended by the thief above: it is back on its own cookie first.)
+    jar.set('kfy_session', adminOwn);
+    await start();
+    expect(jar.get('kfy_admin_session')).toBe(adminOwn);
+    const ended = await jsonCall(admin.client, stack.edgeUrl, '/api/v1/users/impersonation/end', {
+      body: {},
+    });
+    expect(ended.body.data.admin_session_restored).toBe(true);
+    expect((await jsonCall(admin.client, stack.edgeUrl, '/api/me')).body.data).toMatchObject({
+      id: admin.me.id,
+      impersonated_by: null,
+    });
+  });
+});
+
+describe('M1 Bearer callers get their rights from the database', () => {
+  it('M1 platform-admin never comes from a claim; a role changed or a user disabled here holds for the token', async () => {
+    const token = await issuer.clientCredentialsToken(rootBot);
+    const me = await stack.api('/api/me', { token });
+    expect(me.status).toBe(200);
+    expect(me.body.data).toMatchObject({ kind: 'user', org_id: 'org_990001', role: 'admin' });
+    expect((await stack.api('/api/v1/users', { token })).status).toBe(403);
+    expect((await stack.api('/v1/orchestrator/workers', { token })).status).toBe(200);
+    // Demoted in kombify: the token still claims admin, the membership says viewer.
+    const { db, close } = openDb(stack.db.config);
+    await db.execute(sql`update memberships set role = 'viewer' where user_id = ${me.body.data.id}`);
+    await close();
+    expect((await stack.api('/v1/orchestrator/workers', { token })).status).toBe(403);
+    // The caller has a user row, so a platform admin can disable it.
+    expect(
+      (await stack.api(`/api/v1/users/${me.body.data.id}/disable`, { method: 'POST', body: {} })).status,
+    ).toBe(200);
+    expect((await stack.api('/api/me', { token })).status).toBe(401);
   });
 });

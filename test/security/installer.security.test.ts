@@ -4,11 +4,15 @@
  * local development, and KOMBIFY_ALLOW_HTTP_EDGE=1 says a trusted network on purpose.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeKeyPair, saveIdentity } from '../../agent/src/identity.ts';
+import { fetchRelease } from '../../agent/src/upgrade/release.ts';
 import { repoRoot } from '../../scripts/lib/service.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'kombify-l9-'));
@@ -106,5 +110,94 @@ describe('L9 no plain-http edge outside loopback', () => {
     const run = await agent(['run', '--data-dir', dataDir], {}, 15_000);
     expect(run.code).toBe(2);
     expect(run.output).toMatch(/plain http on another machine/);
+  });
+});
+
+describe('H3 (part) no re-pinning, no downgrades, no other version', () => {
+  it('H3 the installer keeps the release key a node was installed with', async () => {
+    const prefix = join(scratch, 'pinned');
+    mkdirSync(prefix, { recursive: true });
+    writeFileSync(join(prefix, '.kombify-agent-install'), '');
+    writeFileSync(
+      join(prefix, 'release-key.pem'),
+      '-----BEGIN PUBLIC KEY-----\nanother key\n-----END PUBLIC KEY-----\n',
+    );
+    const args = [
+      '--edge',
+      'http://127.0.0.1:9',
+      '--token',
+      token,
+      '--no-service',
+      '--prefix',
+      prefix,
+      '--data-dir',
+      join(scratch, 'pinned-data'),
+    ];
+    const script = join(repoRoot, 'edge/src/releases/install.sh');
+    const refused = await exec('sh', [script, ...args]);
+    expect(refused.code).toBe(6);
+    expect(refused.output).toMatch(/release key differs from the one this node was installed with/);
+    // Said on the node, it goes on (and then fails to download: nothing listens there).
+    const replaced = await exec('sh', [script, ...args], { KOMBIFY_REPLACE_RELEASE_KEY: '1' });
+    expect(replaced.code).toBe(7);
+  });
+
+  it('H3 the agent refuses a manifest of another version than asked, and an older one than installed', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const prefix = join(scratch, 'upgrade');
+    mkdirSync(prefix, { recursive: true });
+    writeFileSync(join(prefix, 'release-key.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+    const manifest = (version: string) =>
+      `${JSON.stringify({
+        version,
+        files: [
+          {
+            name: 'kombify-agent.mjs',
+            kind: 'agent',
+            os: 'any',
+            arch: 'any',
+            sha256: 'a'.repeat(64),
+            size: 1,
+          },
+          {
+            name: 'node.tar.xz',
+            kind: 'runtime',
+            os: 'linux',
+            arch: process.arch,
+            sha256: 'b'.repeat(64),
+            size: 1,
+          },
+        ],
+      })}\n`;
+    const served = new Map<string, string>();
+    for (const v of ['1.0.0', '2.0.0']) {
+      const body = manifest(v);
+      served.set(
+        `/agent/releases/${v}/manifest.json.sig`,
+        sign(null, Buffer.from(body), privateKey).toString('base64'),
+      );
+      served.set(`/agent/releases/${v}/manifest.json`, body);
+    }
+    // Asked for 2.0.0, the edge answers with the (validly signed) manifest of 1.0.0.
+    served.set('/agent/releases/3.0.0/manifest.json', manifest('1.0.0'));
+    const server = createServer((req, res) => {
+      const body = served.get(req.url ?? '');
+      res.writeHead(body ? 200 : 404).end(body ?? '');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const edge = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const layout = { prefix } as Parameters<typeof fetchRelease>[0];
+    try {
+      expect((await fetchRelease(layout, edge, '2.0.0', '1.0.0')).version).toBe('2.0.0');
+      await expect(fetchRelease(layout, edge, '3.0.0', '1.0.0')).rejects.toMatchObject({
+        code: 'bad_release',
+      });
+      await expect(fetchRelease(layout, edge, '1.0.0', '2.0.0')).rejects.toMatchObject({ code: 'downgrade' });
+      process.env.KOMBIFY_ALLOW_DOWNGRADE = '1';
+      expect((await fetchRelease(layout, edge, '1.0.0', '2.0.0')).version).toBe('1.0.0');
+    } finally {
+      delete process.env.KOMBIFY_ALLOW_DOWNGRADE;
+      server.close();
+    }
   });
 });

@@ -39,7 +39,7 @@ export async function agentUpgrade(params: AgentUpgradeParams, ctx: ExecContext)
   }
   let release: Awaited<ReturnType<typeof fetchRelease>>;
   try {
-    release = await fetchRelease(layout, runtime.edgeUrl, params.version);
+    release = await fetchRelease(layout, runtime.edgeUrl, params.version, AGENT_VERSION);
     if (release.version === AGENT_VERSION) return { status: 'current', version: AGENT_VERSION };
     ctx.progress(`downloading ${release.version}`);
     ctx.log('system', `upgrading ${AGENT_VERSION} → ${release.version}: signature verified, downloading`);

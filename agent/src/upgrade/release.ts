@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { type ReleaseFile, releaseManifestSchema } from '@kombify/proto/releases';
+import { compareVersions, type ReleaseFile, releaseManifestSchema } from '@kombify/proto/releases';
 import { type Layout, readSha } from './layout.ts';
 
 const run = promisify(execFile);
@@ -56,8 +56,19 @@ async function get(url: string): Promise<Response> {
   return res;
 }
 
-/** The signed manifest of `version` (or the edge's current release), verified. */
-export async function fetchRelease(layout: Layout, edgeUrl: string, version?: string): Promise<Release> {
+/**
+ * The signed manifest of `version` (or the edge's current release), verified. It must be the
+ * version asked for, and not older than `installed` (when given: the edge's `agent.upgrade` jobs and
+ * the node's plain `kombify-agent upgrade`) unless KOMBIFY_ALLOW_DOWNGRADE=1 is set on the node:
+ * an old signed release (with the flaws it was replaced for) is not installed on the edge's word
+ * (issue 20, H3, in part). `kombify-agent upgrade --version <v>` on the node may go back.
+ */
+export async function fetchRelease(
+  layout: Layout,
+  edgeUrl: string,
+  version?: string,
+  installed?: string,
+): Promise<Release> {
   const keyPath = join(layout.prefix, 'release-key.pem');
   if (!existsSync(keyPath)) {
     throw new ReleaseError('not_upgradable', `${keyPath} is missing: run the installer again to restore it`);
@@ -79,6 +90,22 @@ export async function fetchRelease(layout: Layout, edgeUrl: string, version?: st
     throw new ReleaseError('bad_release', `${manifestUrl} is not a valid release manifest: ${where}`);
   }
   const manifest = parsed.data;
+  if (version && manifest.version !== version) {
+    throw new ReleaseError(
+      'bad_release',
+      `asked for release ${version}, the edge sent the manifest of ${manifest.version}`,
+    );
+  }
+  if (
+    installed &&
+    compareVersions(manifest.version, installed) < 0 &&
+    process.env.KOMBIFY_ALLOW_DOWNGRADE !== '1'
+  ) {
+    throw new ReleaseError(
+      'downgrade',
+      `release ${manifest.version} is older than the installed ${installed}; set KOMBIFY_ALLOW_DOWNGRADE=1 on this node to go back on purpose`,
+    );
+  }
   const sigUrl = `${edgeUrl}/agent/releases/${manifest.version}/manifest.json.sig`;
   const signature = Buffer.from((await (await get(sigUrl)).text()).trim(), 'base64');
   const key = createPublicKey(readFileSync(keyPath, 'utf8'));

@@ -27,7 +27,9 @@ export async function upgradeCommand(dataDir: string, version: string | undefine
   }
   const installed = linkedVersion(layout, 'current') ?? AGENT_VERSION;
   try {
-    const release = await fetchRelease(layout, edgeUrl, version);
+    // A version named here, on the node, is the node's own choice (a downgrade included); the
+    // edge's current release must not be older than what runs (issue 20, H3, in part).
+    const release = await fetchRelease(layout, edgeUrl, version, version ? undefined : installed);
     if (release.version === installed) {
       process.stdout.write(`Agent ${installed} is already installed: nothing to do.\n`);
       return 0;

@@ -1,4 +1,4 @@
-import { roles as allRoles, highestRole, rolesFrom } from '@kombify/proto/roles';
+import { highestRole, orgRoles, rolesFrom } from '@kombify/proto/roles';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { isUserDisabled } from '../admin/index.ts';
@@ -12,11 +12,12 @@ import { ApiError } from '../platform/errors.ts';
 import { sha256Hex } from '../platform/ids.ts';
 import { setIdentityHeaders } from '../platform/middleware/identity-headers.ts';
 import { clientAddress, rememberAccepted, spendUnverified } from '../platform/unverified-budget.ts';
+import { memberRole } from './members-store.ts';
 import { looksLikeJwt, verifyAccessToken } from './oidc-jwt.ts';
-import { ensureOrg } from './orgs-store.ts';
 import { consumerLimiter, consumerOf, enforce } from './rate-limit/rate-limit.ts';
 import type { RateDecision } from './rate-limit/rate-limiter-object.ts';
 import { sessionPrincipal } from './session-auth.ts';
+import { ensureMembership, upsertUser } from './users-store.ts';
 
 const API_KEY = /^kfy_[A-Za-z0-9_-]{43}$/;
 
@@ -81,6 +82,7 @@ export function gate(
       if (!roles.includes(admitted.role)) {
         throw new ApiError('AUTH_INSUFFICIENT', `your role (${admitted.role}) may not use this route`);
       }
+      if (admitted.impersonation) refuseImpersonatedWrite(c);
       c.set('principal', admitted);
       setIdentityHeaders(c, admitted);
       if (!decision) {
@@ -110,6 +112,24 @@ export function gate(
   });
 }
 
+/** The writes an impersonation session may make: ending itself, and the user's UI preferences. */
+const IMPERSONATION_WRITES = new Set(['POST /api/v1/users/impersonation/end', 'PUT /api/me/preferences']);
+
+/**
+ * An impersonation session is read-mostly (issue 20, M6): a platform admin acting as someone sees
+ * what they see, but makes no credentials (API keys, enrollment tokens, state credentials), no
+ * invitations, no role or member changes and no jobs in their name. The refusal is audited like
+ * every impersonated request.
+ */
+function refuseImpersonatedWrite(c: Context<AppEnv>): void {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return;
+  if (IMPERSONATION_WRITES.has(`${c.req.method} ${new URL(c.req.url).pathname}`)) return;
+  throw new ApiError(
+    'AUTH_INSUFFICIENT',
+    'an impersonation session is read-only: end it and act as yourself to change anything',
+  );
+}
+
 function unverifiedRefusal(retryAfterSeconds: number): ApiError {
   return new ApiError(
     'RATE_LIMITED',
@@ -122,22 +142,43 @@ function presentedCredential(c: Context<AppEnv>): string | null {
   return bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? null;
 }
 
+/**
+ * A Bearer JWT's caller. The token says who they are (issuer + subject) and, on first sight, where
+ * they belong: the issuer's org claim (else a personal org) and an org role from the role claim.
+ * From then on the database decides, as for browser sessions (issue 20, M1, in part): the role is
+ * the membership's, a role changed or a member removed in kombify holds whatever the token says,
+ * and `platform-admin` never comes from a claim. The user has a row, so disabling them works.
+ */
 async function userPrincipal(db: Db, token: string, config: Config): Promise<Principal> {
   const identity = await verifyAccessToken(token, {
     issuer: config.OIDC_ISSUER!,
     audience: config.OIDC_AUDIENCE,
     jwksCooldownMs: config.OIDC_JWKS_COOLDOWN_SECONDS * 1000,
   });
-  // The issuer's org when it names one, else a personal org for the user (made on first sight).
-  const orgId =
-    identity.orgId && /^[A-Za-z0-9_-]{1,64}$/.test(identity.orgId)
-      ? `org_${identity.orgId}`
-      : `org_u${(await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26)}`;
-  await ensureOrg(db, { id: orgId, name: identity.name ?? identity.email ?? identity.sub, slug: orgId });
-  // A user with several roles acts with the highest.
-  const role = highestRole(identity.roles, allRoles) ?? (identity.orgId ? 'member' : 'owner');
+  const hash = (await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26);
   // Same user id as a browser session of this person gets (see auth-routes.ts).
-  const userId = `usr_${(await sha256Hex(`${config.OIDC_ISSUER}|${identity.sub}`)).slice(0, 26)}`;
+  const userId = `usr_${hash}`;
+  // The issuer's org when it names one, else a personal org for the user (made on first sight).
+  const claimedOrg = identity.orgId && /^[A-Za-z0-9_-]{1,64}$/.test(identity.orgId) ? identity.orgId : null;
+  const orgId = claimedOrg ? `org_${claimedOrg}` : `org_u${hash}`;
+  let role = await memberRole(db, orgId, userId);
+  if (!role) {
+    await upsertUser(db, {
+      id: userId,
+      issuer: config.OIDC_ISSUER!,
+      sub: identity.sub,
+      email: identity.email,
+      emailVerified: identity.emailVerified,
+      name: identity.name,
+    });
+    role = await ensureMembership(db, {
+      orgId,
+      orgName: identity.name ?? identity.email ?? identity.sub,
+      userId,
+      // A user with several roles starts with the highest org role; platform-admin is not one.
+      role: highestRole(identity.roles, orgRoles) ?? (claimedOrg ? 'member' : 'owner'),
+    });
+  }
   // A disabled user's tokens stay cryptographically valid until they expire: refuse them here.
   if (await isUserDisabled(db, userId)) throw new ApiError('AUTH_INVALID', 'this account is disabled');
   return { kind: 'user', id: userId, orgId, role, email: identity.email, name: identity.name };

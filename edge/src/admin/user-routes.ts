@@ -4,10 +4,11 @@
  */
 import { roleName } from '@kombify/proto/api';
 import { type Context, Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import {
   anyRole,
+  cookieName,
   cookieOptions,
   findLiveSession,
   forgetKeysOf,
@@ -16,6 +17,7 @@ import {
   memberRole,
   ownerCount,
   platformAdmin,
+  readSession,
   sessionCookieName,
   setMemberRole,
   signSession,
@@ -39,6 +41,9 @@ import {
 } from './users-store.ts';
 
 export const usersAdmin = new Hono<AppEnv>();
+
+/** Holds the admin's own session cookie while they impersonate someone. */
+const ADMIN_COOKIE = 'kfy_admin_session';
 
 /** The path of the one users route an impersonated (non-admin) session may call. */
 const endImpersonationPath = '/api/v1/users/impersonation/end';
@@ -176,6 +181,11 @@ usersAdmin.post('/:id/impersonate', async (c) => {
     impersonatorSessionId: p.kind === 'session' ? (p.sessionId ?? null) : null,
   });
   const cookie = await signSession(config.SESSION_SECRET, sessionId, ttl);
+  // The admin's own session cookie is kept beside it (its own cookie, HttpOnly): ending the
+  // impersonation gives the admin session back only to the browser that still holds it, never
+  // to whoever holds the impersonation cookie alone (issue 20, M6).
+  const own = getCookie(c, sessionCookieName(c));
+  if (p.kind === 'session' && own) setCookie(c, cookieName(c, ADMIN_COOKIE), own, cookieOptions(c, ttl));
   setCookie(c, sessionCookieName(c), cookie, cookieOptions(c, ttl));
   await audit(db, {
     ...auditContext(c),
@@ -223,8 +233,15 @@ usersAdmin.post('/impersonation/end', async (c) => {
   });
   let restored = false;
   if (p.impersonation) {
-    // Back to the admin's own session when it is still alive; signed out otherwise.
-    const own = ended.impersonatorSessionId ? await findLiveSession(db, ended.impersonatorSessionId) : null;
+    // Back to the admin's own session when it is still alive and this browser still holds its
+    // cookie (set beside the impersonation one); signed out otherwise.
+    const kept = getCookie(c, cookieName(c, ADMIN_COOKIE));
+    deleteCookie(c, cookieName(c, ADMIN_COOKIE), { path: '/', secure: cookieOptions(c, 0).secure });
+    const proof = kept && config.SESSION_SECRET ? await readSession(config.SESSION_SECRET, kept) : null;
+    const own =
+      ended.impersonatorSessionId && proof?.sid === ended.impersonatorSessionId
+        ? await findLiveSession(db, ended.impersonatorSessionId)
+        : null;
     if (own && config.SESSION_SECRET) {
       const left = Math.floor((own.expiresAt.getTime() - Date.now()) / 1000);
       const cookie = await signSession(

@@ -24,12 +24,20 @@ export const handledEvents = new Set([
 
 const idOf = (v: string | { id: string } | null | undefined) => (typeof v === 'string' ? v : (v?.id ?? null));
 
+/**
+ * The plan a subscription pays for: its price (issue 20, M8). The metadata we set at checkout is
+ * not updated when the customer changes the price in the billing portal, so it would keep a
+ * downgraded org on the higher plan. A price this edge does not sell grants the free plan; only
+ * an edge with no prices configured (STRIPE_PRICE_*) falls back to the metadata.
+ */
 function planOf(sub: Stripe.Subscription, priceToPlan: Record<string, string>): string | null {
-  const fromMeta = sub.metadata?.plan;
-  if (isPlan(fromMeta)) return fromMeta;
   const price = sub.items?.data?.[0]?.price?.id;
+  if (Object.keys(priceToPlan).length === 0) {
+    const fromMeta = sub.metadata?.plan;
+    return isPlan(fromMeta) ? fromMeta : null;
+  }
   const mapped = price ? priceToPlan[price] : undefined;
-  return isPlan(mapped) ? mapped : null;
+  return isPlan(mapped) ? mapped : 'free';
 }
 
 function periodEnd(sub: Stripe.Subscription): Date | null {

@@ -2,6 +2,7 @@ import { isTerminal } from '@kombify/proto/jobs';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/index.ts';
+import { effectivePlan, getSubscription, plans } from '../billing/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId, sha256Hex } from '../platform/ids.ts';
@@ -29,10 +30,28 @@ const deps = (c: Context<AppEnv>) => ({ db: c.get('db')(), env: c.env });
 
 const idempotencyKey = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * Jobs that change what runs on a node. A plan with read-only stacks may not send them raw either
+ * (issue 20, M8): that would deploy what its stacks may not.
+ */
+function changesNode(type: string, params: Record<string, unknown> | undefined): boolean {
+  if (type === 'stack.converge') return params?.dry_run !== true;
+  return ['docker.run', 'docker.remove', 'stack.remove', 'tofu.apply'].includes(type);
+}
+
 jobs.post('/', async (c) => {
   const body = await readJson(c, createBody);
   unwrap(checkJobParams(body.type, body.params));
   const { orgId } = c.get('principal');
+  if (changesNode(body.type, body.params)) {
+    const plan = effectivePlan(await getSubscription(c.get('db')(), orgId));
+    if (!plans[plan].stacksWritable) {
+      throw new ApiError(
+        'RESOURCE_LIMIT',
+        `the ${plan} plan has read-only stacks: a ${body.type} job needs a paid plan (dry runs and reads work)`,
+      );
+    }
+  }
   if (!isAgentId(body.worker_id)) throw new ApiError('NOT_FOUND', `worker ${body.worker_id} not found`);
 
   // With an Idempotency-Key the job id is derived from it, so a retried POST finds the same job.

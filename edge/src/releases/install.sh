@@ -291,6 +291,17 @@ download() {
   fi
 }
 
+# A node keeps the release key it was first installed with (issue 20, H3, in part): an edge (or
+# whoever can change what it serves) offering another key cannot re-pin the node by serving a new
+# installer. Replacing it is said on the node: KOMBIFY_REPLACE_RELEASE_KEY=1.
+check_pinned_key() {
+  pinned=$PREFIX/release-key.pem
+  [ -f "$pinned" ] || return 0
+  [ "$(cat "$pinned")" = "$RELEASE_PUBLIC_KEY" ] && return 0
+  [ "${KOMBIFY_REPLACE_RELEASE_KEY:-}" = 1 ] && return 0
+  die "$E_VERIFY" "this edge's release key differs from the one this node was installed with ($pinned): nothing was changed. If the key was rotated on purpose, run again with KOMBIFY_REPLACE_RELEASE_KEY=1."
+}
+
 fetch_release() {
   info "fetching the release manifest from $EDGE"
   download "$EDGE/agent/manifest.json" "$TMP/manifest.json"
@@ -568,6 +579,7 @@ install() {
   check_writable "$PREFIX" --prefix
   check_writable "$DATA_DIR" --data-dir
   check_token
+  check_pinned_key
   TMP=$(mktemp -d "${TMPDIR:-/tmp}/kombify-install.XXXXXX")
   fetch_release
   installed=$(readlink "$PREFIX/current" 2>/dev/null || true)
