@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { stackSummary, workflowSummary } from './api-stacks.ts';
+import { containerSummary } from './container-jobs.ts';
 import { errorCode } from './error-codes.ts';
 import { positionedIssue } from './issue.ts';
 import { keyRoles, orgRoles, roles } from './roles.ts';
@@ -130,6 +131,16 @@ export const worker = z.object({
   simulation_id: z.string().nullable(),
 });
 export const pagination = z.object({ page: z.number(), per_page: z.number(), total: z.number().optional() });
+
+/** `GET /v1/orchestrator/workers/{id}/containers` */
+export const containerList = z.array(containerSummary);
+/** `GET /v1/orchestrator/workers/{id}/containers/{name}/logs` (and each SSE `line` of a follow) */
+export const containerLogLine = z.object({ at: iso, stream: z.enum(['stdout', 'stderr']), text: z.string() });
+export const containerLogs = z.object({ name: z.string(), lines: z.array(containerLogLine) });
+/** `POST /v1/orchestrator/workers/{id}/containers/{name}/start|stop|restart` */
+export const containerActionResult = z.object({ name: z.string(), action: z.string(), state: z.string() });
+export type Container = z.infer<typeof containerSummary>;
+export type ContainerLogLine = z.infer<typeof containerLogLine>;
 
 /** `GET /v1/orchestrator/workers/metrics` */
 export const workerSamples = z.object({

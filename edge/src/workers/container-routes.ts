@@ -96,6 +96,9 @@ containers.get('/:id/containers/:name/logs', async (c) => {
     stream.onAbort(() => cancel('the viewer left'));
     // A worker that never takes the job (offline) must not hold the stream open for ever.
     const deadline = Date.now() + (q.max_seconds + 30) * 1000;
+    // A first event at once: proxies on the way (the web app's, a dev server's) pass the answer on
+    // as soon as bytes flow, and the first log line may be seconds away.
+    await stream.writeSSE({ event: 'start', data: JSON.stringify({ job_id: job.id }) });
     try {
       while (!signal.aborted && !stream.aborted) {
         if (Date.now() > deadline) {

@@ -10,7 +10,11 @@ export function NodeCard(props: { worker: Worker; samples?: WorkerSamples['sampl
   return (
     <li class="card node-card" data-testid="node-card" data-node={props.worker.name}>
       <div class="card-head">
-        <h3>{props.worker.name}</h3>
+        <h3>
+          <a href={`/nodes/${encodeURIComponent(props.worker.id)}`} data-testid="node-link">
+            {props.worker.name}
+          </a>
+        </h3>
         <span
           class={`badge badge-${props.worker.status === 'online' ? 'good' : 'muted'}`}
           data-testid="node-status"

@@ -29,3 +29,24 @@ export async function makeEnrollment() {
 export async function fetchEnrollment(id: string) {
   return edgeJson(`/v1/orchestrator/enrollment-tokens/${encodeURIComponent(id)}`, api.enrollmentTokenStatus);
 }
+
+export async function fetchWorker(id: string) {
+  return edgeJson(`/v1/orchestrator/workers/${encodeURIComponent(id)}`, api.worker);
+}
+
+// The web server gives the edge 8 s; the worker is asked for 6 of them.
+const containersOf = (id: string) => `/v1/orchestrator/workers/${encodeURIComponent(id)}/containers`;
+
+export async function fetchContainers(id: string) {
+  return edgeJson(`${containersOf(id)}?wait_seconds=6`, api.containerList);
+}
+
+export async function fetchContainerLogs(id: string, name: string, tail: number) {
+  const path = `${containersOf(id)}/${encodeURIComponent(name)}/logs?tail=${tail}&wait_seconds=6`;
+  return edgeJson(path, api.containerLogs);
+}
+
+export async function runContainerAction(id: string, name: string, action: 'start' | 'stop' | 'restart') {
+  const path = `${containersOf(id)}/${encodeURIComponent(name)}/${action}?wait_seconds=6`;
+  return edgeJson(path, api.containerActionResult, { method: 'POST' });
+}
