@@ -233,6 +233,7 @@ describe('one Docker engine per node', () => {
     );
     expect(container!.State).toBe('exited');
     const t0 = Date.now();
+    // Within the heartbeat window (120 s here: max(4 × AGENT_HEARTBEAT_SECONDS, 120)).
     await stack.waitForWorker(worker.id, 'offline', 130_000);
     process.stdout.write(`[faults] the killed node's worker was offline after ${Date.now() - t0} ms\n`);
     // A stopped node takes no faults.
