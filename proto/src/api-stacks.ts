@@ -41,6 +41,8 @@ export const simTemplate = z.object({
   category: z.string(),
   description: z.string(),
   node_count: z.number(),
+  /** Whether applying it makes a deploy target unless the request says (multi-node ones do). */
+  deploy_target: z.boolean().default(false),
   nodes: z.array(z.object({ name: z.string(), type: z.string(), order: z.number() })),
 });
 /** `GET /api/v1/nodes/{id}/ssh` */

@@ -109,7 +109,11 @@ describe('simulations', () => {
     await expect
       .poll(() => template.textContent())
       .toContain('2 nodes: web-server (local), database (local)');
+    // The deploy-target box follows the template's default: on for the multi-node ones.
+    await page.locator('[data-testid="template"][data-template="ha-setup"]').getByRole('radio').check();
+    expect(await page.getByTestId('deploy-target').isChecked()).toBe(true);
     await template.getByRole('radio').check();
+    expect(await page.getByTestId('deploy-target').isChecked()).toBe(false);
     await page.getByLabel('Name', { exact: true }).fill(`${run}-lab`);
     await page.getByTestId('create-simulation').click();
 

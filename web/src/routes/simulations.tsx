@@ -43,7 +43,17 @@ export default function Simulations() {
         <h2 id="new-sim">New simulation from a template</h2>
         <Section result={templates()} what="the templates" empty={<Empty title="No templates." />}>
           {(list) => (
-            <form action={createSimulation} method="post">
+            <form
+              action={createSimulation}
+              method="post"
+              onChange={(e) => {
+                // Picking a template sets the deploy-target box to that template's default.
+                const input = e.target as HTMLInputElement;
+                if (input.name !== 'template') return;
+                const box = e.currentTarget.elements.namedItem('deploy_target') as HTMLInputElement | null;
+                if (box) box.checked = list.find((t) => t.name === input.value)?.deploy_target ?? false;
+              }}
+            >
               <TemplateGallery templates={list} />
               <div class="form-row">
                 <label for="sim-name">Name</label>
@@ -60,8 +70,13 @@ export default function Simulations() {
                   <input type="checkbox" name="auto_start" checked /> Start the nodes now
                 </label>
                 <label class="checkbox">
-                  <input type="checkbox" name="deploy_target" data-testid="deploy-target" /> Deploy target:
-                  run the kombify agent in each node, so stacks can deploy to it
+                  <input
+                    type="checkbox"
+                    name="deploy_target"
+                    data-testid="deploy-target"
+                    checked={list[0]?.deploy_target ?? false}
+                  />{' '}
+                  Deploy target: run the kombify agent in each node, so stacks can deploy to it
                 </label>
                 <button
                   type="submit"
