@@ -13,6 +13,7 @@ import { gateway } from './gateway.ts';
 import { install } from './install.ts';
 import { type Benchmark, formatTable, toResult, writeResult } from './result.ts';
 import { simulation } from './simulation.ts';
+import { spec } from './spec.ts';
 import { unifier } from './unifier.ts';
 import { web } from './web.ts';
 import { webhooks } from './webhooks.ts';
@@ -25,6 +26,7 @@ const benchmarks: readonly Benchmark[] = [
   gateway,
   install,
   simulation,
+  spec,
   unifier,
   web,
   webhooks,

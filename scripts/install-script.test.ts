@@ -32,6 +32,9 @@ function sh(args: string[], opts: { input?: string; env?: Record<string, string>
       { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...opts.env }, timeout: 20_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
+    // A script that refuses early exits before it reads stdin; the write then fails with EPIPE,
+    // which says nothing about the script, so it is dropped here rather than left unhandled.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(opts.input ?? '');
   });
 }

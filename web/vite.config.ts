@@ -13,7 +13,11 @@ const port = Number(process.env.PORT ?? 3000);
 const outDir = process.env.KOMBIFY_WEB_OUT_DIR;
 
 export default defineConfig({
-  plugins: [solidStart(), dropDevToolbar(), nitro(outDir ? { output: { dir: outDir } } : {})],
+  plugins: [
+    solidStart({ middleware: './src/middleware.ts' }),
+    dropDevToolbar(),
+    nitro(outDir ? { output: { dir: outDir } } : {}),
+  ],
   optimizeDeps: {
     // SolidStart 2.0.5's dev error overlay imports @jridgewell/trace-mapping, whose dependency
     // resolve-uri is UMD; unless pre-bundled, Vite serves it raw and every dev page logs

@@ -18,6 +18,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { createTokenSource } from './agent-token.ts';
 import { EdgeConnection } from './connection.ts';
 import { createAgentClient } from './edge-client.ts';
+import { edgeUrlProblem } from './edge-url.ts';
 import { collectFacts } from './facts.ts';
 import { loadIdentity, makeKeyPair, saveIdentity } from './identity.ts';
 import { JobRunner } from './job-runner.ts';
@@ -76,6 +77,8 @@ async function enroll(values: Record<string, unknown>, dataDir: string): Promise
   } catch {
     throw new UsageError(`--edge is not a URL: ${edge}`);
   }
+  const problem = edgeUrlProblem(edgeUrl);
+  if (problem) throw new UsageError(`--edge refused: ${problem}`);
   const existing = loadIdentity(dataDir);
   if (existing && !values.force) {
     process.stderr.write(
@@ -132,7 +135,17 @@ async function run(dataDir: string): Promise<number> {
     );
     return 1;
   }
-  const edgeUrl = process.env.KOMBIFY_EDGE_URL ?? identity.edge_url;
+  const edgeUrl = process.env.KOMBIFY_EDGE_URL || identity.edge_url;
+  let problem: string | null;
+  try {
+    problem = edgeUrlProblem(new URL(edgeUrl));
+  } catch {
+    problem = `the edge URL is not a URL: ${edgeUrl}`;
+  }
+  if (problem) {
+    process.stderr.write(`Not connecting: ${problem}\n`);
+    return 2;
+  }
   const client = createAgentClient(edgeUrl, createTokenSource(identity));
   const outbox = new Outbox(dataDir);
   const runner = new JobRunner(client, outbox);

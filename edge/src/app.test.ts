@@ -22,6 +22,20 @@ describe('edge app', () => {
     const body = (await res.json()) as any;
     expect(body.error).toMatchObject({ code: 'NOT_FOUND' });
     expect(res.headers.get('x-request-id')).toBe(body.error.requestId);
+    expect(body.error.requestId).toMatch(/^req_/);
+  });
+
+  it('keeps a well-formed incoming request id and replaces one that is not', async () => {
+    const kept = await SELF.fetch('http://edge/v1/nothing-here', {
+      headers: { 'x-request-id': 'trace-123_abc' },
+    });
+    expect(kept.headers.get('x-request-id')).toBe('trace-123_abc');
+    expect(((await kept.json()) as any).error.requestId).toBe('trace-123_abc');
+    for (const bad of ['<script>', 'a b', 'x'.repeat(129)]) {
+      const res = await SELF.fetch('http://edge/v1/nothing-here', { headers: { 'x-request-id': bad } });
+      await res.body?.cancel();
+      expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+    }
   });
 
   it('checks credentials before anything else on the job API', async () => {

@@ -73,4 +73,15 @@ describe('edge imports', () => {
     expect(imports(agentObject)).not.toMatch(/from '[^']*stack-object\.ts'/);
     expect(imports(stackObject)).not.toMatch(/from '[^']*agent-object\.ts'/);
   });
+
+  it('keep the Durable Object modules off the import chain of app.ts', () => {
+    // The e2e route list and the Node tools load app.ts outside workerd, where 'cloudflare:workers'
+    // does not exist; only src/index.ts, the Worker's entry, may load the classes.
+    const objects = files.filter((f) =>
+      readFileSync(join(root, f), 'utf8').includes("from 'cloudflare:workers'"),
+    );
+    expect(objects.length).toBeGreaterThanOrEqual(4);
+    const loaded = reachable('edge/src/app.ts');
+    expect(objects.filter((f) => loaded.has(f))).toEqual([]);
+  });
 });

@@ -1,11 +1,13 @@
 /**
- * Brings up the database the edge uses: the URL in DATABASE_URL when given, else the embedded
- * PGlite. A Postgres that does not speak Neon's WebSocket protocol gets a local WebSocket→TCP
+ * Brings up the database the edge uses: the URL in DATABASE_URL when given, else an embedded one —
+ * PGlite (the default: one process, starts in a blink) or, with engine 'postgres', a real
+ * PostgreSQL server from npm (postgres-server.ts). A Postgres that does not speak Neon's WebSocket protocol gets a local WebSocket→TCP
  * proxy, so the edge runs the same @neondatabase/serverless code path everywhere.
  */
 import type { DbConfig } from '../../edge/src/platform/db/client.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateDatabase } from './migrate.ts';
+import { startPostgresServer } from './postgres-server.ts';
 import { startWsProxy } from './ws-proxy.ts';
 
 export interface Database {
@@ -20,6 +22,8 @@ export async function startDatabase(opts: {
   url?: string | undefined;
   wsProxy?: string | undefined;
   dataDir?: string | undefined;
+  /** The embedded engine when no url is given (default pglite). */
+  engine?: 'pglite' | 'postgres' | undefined;
 }): Promise<Database> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -34,6 +38,12 @@ export async function startDatabase(opts: {
       kind = 'external';
       const parsed = new URL(url);
       description = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+    } else if (opts.engine === 'postgres') {
+      const pg = await startPostgresServer({ dataDir: opts.dataDir, database: 'kombify' });
+      closers.push(pg.close);
+      url = pg.url;
+      kind = 'embedded';
+      description = `PostgreSQL (embedded-postgres) on port ${pg.port}${opts.dataDir ? ` in ${opts.dataDir}` : ''}`;
     } else {
       const pg = await startEmbeddedPostgres({ dataDir: opts.dataDir });
       closers.push(pg.close);

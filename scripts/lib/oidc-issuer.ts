@@ -21,6 +21,11 @@ export interface IssuerUser {
   email: string;
   name: string;
   password: string;
+  /**
+   * The `email_verified` claim (default true). An issuer that lets people change their address
+   * without proving it sends false; the object may be changed while the issuer runs.
+   */
+  emailVerified?: boolean;
   orgId?: string;
   roles?: string[];
 }
@@ -94,6 +99,7 @@ export async function startIssuer(opts: {
         claims: () => ({
           sub: id,
           email: user.email,
+          email_verified: user.emailVerified ?? true,
           name: user.name,
           ...zitadelClaims(user.orgId, user.roles),
         }),
@@ -101,7 +107,7 @@ export async function startIssuer(opts: {
     },
     claims: {
       openid: ['sub', 'urn:zitadel:iam:org:id', 'urn:zitadel:iam:org:project:roles'],
-      email: ['email'],
+      email: ['email', 'email_verified'],
       profile: ['name'],
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

@@ -77,6 +77,7 @@ export {
   type VariantName,
   variantNames,
 } from './spec/vocabulary.ts';
+export { type AddNodeResult, addNode } from './spec-edit/add-node.ts';
 export { type ImageOptions, mirrorImage, parseImage } from './unifier/images.ts';
 export * from './unifier/plan.ts';
 export { type ResolveOptions, resolve, UnifierError } from './unifier/resolve.ts';

@@ -201,3 +201,52 @@ describe('tenant isolation', () => {
     expect((await stack.api(`/v1/orchestrator/jobs/${job.body.data.id}`)).body.data.status).toBe('queued');
   });
 });
+
+describe('GET /v1/orchestrator/jobs', () => {
+  it('lists the org jobs of every worker, newest first, filtered by worker, type and status', async () => {
+    const second = await stack.enrollAgent({ name: 'input-node-2' });
+    expect(second.code).toBe(0);
+    const workers = (await stack.api('/v1/orchestrator/workers')).body.data;
+    const otherWorker = workers.find((w: any) => w.name === 'input-node-2').id;
+    const post = (worker_id: string, type: string, params?: unknown) =>
+      stack.api('/v1/orchestrator/jobs', { body: { worker_id, type, ...(params ? { params } : {}) } });
+    const facts = (await post(otherWorker, 'node.facts')).body.data;
+    const run = (await post(otherWorker, 'docker.run', { image: 'kombify/busybox:test', name: 'listed' }))
+      .body.data;
+    expect((await stack.api(`/v1/orchestrator/jobs/${run.id}/cancel`, { method: 'POST' })).status).toBe(200);
+
+    const all = await stack.api('/v1/orchestrator/jobs?per_page=100');
+    expect(all.status).toBe(200);
+    expect(all.body.pagination.total).toBe(await jobCount());
+    const ids = all.body.data.map((j: any) => j.id);
+    expect(ids.slice(0, 2)).toEqual([run.id, facts.id]);
+    const created = all.body.data.map((j: any) => j.created_at);
+    expect([...created].sort().reverse()).toEqual(created);
+    expect(new Set(all.body.data.map((j: any) => j.worker_id))).toEqual(new Set([workerId, otherWorker]));
+    // Summaries: the params (and results, logs) are only in the job's own view.
+    expect(all.body.data.every((j: any) => !('params' in j) && !('log' in j) && !('result' in j))).toBe(true);
+
+    const mine = (await stack.api(`/v1/orchestrator/jobs?worker_id=${otherWorker}`)).body;
+    expect(mine.data.map((j: any) => j.id)).toEqual([run.id, facts.id]);
+    const runs = (await stack.api('/v1/orchestrator/jobs?type=docker.run')).body.data;
+    expect(runs.map((j: any) => j.id)).toEqual([run.id]);
+    const cancelled = (await stack.api('/v1/orchestrator/jobs?status=cancelled')).body.data;
+    expect(cancelled.map((j: any) => j.id)).toContain(run.id);
+    expect(cancelled.every((j: any) => j.status === 'cancelled')).toBe(true);
+    const queued = (await stack.api(`/v1/orchestrator/jobs?worker_id=${otherWorker}&status=queued`)).body;
+    expect(queued.data.map((j: any) => j.id)).toEqual([facts.id]);
+    const paged = (await stack.api('/v1/orchestrator/jobs?per_page=1&page=2')).body.data;
+    expect(paged.map((j: any) => j.id)).toEqual([ids[1]]);
+
+    const bad = await stack.api('/v1/orchestrator/jobs?status=exploded&type=Not%20A%20Type');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: any) => d.path).sort()).toEqual(['status', 'type']);
+    expect((await stack.api('/v1/orchestrator/jobs?worker_id=agt_nope')).status).toBe(404);
+
+    const other = await stack.newTenant('jobs-list-b');
+    const theirs = await stack.api('/v1/orchestrator/jobs', { token: other.token });
+    expect(theirs.body).toMatchObject({ data: [], pagination: { total: 0 } });
+    const ours = await stack.api(`/v1/orchestrator/jobs?worker_id=${otherWorker}`, { token: other.token });
+    expect(ours.status).toBe(404);
+  });
+});

@@ -88,11 +88,30 @@ describe('plans and billing', () => {
   it('a free org sees its limits and cannot enroll more nodes than they allow', async () => {
     const p = await plan();
     expect(p).toMatchObject({ plan: 'free', status: 'none', limits: { nodes: 2 }, usage: { nodes: 0 } });
-    expect((await stack.enrollAgent({ name: 'n1' })).code).toBe(0);
+    // A new worker through POST /workers: an enrollment and the one-liner that uses it.
+    const made = await stack.api('/v1/orchestrator/workers', { body: { name: 'n1' } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const { token, command, enrollment_id } = made.body.data;
+    expect(command).toMatch(
+      /^curl -fsSL http:\/\/127\.0\.0\.1:\d+\/install\.sh \| sh -s -- --token kfe_\S+ --name n1$/,
+    );
+    expect(command).toContain(`--token ${token} `);
+    expect((await stack.enrollAgent({ name: 'n1', token })).code).toBe(0);
+    const used = await stack.api(`/v1/orchestrator/enrollment-tokens/${enrollment_id}`);
+    expect(used.body.data.worker_id).toMatch(/^agt_/);
+    const badName = await stack.api('/v1/orchestrator/workers', { body: { name: 'n2; rm -rf /' } });
+    expect(badName.status).toBe(400);
+    expect(badName.body.error.details[0].path).toBe('name');
+
     expect((await stack.enrollAgent({ name: 'n2' })).code).toBe(0);
     const third = await stack.enrollAgent({ name: 'n3' });
     expect(third.code).toBe(3);
     expect(third.stderr).toContain('node limit reached: the free plan allows 2 nodes');
+    // With the plan full, a new worker is refused before any token is made.
+    const full = await stack.api('/v1/orchestrator/workers', { body: {} });
+    expect(full.status).toBe(507);
+    expect(full.body.error).toMatchObject({ code: 'RESOURCE_LIMIT' });
+    expect(full.body.error.message).toContain('the free plan allows 2 nodes');
     expect((await plan()).usage.nodes).toBe(2);
   });
 

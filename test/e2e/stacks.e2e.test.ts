@@ -222,6 +222,65 @@ describe('workflows', () => {
     );
   });
 
+  it('POST /nodes adds a node to a stack and binds it in one call; refusals change nothing', async () => {
+    const s = (
+      await create({
+        spec: { name: 'grow-lab', kit: 'modern-homelab', nodes: [{ name: 'hub', type: 'main' }] },
+      })
+    ).body.data;
+    expect(s.current_version).toBe(1);
+    const added = await stack.api('/v1/orchestrator/nodes', {
+      body: { stack_id: s.id, node: { name: 'extra', type: 'worker' }, binding: { worker_id: workerId } },
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body.data.node).toMatchObject({
+      id: `${s.id}/extra`,
+      name: 'extra',
+      type: 'worker',
+      worker_id: workerId,
+      worker_name: 'wf-node',
+      status: 'offline',
+    });
+    expect(added.body.data.version).toMatchObject({ version: 2 });
+    const after = (await stack.api(`/v1/orchestrator/stacks/${s.id}`)).body.data;
+    expect(after.current_version).toBe(2);
+    expect(after.bindings).toEqual({ extra: { worker_id: workerId } });
+    const listed = (await stack.api('/v1/orchestrator/nodes?per_page=100')).body.data;
+    expect(listed.filter((n: any) => n.stack_id === s.id).map((n: any) => n.name)).toEqual(['hub', 'extra']);
+
+    const refusals = [
+      [{ stack_id: s.id, node: { name: 'extra', type: 'worker' } }, 409, ['node.name']],
+      [{ stack_id: s.id, node: { name: 'Bad Name', type: 'nope' } }, 400, ['node.name', 'node.type']],
+      [
+        { stack_id: s.id, node: { name: 'ghost', type: 'worker' }, binding: { worker_id: 'agt_nope' } },
+        400,
+        ['bindings.ghost.worker_id'],
+      ],
+      [{ stack_id: s.id, node: { name: 'x1', type: 'worker' }, extra: true }, 400, ['']],
+    ] as const;
+    for (const [body, status, paths] of refusals) {
+      const res = await stack.api('/v1/orchestrator/nodes', { body });
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      expect(res.body.error.details.map((d: any) => d.path).sort()).toEqual([...paths].sort());
+    }
+    expect(
+      (
+        await stack.api('/v1/orchestrator/nodes', {
+          body: { stack_id: 'stk_nope', node: { name: 'a1', type: 'main' } },
+        })
+      ).status,
+    ).toBe(404);
+    // base-homelab runs on one node: the kit's own rule, at the spec's nodes.
+    const one = (await create(jsonSpec('one-node-lab', 'solo'))).body.data;
+    const second = await stack.api('/v1/orchestrator/nodes', {
+      body: { stack_id: one.id, node: { name: 'other', type: 'worker' } },
+    });
+    expect(second.status).toBe(400);
+    expect(second.body.error.details[0]).toMatchObject({ path: 'nodes', code: 'kit_constraint' });
+    expect((await stack.api(`/v1/orchestrator/stacks/${s.id}`)).body.data.current_version).toBe(2);
+    expect((await stack.api(`/v1/orchestrator/stacks/${one.id}`)).body.data.current_version).toBe(1);
+  });
+
   it('refuses to run when a node has no worker, naming the node', async () => {
     const s = (await create(jsonSpec('unbound', 'nobody-here'))).body.data;
     const res = await stack.api(`/v1/orchestrator/stacks/${s.id}/deploy`, { method: 'POST' });
@@ -328,6 +387,75 @@ describe('workflows', () => {
     });
   });
 
+  it('lists every run of the org, filtered by stack, kind, status and time; starts one by naming its stack', async () => {
+    const listed = (await stack.api('/v1/orchestrator/stacks?per_page=100')).body.data;
+    const perStack = await Promise.all(
+      listed.map(
+        async (s: any) => (await stack.api(`/v1/orchestrator/stacks/${s.id}/workflows?per_page=100`)).body,
+      ),
+    );
+    const all = await stack.api('/v1/orchestrator/workflows?per_page=100');
+    expect(all.status).toBe(200);
+    const expected = perStack
+      .flatMap((b) => b.data)
+      .sort((a: any, b: any) => b.created_at.localeCompare(a.created_at) || a.id.localeCompare(b.id));
+    expect(all.body.data.map((w: any) => w.id)).toEqual(expected.map((w: any) => w.id));
+    expect(all.body.pagination.total).toBe(perStack.reduce((n, b) => n + b.pagination.total, 0));
+    expect(all.body.data.length).toBeGreaterThanOrEqual(2);
+    expect(all.body.data.every((w: any) => typeof w.stack_name === 'string')).toBe(true);
+
+    // Pages of the merged list are slices of it.
+    const second = await stack.api('/v1/orchestrator/workflows?per_page=1&page=2');
+    expect(second.body.data.map((w: any) => w.id)).toEqual([all.body.data[1].id]);
+
+    const plans = (await stack.api('/v1/orchestrator/workflows?kind=plan&per_page=100')).body.data;
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans.every((w: any) => w.kind === 'plan')).toBe(true);
+    const cancelled = (await stack.api('/v1/orchestrator/workflows?status=cancelled&per_page=100')).body;
+    expect(cancelled.data.map((w: any) => w.id)).toEqual(
+      all.body.data.filter((w: any) => w.status === 'cancelled').map((w: any) => w.id),
+    );
+    const newest = all.body.data[0].created_at;
+    const since = (await stack.api(`/v1/orchestrator/workflows?since=${encodeURIComponent(newest)}`)).body
+      .data;
+    expect(since.map((w: any) => w.id)).toContain(all.body.data[0].id);
+    expect(since.every((w: any) => w.created_at >= newest)).toBe(true);
+    const until = (await stack.api(`/v1/orchestrator/workflows?until=${encodeURIComponent(newest)}`)).body
+      .data;
+    expect(until.every((w: any) => w.created_at < newest)).toBe(true);
+
+    const bad = await stack.api('/v1/orchestrator/workflows?kind=explode&since=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: any) => d.path).sort()).toEqual(['kind', 'since']);
+    expect((await stack.api('/v1/orchestrator/workflows?stack_id=stk_nope')).status).toBe(404);
+    expect((await stack.api('/v1/orchestrator/workflows?per_page=100&page=11')).status).toBe(400);
+
+    // POST names the stack and the kind, with the per-stack action's options.
+    const s = (await create(jsonSpec('started-by-name', 'wf-node'))).body.data;
+    const started = await stack.api('/v1/orchestrator/workflows', {
+      body: { stack_id: s.id, kind: 'plan', auto_approve: true },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    expect(started.body.data).toMatchObject({ kind: 'plan', stack_id: s.id });
+    const mine = (await stack.api(`/v1/orchestrator/workflows?stack_id=${s.id}`)).body;
+    expect(mine.data.map((w: any) => w.id)).toEqual([started.body.data.id]);
+    expect(mine.data[0].stack_name).toBe('started-by-name');
+    const wrong = await stack.api('/v1/orchestrator/workflows', {
+      body: { stack_id: s.id, kind: 'plan', volumes: true },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.message).toContain('volumes');
+    expect(
+      (await stack.api('/v1/orchestrator/workflows', { body: { stack_id: 'stk_nope', kind: 'plan' } }))
+        .status,
+    ).toBe(404);
+    // Nothing of it is left queued on the worker the next test starts.
+    expect(
+      (await stack.api(`/v1/orchestrator/workflows/${started.body.data.id}/cancel`, { method: 'POST' }))
+        .status,
+    ).toBe(200);
+  });
+
   it('resumes after the edge restarts mid-run, and runs the jobs once the worker comes', async () => {
     const s = (await create(jsonSpec('restart-lab', 'wf-node'))).body.data;
     const started = (await stack.api(`/v1/orchestrator/stacks/${s.id}/deploy`, { method: 'POST' })).body.data;
@@ -414,6 +542,15 @@ describe('plans and tenants', () => {
     }
     const theirNodes = (await stack.api('/v1/orchestrator/nodes', { token: b.token })).body.data;
     expect(theirNodes.every((n: any) => n.stack_id !== mine.id)).toBe(true);
+    // The org-wide run list and start: our stack is unknown to them, our runs not in their list.
+    const start = { stack_id: mine.id, kind: 'plan' };
+    expect((await stack.api('/v1/orchestrator/workflows', { body: start, token: b.token })).status).toBe(404);
+    const query = `/v1/orchestrator/workflows?stack_id=${mine.id}`;
+    expect((await stack.api(query, { token: b.token })).status).toBe(404);
+    const grow = { stack_id: mine.id, node: { name: 'sneaky', type: 'worker' } };
+    expect((await stack.api('/v1/orchestrator/nodes', { body: grow, token: b.token })).status).toBe(404);
+    const theirRuns = (await stack.api('/v1/orchestrator/workflows', { token: b.token })).body.data;
+    expect(theirRuns.every((w: any) => w.stack_id !== mine.id)).toBe(true);
     // Nothing of ours changed.
     const still = await stack.api(`/v1/orchestrator/stacks/${mine.id}`);
     expect(still.status).toBe(200);
@@ -464,6 +601,16 @@ describe('ConnectRPC OrchestratorService', () => {
     const foreign = await rpc('GetStack', { stackId: stackView.id }, other.token);
     expect(foreign.status).toBe(404);
     expect(JSON.stringify(await foreign.json())).not.toContain('connect-lab');
+
+    // ListWorkflows without a stack is the org-wide list, with the same filters as REST.
+    const listed = await rpc('ListWorkflows', { kind: 'plan', perPage: 100 });
+    expect(listed.status).toBe(200);
+    const viaRest = (await stack.api('/v1/orchestrator/workflows?kind=plan&per_page=100')).body;
+    const runs = (await listed.json()) as { workflows?: { id: string }[]; pagination: { total: number } };
+    expect((runs.workflows ?? []).map((w) => w.id)).toEqual(viaRest.data.map((w: any) => w.id));
+    expect(Number(runs.pagination.total ?? 0)).toBe(viaRest.pagination.total);
+    const badKind = await rpc('ListWorkflows', { kind: 'explode' });
+    expect(badKind.status).toBe(400);
   });
 
   it('works with a generated client, including the WatchWorkflow stream', async () => {

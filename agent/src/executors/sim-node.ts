@@ -200,6 +200,9 @@ export async function simNodeCreate(params: SimNodeCreateParams, ctx: ExecContex
           `KOMBIFY_ENROLLMENT_TOKEN=${params.agent.enrollment_token}`,
           `KOMBIFY_WORKER_NAME=${params.agent.worker_name}`,
         );
+        // The host's own edge on loopback is reached from the node over the Docker bridge: plain
+        // http between this machine's containers, said on purpose (see agent/src/edge-url.ts).
+        if (params.agent.edge_url.startsWith('http://')) env.push('KOMBIFY_ALLOW_HTTP_EDGE=1');
       }
       ctx.progress(`creating ${params.container}`);
       // The node's disk for its engine (creating an existing volume returns it).

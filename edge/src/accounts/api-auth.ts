@@ -11,6 +11,7 @@ import type { AppEnv, Principal } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { sha256Hex } from '../platform/ids.ts';
 import { setIdentityHeaders } from '../platform/middleware/identity-headers.ts';
+import { clientAddress, rememberAccepted, spendUnverified } from '../platform/unverified-budget.ts';
 import { looksLikeJwt, verifyAccessToken } from './oidc-jwt.ts';
 import { ensureOrg } from './orgs-store.ts';
 import { consumerLimiter, consumerOf, enforce } from './rate-limit/rate-limit.ts';
@@ -61,8 +62,17 @@ export function gate(
     } else {
       if (!API_KEY.test(presented)) throw new ApiError('AUTH_INVALID', 'credential is not a valid API key');
       const hash = await sha256Hex(presented);
+      // Each key has its own object: a key not seen accepted spends the caller's budget first,
+      // so guessed keys cannot create objects without bound (issue 20, M7).
+      const budget = spendUnverified(
+        clientAddress(c.req.raw.headers),
+        `api_key:${hash}`,
+        config.UNVERIFIED_PER_IP_PER_MINUTE,
+      );
+      if (!budget.allowed) throw unverifiedRefusal(budget.retryAfterSeconds);
       const answer = await consumerLimiter(c.env, `api_key:${hash}`).apiKey(hash, group, limit);
       if (!answer.key) throw new ApiError('AUTH_INVALID', 'API key is unknown, revoked or expired');
+      rememberAccepted(`api_key:${hash}`);
       principal = { kind: 'api_key', id: answer.key.id, orgId: answer.key.orgId, role: answer.key.role };
       decision = answer.decision;
     }
@@ -98,6 +108,14 @@ export function gate(
       await auditImpersonatedRequest(c, admitted, status);
     }
   });
+}
+
+function unverifiedRefusal(retryAfterSeconds: number): ApiError {
+  return new ApiError(
+    'RATE_LIMITED',
+    `too many unrecognised credentials from your address; retry in ${retryAfterSeconds} s`,
+    { headers: { 'Retry-After': String(retryAfterSeconds) } },
+  );
 }
 
 function presentedCredential(c: Context<AppEnv>): string | null {

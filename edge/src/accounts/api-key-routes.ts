@@ -3,12 +3,13 @@ import { atLeast } from '@kombify/proto/roles';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordActivity } from '../platform/db/activity.ts';
-import type { AppEnv, Principal } from '../platform/env.ts';
+import type { Db } from '../platform/db/client.ts';
+import type { AppEnv, Env, Principal } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId, randomSecret, sha256Hex } from '../platform/ids.ts';
 import { readJson } from '../platform/validate.ts';
 import { gate, keyManagerRoles } from './api-auth.ts';
-import { insertApiKey, listApiKeys, revokeApiKey } from './api-keys-store.ts';
+import { insertApiKey, keyHashesOf, listApiKeys, makerOfKey, revokeApiKey } from './api-keys-store.ts';
 import { consumerLimiter } from './rate-limit/rate-limit.ts';
 
 /**
@@ -23,6 +24,8 @@ const createBody = z
     name: z.string().trim().min(1).max(100),
     role: keyRole.default('member'),
     expires_in_days: z.number().int().min(1).max(3650).optional(),
+    /** An owner's key for the org itself: it outlives the person who made it (issue 20, M5). */
+    service: z.boolean().default(false),
   })
   .strict();
 
@@ -41,10 +44,17 @@ apiKeys.post('/', async (c) => {
       `a key cannot have more rights than its maker (${principal.role})`,
     );
   }
+  if (body.service && principal.role !== 'owner')
+    throw new ApiError(
+      'AUTH_INSUFFICIENT',
+      'only an owner makes service keys (keys that outlive their maker)',
+    );
   const key = randomSecret('kfy');
   const id = randomId('key');
   const expiresAt = body.expires_in_days ? new Date(Date.now() + body.expires_in_days * 86_400_000) : null;
   const db = c.get('db')();
+  // The key acts for the person behind the request: a key made by a key, for that key's maker.
+  const createdBy = principal.kind === 'api_key' ? await makerOfKey(db, principal.id) : principal.id;
   await insertApiKey(db, {
     id,
     orgId: principal.orgId,
@@ -53,6 +63,8 @@ apiKeys.post('/', async (c) => {
     hash: await sha256Hex(key),
     role: body.role,
     expiresAt,
+    createdBy,
+    service: body.service,
   });
   await recordActivity(db, {
     orgId: principal.orgId,
@@ -68,6 +80,7 @@ apiKeys.post('/', async (c) => {
         prefix: key.slice(0, 12),
         role: body.role,
         expires_at: expiresAt?.toISOString() ?? null,
+        service: body.service,
         key,
         note: 'This is the only time the key is shown. Store it now.',
       },
@@ -75,6 +88,15 @@ apiKeys.post('/', async (c) => {
     201,
   );
 });
+
+/**
+ * Forgets the cached grants of the keys that act for this person (in one org, or everywhere), so
+ * a removed or disabled maker's keys stop at once rather than when the cache runs out.
+ */
+export async function forgetKeysOf(env: Env, db: Db, userId: string, orgId?: string): Promise<void> {
+  const hashes = await keyHashesOf(db, userId, orgId);
+  await Promise.all(hashes.map((hash) => consumerLimiter(env, `api_key:${hash}`).evictApiKey()));
+}
 
 apiKeys.get('/', async (c) => {
   const rows = await listApiKeys(c.get('db')(), c.get('principal').orgId);

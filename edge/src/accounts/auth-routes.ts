@@ -13,15 +13,15 @@ import { recordActivity } from '../platform/db/activity.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { base64url, randomId, sha256Hex } from '../platform/ids.ts';
-import { cookieOptions } from './cookies.ts';
+import { cookieName, cookieOptions, sessionCookieName } from './cookies.ts';
 import { acceptInvitations, memberRole } from './members-store.ts';
 import { discover } from './oidc-discovery.ts';
 import { identityFromClaims, keySet, type TokenIdentity } from './oidc-jwt.ts';
+import { requireSameOrigin } from './session-auth.ts';
 import {
   openSignInState,
   pkceChallenge,
   readSession,
-  SESSION_COOKIE,
   sealSignInState,
   signSession,
 } from './session-token.ts';
@@ -76,7 +76,12 @@ auth.get('/signin', async (c) => {
     verifier: random(48),
     returnTo: safeReturnTo(c.req.query('return_to')),
   };
-  setCookie(c, STATE_COOKIE, await sealSignInState(client.sessionSecret, flow, 600), cookieOptions(c, 600));
+  setCookie(
+    c,
+    cookieName(c, STATE_COOKIE),
+    await sealSignInState(client.sessionSecret, flow, 600),
+    cookieOptions(c, 600),
+  );
   const url = new URL(meta.authorization_endpoint);
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -96,8 +101,8 @@ auth.get('/callback/:provider', async (c) => {
   if (!PROVIDERS.has(provider)) throw new ApiError('NOT_FOUND', `unknown sign-in provider ${provider}`);
   const config = c.get('config');
   const client = oidcClient(config);
-  const sealed = getCookie(c, STATE_COOKIE);
-  deleteCookie(c, STATE_COOKIE, { path: '/' });
+  const sealed = getCookie(c, cookieName(c, STATE_COOKIE));
+  deleteCookie(c, cookieName(c, STATE_COOKIE), { path: '/', secure: cookieOptions(c, 0).secure });
   const flow = sealed ? await openSignInState(client.sessionSecret, sealed) : null;
   if (!flow || flow.state !== c.req.query('state')) {
     throw new ApiError(
@@ -162,7 +167,7 @@ auth.get('/callback/:provider', async (c) => {
   if (claims.nonce !== flow.nonce)
     throw new ApiError('AUTH_INVALID', 'the identity token does not belong to this sign-in (nonce)');
 
-  await establishSession(c, client.issuer, identityFromClaims(claims), tokens.id_token, 'sign_in');
+  await establishSession(c, client.issuer, identityFromClaims(claims), 'sign_in');
   return c.redirect(flow.returnTo, 302);
 });
 
@@ -174,13 +179,19 @@ export async function establishSession(
   c: Context<AppEnv>,
   issuer: string,
   identity: TokenIdentity,
-  idToken: string | null,
   how: 'sign_in' | 'sso_exchange',
 ): Promise<{ sessionId: string; expiresAt: Date; orgId: string; role: string }> {
   const config = c.get('config');
   const db = c.get('db')();
   const userId = `usr_${(await sha256Hex(`${issuer}|${identity.sub}`)).slice(0, 26)}`;
-  await upsertUser(db, { id: userId, issuer, sub: identity.sub, email: identity.email, name: identity.name });
+  await upsertUser(db, {
+    id: userId,
+    issuer,
+    sub: identity.sub,
+    email: identity.email,
+    emailVerified: identity.emailVerified,
+    name: identity.name,
+  });
   const personal = !identity.orgId;
   const homeOrg = personal ? `org_u${userId.slice(4)}` : `org_${identity.orgId}`;
   const claimedRole = highestRole(identity.roles, orgRoles);
@@ -190,13 +201,18 @@ export async function establishSession(
     userId,
     role: personal ? 'owner' : (claimedRole ?? 'member'),
   });
-  // Someone invited by email lands in the org that invited them (the reason they signed in).
-  const joined = identity.email ? await acceptInvitations(db, userId, identity.email) : [];
+  // Someone invited by email lands in the org that invited them (the reason they signed in) —
+  // only when the issuer verified that address: an invitation is for whoever owns the mailbox,
+  // not for whoever typed the address at the issuer (issue 20, H1).
+  const joined =
+    identity.email && identity.emailVerified ? await acceptInvitations(db, userId, identity.email) : [];
   const orgId = joined[0] ?? homeOrg;
   const role = joined[0] ? ((await memberRole(db, orgId, userId)) ?? 'member') : homeRole;
   const sessionId = randomId('ses');
   const expiresAt = new Date(Date.now() + config.SESSION_TTL_SECONDS * 1000);
-  await createSession(db, { id: sessionId, userId, orgId, expiresAt, idToken });
+  // The issuer's id_token is not kept: it is a bearer credential for anyone who reads it, and
+  // sign-out names this client instead of hinting with it (issue 20, L2).
+  await createSession(db, { id: sessionId, userId, orgId, expiresAt });
   await recordActivity(db, {
     orgId,
     actor: `user:${userId}`,
@@ -206,25 +222,29 @@ export async function establishSession(
   });
   setCookie(
     c,
-    SESSION_COOKIE,
+    sessionCookieName(c),
     await signSession(config.SESSION_SECRET!, sessionId, config.SESSION_COOKIE_SECONDS),
     cookieOptions(c, config.SESSION_TTL_SECONDS),
   );
   return { sessionId, expiresAt, orgId, role };
 }
 
-/** Ends the session here and, when the issuer supports it, there (RP-initiated logout). */
+/**
+ * Ends the session here and, when the issuer supports it, there (RP-initiated logout, naming this
+ * client: OpenID Connect RP-Initiated Logout 1.0 §2 allows `client_id` in place of the hint).
+ * Same-origin only: another site must not sign people out (issue 20, L3).
+ */
 auth.post('/signout', async (c) => {
   const config = c.get('config');
   const client = oidcClient(config);
-  const cookie = getCookie(c, SESSION_COOKIE);
-  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+  requireSameOrigin(c);
+  const cookie = getCookie(c, sessionCookieName(c));
+  deleteCookie(c, sessionCookieName(c), { path: '/', secure: cookieOptions(c, 0).secure });
   const claims = cookie ? await readSession(client.sessionSecret, cookie) : null;
-  const revoked = claims ? await revokeSession(c.get('db')(), claims.sid) : null;
+  if (claims) await revokeSession(c.get('db')(), claims.sid);
   const meta = await discover(client.issuer).catch(() => null);
-  if (meta?.end_session_endpoint && revoked?.idToken) {
+  if (meta?.end_session_endpoint && claims) {
     const url = new URL(meta.end_session_endpoint);
-    url.searchParams.set('id_token_hint', revoked.idToken);
     url.searchParams.set('client_id', client.clientId);
     if (config.OIDC_POST_LOGOUT_REDIRECT_URI)
       url.searchParams.set('post_logout_redirect_uri', config.OIDC_POST_LOGOUT_REDIRECT_URI);

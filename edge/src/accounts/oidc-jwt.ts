@@ -26,6 +26,11 @@ export interface OidcSettings {
 export interface TokenIdentity {
   sub: string;
   email: string | null;
+  /**
+   * The issuer vouches for the address (`email_verified: true`, OpenID Connect Core §5.1). Only a
+   * verified address accepts invitations or replaces the one on record (issue 20, H1).
+   */
+  emailVerified: boolean;
   name: string | null;
   /** Zitadel's org claim, when the issuer sends one. */
   orgId: string | null;
@@ -67,15 +72,18 @@ export function looksLikeJwt(token: string): boolean {
 
 export async function verifyAccessToken(token: string, settings: OidcSettings): Promise<TokenIdentity> {
   let alg: string | undefined;
+  let typ: string | undefined;
   let unverified: JWTPayload;
   try {
-    alg = decodeProtectedHeader(token).alg;
+    ({ alg, typ } = decodeProtectedHeader(token));
     unverified = decodeJwt(token);
   } catch {
     throw new ApiError('AUTH_INVALID', 'bearer token is not a well-formed JWT');
   }
   if (!alg || !ALLOWED_ALGS.includes(alg))
     throw new ApiError('AUTH_INVALID', `token algorithm ${alg ?? 'none'} is not accepted`);
+  if (!isAccessToken(typ, unverified))
+    throw new ApiError('AUTH_INVALID', 'an id token is not an access token: send the access token');
   if (unverified.iss !== settings.issuer)
     throw new ApiError('AUTH_INVALID', 'token was not issued by the configured issuer');
 
@@ -100,6 +108,22 @@ export async function verifyAccessToken(token: string, settings: OidcSettings): 
   return identityFromClaims(payload);
 }
 
+/** Claims only an id token carries (OpenID Connect Core §2, §3.1.3.6, §3.3.2.11). */
+const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash'];
+
+/**
+ * An access token, not an id token (issue 20, L2): an id token names the client as its audience,
+ * and at Zitadel the project too, so the audience alone cannot tell them apart. RFC 9068 access
+ * tokens say `typ: at+jwt`; tokens typed plain `JWT` (or untyped, as Zitadel's are) pass only
+ * without the claims an id token has. Any other `typ` (an id token's, a logout token's) fails.
+ */
+export function isAccessToken(typ: string | undefined, claims: JWTPayload): boolean {
+  const t = typ?.toLowerCase();
+  if (t === 'at+jwt' || t === 'application/at+jwt') return true;
+  if (t !== undefined && t !== 'jwt') return false;
+  return !ID_TOKEN_CLAIMS.some((name) => name in claims);
+}
+
 /** Maps issuer claims (Zitadel's names, CONTRACTS.md) to our identity. */
 export function identityFromClaims(claims: JWTPayload): TokenIdentity {
   const roles = claims['urn:zitadel:iam:org:project:roles'];
@@ -107,6 +131,7 @@ export function identityFromClaims(claims: JWTPayload): TokenIdentity {
   return {
     sub: String(claims.sub),
     email: typeof claims.email === 'string' ? claims.email : null,
+    emailVerified: typeof claims.email === 'string' && claims.email_verified === true,
     name: typeof claims.name === 'string' ? claims.name : null,
     orgId: typeof org === 'string' && org ? org : null,
     roles: roles && typeof roles === 'object' ? Object.keys(roles as Record<string, unknown>).sort() : [],

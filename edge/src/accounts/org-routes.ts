@@ -12,8 +12,9 @@ import { ApiError } from '../platform/errors.ts';
 import { randomId } from '../platform/ids.ts';
 import { readJson } from '../platform/validate.ts';
 import { anyRole, gate } from './api-auth.ts';
-import { actorOf } from './api-key-routes.ts';
+import { actorOf, forgetKeysOf } from './api-key-routes.ts';
 import { invite, listMembers, memberRole, ownerCount, removeMember, setMemberRole } from './members-store.ts';
+import { revokeSessionsIn } from './users-store.ts';
 
 export const org = new Hono<AppEnv>();
 org.use(gate(anyRole, 'account'));
@@ -116,4 +117,33 @@ org.delete('/members/me', async (c) => {
     throw new ApiError('NOT_FOUND', 'you are not a member of this org');
   await recordActivity(db, { orgId: p.orgId, ...actorOf(p), kind: 'member.left', message: 'left the org' });
   return c.json({ data: { left: p.orgId } });
+});
+
+/**
+ * Removes a member (owners and admins; not someone above you; never the last owner). Their
+ * sessions in this org end, and the API keys they made for it stop, unless an owner made them
+ * service keys (issue 20, M5).
+ */
+org.delete('/members/:userId', async (c) => {
+  const p = c.get('principal');
+  requireManager(p);
+  const userId = c.req.param('userId');
+  if (userId === p.id)
+    throw new ApiError('VALIDATION_FAILED', 'to leave the org yourself, DELETE /api/org/members/me');
+  const db = c.get('db')();
+  const current = await memberRole(db, p.orgId, userId);
+  if (!current) throw new ApiError('NOT_FOUND', `member ${userId} not found`);
+  requireAtMost(p, current);
+  if (current === 'owner' && (await ownerCount(db, p.orgId)) <= 1)
+    throw new ApiError('CONFLICT', 'an org needs at least one owner: make someone else owner first');
+  await removeMember(db, p.orgId, userId);
+  await revokeSessionsIn(db, userId, p.orgId);
+  await forgetKeysOf(c.env, db, userId, p.orgId);
+  await recordActivity(db, {
+    orgId: p.orgId,
+    ...actorOf(p),
+    kind: 'member.removed',
+    message: `removed ${userId} (was ${current})`,
+  });
+  return c.json({ data: { user_id: userId, removed: true } });
 });

@@ -3,7 +3,7 @@
  * signed (HS256) reference to a session row afterwards. Both keys derive from SESSION_SECRET; the
  * session row, not the cookie, decides whether a session is still alive.
  */
-import { EncryptJWT, jwtDecrypt, jwtVerify, SignJWT } from 'jose';
+import { base64url as b64url, EncryptJWT, jwtDecrypt, jwtVerify, SignJWT } from 'jose';
 
 export const SESSION_COOKIE = 'kfy_session';
 
@@ -65,7 +65,5 @@ export async function readSession(secret: string, token: string): Promise<Sessio
 /** RFC 7636 S256: base64url(SHA-256(verifier)). */
 export async function pkceChallenge(verifier: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  let s = '';
-  for (const b of digest) s += String.fromCharCode(b);
-  return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
+  return b64url.encode(digest);
 }

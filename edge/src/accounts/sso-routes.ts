@@ -23,7 +23,7 @@ sso.post('/exchange', async (c) => {
     audience: config.OIDC_AUDIENCE,
     jwksCooldownMs: config.OIDC_JWKS_COOLDOWN_SECONDS * 1000,
   });
-  const session = await establishSession(c, config.OIDC_ISSUER, identity, null, 'sso_exchange');
+  const session = await establishSession(c, config.OIDC_ISSUER, identity, 'sso_exchange');
   return c.json({
     data: { org_id: session.orgId, role: session.role, session_expires_at: session.expiresAt.toISOString() },
   });

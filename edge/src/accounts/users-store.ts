@@ -3,17 +3,29 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.ts';
 import { memberships, orgs, sessions, users } from '../platform/db/schema.ts';
 
-/** Creates or refreshes the user on sign-in; returns the user's id. */
+/**
+ * Creates or refreshes the user on sign-in. Only an address the issuer verified is kept: an
+ * unproven one (someone typed another person's address at the issuer) neither becomes a new
+ * user's email nor replaces the one on record, so it cannot pass for that person in member lists.
+ */
 export async function upsertUser(
   db: Db,
-  u: { id: string; issuer: string; sub: string; email: string | null; name: string | null },
+  u: {
+    id: string;
+    issuer: string;
+    sub: string;
+    email: string | null;
+    emailVerified: boolean;
+    name: string | null;
+  },
 ): Promise<void> {
+  const email = u.emailVerified ? u.email : null;
   await db
     .insert(users)
-    .values({ ...u, lastSignInAt: new Date() })
+    .values({ id: u.id, issuer: u.issuer, sub: u.sub, email, name: u.name, lastSignInAt: new Date() })
     .onConflictDoUpdate({
       target: [users.issuer, users.sub],
-      set: { email: u.email, name: u.name, lastSignInAt: sql`now()` },
+      set: { ...(email ? { email } : {}), name: u.name, lastSignInAt: sql`now()` },
     });
 }
 
@@ -36,7 +48,7 @@ export async function ensureMembership(
 
 export async function createSession(
   db: Db,
-  s: { id: string; userId: string; orgId: string; expiresAt: Date; idToken: string | null },
+  s: { id: string; userId: string; orgId: string; expiresAt: Date },
 ): Promise<void> {
   await db.insert(sessions).values(s);
 }
@@ -47,7 +59,6 @@ export async function findLiveSession(db: Db, id: string) {
     .select({
       sessionId: sessions.id,
       expiresAt: sessions.expiresAt,
-      idToken: sessions.idToken,
       userId: users.id,
       email: users.email,
       name: users.name,
@@ -69,13 +80,13 @@ export async function findLiveSession(db: Db, id: string) {
   return rows[0] ?? null;
 }
 
-export async function revokeSession(db: Db, id: string): Promise<{ idToken: string | null } | null> {
+export async function revokeSession(db: Db, id: string): Promise<boolean> {
   const rows = await db
     .update(sessions)
     .set({ revokedAt: sql`now()` })
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
-    .returning({ idToken: sessions.idToken });
-  return rows[0] ?? null;
+    .returning({ id: sessions.id });
+  return rows.length === 1;
 }
 
 export async function updateProfile(db: Db, userId: string, profile: { name: string }): Promise<void> {
@@ -89,4 +100,12 @@ export async function getPreferences(db: Db, userId: string): Promise<Record<str
 
 export async function setPreferences(db: Db, userId: string, prefs: Record<string, unknown>): Promise<void> {
   await db.update(users).set({ preferences: prefs }).where(eq(users.id, userId));
+}
+
+/** Ends a person's sessions in one org (they were removed from it). */
+export async function revokeSessionsIn(db: Db, userId: string, orgId: string): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, userId), eq(sessions.orgId, orgId), isNull(sessions.revokedAt)));
 }

@@ -10,12 +10,13 @@ import {
   anyRole,
   cookieOptions,
   findLiveSession,
+  forgetKeysOf,
   gate,
   identityProviderAdmin,
   memberRole,
   ownerCount,
   platformAdmin,
-  SESSION_COOKIE,
+  sessionCookieName,
   setMemberRole,
   signSession,
 } from '../accounts/index.ts';
@@ -128,6 +129,8 @@ for (const [path, disabled] of [
     refuseSelf(c.get('principal'), id, disabled ? 'disable' : 'enable');
     const { db, view: before } = await loadUser(c, id);
     await setUserDisabled(db, id, disabled);
+    // The keys they made stop with them (service keys excepted), at once (issue 20, M5).
+    await forgetKeysOf(c.env, db, id);
     const after = (await loadUser(c, id)).view;
     await audit(db, {
       ...auditContext(c),
@@ -173,7 +176,7 @@ usersAdmin.post('/:id/impersonate', async (c) => {
     impersonatorSessionId: p.kind === 'session' ? (p.sessionId ?? null) : null,
   });
   const cookie = await signSession(config.SESSION_SECRET, sessionId, ttl);
-  setCookie(c, SESSION_COOKIE, cookie, cookieOptions(c, ttl));
+  setCookie(c, sessionCookieName(c), cookie, cookieOptions(c, ttl));
   await audit(db, {
     ...auditContext(c),
     action: 'user.impersonate',
@@ -188,7 +191,7 @@ usersAdmin.post('/:id/impersonate', async (c) => {
         user_id: id,
         org_id: orgId,
         expires_at: expiresAt.toISOString(),
-        cookie: { name: SESSION_COOKIE, value: cookie },
+        cookie: { name: sessionCookieName(c), value: cookie },
       },
     },
     201,
@@ -229,9 +232,9 @@ usersAdmin.post('/impersonation/end', async (c) => {
         own.sessionId,
         Math.min(config.SESSION_COOKIE_SECONDS, left),
       );
-      setCookie(c, SESSION_COOKIE, cookie, cookieOptions(c, left));
+      setCookie(c, sessionCookieName(c), cookie, cookieOptions(c, left));
       restored = true;
-    } else deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    } else deleteCookie(c, sessionCookieName(c), { path: '/', secure: cookieOptions(c, 0).secure });
   }
   return c.json({ data: { session_id: sessionId, ended: true, admin_session_restored: restored } });
 });

@@ -130,7 +130,7 @@ export async function createImpersonationSession(
     impersonatorSessionId: string | null;
   },
 ): Promise<void> {
-  await db.insert(sessions).values({ ...s, idToken: null });
+  await db.insert(sessions).values(s);
 }
 
 /** Ends an open impersonation session; returns the admin's own session id to give back, if any. */

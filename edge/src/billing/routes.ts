@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { anyRole, gate } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
-import { readJson } from '../platform/validate.ts';
+import { MAX_JSON_BYTES, readCappedText, readJson } from '../platform/validate.ts';
 import { planView } from './plan-view.ts';
 import { plans } from './plans.ts';
 import { applyStripeEvent, getSubscription, orgByCustomer, saveCustomer } from './store.ts';
@@ -84,7 +84,8 @@ billingWebhook.post('/', async (c) => {
     throw new ApiError('SERVICE_UNAVAILABLE', 'billing webhooks are not configured');
   const signature = c.req.header('stripe-signature');
   if (!signature) throw new ApiError('VALIDATION_FAILED', 'missing Stripe-Signature header');
-  const payload = await c.req.text();
+  // Stripe's events are a few kilobytes; nothing bigger is read, signed or not.
+  const payload = await readCappedText(c, MAX_JSON_BYTES, 'the webhook body');
   const stripe = stripeClient(config);
   let event: Awaited<ReturnType<typeof stripe.webhooks.constructEventAsync>>;
   try {

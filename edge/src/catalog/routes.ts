@@ -37,12 +37,14 @@ toolsLauncher.use(gate(anyRole, 'account'));
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and "-"');
 const score = z.number().min(0).max(10);
+/** A tool's link opens in people's browsers: http(s) only, never `javascript:` or `data:` (issue 20, L4). */
+const toolUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048);
 const toolBody = z
   .object({
     id: slug,
     name: z.string().trim().min(1).max(100),
     summary: z.string().max(500).default(''),
-    url: z.url().optional(),
+    url: toolUrl.optional(),
     category_id: slug.optional(),
     tags: z.array(z.string().max(40)).max(20).default([]),
     status: z.enum(['reviewed', 'unreviewed']).default('reviewed'),
@@ -57,7 +59,7 @@ const toolPatch = z
   .object({
     name: z.string().trim().min(1).max(100),
     summary: z.string().max(500),
-    url: z.url(),
+    url: toolUrl,
     category_id: slug,
     tags: z.array(z.string().max(40)).max(20),
     status: z.enum(['reviewed', 'unreviewed']),

@@ -5,7 +5,7 @@
 import type { Db } from '../platform/db/client.ts';
 import { ApiError } from '../platform/errors.ts';
 import { agentIdFromToken, bearerToken, getAgentIdentity, verifyAgentToken } from '../workers/index.ts';
-import { getMeta, type JobDb, setMeta } from './job-store.ts';
+import { deleteMeta, getMeta, type JobDb, setMeta } from './job-store.ts';
 
 export interface AgentIdentity {
   agentId: string;
@@ -19,6 +19,11 @@ export function rememberAgent(sql: JobDb, agentId: string, orgId: string): void 
     setMeta(sql, 'agent_id', agentId);
     setMeta(sql, 'org_id', orgId);
   }
+}
+
+/** The worker was deleted: its cached key is gone, so its next call looks it up (and finds none). */
+export function forgetIdentity(sql: JobDb): void {
+  for (const key of ['public_key', 'agent_id', 'org_id']) deleteMeta(sql, key);
 }
 
 export function agentIdOf(sql: JobDb): string | null {

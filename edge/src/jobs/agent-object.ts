@@ -27,6 +27,7 @@ import {
   type AgentIdentity,
   agentIdOf,
   authenticateAgent,
+  forgetIdentity,
   loadIdentity,
   rememberAgent,
 } from './agent-identity.ts';
@@ -34,9 +35,10 @@ import { handleAgentRpc } from './agent-rpc.ts';
 import * as lifecycle from './job-lifecycle.ts';
 import type { JobNotify } from './job-notice.ts';
 import { JobNotifier } from './job-notifier.ts';
+import { nextPurgeAt, purgeFinishedParams } from './job-retention.ts';
 import * as store from './job-store.ts';
 import { JobStream } from './job-stream.ts';
-import { type JobView, type JsonFields, toJobView } from './job-view.ts';
+import { type JobSummary, type JobView, type JsonFields, toJobSummary, toJobView } from './job-view.ts';
 import { JobWaiters } from './job-waiters.ts';
 
 export type { AgentIdentity } from './agent-identity.ts';
@@ -111,6 +113,15 @@ export class AgentObject extends DurableObject<Env> {
     );
   }
 
+  /** This agent's jobs, newest first, as a list shows them. */
+  listJobs(filter: store.JobFilter, limit: number, offset: number): { rows: JobSummary[]; total: number } {
+    const agentId = agentIdOf(this.#sql) ?? '';
+    return {
+      rows: store.listJobs(this.#sql, filter, limit, offset).map((job) => toJobSummary(agentId, job)),
+      total: store.countJobs(this.#sql, filter),
+    };
+  }
+
   /**
    * The job once it has ended and its submitter has been told (so what the caller reads next
    * already shows the outcome), or as it is after `timeoutMs`. Null for an unknown job.
@@ -139,6 +150,21 @@ export class AgentObject extends DurableObject<Env> {
     return this.getJob(id);
   }
 
+  /**
+   * The worker was deleted (its row in Postgres is gone already): its open jobs are cancelled, its
+   * stream closed and its key forgotten, so the agent's next call is refused (issue 20, M5).
+   */
+  async forget(): Promise<void> {
+    const now = Date.now();
+    const open = store.openJobs(this.#sql);
+    for (const job of open) lifecycle.cancel(this.#sql, job, 'the worker was deleted', now);
+    this.#ended(open.map((j) => j.id));
+    this.#stream?.close();
+    this.#stream = null;
+    forgetIdentity(this.#sql);
+    await this.#scheduleAlarm(now);
+  }
+
   override async alarm(): Promise<void> {
     const now = Date.now();
     const expired = store.expiredLeases(this.#sql, now);
@@ -157,6 +183,7 @@ export class AgentObject extends DurableObject<Env> {
     }
     this.#ended(lifecycle.expireLeases(this.#sql, expired, now));
     this.#ended(lifecycle.failOverdue(this.#sql, now));
+    purgeFinishedParams(this.#sql, now - this.#config.JOB_PARAMS_RETENTION_SECONDS * 1000, now);
     // Notices whose delivery failed (or never finished) are tried again.
     await this.#notifier.retryDue(now);
     this.#deliverQueued(now);
@@ -229,8 +256,19 @@ export class AgentObject extends DurableObject<Env> {
     return { cancelled: false, leaseExpiresAt: expires };
   }
 
+  /**
+   * Log lines from the job's current lease while it runs. A finished job's log, or one written
+   * under an older lease, takes no more lines (issue 20, L5); asking with no lines (where the
+   * numbering continues) is always answered.
+   */
   appendLogs(jobId: string, leaseId: string, lines: store.LogLineRecord[]): number {
-    this.#jobForLease(jobId, leaseId);
+    const job = this.#jobForLease(jobId, leaseId);
+    if (lines.length > 0 && (job.status !== 'running' || job.leaseId !== leaseId)) {
+      throw new ApiError(
+        'CONFLICT',
+        `job ${jobId} is ${job.status}${job.leaseId === leaseId ? '' : ' under another lease'}: its log takes no lines from lease ${leaseId}`,
+      );
+    }
     return store.appendLogs(this.#sql, jobId, lines);
   }
 
@@ -317,9 +355,11 @@ export class AgentObject extends DurableObject<Env> {
 
   /** The alarm fires at the next lease expiry, retry, queue deadline or notice retry. */
   async #scheduleAlarm(now: number): Promise<void> {
-    const dues = [store.nextDueAt(this.#sql, now), this.#notifier.nextDueAt()].filter(
-      (d): d is number => d !== null,
-    );
+    const dues = [
+      store.nextDueAt(this.#sql, now),
+      this.#notifier.nextDueAt(),
+      nextPurgeAt(this.#sql, this.#config.JOB_PARAMS_RETENTION_SECONDS * 1000),
+    ].filter((d): d is number => d !== null);
     if (dues.length === 0) {
       await this.ctx.storage.deleteAlarm();
       return;

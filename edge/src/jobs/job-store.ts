@@ -13,7 +13,7 @@
  */
 import type { JsonObject } from '@bufbuild/protobuf';
 import { terminalJobStatuses } from '@kombify/proto/jobs';
-import { and, asc, eq, gt, lte, max, min } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lte, max, min, sql } from 'drizzle-orm';
 import { type DrizzleSqliteDODatabase, drizzle } from 'drizzle-orm/durable-sqlite';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { type JobError, type JobStatus, jobEvents, jobLeases, jobLogs, jobs, meta } from './job-schema.ts';
@@ -61,8 +61,46 @@ export function setMeta(db: JobDb, key: string, value: string): void {
   db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
 }
 
+export function deleteMeta(db: JobDb, key: string): void {
+  db.delete(meta).where(eq(meta.key, key)).run();
+}
+
+/** Jobs not yet ended: queued (waiting or due) and running. */
+export function openJobs(db: JobDb): JobRecord[] {
+  return db
+    .select()
+    .from(jobs)
+    .where(inArray(jobs.status, ['queued', 'running']))
+    .all();
+}
+
 export function getJob(db: JobDb, id: string): JobRecord | null {
   return db.select().from(jobs).where(eq(jobs.id, id)).get() ?? null;
+}
+
+/** Which jobs a list shows: a filter left out matches every job. */
+export interface JobFilter {
+  type?: string | undefined;
+  status?: JobStatus | undefined;
+}
+
+const matching = (f: JobFilter) =>
+  and(f.type ? eq(jobs.type, f.type) : undefined, f.status ? eq(jobs.status, f.status) : undefined);
+
+/** This agent's jobs, newest first. */
+export function listJobs(db: JobDb, filter: JobFilter, limit: number, offset: number): JobRecord[] {
+  return db
+    .select()
+    .from(jobs)
+    .where(matching(filter))
+    .orderBy(desc(jobs.createdAt), asc(jobs.id))
+    .limit(limit)
+    .offset(offset)
+    .all();
+}
+
+export function countJobs(db: JobDb, filter: JobFilter): number {
+  return db.select({ n: count() }).from(jobs).where(matching(filter)).get()?.n ?? 0;
 }
 
 export function addEvent(db: JobDb, jobId: string, at: number, kind: string, message: string): void {
@@ -282,12 +320,40 @@ export function nextDueAt(db: JobDb, now: number): number | null {
   return due.length > 0 ? Math.min(...due) : null;
 }
 
-/** Stores log lines; a line whose sequence number is already stored is ignored (a retried call). */
+/** Characters of log text one job keeps (issue 20, L5); later lines are dropped after a note. */
+export const MAX_LOG_CHARS_PER_JOB = 4 * 1024 * 1024;
+/** A longer line is cut to this many characters. */
+export const MAX_LOG_LINE_CHARS = 16 * 1024;
+export const LOG_LIMIT_NOTE = `log limit reached (${MAX_LOG_CHARS_PER_JOB / (1024 * 1024)} MiB of text): later lines are dropped`;
+
+/**
+ * Stores log lines (idempotent by sequence number) within the job's log budget; returns the
+ * highest sequence number taken care of, stored or dropped, so the agent does not send again.
+ */
 export function appendLogs(db: JobDb, jobId: string, lines: LogLineRecord[]): number {
+  const used = db
+    .select({ n: sql<number>`coalesce(sum(length(${jobLogs.text})), 0)` })
+    .from(jobLogs)
+    .where(eq(jobLogs.jobId, jobId))
+    .get();
+  // Lines may fill the budget but for the note's room; only the note goes past that mark, so a
+  // log past it already says it is full.
+  let room = MAX_LOG_CHARS_PER_JOB - LOG_LIMIT_NOTE.length - (used?.n ?? 0);
+  let highest = 0;
   // One statement per line: a Durable Object's SQL takes at most 100 bound parameters per query.
   for (const line of lines) {
+    highest = Math.max(highest, line.seq);
+    if (room < 0) continue;
+    let text =
+      line.text.length > MAX_LOG_LINE_CHARS ? `${line.text.slice(0, MAX_LOG_LINE_CHARS)}…` : line.text;
+    let stream = line.stream;
+    if (text.length > room) {
+      text = LOG_LIMIT_NOTE;
+      stream = 'system';
+      room = -1;
+    } else room -= text.length;
     db.insert(jobLogs)
-      .values({ jobId, seq: line.seq, at: line.at, stream: line.stream, text: line.text })
+      .values({ jobId, seq: line.seq, at: line.at, stream, text })
       .onConflictDoNothing()
       .run();
   }
@@ -296,7 +362,7 @@ export function appendLogs(db: JobDb, jobId: string, lines: LogLineRecord[]): nu
     .from(jobLogs)
     .where(eq(jobLogs.jobId, jobId))
     .get();
-  return row?.seq ?? 0;
+  return Math.max(row?.seq ?? 0, highest);
 }
 
 export function listLogsAfter(db: JobDb, jobId: string, afterSeq: number, limit: number): LogLineRecord[] {

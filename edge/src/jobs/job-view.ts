@@ -1,4 +1,5 @@
 /** The API's view of a job (GET /v1/orchestrator/jobs/{id}): snake_case, ISO times. */
+import { redactParams } from './job-redaction.ts';
 import type { JobEvent, JobRecord, LogLineRecord } from './job-store.ts';
 
 /**
@@ -38,22 +39,34 @@ export function toJobView(
   log: LogLineRecord[],
 ): JobView {
   return {
+    ...toJobSummary(workerId, job),
+    // Never as stored: what the agent needs may be secret (issue 20, M4).
+    params: redactParams(job.type, job.params),
+    result: job.result,
+    lease_expires_at: iso(job.leaseExpiresAt),
+    events: events.map((e) => ({ at: iso(e.at)!, kind: e.kind, message: e.message })),
+    log: log.map((l) => ({ seq: l.seq, at: iso(l.at)!, stream: l.stream, text: l.text })),
+  };
+}
+
+/**
+ * A job as a list shows it: no params, result, events or log — params and results can carry
+ * what only the job's own view should show, and a list is read far more often.
+ */
+export function toJobSummary(workerId: string, job: JobRecord) {
+  return {
     id: job.id,
     worker_id: workerId,
     type: job.type,
-    params: job.params,
     status: job.status,
     attempt: job.attempt,
     max_attempts: job.maxAttempts,
-    result: job.result,
     error: job.error,
     progress: { message: job.progressMessage, percent: job.progressPercent },
     created_at: iso(job.createdAt)!,
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
     updated_at: iso(job.updatedAt)!,
-    lease_expires_at: iso(job.leaseExpiresAt),
-    events: events.map((e) => ({ at: iso(e.at)!, kind: e.kind, message: e.message })),
-    log: log.map((l) => ({ seq: l.seq, at: iso(l.at)!, stream: l.stream, text: l.text })),
   };
 }
+export type JobSummary = ReturnType<typeof toJobSummary>;

@@ -6,10 +6,11 @@ import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId, sha256Hex } from '../platform/ids.ts';
 import { unwrap } from '../platform/result.ts';
-import { readJson } from '../platform/validate.ts';
+import { readJson, readPage } from '../platform/validate.ts';
 import { isAgentId } from '../workers/index.ts';
 import { agentQueue } from './agent-queue.ts';
 import { findJobIndex } from './index-store.ts';
+import { listOrgJobs } from './job-list.ts';
 import { checkJobParams, submitJob } from './submit-job.ts';
 
 /** Jobs sent to one worker. The worker's Durable Object queues, leases and records them. */
@@ -51,6 +52,14 @@ jobs.post('/', async (c) => {
     await submitJob(deps(c), { id, orgId, agentId: body.worker_id, type: body.type, params: body.params }),
   );
   return c.json({ data: view }, 201);
+});
+
+jobs.get('/', async (c) => {
+  const page = readPage(c);
+  const { worker_id, type, status } = c.req.query();
+  const query = { worker_id, type, status };
+  const { rows, total } = await listOrgJobs(deps(c), c.get('principal').orgId, query, page);
+  return c.json({ data: rows, pagination: { page: page.page, per_page: page.perPage, total } });
 });
 
 async function locate(c: Context<AppEnv>) {

@@ -2,8 +2,13 @@ import type { Context } from 'hono';
 import { audit } from './db/audit.ts';
 import type { AppEnv, Principal } from './env.ts';
 
+/**
+ * The caller's address for the audit log: `CF-Connecting-IP`, which Cloudflare sets on every
+ * request (a client's own value is replaced). `X-Real-IP` and `X-Forwarded-For` are whatever the
+ * client or a proxy wrote, so they are never read (issue 20, L7).
+ */
 function clientIp(c: Context<AppEnv>): string | null {
-  return c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? null;
+  return c.req.header('cf-connecting-ip') ?? null;
 }
 
 /** Who did an admin write and from where, for the audit log. */

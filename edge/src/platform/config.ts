@@ -1,155 +1,18 @@
 /**
  * Configuration from the Worker's environment, validated once per request at the entry so a bad
- * value fails loudly with its name instead of surfacing later as NaN.
+ * value fails loudly with its name instead of surfacing later as NaN. The schema is in
+ * config-schema.ts.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { configSchema } from './config-schema.ts';
 import type { Env } from './env.ts';
-
-const seconds = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
-
-const configSchema = z.object({
-  KOMBIFY_VERSION: z.string().default('0.0.0'),
-  DATABASE_URL: z.string().optional(),
-  DATABASE_WS_PROXY: z.string().optional(),
-  /** How long an agent holds a job before it must renew the lease. */
-  JOB_LEASE_SECONDS: seconds(60, 2, 3600),
-  /** Leases a job may use up before it fails (each expired lease is one attempt). */
-  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
-  /** A queued job whose worker never picks it up fails after this long. */
-  JOB_QUEUE_TIMEOUT_SECONDS: seconds(3600, 5, 7 * 86400),
-  AGENT_HEARTBEAT_SECONDS: seconds(30, 1, 3600),
-  /**
-   * Idle streams get a keepalive this often. workerd tells the object that an agent hung up only
-   * when a write fails, so this also bounds how long a vanished agent still shows as connected.
-   */
-  AGENT_KEEPALIVE_SECONDS: seconds(5, 1, 300),
-  /** The edge ends each job stream after this long so the agent's token is checked again. */
-  AGENT_STREAM_MAX_SECONDS: seconds(300, 5, 3600),
-  ENROLLMENT_TOKEN_TTL_SECONDS: seconds(3600, 60, 7 * 86400),
-  /** Requests per minute per consumer and route group (exact; see RateLimiterObject). */
-  /** The OpenID issuer whose access tokens are accepted as Bearer JWTs. Unset: API keys only. */
-  OIDC_ISSUER: z.string().url().optional(),
-  /** The `aud` those tokens must carry. */
-  OIDC_AUDIENCE: z.string().default('kombify-edge'),
-  /** The edge's own client at the issuer, for browser sign-in. */
-  OIDC_CLIENT_ID: z.string().optional(),
-  OIDC_CLIENT_SECRET: z.string().optional(),
-  OIDC_POST_LOGOUT_REDIRECT_URI: z.string().url().optional(),
-  /** Seals sign-in state and signs session cookies; at least 32 characters. */
-  SESSION_SECRET: z.string().min(32).optional(),
-  /** How long a session lives (absolute), and how long one cookie is good before it is re-issued. */
-  SESSION_TTL_SECONDS: seconds(7 * 86400, 300, 90 * 86400),
-  SESSION_COOKIE_SECONDS: seconds(3600, 60, 86400),
-  OIDC_JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(30),
-  /** How long an admin's impersonation session lasts (admin center). */
-  IMPERSONATION_TTL_SECONDS: seconds(900, 1, 3600),
-  /** Which identity provider the admin center manages users at (MFA reset): zitadel | local. */
-  IDP_ADMIN: z.enum(['zitadel', 'local']).optional(),
-  /** Zitadel's API origin and a service user's personal access token (a secret). */
-  ZITADEL_API_URL: z.string().url().optional(),
-  ZITADEL_ADMIN_TOKEN: z.string().optional(),
-  /** The Zitadel org the users live in, when the service user belongs to another. */
-  ZITADEL_ORG_ID: z.string().optional(),
-  /** The npm registry that discovery searches (a local stand-in in tests). */
-  DISCOVERY_NPM_REGISTRY: z.string().url().default('https://registry.npmjs.org'),
-  /** Optional GitHub discovery (repositories by topic): a token (secret) and the API origin. */
-  DISCOVERY_GITHUB_TOKEN: z.string().optional(),
-  DISCOVERY_GITHUB_API: z.string().url().default('https://api.github.com'),
-  /** Candidates asked for per keyword in one discovery run. */
-  DISCOVERY_PAGE_SIZE: z.coerce.number().int().min(1).max(250).default(50),
-  /** Stripe (billing). The secret key and webhook secret are secrets in production. */
-  STRIPE_SECRET_KEY: z.string().optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().optional(),
-  /** Another Stripe API origin, e.g. a local stand-in (http://127.0.0.1:12111). Unset: Stripe. */
-  STRIPE_API_BASE: z.string().url().optional(),
-  STRIPE_PRICE_PRO: z.string().optional(),
-  STRIPE_PRICE_ENTERPRISE: z.string().optional(),
-  /** Days a failed payment keeps the paid plan before the org falls back to free limits. */
-  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
-  /** Where Checkout and the billing portal send people back to. */
-  PUBLIC_WEB_URL: z.string().url().default('http://127.0.0.1:3000'),
-  /** Browser origins allowed to call the API directly, comma-separated. Empty: none. */
-  CORS_ORIGINS: z.string().optional(),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
-
-  // Agent releases and the installer (edge/src/releases, releases/install-routes.ts). Checked where used,
-  // so a bad signing key disables releases with a 503 instead of the whole edge.
-  /** Ed25519 private JWK (a secret) that signs release manifests. */
-  RELEASE_SIGNING_KEY: z.string().optional(),
-  /** Largest upload the release route takes: the Workers request body limit on the Free and Pro plans. */
-  RELEASE_MAX_UPLOAD_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(500 * 1024 * 1024)
-    .default(100 * 1024 * 1024),
-  /** This edge's public origin for the installer's default --edge; else the URL it was fetched from. */
-  PUBLIC_EDGE_URL: z.string().url().optional(),
-  // The OpenTofu state backend (edge/src/tofu-state). Checked where used: without the two secrets
-  // the state routes answer 503 and the rest of the edge works.
-  /** A secret, ≥ 32 characters: encrypts OpenTofu state at rest (AES-256-GCM, one key per stack derived from it). */
-  TOFU_STATE_ENCRYPTION_KEY: z.string().min(32).optional(),
-  /** The encryption key before the last rotation: state versions written under it stay readable. */
-  TOFU_STATE_ENCRYPTION_KEY_PREVIOUS: z.string().min(32).optional(),
-  /** A secret, ≥ 32 characters: signs the short-lived, one-stack state credentials agents get. */
-  TOFU_STATE_CREDENTIAL_SECRET: z.string().min(32).optional(),
-  /** Default lifetime of a state credential (one plan or one apply). */
-  TOFU_STATE_CREDENTIAL_TTL_SECONDS: seconds(3600, 60, 86400),
-  /** Largest state accepted (bytes). */
-  TOFU_STATE_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(24 * 1024 * 1024)
-    .default(8 * 1024 * 1024),
-  /** State versions kept per stack (the newest; older ones are deleted). */
-  TOFU_STATE_VERSIONS_KEPT: z.coerce.number().int().min(1).max(1000).default(20),
-  // Stack workflows (edge/src/stacks/object).
-  /** A workflow job that has not ended this long after dispatch is cancelled and fails its step. */
-  STACK_JOB_TIMEOUT_SECONDS: seconds(1800, 5, 86400),
-  /** Default drift-check interval for new stacks; 0 = off. Each stack can set its own. */
-  STACK_DRIFT_INTERVAL_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(30 * 86400)
-    .default(0),
-  // KombiSim (edge/src/sim).
-  /** The node image the host agent runs (`npm run sim:image` builds it locally). */
-  SIM_NODE_IMAGE: z.string().min(1).default('kombify/sim-node:latest'),
-  /** SSH host ports: SIM_SSH_PORTS of them from SIM_SSH_PORT_FIRST (2222–2321: 100 nodes a host). */
-  SIM_SSH_PORT_FIRST: z.coerce.number().int().min(1).max(65535).default(2222),
-  SIM_SSH_PORTS: z.coerce.number().int().min(1).max(1000).default(100),
-  /** Where node SSH ports are published on the host; loopback unless you want them on your LAN. */
-  SIM_SSH_BIND: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
-  /** The host name the ssh endpoint tells people to connect to; default: the bind address (or 127.0.0.1). */
-  SIM_SSH_HOST: z.string().optional(),
-  /** The registry mirror the host agent runs for its simulations, and its loopback port (pushes). */
-  SIM_REGISTRY_IMAGE: z.string().min(1).default('kombify/sim-registry:latest'),
-  SIM_REGISTRY_PORT: z.coerce.number().int().min(1).max(65535).default(5000),
-  /** The edge URL agents inside simulated nodes enroll with; default PUBLIC_EDGE_URL, else the request's origin. */
-  SIM_EDGE_URL: z.string().url().optional(),
-  /** How long a simulation request waits for the host agent before answering with `creating`. */
-  SIM_WAIT_SECONDS: seconds(90, 0, 600),
-  /** Agents older than this are flagged `outdated` in the workers API and the dashboard. */
-  AGENT_MIN_VERSION: z
-    .string()
-    .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/)
-    .optional(),
-  /** The `/_bench/*` probes answer only when this is "1" (the benchmark sets it). */
-  BENCH_ROUTES: z
-    .string()
-    .default('0')
-    .transform((v) => v === '1'),
-});
 
 export type Config = z.output<typeof configSchema>;
 
 /** The vars wrangler.toml declares (the generated Env's string members; bindings are objects). */
 type DeclaredVar = { [K in keyof Env]: Env[K] extends string ? K : never }[keyof Env];
 type NoneLeft<T extends never> = T;
-/** Compile-time check: every var declared in wrangler.toml is validated by the schema above. */
+/** Compile-time check: every var declared in wrangler.toml is validated by the schema. */
 export type VarsWithoutSchema = NoneLeft<Exclude<DeclaredVar, keyof Config>>;
 
 /** Reads the whole environment (declared vars, secrets, `--var` overrides) through the schema. */

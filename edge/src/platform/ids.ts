@@ -1,4 +1,6 @@
 /** Ids are a type prefix plus 128 random bits in base32 (lower case), e.g. `job_0f3k…`. */
+import { base64url as b64url } from 'jose';
+
 const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
 
 export function randomId(prefix: string, bytes = 16): string {
@@ -24,11 +26,8 @@ export function randomSecret(prefix: string): string {
   return `${prefix}_${base64url(data)}`;
 }
 
-export function base64url(data: Uint8Array): string {
-  let s = '';
-  for (const b of data) s += String.fromCharCode(b);
-  return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
-}
+/** Unpadded base64url (RFC 4648 §5), jose's. */
+export const base64url = (data: Uint8Array): string => b64url.encode(data);
 
 /** Hex SHA-256, how secrets (API keys, enrollment tokens) are stored at rest. */
 export async function sha256Hex(value: string): Promise<string> {

@@ -3,15 +3,26 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from './errors.ts';
 
-/** Reads a JSON body and validates it; every problem is reported with its field path. */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+/** The largest JSON request body any route reads (issue 20, L5); routes that take more say so. */
+export const MAX_JSON_BYTES = 1024 * 1024;
+
+/**
+ * Reads a JSON body and validates it; every problem is reported with its field path. The body
+ * is read only up to `maxBytes` (never whole first and measured after).
+ */
+export async function readJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  maxBytes = MAX_JSON_BYTES,
+): Promise<z.output<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/json')) {
     throw new ApiError('VALIDATION_FAILED', 'request body must be JSON (Content-Type: application/json)');
   }
+  const text = await readCappedText(c, maxBytes, 'the request body');
   let body: unknown;
   try {
-    body = await c.req.json();
+    body = JSON.parse(text);
   } catch {
     throw new ApiError('VALIDATION_FAILED', 'request body is not valid JSON');
   }
@@ -76,6 +87,11 @@ export function connectPage(req: { page: number; perPage: number }, defaultPerPa
  * as a stream and refused as soon as it passes the cap, so an oversized body is never buffered.
  */
 export async function readCappedText(c: Context, maxBytes: number, what = 'the body'): Promise<string> {
+  return new TextDecoder().decode(await readCappedBytes(c, maxBytes, what));
+}
+
+/** The request body as bytes, refused once it passes `maxBytes` (see {@link readCappedText}). */
+export async function readCappedBytes(c: Context, maxBytes: number, what = 'the body'): Promise<Uint8Array> {
   const tooBig = () =>
     new ApiError('VALIDATION_FAILED', `${what} is larger than ${formatBytes(maxBytes)}`, {
       details: [{ path: '', code: 'too_large', message: `at most ${maxBytes} bytes` }],
@@ -86,7 +102,7 @@ export async function readCappedText(c: Context, maxBytes: number, what = 'the b
     if (body) await discard(body.getReader(), maxBytes);
     throw tooBig();
   }
-  if (!body) return '';
+  if (!body) return new Uint8Array();
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -106,7 +122,7 @@ export async function readCappedText(c: Context, maxBytes: number, what = 'the b
     all.set(chunk, at);
     at += chunk.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return all;
 }
 
 /**

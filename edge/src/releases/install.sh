@@ -136,6 +136,22 @@ parse_args() {
     *) die "$E_USAGE" "--edge must be an http(s) URL, got: $EDGE" ;;
   esac
   case $EDGE in *[!A-Za-z0-9.:/_-]*) die "$E_USAGE" "--edge has characters a URL here may not: $EDGE" ;; esac
+  # Plain http only to this machine itself: the agent's token and its jobs cross this connection
+  # (issue 20, L9). KOMBIFY_ALLOW_HTTP_EDGE=1 says a trusted network on purpose.
+  case $EDGE in
+    https://*) ;;
+    *)
+      edge_host=${EDGE#http://}
+      edge_host=${edge_host%%/*}
+      edge_host=${edge_host%%:*}
+      case $edge_host in
+        localhost) ;;
+        127.*[!0-9.]* | *[!0-9.]*) insecure_edge ;;
+        127.*) ;;
+        *) insecure_edge ;;
+      esac
+      ;;
+  esac
   if [ -n "$NAME" ]; then
     case $NAME in
       [A-Za-z0-9]*) ;;
@@ -143,6 +159,11 @@ parse_args() {
     esac
     case $NAME in *[!A-Za-z0-9._-]*) die "$E_USAGE" "--name may use letters, digits, '.', '_' and '-'" ;; esac
   fi
+}
+
+insecure_edge() {
+  [ "${KOMBIFY_ALLOW_HTTP_EDGE:-}" = 1 ] ||
+    die "$E_USAGE" "--edge $EDGE is plain http on another machine: this node's token and jobs would cross the network unencrypted; use https:// (or set KOMBIFY_ALLOW_HTTP_EDGE=1 on a network you trust)"
 }
 
 # Absolute, not the root, no characters that would need quoting in the files we write.

@@ -3,6 +3,7 @@
  * RELEASE_SIGNING_KEY. The installer carries the matching public key (printed into /install.sh by
  * the edge that serves it) and checks the signature with `openssl pkeyutl -verify -rawin`.
  */
+import { base64url } from 'jose';
 import { ApiError } from '../platform/errors.ts';
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4); the 32-byte key follows. */
@@ -16,13 +17,6 @@ export interface ReleaseSigner {
   publicKeyPem: string;
 }
 
-function fromBase64url(value: string): Uint8Array {
-  const b64 = value.replaceAll('-', '+').replaceAll('_', '/');
-  return Uint8Array.from(atob(b64.padEnd(b64.length + ((4 - (b64.length % 4)) % 4), '=')), (ch) =>
-    ch.charCodeAt(0),
-  );
-}
-
 export function toBase64(data: Uint8Array): string {
   let s = '';
   for (const b of data) s += String.fromCharCode(b);
@@ -31,7 +25,7 @@ export function toBase64(data: Uint8Array): string {
 
 /** PEM of an Ed25519 public key given as the JWK `x` (base64url, 32 bytes). */
 export function ed25519PublicPem(x: string): string {
-  const der = new Uint8Array([...SPKI_ED25519_PREFIX, ...fromBase64url(x)]);
+  const der = new Uint8Array([...SPKI_ED25519_PREFIX, ...base64url.decode(x)]);
   const body = toBase64(der).replace(/.{1,64}/g, '$&\n');
   return `-----BEGIN PUBLIC KEY-----\n${body}-----END PUBLIC KEY-----`;
 }

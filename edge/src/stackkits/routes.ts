@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { anyRole, gate, operatorRoles } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
+import { readCappedText } from '../platform/validate.ts';
 
 /**
  * `/v1/stackkits`: the catalog and schemas are public; `validate` and `generate` do work for a
@@ -74,8 +75,7 @@ async function readSpec(
   c: Context<AppEnv>,
 ): Promise<{ result: SpecResult; options: z.output<typeof options> }> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
-  const text = await c.req.text();
-  if (text.length > MAX_SPEC_BYTES) throw new ApiError('VALIDATION_FAILED', 'the spec is larger than 1 MB');
+  const text = await readCappedText(c, MAX_SPEC_BYTES, 'the spec');
   if (type.includes('yaml') || type.startsWith('text/plain'))
     return { result: parseSpec(text), options: undefined };
   if (!type.startsWith('application/json')) {

@@ -16,6 +16,7 @@ import { connectPage } from '../platform/validate.ts';
 import { orchContext } from './context.ts';
 import type { WorkflowKind } from './object/stack-store.ts';
 import * as orch from './service.ts';
+import { listOrgWorkflows } from './workflow-list.ts';
 
 export const orchestratorRpcPrefix = `/${OrchestratorService.typeName}`;
 export const orchestratorRpc = new Hono<AppEnv>();
@@ -76,7 +77,8 @@ function routes(c: Context<AppEnv>) {
       },
       listWorkflows: async (req) => {
         const pg = connectPage(req);
-        const { rows, total } = await orch.listWorkflows(ctx(), req.stackId, pg);
+        const { stackId: stack_id, kind, status, since, until } = req;
+        const { rows, total } = await listOrgWorkflows(ctx(), { stack_id, kind, status, since, until }, pg);
         return { workflows: rows.map(struct), pagination: { page: pg.page, perPage: pg.perPage, total } };
       },
       getWorkflow: async (req) => ({ workflow: struct(await orch.getWorkflow(ctx(), req.workflowId)) }),

@@ -7,12 +7,13 @@ import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
-import { readJson, readPage } from '../platform/validate.ts';
+import { readCappedText, readJson, readPage } from '../platform/validate.ts';
 import { addAppBody, addAppToStack } from './app-service.ts';
 import { orchContext } from './context.ts';
 import type { Binding } from './object/stack-object.ts';
 import * as orch from './service.ts';
-import { bindingsSchema } from './spec-input.ts';
+import { bindingsSchema, MAX_SPEC_BYTES } from './spec-input.ts';
+import { listOrgWorkflows } from './workflow-list.ts';
 
 export const stacks = new Hono<AppEnv>();
 stacks.use(gate(operatorRoles, 'orchestrator'));
@@ -25,7 +26,10 @@ stacks.use('/:id/*', async (c, next) => {
 });
 
 async function specBody(c: Context<AppEnv>) {
-  return orch.readSpecInput(c.req.header('content-type') ?? '', await c.req.text());
+  return orch.readSpecInput(
+    c.req.header('content-type') ?? '',
+    await readCappedText(c, MAX_SPEC_BYTES, 'the spec'),
+  );
 }
 
 stacks.get('/', async (c) => {
@@ -146,6 +150,8 @@ stacks.post('/:id/destroy', async (c) => {
 
 stacks.get('/:id/workflows', async (c) => {
   const page = readPage(c);
-  const { rows, total } = await orch.listWorkflows(orchContext(c), c.req.param('id'), page);
+  const { kind, status, since, until } = c.req.query();
+  const query = { stack_id: c.req.param('id'), kind, status, since, until };
+  const { rows, total } = await listOrgWorkflows(orchContext(c), query, page);
   return c.json({ data: rows, pagination: { page: page.page, per_page: page.perPage, total } });
 });

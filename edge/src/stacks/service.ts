@@ -38,7 +38,7 @@ async function checkSimulationBindings(ctx: OrchContext, bindings: Record<string
 }
 
 export async function createStack(ctx: OrchContext, input: SpecInput) {
-  if (input.bindings) await checkSimulationBindings(ctx, input.bindings as Record<string, Binding>);
+  if (input.bindings) await checkBindingRefs(ctx, input.bindings as Record<string, Binding>);
   const { plan, limits } = await planLimits(ctx);
   const id = randomId('stk');
   const inserted = await index.insertStack(
@@ -132,8 +132,15 @@ export async function addSpecVersion(ctx: OrchContext, id: string, input: SpecIn
       },
     );
   }
-  const version = await stack.addVersion(input.version);
-  if (input.bindings) await stack.setBindings(input.bindings as Record<string, Binding>);
+  if (input.bindings) {
+    checkBindingNodes(input.bindings, specOfVersion(input.version));
+    await checkBindingRefs(ctx, input.bindings as Record<string, Binding>);
+  }
+  // The version and its bindings are kept in one transaction: never a node without its binding.
+  const version = await stack.addVersion(
+    input.version,
+    input.bindings as Record<string, Binding> | undefined,
+  );
   await index.setStackStatus(ctx.db, id, { kit: input.version.kit });
   return version;
 }
@@ -189,10 +196,8 @@ export async function exportStack(ctx: OrchContext, id: string) {
   };
 }
 
-export async function setBindings(ctx: OrchContext, id: string, bindings: Record<string, Binding>) {
-  const { stack } = await locate(ctx, id);
-  const v = (await stack.currentVersion())!;
-  checkBindingNodes(bindings, specOfVersion(v));
+/** Every worker and simulation the bindings name must be the caller's org's. */
+export async function checkBindingRefs(ctx: OrchContext, bindings: Record<string, Binding>): Promise<void> {
   await checkSimulationBindings(ctx, bindings);
   const workers = await orgWorkers(ctx);
   for (const [node, b] of Object.entries(bindings)) {
@@ -208,6 +213,13 @@ export async function setBindings(ctx: OrchContext, id: string, bindings: Record
       });
     }
   }
+}
+
+export async function setBindings(ctx: OrchContext, id: string, bindings: Record<string, Binding>) {
+  const { stack } = await locate(ctx, id);
+  const v = (await stack.currentVersion())!;
+  checkBindingNodes(bindings, specOfVersion(v));
+  await checkBindingRefs(ctx, bindings);
   return stack.setBindings(bindings);
 }
 

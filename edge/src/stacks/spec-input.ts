@@ -17,7 +17,7 @@ import { ApiError } from '../platform/errors.ts';
 import { checkBody } from '../platform/validate.ts';
 import type { SpecVersion } from './object/stack-store.ts';
 
-const MAX_SPEC_BYTES = 1024 * 1024;
+export const MAX_SPEC_BYTES = 1024 * 1024;
 const nodeName = z.string().regex(/^[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'must be a spec node name');
 
 export const bindingSchema = z.union([

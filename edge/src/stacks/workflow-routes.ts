@@ -1,18 +1,35 @@
 /**
- * Workflow runs (`/v1/orchestrator/workflows/{id}`): the whole history, approve / reject / cancel,
- * and live progress as Server-Sent Events (resumable with Last-Event-ID).
+ * Workflow runs (`/v1/orchestrator/workflows`): the org's runs listed and filtered, one started by
+ * naming its stack; each run's whole history, approve / reject / cancel, and live progress as
+ * Server-Sent Events (resumable with Last-Event-ID).
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/index.ts';
 import type { AppEnv } from '../platform/env.ts';
-import { readJson } from '../platform/validate.ts';
+import { readJson, readPage } from '../platform/validate.ts';
 import { orchContext } from './context.ts';
 import * as orch from './service.ts';
+import { listOrgWorkflows, startBody, startOrgWorkflow } from './workflow-list.ts';
 
 export const workflows = new Hono<AppEnv>();
 workflows.use(gate(operatorRoles, 'orchestrator'));
+
+workflows.get('/', async (c) => {
+  const page = readPage(c);
+  const { stack_id, kind, status, since, until } = c.req.query();
+  const { rows, total } = await listOrgWorkflows(
+    orchContext(c),
+    { stack_id, kind, status, since, until },
+    page,
+  );
+  return c.json({ data: rows, pagination: { page: page.page, per_page: page.perPage, total } });
+});
+
+workflows.post('/', async (c) =>
+  c.json({ data: await startOrgWorkflow(orchContext(c), await readJson(c, startBody)) }, 202),
+);
 
 workflows.get('/:id', async (c) =>
   c.json({ data: await orch.getWorkflow(orchContext(c), c.req.param('id')) }),

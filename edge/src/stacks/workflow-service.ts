@@ -80,11 +80,6 @@ export async function getWorkflow(ctx: OrchContext, workflowId: string) {
   return view;
 }
 
-export async function listWorkflows(ctx: OrchContext, id: string, page: { limit: number; offset: number }) {
-  const { stack } = await locate(ctx, id);
-  return stack.workflows(page.limit, page.offset);
-}
-
 export async function approveWorkflow(ctx: OrchContext, workflowId: string) {
   return unwrap(await (await locateWorkflow(ctx, workflowId)).approve(workflowId, actor(ctx.principal)));
 }

@@ -20,7 +20,7 @@ import { audit } from '../platform/db/audit.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError, errorBody } from '../platform/errors.ts';
 import { type Refusal, unwrap } from '../platform/result.ts';
-import { readJson } from '../platform/validate.ts';
+import { readCappedBytes, readCappedText, readJson } from '../platform/validate.ts';
 import { stateBackendFor } from './backend-for.ts';
 import { claimStack, isStackId, stackOwner } from './stack-owner.ts';
 import { stateAuth, type TofuStateEnv } from './state-auth.ts';
@@ -81,12 +81,8 @@ function refused(c: Context<TofuStateEnv>, refusal: Refusal): Response {
   throw new ApiError(refusal.code, refusal.message);
 }
 
-async function readBody(c: Context<TofuStateEnv>, max: number): Promise<Uint8Array> {
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > max) throw new ApiError('VALIDATION_FAILED', `state is larger than ${max} bytes`);
-  const body = new Uint8Array(await c.req.arrayBuffer());
-  if (body.byteLength > max) throw new ApiError('VALIDATION_FAILED', `state is larger than ${max} bytes`);
-  return body;
+function readBody(c: Context<TofuStateEnv>, max: number): Promise<Uint8Array> {
+  return readCappedBytes(c, max, 'the state');
 }
 
 tofuState.get('/:stackId', async (c) => {
@@ -118,9 +114,8 @@ tofuState.post('/:stackId', async (c) => {
 const lockBody = z.looseObject({ ID: z.string().min(1).max(256) });
 
 async function lockInfoBody(c: Context<TofuStateEnv>): Promise<{ id: string; info: string } | null> {
-  const text = await c.req.text();
+  const text = await readCappedText(c, 16 * 1024, 'the lock info');
   if (text.trim() === '') return null;
-  if (text.length > 16 * 1024) throw new ApiError('VALIDATION_FAILED', 'lock info is larger than 16 KB');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -9,39 +9,61 @@ import { Hono } from 'hono';
 import { agentQueue } from '../jobs/index.ts';
 import { serveConnect } from '../platform/connect.ts';
 import type { AppEnv } from '../platform/env.ts';
-import { agentIdFromToken, bearerToken } from './agent-token.ts';
+import { clientAddress, rememberAccepted, spendUnverified } from '../platform/unverified-budget.ts';
+import { bearerToken, precheckAgentToken } from './agent-token.ts';
 import { enroll } from './enroll.ts';
 
 export const agentRpcPrefix = `/${AgentService.typeName}`;
 
-function unroutable(): never {
-  throw new ConnectError('agent token required (Authorization: Bearer <token>)', Code.Unauthenticated);
-}
+/** A refusal for every method: the call never reaches an object. */
+const refuse =
+  (message: string, code = Code.Unauthenticated) =>
+  (): never => {
+    throw new ConnectError(message, code);
+  };
 
 export const agentRpc = new Hono<AppEnv>();
 
 agentRpc.post('/:method', async (c) => {
   const method = c.req.param('method');
+  let refusal = 'agent token required (Authorization: Bearer <token>)';
+  let code = Code.Unauthenticated;
   if (method !== 'Enroll') {
     const token = bearerToken(c.req.header('authorization'));
-    const agentId = token ? agentIdFromToken(token) : null;
-    if (agentId) {
-      // A Durable Object's response has immutable headers; the security-headers middleware
-      // sets headers on every response, so hand it a copy (the body still streams through).
-      const res = await agentQueue(c.env, agentId).fetch(c.req.raw);
-      return new Response(res.body, res);
-    }
+    // Cheap checks first, then the caller's budget for agents not seen accepted: only then is
+    // the agent's object (its tables, a Postgres lookup) touched (issue 20, M7).
+    const checked = token ? precheckAgentToken(token) : null;
+    if (checked?.ok) {
+      const credential = `agent:${checked.agentId}`;
+      const budget = spendUnverified(
+        clientAddress(c.req.raw.headers),
+        credential,
+        c.get('config').UNVERIFIED_PER_IP_PER_MINUTE,
+      );
+      if (budget.allowed) {
+        const res = await agentQueue(c.env, checked.agentId).fetch(c.req.raw);
+        // A unary call answers 200 only once its token was verified; a stream's refusal comes
+        // in its last message, so only unary answers teach the budget.
+        if (res.status === 200 && method !== 'ReceiveJobs') rememberAccepted(credential);
+        // A Durable Object's response has immutable headers; the security-headers middleware
+        // sets headers on every response, so hand it a copy (the body still streams through).
+        return new Response(res.body, res);
+      }
+      refusal = `too many unrecognised agent tokens from your address; retry in ${budget.retryAfterSeconds} s`;
+      code = Code.ResourceExhausted;
+    } else if (checked) refusal = checked.reason;
   }
+  const refused = refuse(refusal, code);
   return serveConnect(c.req.raw, (router) =>
     router.service(AgentService, {
       enroll: (req) => enroll(req, c.get('db')(), c.get('config')),
       receiveJobs: async function* () {
-        yield unroutable();
+        yield refused();
       },
-      reportProgress: unroutable,
-      appendLogs: unroutable,
-      completeJob: unroutable,
-      heartbeat: unroutable,
+      reportProgress: refused,
+      appendLogs: refused,
+      completeJob: refused,
+      heartbeat: refused,
     }),
   );
 });

@@ -1,16 +1,17 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { EnrollRequest, EnrollResponseSchema } from '@kombify/proto/agent/v1';
-import { countAgents, effectivePlan, getSubscription, plans } from '../billing/index.ts';
 import { factsRecord } from '../jobs/index.ts';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/client.ts';
 import { randomId, sha256Hex } from '../platform/ids.ts';
 import { AGENT_TOKEN_AUDIENCE, publicEcJwk } from './agent-token.ts';
+import { nodeRoom } from './enrollment-service.ts';
 import { enrollAgent, findEnrollmentToken } from './store.ts';
 
 const ENROLLMENT_TOKEN = /^kfe_[A-Za-z0-9_-]{43}$/;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** A worker's name: what enroll accepts and the installer's --name passes on. */
+export const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /**
  * Trades a one-time enrollment token for an agent identity bound to the agent's public key.
@@ -32,7 +33,7 @@ export async function enroll(
   }
   if (!jwk) throw new ConnectError('public_key_jwk must be a public P-256 (ES256) JWK', Code.InvalidArgument);
   const name = req.name || req.facts?.hostname || '';
-  if (!NAME.test(name)) {
+  if (!WORKER_NAME.test(name)) {
     throw new ConnectError(
       'name must be 1-63 characters: letters, digits, ".", "_" or "-"',
       Code.InvalidArgument,
@@ -54,22 +55,12 @@ export async function enroll(
     );
   }
   // The org's plan bounds its nodes; the claim below re-checks it atomically (two racing enrolls).
-  const [subscription, nodes] = await Promise.all([
-    getSubscription(db, token.orgId),
-    countAgents(db, token.orgId),
-  ]);
-  const plan = effectivePlan(subscription);
-  const maxAgents = plans[plan].nodes;
   // A KombiSim node's agent is a simulated worker: not one of the org's nodes for the plan.
-  if (nodes >= maxAgents && !token.simulationId) {
-    throw new ConnectError(
-      `node limit reached: the ${plan} plan allows ${maxAgents} nodes and this org has ${nodes}; upgrade the plan or remove a node`,
-      Code.ResourceExhausted,
-    );
-  }
+  const room = await nodeRoom(db, token.orgId);
+  if (room.full && !token.simulationId) throw new ConnectError(room.message, Code.ResourceExhausted);
   const agentId = randomId('agt');
   const enrolled = await enrollAgent(db, {
-    maxAgents,
+    maxAgents: room.max,
     tokenId: token.id,
     agentId,
     name,

@@ -4,7 +4,7 @@
 export { agentIdFromToken, bearerToken, isAgentId, verifyAgentToken } from './agent-token.ts';
 export { recentSamples } from './samples-store.ts';
 export { samplesView } from './samples-view.ts';
-export { agentStatus } from './status/agent-status-object.ts';
+export { agentStatus } from './status/agent-status.ts';
 export {
   type AgentRow,
   createEnrollmentToken,

@@ -188,3 +188,12 @@ export async function enrollAgent(
   const row = result.rows[0];
   return row ? { id: row.id, orgId: row.org_id } : null;
 }
+
+/** Deletes a worker of the org (its samples and stack bindings go with it); false when unknown. */
+export async function deleteAgent(db: Db, orgId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(agents)
+    .where(and(eq(agents.orgId, orgId), eq(agents.id, id)))
+    .returning({ id: agents.id });
+  return rows.length === 1;
+}

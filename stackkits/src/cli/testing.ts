@@ -58,6 +58,8 @@ export function runCli(args: readonly string[], options: RunOptions): Promise<Cl
       clearTimeout(timer);
       resolve({ code, stdout, stderr, ms: performance.now() - started });
     });
+    // A command that fails early exits before reading stdin; that EPIPE is not the test's concern.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   cronPattern,
+  cronProblem,
   formatSize,
   imagePattern,
   isHost,
@@ -73,5 +74,13 @@ describe('formats', () => {
       expect(cronPattern.test(good), good).toBe(true);
     for (const bad of ['0 3 * *', 'every night', '@sometimes', '0 3 * * * *'])
       expect(cronPattern.test(bad), bad).toBe(false);
+  });
+
+  it('checks the values of a schedule too (croner), saying which field is wrong', () => {
+    for (const good of ['0 3 * * *', '*/15 * * * 1-5', '@daily', '0 0 1 JAN *'])
+      expect(cronProblem(good), good).toBeNull();
+    expect(cronProblem('99 3 * * *')).toContain('minute');
+    expect(cronProblem('0 25 * * *')).toContain('hour');
+    expect(cronProblem('0 3 * * * *')).toContain('five fields');
   });
 });

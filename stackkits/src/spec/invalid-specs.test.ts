@@ -145,6 +145,11 @@ const cases: Case[] = [
     errors: [['observability.backup.schedule', 'invalid_format']],
   },
   {
+    name: 'a backup schedule with cron shape but no such minute',
+    yaml: `${one}observability:\n  backup:\n    schedule: 99 3 * * *\n`,
+    errors: [['observability.backup.schedule', 'invalid_format']],
+  },
+  {
     name: 'an environment variable name starting with a digit',
     yaml: `${one}services:\n  - name: app\n    image: nginx:1.27\n    environment:\n      1BAD: x\n`,
     errors: [['services[0].environment["1BAD"]', 'invalid_format']],

@@ -10,10 +10,12 @@ import { baseDefaults } from './base-defaults.ts';
 import {
   aliasPattern,
   cronPattern,
+  cronProblem,
   dnsLabelPattern,
   domainPattern,
   durationPattern,
   envNamePattern,
+  HOST_MAX_LENGTH,
   hasParentSegment,
   hostPattern,
   imagePattern,
@@ -49,7 +51,16 @@ import {
   vpnKinds,
 } from './vocabulary.ts';
 
-const dnsLabel = z.string().regex(dnsLabelPattern, {
+/**
+ * A string field whose length cap is checked first: `abort` stops zod before any pattern or
+ * refinement runs, so an oversized value costs one length comparison, never a regex over a
+ * megabyte (issue 20, M3). Every string of the spec is one of these.
+ */
+const text = (max: number) => z.string().max(max, { abort: true });
+
+const HOST_MAX = HOST_MAX_LENGTH;
+
+const dnsLabel = text(63).regex(dnsLabelPattern, {
   error:
     'must be a DNS label: 2-63 characters, lower-case letters, digits and "-", starting with a letter and not ending with "-"',
 });
@@ -58,11 +69,10 @@ const port = z.number().int().min(1).max(65535);
 
 /** Keys of user maps. A `__proto__` key is refused by the raw checks (zod skips it silently). */
 const safeKey = (pattern: RegExp, what: string) =>
-  z.string().regex(pattern, { error: `must be a valid ${what}` });
+  text(HOST_MAX).regex(pattern, { error: `must be a valid ${what}` });
 
 const size = (what: string, example: string) =>
-  z
-    .string()
+  text(16)
     .regex(sizePattern, { error: `must be a size like ${example} (units Mi, Gi or Ti)` })
     .refine((v) => (parseSize(v) ?? 0) <= maxSizeBytes, {
       error: `${what} must be at most 1024Ti`,
@@ -70,10 +80,8 @@ const size = (what: string, example: string) =>
     });
 
 const safePath = (what: string) =>
-  z
-    .string()
+  text(4096)
     .min(1, { error: `${what} must not be empty` })
-    .max(4096)
     .refine((v) => !v.includes('\0'), { error: `${what} must not contain NUL characters` })
     .refine((v) => !hasParentSegment(v), {
       error: `${what} must not contain ".." segments`,
@@ -84,19 +92,17 @@ const absolutePath = (what: string) =>
   safePath(what).refine((v) => v.startsWith('/'), { error: `${what} must be an absolute path` });
 
 const freeForm = z
-  .record(z.string(), z.unknown())
+  .record(text(HOST_MAX), z.unknown())
   .meta({ description: 'Free-form; kept with the spec, not read by the Unifier.' });
 
 export const sshSchema = z
   .strictObject({
-    host: z
-      .string()
+    host: text(HOST_MAX)
       .refine(isHost, { error: 'must be an IP address or a hostname' })
       // The refinement is exact; the pattern gives editors a first check.
       .meta({ description: 'IP address or hostname the node is reached at.', pattern: hostPattern.source }),
     port: port.default(baseDefaults.sshPort).meta({ description: 'SSH port (1-65535).' }),
-    user: z
-      .string()
+    user: text(32)
       .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: 'must be a Unix user name' })
       .optional()
       .meta({
@@ -125,12 +131,12 @@ export const nodeSchema = z.strictObject({
   ssh: sshSchema.optional(),
   resources: resourcesSchema.optional(),
   labels: z
-    .record(safeKey(labelKeyPattern, 'label key'), z.string().max(256))
+    .record(safeKey(labelKeyPattern, 'label key'), text(256))
     .optional()
     .meta({ description: 'Node labels; become Swarm node labels.' }),
   taints: z
     .array(
-      z.string().regex(taintPattern, {
+      text(512).regex(taintPattern, {
         error: 'must look like key=value:NoSchedule (or PreferNoSchedule, NoExecute)',
       }),
     )
@@ -142,16 +148,14 @@ export const portSchema = z.strictObject({
   container: port.meta({ description: 'Port inside the container.' }),
   host: port.optional().meta({ description: 'Port published on the node; none = not published.' }),
   protocol: z.enum(protocols).default('tcp'),
-  hostIp: z
-    .string()
+  hostIp: text(64)
     .refine(isIP, { error: 'must be an IP address' })
     .optional()
     .meta({ description: 'Publish only on this address of the node (like 127.0.0.1); default all.' }),
 });
 
 export const volumeSchema = z.strictObject({
-  name: z
-    .string()
+  name: text(63)
     .regex(volumeNamePattern, { error: 'must be a volume name: letters, digits, "_", "." or "-"' })
     .meta({ description: 'Volume name; the Docker volume is named <stack>-<name>.' }),
   mountPath: absolutePath('mountPath').meta({ description: 'Absolute path inside the container.' }),
@@ -164,22 +168,21 @@ export const volumeSchema = z.strictObject({
 
 export const healthCheckSchema = z.strictObject({
   command: z
-    .array(z.string().max(4096))
+    .array(text(4096))
     .min(1)
     .max(64)
     .meta({ description: 'Command run inside the container; exit 0 = healthy.' }),
-  interval: z.string().regex(durationPattern, { error: 'must be a duration like 30s' }).default('30s'),
-  timeout: z.string().regex(durationPattern, { error: 'must be a duration like 5s' }).default('5s'),
+  interval: text(16).regex(durationPattern, { error: 'must be a duration like 30s' }).default('30s'),
+  timeout: text(16).regex(durationPattern, { error: 'must be a duration like 5s' }).default('5s'),
   retries: z.number().int().min(1).max(100).default(3),
-  startPeriod: z.string().regex(durationPattern, { error: 'must be a duration like 10s' }).default('0s'),
+  startPeriod: text(16).regex(durationPattern, { error: 'must be a duration like 10s' }).default('0s'),
 });
 
-const envValue = z.union([z.string().max(32768), z.number(), z.boolean()], {
+const envValue = z.union([text(32768), z.number(), z.boolean()], {
   error: 'must be a string, number or boolean',
 });
 
-const secretRef = z
-  .string()
+const secretRef = text(secretPrefix.length + 255)
   .refine((v) => v.startsWith(secretPrefix), {
     error: 'must be a secret reference like secret://name, never the secret itself',
     params: { code: 'security' },
@@ -197,8 +200,7 @@ export const proxySchema = z.strictObject({
     description:
       'Route through Traefik. Default: on when network.access is proxy and the service has a port.',
   }),
-  domain: z
-    .string()
+  domain: text(HOST_MAX)
     .regex(domainPattern, { error: 'must be a domain name like app.example.com' })
     .optional()
     .meta({ description: 'Host name; default <service>.<network.domain>.' }),
@@ -207,7 +209,7 @@ export const proxySchema = z.strictObject({
   }),
 });
 
-const swarmConstraint = z.string().max(256).regex(placementPattern, {
+const swarmConstraint = text(256).regex(placementPattern, {
   error: 'must be a Swarm constraint like node.labels.disk == ssd or node.role != manager',
 });
 
@@ -221,17 +223,17 @@ export const resourceLimitsSchema = z
 export const updateSchema = z
   .strictObject({
     parallelism: z.number().int().min(0).max(100).optional(),
-    delay: z.string().regex(durationPattern, { error: 'must be a duration like 10s' }).optional(),
+    delay: text(16).regex(durationPattern, { error: 'must be a duration like 10s' }).optional(),
     failureAction: z.enum(['rollback', 'pause', 'continue']).optional(),
     order: z.enum(['start-first', 'stop-first']).optional(),
-    monitor: z.string().regex(durationPattern, { error: 'must be a duration like 30s' }).optional(),
+    monitor: text(16).regex(durationPattern, { error: 'must be a duration like 30s' }).optional(),
   })
   .meta({ description: "Swarm rolling update; unset fields keep the kit's policy." });
 
 export const fileSchema = z
   .strictObject({
     path: absolutePath('path').meta({ description: 'Absolute path of the file inside the container.' }),
-    content: z.string().max(65536).optional().meta({ description: 'The file text.' }),
+    content: text(65536).optional().meta({ description: 'The file text.' }),
     secret: secretRef.optional().meta({ description: 'The file holds this secret (secret://<name>).' }),
   })
   .meta({ description: 'A file placed in the container before it starts: content or a secret.' });
@@ -242,20 +244,17 @@ export const serviceSchema = z.strictObject({
       'Unique service name (DNS label). A name of a kit service (e.g. traefik) customises that service.',
   }),
   type: z.enum(serviceTypes).default('custom'),
-  image: z
-    .string()
-    .max(384)
+  image: text(384)
     .regex(imagePattern, { error: 'must be an image reference like nginx:1.27 or ghcr.io/org/app:tag' })
     .optional()
     .meta({ description: 'Image; required unless the name is a known catalog service.' }),
-  command: z.array(z.string().max(4096)).max(256).optional(),
+  command: z.array(text(4096)).max(256).optional(),
   entrypoint: z
-    .array(z.string().max(4096))
+    .array(text(4096))
     .max(256)
     .optional()
     .meta({ description: "Replaces the image's entrypoint." }),
-  user: z
-    .string()
+  user: text(65)
     .regex(userPattern, { error: 'must be a user like 1000, 1000:1000 or app:app' })
     .optional()
     .meta({ description: "User (and group) the container runs as; default the image's." }),
@@ -272,7 +271,7 @@ export const serviceSchema = z.strictObject({
   restartPolicy: z.enum(restartPolicies).default('unless-stopped'),
   healthCheck: healthCheckSchema.optional(),
   labels: z
-    .record(safeKey(labelKeyPattern, 'label key'), z.string().max(4096))
+    .record(safeKey(labelKeyPattern, 'label key'), text(4096))
     .optional()
     .meta({ description: 'Container labels; keys starting with kombify. are reserved.' }),
   files: z.array(fileSchema).max(32).optional(),
@@ -294,7 +293,7 @@ export const serviceSchema = z.strictObject({
     .strictObject({
       proxy: proxySchema.optional(),
       aliases: z
-        .array(z.string().regex(aliasPattern, { error: 'must be a host name like db or cache.internal' }))
+        .array(text(HOST_MAX).regex(aliasPattern, { error: 'must be a host name like db or cache.internal' }))
         .max(16)
         .optional()
         .meta({ description: 'Extra names the service is reached by on the stack network.' }),
@@ -303,17 +302,14 @@ export const serviceSchema = z.strictObject({
 });
 
 export const systemSchema = z.strictObject({
-  timezone: z
-    .string()
+  timezone: text(64)
     .regex(timezonePattern, { error: 'must be a time zone like UTC or Europe/Berlin' })
     .default(baseDefaults.timezone),
   os: z
     .enum(osNames)
     .default(baseDefaults.os)
     .meta({ description: 'Operating system of every node without its own os.' }),
-  registryMirror: z
-    .string()
-    .max(120)
+  registryMirror: text(120)
     .regex(mirrorPattern, { error: 'must be a registry like registry.local:5000 (optionally with a path)' })
     .optional()
     .meta({ description: 'Pull every image through this registry mirror prefix.' }),
@@ -341,8 +337,7 @@ export const securitySchema = z.strictObject({
 
 export const networkSchema = z.strictObject({
   vpn: z.enum(vpnKinds).default('none'),
-  domain: z
-    .string()
+  domain: text(HOST_MAX)
     .regex(domainPattern, { error: 'must be a domain name like home.example.com' })
     .default(baseDefaults.domain),
   access: z.enum(accessModes).optional().meta({
@@ -353,8 +348,7 @@ export const networkSchema = z.strictObject({
     .strictObject({
       servers: z
         .array(
-          z
-            .string()
+          text(64)
             .refine(isIP, { error: 'must be an IP address' })
             .meta({ description: 'IPv4 or IPv6 address.' }),
         )
@@ -377,17 +371,19 @@ export const observabilitySchema = z.strictObject({
   backup: z
     .strictObject({
       enabled: z.boolean().default(true),
-      schedule: z
-        .string()
+      schedule: text(128)
         .regex(cronPattern, { error: 'must be a cron schedule with five fields, like 0 3 * * *' })
+        // The pattern is the shape (and lands in the JSON Schema); croner checks the values.
+        .refine((v) => !cronPattern.test(v) || cronProblem(v) === null, {
+          error: (issue) => cronProblem(String(issue.input)) ?? 'not a cron schedule',
+        })
         .default(baseDefaults.backupSchedule),
       retentionDays: z.number().int().min(1).max(3650).default(baseDefaults.backupRetentionDays),
     })
     .prefault({}),
   logs: z
     .strictObject({
-      maxSize: z
-        .string()
+      maxSize: text(16)
         .regex(logSizePattern, { error: 'must be a size like 10m' })
         .default(baseDefaults.logMaxSize),
       maxFiles: z.number().int().min(1).max(100).default(baseDefaults.logMaxFiles),
@@ -398,8 +394,7 @@ export const observabilitySchema = z.strictObject({
 export const kombinationSchema = z
   .strictObject({
     name: dnsLabel.meta({ description: 'Stack name (DNS label).' }),
-    version: z
-      .string()
+    version: text(16)
       .regex(versionPattern, { error: 'must look like "1.0" (quote it in YAML)' })
       .default(baseDefaults.version),
     kit: z

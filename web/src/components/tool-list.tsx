@@ -1,5 +1,6 @@
 import type { Tool } from '@kombify/proto/api';
 import { For, Show } from 'solid-js';
+import { safeHref } from '../lib/safe-href.ts';
 
 /** Tools as cards: name, score, summary, tags and a link out. */
 export function ToolList(props: { tools: Tool[] }) {
@@ -18,7 +19,7 @@ export function ToolList(props: { tools: Tool[] }) {
             <p class="small">
               <For each={t.tags}>{(tag) => <span class="tag">{tag}</span>}</For>
             </p>
-            <Show when={t.url}>
+            <Show when={safeHref(t.url)}>
               {(url) => (
                 <a href={url()} target="_blank" rel="noopener noreferrer">
                   Open {t.name}

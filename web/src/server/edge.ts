@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import * as api from '@kombify/proto/api';
 import { getRequestEvent } from 'solid-js/web';
 import type { EdgeResult } from '../lib/edge-result.ts';
+import { edgeTarget, SPOOFABLE_HEADERS } from './edge-request.ts';
 
 /**
  * How the web server talks to the edge on the user's behalf. The browser holds only the edge's
@@ -47,7 +48,7 @@ type Schema<T> = {
   ): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
 };
 
-const SESSION_HEADERS = new Set(['cookie', 'origin', 'user-agent', 'x-forwarded-for']);
+const SESSION_HEADERS = new Set(['cookie', 'origin', 'user-agent']);
 
 export type EdgeAnswer = { status: number; headers: Headers; body: IncomingMessage };
 
@@ -68,10 +69,10 @@ export function sendToEdge(
     timeoutMs?: number;
   },
 ): Promise<EdgeAnswer> {
-  const target = new URL(path, `${edgeUrl()}/`);
+  const target = edgeTarget(edgeUrl(), path);
   const headers: Record<string, string> = {};
   for (const [name, value] of from.headers) {
-    if (HOP.has(name)) continue;
+    if (HOP.has(name) || SPOOFABLE_HEADERS.has(name)) continue;
     if (init.forward === 'all' || SESSION_HEADERS.has(name)) headers[name] = value;
   }
   Object.assign(headers, init.headers);

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv, Env, Principal } from '../../platform/env.ts';
 import { ApiError } from '../../platform/errors.ts';
+import { clientAddress } from '../../platform/unverified-budget.ts';
 import type { RateDecision, RateLimiterObject } from './rate-limiter-object.ts';
 
 /** The consumer object's RPC surface, typed from the class through its stub. */
@@ -13,7 +14,7 @@ export function consumerLimiter(env: Env, consumer: string): ConsumerLimiter {
 
 export function consumerOf(c: Context<AppEnv>, principal: Principal | undefined): string {
   if (principal) return `${principal.kind}:${principal.id}`;
-  return `ip:${c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? 'unknown'}`;
+  return `ip:${clientAddress(c.req.raw.headers)}`;
 }
 
 /**

@@ -87,7 +87,8 @@ export class RateLimiterObject extends DurableObject<Env> {
               orgId: row.orgId,
               role: row.role,
               expiresAt: row.expiresAt?.getTime() ?? null,
-              revoked: row.revokedAt !== null,
+              // A key whose maker was disabled or left the org is as good as revoked (M5).
+              revoked: row.revokedAt !== null || !row.makerActive,
               plan,
             }
           : null,

@@ -24,8 +24,10 @@ import {
 import { randomId, sha256Hex } from '../ids.ts';
 import { type Db, openDb } from './client.ts';
 
-const postgresUrl =
-  process.env.KOMBIFY_TEST_POSTGRES_URL ?? 'postgres://kombify:kombify@127.0.0.1:5432/kombify_test';
+// Set by the db project's global setup (a PostgreSQL from npm) unless the caller named a server.
+const postgresUrl = process.env.KOMBIFY_TEST_POSTGRES_URL;
+if (!postgresUrl)
+  throw new Error('KOMBIFY_TEST_POSTGRES_URL is not set: run this through the db project (npm test)');
 
 const targets = [
   { name: 'PGlite (embedded)', url: undefined },
@@ -46,8 +48,7 @@ describe.each(targets)('database layer on $name', ({ url }) => {
     } catch (error) {
       throw new Error(
         `cannot reach ${url ?? 'the embedded database'}: ${(error as Error).message}. ` +
-          'Start PostgreSQL (pg_ctlcluster 15 main start) and create the test role and database as .ci/run does, ' +
-          'or point KOMBIFY_TEST_POSTGRES_URL at one.',
+          'Unset KOMBIFY_TEST_POSTGRES_URL to have the tests start a PostgreSQL from npm, or point it at a running server.',
       );
     }
     await ensureOrg(database.config, { id: orgA, name: 'A', slug: orgA });

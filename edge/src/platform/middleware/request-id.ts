@@ -1,14 +1,13 @@
-import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../env.ts';
+/**
+ * Hono's request-id middleware: a well-formed incoming X-Request-ID (from a trusted proxy or a
+ * client: word characters and "-", at most 128) is kept, anything else replaced by our own
+ * `req_…` id; it is in `c.get('requestId')`, every error body and the response header.
+ */
+import { requestId as honoRequestId } from 'hono/request-id';
 import { randomId } from '../ids.ts';
 
-const acceptable = /^[A-Za-z0-9._-]{8,128}$/;
-
-/** Takes a well-formed incoming X-Request-ID (from a trusted proxy or client) or makes one. */
-export const requestId = createMiddleware<AppEnv>(async (c, next) => {
-  const incoming = c.req.header('x-request-id');
-  const id = incoming && acceptable.test(incoming) ? incoming : randomId('req');
-  c.set('requestId', id);
-  await next();
-  c.header('X-Request-ID', id);
+export const requestId = honoRequestId({
+  headerName: 'X-Request-ID',
+  limitLength: 128,
+  generator: () => randomId('req'),
 });

@@ -135,11 +135,12 @@ export class StackObject extends DurableObject<Env> {
     return store.listVersions(this.#sql).map((v) => versionView(v, current));
   }
 
-  /** Keeps a new accepted spec as the current version. */
-  addVersion(version: Omit<store.SpecVersion, 'version' | 'createdAt'>) {
+  /** Keeps a new accepted spec as the current version, with new bindings when given (replacing all). */
+  addVersion(version: Omit<store.SpecVersion, 'version' | 'createdAt'>, bindings?: Record<string, Binding>) {
     const v = this.ctx.storage.transactionSync(() => {
       const added = store.addVersion(this.#sql, { ...version, createdAt: Date.now() });
       store.setSetting(this.#sql, 'current_version', String(added.version));
+      if (bindings) store.setSetting(this.#sql, 'bindings', JSON.stringify(bindings));
       store.addEvent(
         this.#sql,
         { workflowId: null, kind: 'spec.version', message: `spec version ${added.version} added` },
@@ -243,10 +244,10 @@ export class StackObject extends DurableObject<Env> {
     );
   }
 
-  workflows(limit: number, offset: number) {
+  workflows(limit: number, offset: number, filter: store.WorkflowFilter = {}) {
     return {
-      rows: store.listWorkflows(this.#sql, limit, offset).map((w) => this.#summary(w.id)!),
-      total: store.countWorkflows(this.#sql),
+      rows: store.listWorkflows(this.#sql, limit, offset, filter).map((w) => this.#summary(w.id)!),
+      total: store.countWorkflows(this.#sql, filter),
     };
   }
 

@@ -6,7 +6,7 @@
  */
 
 import { terminalJobStatuses } from '@kombify/proto/jobs';
-import { and, asc, count, desc, eq, gt, inArray, max } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, max } from 'drizzle-orm';
 import { type DrizzleSqliteDODatabase, drizzle } from 'drizzle-orm/durable-sqlite';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import migrations from './migrations/migrations.js';
@@ -16,6 +16,7 @@ import {
   stack,
   steps,
   type WfJobStatus,
+  type WorkflowKind,
   type WorkflowStatus,
   wfEvents,
   wfJobs,
@@ -114,18 +115,40 @@ export function getWorkflow(db: StackDb, id: string): WorkflowRecord | null {
   return db.select().from(workflows).where(eq(workflows.id, id)).get() ?? null;
 }
 
-export function listWorkflows(db: StackDb, limit: number, offset: number): WorkflowRecord[] {
+/** Which runs a list shows: any of these left out matches every run. Times are epoch ms. */
+export interface WorkflowFilter {
+  kind?: WorkflowKind | undefined;
+  status?: WorkflowStatus | undefined;
+  since?: number | undefined;
+  until?: number | undefined;
+}
+
+const matching = (f: WorkflowFilter) =>
+  and(
+    f.kind ? eq(workflows.kind, f.kind) : undefined,
+    f.status ? eq(workflows.status, f.status) : undefined,
+    f.since !== undefined ? gte(workflows.createdAt, f.since) : undefined,
+    f.until !== undefined ? lt(workflows.createdAt, f.until) : undefined,
+  );
+
+export function listWorkflows(
+  db: StackDb,
+  limit: number,
+  offset: number,
+  filter: WorkflowFilter = {},
+): WorkflowRecord[] {
   return db
     .select()
     .from(workflows)
+    .where(matching(filter))
     .orderBy(desc(workflows.createdAt), asc(workflows.id))
     .limit(limit)
     .offset(offset)
     .all();
 }
 
-export function countWorkflows(db: StackDb): number {
-  return db.select({ n: count() }).from(workflows).get()?.n ?? 0;
+export function countWorkflows(db: StackDb, filter: WorkflowFilter = {}): number {
+  return db.select({ n: count() }).from(workflows).where(matching(filter)).get()?.n ?? 0;
 }
 
 /** The run in progress (at most one), else null. */

@@ -24,8 +24,6 @@ export type StatusWrite =
 
 /** Bounds one batch's statement size (parameters) and how long a batch holds the connection. */
 const MAX_BATCH = 500;
-/** Writers per edge: enough to spread the writes, few enough to keep Postgres connections low. */
-export const STATUS_SHARDS = 4;
 
 export class AgentStatusObject extends DurableObject<Env> {
   readonly #config: Config;
@@ -70,11 +68,4 @@ async function applyWrites(db: Db, writes: readonly StatusWrite[]): Promise<void
   await setConnectedMany(db, ids(true), true);
   await setConnectedMany(db, ids(false), false);
   await recordHeartbeats(db, beats);
-}
-
-/** The writer for an agent's status. */
-export function agentStatus(env: Env, agentId: string): DurableObjectStub<AgentStatusObject> {
-  let hash = 0;
-  for (let i = 0; i < agentId.length; i++) hash = (hash * 31 + agentId.charCodeAt(i)) >>> 0;
-  return env.AGENT_STATUS.get(env.AGENT_STATUS.idFromName(`status-${hash % STATUS_SHARDS}`));
 }

@@ -1,6 +1,6 @@
 /** Orgs, people and how they get in: API keys, users, memberships, sessions, activity, invitations. */
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.ts';
 
 export const orgs = pgTable('orgs', {
@@ -26,8 +26,20 @@ export const apiKeys = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    /**
+     * The person the key acts for (a user id; a key made by a key inherits its maker). The key
+     * stops when that person is disabled or leaves the org, unless it is a service key. Null for
+     * keys made before this was recorded, or by seeding: those act for nobody.
+     */
+    createdBy: text('created_by'),
+    /** Marked by an owner: the key belongs to the org and outlives the person who made it. */
+    service: boolean('service').notNull().default(false),
   },
-  (t) => [uniqueIndex('api_keys_hash_idx').on(t.hash), index('api_keys_org_idx').on(t.orgId)],
+  (t) => [
+    uniqueIndex('api_keys_hash_idx').on(t.hash),
+    index('api_keys_org_idx').on(t.orgId),
+    index('api_keys_created_by_idx').on(t.createdBy),
+  ],
 );
 
 /** People, as the OpenID issuer knows them (`sub`). Created on first sign-in. */
@@ -85,8 +97,6 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
-    /** The issuer's id_token, kept for RP-initiated logout (id_token_hint). */
-    idToken: text('id_token'),
     /** Set on an impersonation session: the platform admin (`kind:id`) acting as this user. */
     impersonatedBy: text('impersonated_by'),
     /** The admin's own session (when they started from a browser), given back when impersonation ends. */

@@ -424,6 +424,8 @@ export declare const RunStackActionResponseSchema: GenMessage<RunStackActionResp
  */
 export declare type ListWorkflowsRequest = Message<"kombify.orchestrator.v1.ListWorkflowsRequest"> & {
   /**
+   * Empty: every stack of the org.
+   *
    * @generated from field: string stack_id = 1;
    */
   stackId: string;
@@ -437,6 +439,32 @@ export declare type ListWorkflowsRequest = Message<"kombify.orchestrator.v1.List
    * @generated from field: int32 per_page = 3;
    */
   perPage: number;
+
+  /**
+   * provision, deploy, plan, destroy or drift; empty: any.
+   *
+   * @generated from field: string kind = 4;
+   */
+  kind: string;
+
+  /**
+   * queued, running, awaiting_approval, succeeded, failed, cancelled or rejected; empty: any.
+   *
+   * @generated from field: string status = 5;
+   */
+  status: string;
+
+  /**
+   * ISO 8601; runs created at or after since and before until.
+   *
+   * @generated from field: string since = 6;
+   */
+  since: string;
+
+  /**
+   * @generated from field: string until = 7;
+   */
+  until: string;
 };
 
 /**
@@ -889,6 +917,9 @@ export declare const OrchestratorService: GenService<{
     output: typeof RunStackActionResponseSchema;
   },
   /**
+   * ListWorkflows lists the runs of one stack, or of every stack of the org when stack_id is empty,
+   * newest first, filtered by kind, status and creation time (as GET /v1/orchestrator/workflows).
+   *
    * @generated from rpc kombify.orchestrator.v1.OrchestratorService.ListWorkflows
    */
   listWorkflows: {
