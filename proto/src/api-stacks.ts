@@ -41,8 +41,18 @@ export const simTemplate = z.object({
   category: z.string(),
   description: z.string(),
   node_count: z.number(),
+  /** Whether applying it makes a deploy target unless the request says (multi-node ones do). */
+  deploy_target: z.boolean().default(false),
   nodes: z.array(z.object({ name: z.string(), type: z.string(), order: z.number() })),
 });
+/** `GET /api/v1/nodes/{id}/events` (injected faults and their healing) */
+export const simNodeEvents = z.object({
+  data: z.array(z.object({ id: z.string(), kind: z.string(), message: z.string(), at: z.string() })),
+});
+/** `POST|DELETE /api/v1/nodes/{id}/faults` */
+export const simFaultResult = z
+  .object({ node: z.object({ status: z.string() }).passthrough() })
+  .passthrough();
 /** `GET /api/v1/nodes/{id}/ssh` */
 export const sshDetails = z.object({
   host: z.string(),

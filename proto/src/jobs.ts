@@ -382,6 +382,20 @@ export const simNodeLogsParams = simNodeRef
   .extend({ tail: z.number().int().min(1).max(5000).default(200) })
   .strict();
 
+/**
+ * A fault injected into a node (sim.node.fault): `kill` (SIGKILL, as a machine losing power; start
+ * brings it back), `pause` (frozen), `partition` (the node drops traffic to and from `peers`, node
+ * containers of its simulation; none named: all of them), `heal` (undo pause and partition).
+ * `duration_s`: the host agent heals by itself after that long.
+ */
+export const simNodeFaultParams = simNodeRef
+  .extend({
+    kind: z.enum(['kill', 'pause', 'partition', 'heal']),
+    peers: z.array(simContainer).max(100).default([]),
+    duration_s: z.number().int().min(1).max(86_400).optional(),
+  })
+  .strict();
+
 export const jobParamsSchemas = {
   'node.facts': nodeFactsParams,
   'docker.run': dockerRunParams,
@@ -401,6 +415,7 @@ export const jobParamsSchemas = {
   'sim.node.stop': simNodeRef,
   'sim.node.delete': simNodeRef,
   'sim.node.logs': simNodeLogsParams,
+  'sim.node.fault': simNodeFaultParams,
 } as const;
 
 export type JobType = keyof typeof jobParamsSchemas;
@@ -424,6 +439,7 @@ export type NodePrechecksResult = z.output<typeof nodePrechecksResult>;
 export type SimNodeRef = z.output<typeof simNodeRef>;
 export type SimNodeCreateParams = z.output<typeof simNodeCreateParams>;
 export type SimNodeLogsParams = z.output<typeof simNodeLogsParams>;
+export type SimNodeFaultParams = z.output<typeof simNodeFaultParams>;
 
 export function isJobType(value: string): value is JobType {
   return Object.hasOwn(jobParamsSchemas, value);

@@ -181,6 +181,72 @@ describe('one Docker engine per node', () => {
     expect(web.stdout.trim()).toMatch(/^site (exited|running)$/);
   });
 
+  it('refuses bad fault input with the field path, and nothing changes', async () => {
+    const db = node('database');
+    const bad = async (body: unknown) => {
+      const res = await stack.api(`/api/v1/nodes/${db.id}/faults`, { body });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      return res.body.error.details.map((d: any) => d.path);
+    };
+    expect(await bad({ kind: 'meteor' })).toEqual(['kind']);
+    expect(await bad({ kind: 'partition', from: ['web-server', 'nope'] })).toEqual(['from[1]']);
+    expect(await bad({ kind: 'pause', duration_s: 0 })).toEqual(['duration_s']);
+    expect((await stack.api(`/api/v1/nodes/${db.id}/events`)).body.data).toEqual([]);
+    expect((await inNode('database', 'hostname')).stdout.trim()).toBe('database');
+  });
+
+  it('a partition cuts the node off from the others (TCP from inside) until healed', async () => {
+    const web = node('web-server');
+    const reach = async (from: string, to: string) =>
+      (
+        await inNode(from, `timeout 2 bash -c '</dev/tcp/${to}/22' 2>/dev/null && echo open || echo cut`)
+      ).stdout.trim();
+    expect(await reach('web-server', 'database')).toBe('open');
+    const res = await stack.api(`/api/v1/nodes/${web.id}/faults`, {
+      body: { kind: 'partition', from: ['database'], latency_ms: 50 },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await reach('web-server', 'database')).toBe('cut');
+    expect(await reach('database', 'web-server')).toBe('cut');
+    const events = (await stack.api(`/api/v1/nodes/${web.id}/events`)).body.data;
+    expect(events.map((e: any) => e.kind).sort()).toEqual(['fault.partition', 'fault.unsupported']);
+    expect(events.find((e: any) => e.kind === 'fault.unsupported').message).toMatch(/no sch_netem/);
+    const healed = await stack.api(`/api/v1/nodes/${web.id}/faults`, { method: 'DELETE' });
+    expect(healed.status, JSON.stringify(healed.body)).toBe(200);
+    expect(await reach('web-server', 'database')).toBe('open');
+    // With a duration the host agent heals by itself.
+    await stack.api(`/api/v1/nodes/${web.id}/faults`, { body: { kind: 'partition', duration_s: 2 } });
+    expect(await reach('web-server', 'database')).toBe('cut');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await reach('web-server', 'database')).toBe('open');
+  });
+
+  it('a kill stops the node and its agent; start brings node, engine and agent back', async () => {
+    const db = node('database');
+    const worker = workers.get('database');
+    const killed = await stack.api(`/api/v1/nodes/${db.id}/faults`, { body: { kind: 'kill' } });
+    expect(killed.status, JSON.stringify(killed.body)).toBe(200);
+    expect(killed.body.node.status).toBe('stopped');
+    expect((await stack.api(`/api/v1/nodes/${db.id}`)).body.status).toBe('stopped');
+    const [container] = (await containersOfSimulation(docker, sim.id)).filter((c) =>
+      c.Names[0]!.endsWith('-database'),
+    );
+    expect(container!.State).toBe('exited');
+    const t0 = Date.now();
+    // Within the heartbeat window (120 s here: max(4 × AGENT_HEARTBEAT_SECONDS, 120)).
+    await stack.waitForWorker(worker.id, 'offline', 130_000);
+    process.stdout.write(`[faults] the killed node's worker was offline after ${Date.now() - t0} ms\n`);
+    // A stopped node takes no faults.
+    const again = await stack.api(`/api/v1/nodes/${db.id}/faults`, { body: { kind: 'pause' } });
+    expect(again.status).toBe(400);
+    expect(again.body.error.details[0]).toMatchObject({ path: 'id', code: 'node_not_running' });
+    const started = await stack.api(`/api/v1/nodes/${db.id}/start`, { method: 'POST' });
+    expect(started.body.status, JSON.stringify(started.body)).toBe('running');
+    expect((await inNode('database', 'docker info --format {{.ID}}')).stdout.trim()).toMatch(/^[A-Z0-9]{4}:/);
+    await stack.waitForWorker(worker.id, 'online', 60_000);
+    expect((await stack.api(`/api/v1/nodes/${db.id}/events`)).body.data[0].kind).toBe('fault.kill');
+  }, 240_000);
+
   it('deleting the simulation removes the nodes, their engines’ disks and its network', async () => {
     const res = await stack.api(`/api/v1/simulations/${sim.id}`, { method: 'DELETE' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);

@@ -109,7 +109,11 @@ describe('simulations', () => {
     await expect
       .poll(() => template.textContent())
       .toContain('2 nodes: web-server (local), database (local)');
+    // The deploy-target box follows the template's default: on for the multi-node ones.
+    await page.locator('[data-testid="template"][data-template="ha-setup"]').getByRole('radio').check();
+    expect(await page.getByTestId('deploy-target').isChecked()).toBe(true);
     await template.getByRole('radio').check();
+    expect(await page.getByTestId('deploy-target').isChecked()).toBe(false);
     await page.getByLabel('Name', { exact: true }).fill(`${run}-lab`);
     await page.getByTestId('create-simulation').click();
 
@@ -146,6 +150,19 @@ describe('simulations', () => {
       expect((await ssh2Exec({ port, password }, 'hostname')).stdout.trim()).toBe(name);
       expect(await details.getByTestId('ssh-command').inputValue()).toBe(`ssh -p ${port} root@127.0.0.1`);
     }
+    // Faults from the page: a partition, recorded in the node's events, then healed.
+    const faults = card.getByTestId('node-faults').first();
+    await faults.getByTestId('fault-partition').click();
+    await faults
+      .locator('[data-testid="node-events"] li[data-kind="fault.partition"]')
+      .waitFor({ timeout: 40_000 });
+    await faults.getByTestId('fault-heal').click();
+    await faults
+      .locator('[data-testid="node-events"] li[data-kind="fault.heal"]')
+      .waitFor({ timeout: 40_000 });
+    expect(
+      await faults.locator('[data-testid="node-events"] li[data-kind="fault.partition"]').textContent(),
+    ).toContain('partitioned from every other node until healed');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: w.web.url });
     await card.getByTestId('copy-ssh').first().click();
     await expect.poll(() => card.getByTestId('copy-ssh').first().textContent()).toBe('Copied');

@@ -13,6 +13,7 @@ import {
   type NodePrechecksParams,
   parseJobParams,
   type SimNodeCreateParams,
+  type SimNodeFaultParams,
   type SimNodeLogsParams,
   type SimNodeRef,
   type StackConvergeParams,
@@ -29,6 +30,7 @@ import { dockerRemove } from './docker-remove.ts';
 import { dockerRun } from './docker-run.ts';
 import { JobFailure } from './job-error.ts';
 import { nodePrechecks } from './node-prechecks.ts';
+import { simNodeFault } from './sim-fault.ts';
 import { simNodeCreate, simNodeDelete, simNodeLogs, simNodeStart, simNodeStop } from './sim-node.ts';
 import { stackConverge } from './stack-converge.ts';
 import { stackRemove } from './stack-remove.ts';
@@ -80,6 +82,8 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return simNodeDelete(parsed.value as SimNodeRef, ctx);
     case 'sim.node.logs':
       return simNodeLogs(parsed.value as SimNodeLogsParams);
+    case 'sim.node.fault':
+      return simNodeFault(parsed.value as SimNodeFaultParams, ctx);
     default:
       // A type the shared schemas know but this agent build has no executor for (yet).
       throw new JobFailure('unsupported_job_type', `this agent cannot run ${type} jobs`);

@@ -45,6 +45,11 @@ nodesApi.delete('/:id', async (c) => c.json(await sim.deleteNode(simContext(c), 
 nodesApi.post('/:id/start', async (c) => c.json(await sim.startNode(simContext(c), id(c))));
 nodesApi.post('/:id/stop', async (c) => c.json(await sim.stopNode(simContext(c), id(c))));
 nodesApi.get('/:id/ssh', async (c) => c.json(await sim.nodeSsh(simContext(c), id(c))));
+nodesApi.post('/:id/faults', async (c) =>
+  c.json(await sim.injectFault(simContext(c), id(c), await readJson(c, sim.faultSchema))),
+);
+nodesApi.delete('/:id/faults', async (c) => c.json(await sim.healFaults(simContext(c), id(c))));
+nodesApi.get('/:id/events', async (c) => c.json(await sim.nodeEvents(simContext(c), id(c))));
 nodesApi.get('/:id/logs', async (c) => {
   const tail = Math.min(5000, Math.max(1, Number.parseInt(c.req.query('tail') ?? '200', 10) || 200));
   return c.json(await sim.nodeLogs(simContext(c), id(c), tail));

@@ -78,3 +78,16 @@ export type CreateSimulationInput = z.output<typeof createSimulationSchema>;
 export type ApplyTemplateInput = z.output<typeof applyTemplateSchema>;
 export type CreateNodeInput = z.output<typeof createNodeSchema>;
 export type NodeSpec = z.output<typeof nodeSpecSchema>;
+
+/** `POST /api/v1/nodes/{id}/faults` */
+export const faultSchema = z
+  .object({
+    kind: z.enum(['kill', 'pause', 'partition']),
+    duration_s: z.number().int().min(1).max(86_400).optional(),
+    from: z.array(dnsLabel).min(1).max(100).optional(),
+    /** Kept for when the kernel has sch_netem; recorded as not injected here. */
+    latency_ms: z.number().int().min(0).max(10_000).optional(),
+    loss_percent: z.number().min(0).max(100).optional(),
+  })
+  .strict();
+export type FaultInput = z.output<typeof faultSchema>;

@@ -30,6 +30,7 @@ import {
 import { findTemplate, resolveResources, templates } from './templates.ts';
 import { simulationView, templateView } from './views.ts';
 
+export * from './faults.ts';
 export * from './node-service.ts';
 export * from './schemas.ts';
 

@@ -10,9 +10,12 @@ import { StatusBadge } from '../components/status-badge.tsx';
 import { SubmissionNote } from '../components/submission-note.tsx';
 import {
   createSimulation,
+  type FaultKind,
+  getNodeEvents,
   getSimulations,
   getSsh,
   getTemplates,
+  setFault,
   setSimulation,
 } from '../features/simulations/index.ts';
 import type { EdgeResult } from '../lib/edge-result.ts';
@@ -43,7 +46,17 @@ export default function Simulations() {
         <h2 id="new-sim">New simulation from a template</h2>
         <Section result={templates()} what="the templates" empty={<Empty title="No templates." />}>
           {(list) => (
-            <form action={createSimulation} method="post">
+            <form
+              action={createSimulation}
+              method="post"
+              onChange={(e) => {
+                // Picking a template sets the deploy-target box to that template's default.
+                const input = e.target as HTMLInputElement;
+                if (input.name !== 'template') return;
+                const box = e.currentTarget.elements.namedItem('deploy_target') as HTMLInputElement | null;
+                if (box) box.checked = list.find((t) => t.name === input.value)?.deploy_target ?? false;
+              }}
+            >
               <TemplateGallery templates={list} />
               <div class="form-row">
                 <label for="sim-name">Name</label>
@@ -60,8 +73,13 @@ export default function Simulations() {
                   <input type="checkbox" name="auto_start" checked /> Start the nodes now
                 </label>
                 <label class="checkbox">
-                  <input type="checkbox" name="deploy_target" data-testid="deploy-target" /> Deploy target:
-                  run the kombify agent in each node, so stacks can deploy to it
+                  <input
+                    type="checkbox"
+                    name="deploy_target"
+                    data-testid="deploy-target"
+                    checked={list[0]?.deploy_target ?? false}
+                  />{' '}
+                  Deploy target: run the kombify agent in each node, so stacks can deploy to it
                 </label>
                 <button
                   type="submit"
@@ -251,6 +269,7 @@ function NodeRow(props: { node: SimNode; open: Signal<ReadonlySet<string>> }) {
         <tr id={`ssh-${props.node.id}`}>
           <td colSpan={6}>
             <SshDetails nodeId={props.node.id} />
+            <NodeFaults node={props.node} />
           </td>
         </tr>
       </Show>
@@ -301,5 +320,62 @@ function SshDetails(props: { nodeId: string }) {
         </div>
       )}
     </Section>
+  );
+}
+
+/** Faults to inject into a running node (a partition cuts it off from every other node), and its events. */
+function NodeFaults(props: { node: SimNode }) {
+  const fault = useAction(setFault);
+  const events = createAsync(() => getNodeEvents(props.node.id));
+  const [busy, setBusy] = createSignal<FaultKind>();
+  const [outcome, setOutcome] = createSignal<EdgeResult<unknown>>();
+  const run = async (kind: FaultKind) => {
+    setBusy(kind);
+    try {
+      setOutcome(await fault(props.node.id, kind));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const running = () => props.node.status === 'running';
+  const labels: [FaultKind, string][] = [
+    ['kill', 'Kill (power loss)'],
+    ['pause', 'Pause'],
+    ['partition', 'Partition from the others'],
+    ['heal', 'Heal'],
+  ];
+  return (
+    <div data-testid="node-faults">
+      <fieldset class="button-row">
+        <legend class="sr-only">Faults for {props.node.name}</legend>
+        <For each={labels}>
+          {([kind, label]) => (
+            <button
+              type="button"
+              class={kind === 'kill' ? 'btn btn-small btn-danger' : 'btn btn-small'}
+              disabled={!!busy() || (kind !== 'heal' && !running())}
+              onClick={() => run(kind)}
+              data-testid={`fault-${kind}`}
+            >
+              {busy() === kind ? '…' : label}
+            </button>
+          )}
+        </For>
+      </fieldset>
+      <SubmissionNote result={outcome()} done="Done." />
+      <Section result={events()} what="the node's events">
+        {(e) => (
+          <ul class="small" data-testid="node-events">
+            <For each={e.data}>
+              {(ev) => (
+                <li data-kind={ev.kind}>
+                  <span class="mono">{new Date(ev.at).toLocaleTimeString()}</span> {ev.message}
+                </li>
+              )}
+            </For>
+          </ul>
+        )}
+      </Section>
+    </div>
   );
 }

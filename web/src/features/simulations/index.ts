@@ -1,5 +1,14 @@
 import { edgeAction, edgeQuery } from '../../lib/edge-call.ts';
-import { applyTemplate, changeSimulation, fetchSimulations, fetchSsh, fetchTemplates } from './server.ts';
+import {
+  applyTemplate,
+  changeFault,
+  changeSimulation,
+  type FaultKind,
+  fetchNodeEvents,
+  fetchSimulations,
+  fetchSsh,
+  fetchTemplates,
+} from './server.ts';
 
 export const getTemplates = edgeQuery(() => fetchTemplates(), 'sim-templates');
 export const getSimulations = edgeQuery(() => fetchSimulations(), 'simulations');
@@ -9,3 +18,9 @@ export const setSimulation = edgeAction(
   (id: string, what: 'start' | 'stop' | 'delete') => changeSimulation(id, what),
   'set-simulation',
 );
+export const getNodeEvents = edgeQuery((nodeId: string) => fetchNodeEvents(nodeId), 'sim-node-events');
+export const setFault = edgeAction(
+  (nodeId: string, kind: FaultKind) => changeFault(nodeId, kind),
+  'set-fault',
+);
+export type { FaultKind };

@@ -38,3 +38,20 @@ export async function changeSimulation(id: string, what: 'start' | 'stop' | 'del
 export async function fetchSsh(nodeId: string) {
   return edgeJson(`/api/v1/nodes/${encodeURIComponent(nodeId)}/ssh`, api.sshDetails, { bare: true });
 }
+
+export type FaultKind = 'kill' | 'pause' | 'partition' | 'heal';
+
+/** Injects a fault into a node (a partition: from every other node), or heals it. */
+export async function changeFault(nodeId: string, kind: FaultKind) {
+  const path = `/api/v1/nodes/${encodeURIComponent(nodeId)}/faults`;
+  return edgeJson(path, api.simFaultResult, {
+    method: kind === 'heal' ? 'DELETE' : 'POST',
+    ...(kind === 'heal' ? {} : { body: { kind } }),
+    bare: true,
+    timeoutMs: 40_000,
+  });
+}
+
+export async function fetchNodeEvents(nodeId: string) {
+  return edgeJson(`/api/v1/nodes/${encodeURIComponent(nodeId)}/events`, api.simNodeEvents, { bare: true });
+}

@@ -106,3 +106,22 @@ export const simNodes = pgTable(
     index('sim_nodes_org_idx').on(t.orgId, t.createdAt),
   ],
 );
+
+/** What happened to a KombiSim node that its row does not say: injected faults and their healing. */
+export const simNodeEvents = pgTable(
+  'sim_node_events',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id')
+      .notNull()
+      .references(() => simNodes.id, { onDelete: 'cascade' }),
+    /** fault.kill | fault.pause | fault.partition | fault.heal | fault.unsupported */
+    kind: text('kind').notNull(),
+    message: text('message').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sim_node_events_node_idx').on(t.nodeId, t.createdAt)],
+);
