@@ -19,8 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import { type Homelab, homelab, httpdCommand } from '../harness/homelab.ts';
-import { nodePassword, pushImages, removeSimulations, requireSimImage, ssh2Exec } from '../harness/sim.ts';
-import { poll, type Stack, startStack } from '../harness/stack.ts';
+import { nodePassword, removeSimulations, ssh2Exec, startSimStack } from '../harness/sim.ts';
+import { poll, type Stack } from '../harness/stack.ts';
 
 // Own node image tag and SSH ports: other suites use theirs on this engine at the same time.
 const SIM_IMAGE = 'kombify/sim-node:apps-deploy';
@@ -86,17 +86,7 @@ function standIns(source: string, appServices: Set<string>): string {
 
 beforeAll(async () => {
   docker = await requireDocker();
-  await requireSimImage(SIM_IMAGE);
-  await pushImages([TEST_IMAGE]);
-  stack = await startStack({
-    postgresUrl: process.env.KOMBIFY_TEST_POSTGRES_URL,
-    vars: {
-      SIM_NODE_IMAGE: SIM_IMAGE,
-      SIM_SSH_PORT_FIRST: String(SSH_FIRST),
-      SIM_SSH_PORTS: '4',
-    },
-  });
-  await stack.onlineAgent(`${run}-host`);
+  stack = await startSimStack({ host: `${run}-host`, image: SIM_IMAGE, sshFirst: SSH_FIRST, sshPorts: 4 });
   const res = await stack.api('/api/v1/templates/single-node/apply', {
     body: { simulation_name: run, deploy_target: true },
   });

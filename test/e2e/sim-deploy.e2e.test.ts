@@ -14,12 +14,11 @@ import { type Homelab, homelab } from '../harness/homelab.ts';
 import {
   containersOfSimulation,
   nodePassword,
-  pushImages,
   removeSimulations,
-  requireSimImage,
   ssh2Exec,
+  startSimStack,
 } from '../harness/sim.ts';
-import { poll, type Stack, startStack } from '../harness/stack.ts';
+import { poll, type Stack } from '../harness/stack.ts';
 
 // Own node image tag and SSH ports: other suites build `kombify/sim-node:test` and use 2222… at the
 // same time on this engine.
@@ -86,17 +85,7 @@ async function inNodeEngine(id: string) {
 
 beforeAll(async () => {
   docker = await requireDocker();
-  await requireSimImage(SIM_IMAGE);
-  await pushImages([TEST_IMAGE]);
-  stack = await startStack({
-    postgresUrl: process.env.KOMBIFY_TEST_POSTGRES_URL,
-    vars: {
-      SIM_NODE_IMAGE: SIM_IMAGE,
-      SIM_SSH_PORT_FIRST: String(SSH_FIRST),
-      SIM_SSH_PORTS: '4',
-    },
-  });
-  await stack.onlineAgent(`${run}-host`);
+  stack = await startSimStack({ host: `${run}-host`, image: SIM_IMAGE, sshFirst: SSH_FIRST, sshPorts: 4 });
   const res = await stack.api('/api/v1/templates/single-node/apply', {
     body: { simulation_name: run, deploy_target: true },
   });

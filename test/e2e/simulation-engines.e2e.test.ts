@@ -13,12 +13,11 @@ import { requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import {
   containersOfSimulation,
   nodePassword,
-  pushImages,
   removeSimulations,
-  requireSimImage,
   ssh2Exec,
+  startSimStack,
 } from '../harness/sim.ts';
-import { poll, type Stack, startStack } from '../harness/stack.ts';
+import { poll, type Stack } from '../harness/stack.ts';
 
 const run = promisify(execFile);
 // Own node image tag and SSH ports (other suites use kombify/sim-node:test and 2222…).
@@ -57,14 +56,7 @@ async function dockerRun(worker: string, params: Record<string, unknown>) {
 
 beforeAll(async () => {
   docker = await requireDocker();
-  await requireSimImage(SIM_IMAGE);
-  // What the tests deploy comes from the mirror, under its own name.
-  await pushImages([TEST_IMAGE]);
-  stack = await startStack({
-    postgresUrl: process.env.KOMBIFY_TEST_POSTGRES_URL,
-    vars: { SIM_NODE_IMAGE: SIM_IMAGE, SIM_SSH_PORT_FIRST: String(SSH_FIRST), SIM_SSH_PORTS: '4' },
-  });
-  await stack.onlineAgent(`${tag}-host`);
+  stack = await startSimStack({ host: `${tag}-host`, image: SIM_IMAGE, sshFirst: SSH_FIRST, sshPorts: 4 });
   const res = await stack.api('/api/v1/templates/homelab-basic/apply', {
     body: { simulation_name: tag, deploy_target: true },
   });

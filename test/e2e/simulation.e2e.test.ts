@@ -14,13 +14,11 @@ import {
   nodePassword,
   opensshWithKey,
   opensshWithPassword,
-  pushImages,
   removeSimulations,
-  requireSimImage,
-  SIM_IMAGE,
   ssh2Exec,
+  startSimStack,
 } from '../harness/sim.ts';
-import { poll, type Stack, startStack } from '../harness/stack.ts';
+import { poll, type Stack } from '../harness/stack.ts';
 
 let docker: Docker;
 let stack: Stack;
@@ -41,14 +39,8 @@ async function remove(s: Stack, id: string, token?: string) {
 
 beforeAll(async () => {
   docker = await requireDocker();
-  await requireSimImage();
-  await pushImages([TEST_IMAGE]);
-  stack = await startStack({
-    postgresUrl: process.env.KOMBIFY_TEST_POSTGRES_URL,
-    // 12 ports (2222–2233) instead of 100, so the pool can be used up in a few applies.
-    vars: { SIM_NODE_IMAGE: SIM_IMAGE, SIM_SSH_PORTS: '12' },
-  });
-  await stack.onlineAgent('sim-host');
+  // 12 ports (2222–2233) instead of 100, so the pool can be used up in a few applies.
+  stack = await startSimStack({ host: 'sim-host', sshPorts: 12 });
 });
 
 afterAll(async () => {

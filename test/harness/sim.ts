@@ -13,6 +13,8 @@ import type Docker from 'dockerode';
 import { Client } from 'ssh2';
 import { buildRegistryImage, buildSimImage } from '../../scripts/lib/sim-image.ts';
 import { pushToMirror } from '../../scripts/lib/sim-registry.ts';
+import { TEST_IMAGE } from './docker.ts';
+import { type Stack, startStack } from './stack.ts';
 
 const run = promisify(execFile);
 
@@ -29,6 +31,33 @@ export async function requireSimImage(image = SIM_IMAGE): Promise<string> {
 /** Puts local images into the host's registry mirror under the same names (nodes pull them). */
 export async function pushImages(images: string[]): Promise<void> {
   await pushToMirror(images, { progress: say });
+}
+
+/**
+ * A stack for KombiSim suites: the node image (a suite's own tag, so suites running side by side
+ * do not rebuild each other's), the test image in the mirror, a real PostgreSQL when the run has
+ * one, the suite's own SSH port pool, and a host agent online to run the nodes.
+ */
+export async function startSimStack(opts: {
+  host: string;
+  image?: string;
+  sshPorts: number;
+  sshFirst?: number;
+}): Promise<Stack> {
+  const image = opts.image ?? SIM_IMAGE;
+  await requireSimImage(image);
+  // What the tests deploy comes from the mirror, under its own name.
+  await pushImages([TEST_IMAGE]);
+  const stack = await startStack({
+    postgresUrl: process.env.KOMBIFY_TEST_POSTGRES_URL,
+    vars: {
+      SIM_NODE_IMAGE: image,
+      SIM_SSH_PORTS: String(opts.sshPorts),
+      ...(opts.sshFirst !== undefined ? { SIM_SSH_PORT_FIRST: String(opts.sshFirst) } : {}),
+    },
+  });
+  await stack.onlineAgent(opts.host);
+  return stack;
 }
 
 /** A node's root password: the SSH details show it once, to an operator. */

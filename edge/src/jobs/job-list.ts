@@ -11,7 +11,7 @@ import type { Db } from '../platform/db/client.ts';
 import type { Env } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { checkDepth, mergePages } from '../platform/merge-pages.ts';
-import { checkBody, type Page } from '../platform/validate.ts';
+import { type Page, readQuery } from '../platform/validate.ts';
 import { getAgent, isAgentId, listAgents } from '../workers/index.ts';
 import { agentQueue } from './agent-queue.ts';
 
@@ -32,8 +32,7 @@ export async function listOrgJobs(
   raw: Record<string, string | undefined>,
   page: Page,
 ) {
-  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
-  const q = checkBody(jobQuery, given);
+  const q = readQuery(jobQuery, raw);
   checkDepth(page, 'filter by worker_id, type or status');
   let workers: string[];
   if (q.worker_id) {

@@ -75,9 +75,7 @@ jobs.post('/', async (c) => {
 
 jobs.get('/', async (c) => {
   const page = readPage(c);
-  const { worker_id, type, status } = c.req.query();
-  const query = { worker_id, type, status };
-  const { rows, total } = await listOrgJobs(deps(c), c.get('principal').orgId, query, page);
+  const { rows, total } = await listOrgJobs(deps(c), c.get('principal').orgId, c.req.query(), page);
   return c.json({ data: rows, pagination: { page: page.page, per_page: page.perPage, total } });
 });
 

@@ -76,6 +76,20 @@ export function readPage(c: Context, defaultPerPage = 50): Page {
   );
 }
 
+/**
+ * Query parameters (or a Connect request's optional strings) through a schema: an absent or empty
+ * value counts as not given, every problem is reported with its field path.
+ */
+export function readQuery<S extends z.ZodType>(
+  schema: S,
+  raw: Record<string, string | undefined>,
+): z.output<S> {
+  return checkBody(
+    schema,
+    Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== '')),
+  );
+}
+
 /** A Connect request's `page`/`per_page` (proto3: 0 when unset). */
 export function connectPage(req: { page: number; perPage: number }, defaultPerPage = 50): Page {
   return pageOf(req.page || 1, req.perPage || defaultPerPage);

@@ -5,7 +5,7 @@ import { ApiError } from '../platform/errors.ts';
 import { bindWorker, locate, type OrchContext, orgWorkers } from './access.ts';
 import { stackHandle } from './object/stack-handle.ts';
 import type { Binding } from './object/stack-object.ts';
-import { addSpecVersion, checkBindingRefs } from './service.ts';
+import { addSpecVersion } from './service.ts';
 import { bindingSchema, readSpecInput, specOfVersion } from './spec-input.ts';
 import * as index from './store.ts';
 
@@ -74,7 +74,7 @@ export const addNodeBody = z
 
 /**
  * Adds a node to a stack's spec as a new version and binds it, in one call: the spec with the node
- * is validated and resolved, the binding's worker or simulation checked, and only then is the
+ * is validated and resolved, the binding's worker or simulation checked (by addSpecVersion), and only then is the
  * version kept — with the bindings, in one transaction.
  */
 export async function addNodeToStack(ctx: OrchContext, body: z.output<typeof addNodeBody>) {
@@ -94,8 +94,8 @@ export async function addNodeToStack(ctx: OrchContext, body: z.output<typeof add
     );
   }
   const name = String(body.node.name);
-  const binding = body.binding ? { [name]: body.binding as Binding } : undefined;
-  if (binding) await checkBindingRefs(ctx, binding);
+  // Bound in the same call: addSpecVersion checks the binding's worker or simulation first.
+  const bindings = body.binding ? { ...details.bindings, [name]: body.binding as Binding } : details.bindings;
   const input = readSpecInput(
     'application/json',
     JSON.stringify({
@@ -103,11 +103,10 @@ export async function addNodeToStack(ctx: OrchContext, body: z.output<typeof add
       options: current.options,
       ...(current.tofu ? { tofu: { files: current.tofu.files, vars: current.tofu.vars } } : {}),
       note: `added node ${name}`,
-      ...(binding ? { bindings: { ...details.bindings, ...binding } } : {}),
+      ...(body.binding ? { bindings } : {}),
     }),
   );
   const version = await addSpecVersion(ctx, body.stack_id, input);
-  const bindings = binding ? { ...details.bindings, ...binding } : details.bindings;
   const spec = specOfVersion({ format: 'yaml', source: added.yaml });
   const views = nodeViews(ctx, row, bindings, spec, await orgWorkers(ctx));
   return { node: views.find((n) => n.name === name)!, version };

@@ -150,8 +150,7 @@ stacks.post('/:id/destroy', async (c) => {
 
 stacks.get('/:id/workflows', async (c) => {
   const page = readPage(c);
-  const { kind, status, since, until } = c.req.query();
-  const query = { stack_id: c.req.param('id'), kind, status, since, until };
+  const query = { ...c.req.query(), stack_id: c.req.param('id') };
   const { rows, total } = await listOrgWorkflows(orchContext(c), query, page);
   return c.json({ data: rows, pagination: { page: page.page, per_page: page.perPage, total } });
 });

@@ -197,7 +197,7 @@ export async function exportStack(ctx: OrchContext, id: string) {
 }
 
 /** Every worker and simulation the bindings name must be the caller's org's. */
-export async function checkBindingRefs(ctx: OrchContext, bindings: Record<string, Binding>): Promise<void> {
+async function checkBindingRefs(ctx: OrchContext, bindings: Record<string, Binding>): Promise<void> {
   await checkSimulationBindings(ctx, bindings);
   const workers = await orgWorkers(ctx);
   for (const [node, b] of Object.entries(bindings)) {

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { ApiError } from '../platform/errors.ts';
 import { checkDepth, mergePages } from '../platform/merge-pages.ts';
-import { checkBody, type Page } from '../platform/validate.ts';
+import { type Page, readQuery } from '../platform/validate.ts';
 import { locate, type OrchContext } from './access.ts';
 import { stackHandle } from './object/stack-handle.ts';
 import * as index from './store.ts';
@@ -43,15 +43,12 @@ export const workflowQuery = z.object({
 });
 export type WorkflowQueryInput = z.input<typeof workflowQuery>;
 
-const dropEmpty = (q: Record<string, string | undefined>) =>
-  Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== ''));
-
 export async function listOrgWorkflows(
   ctx: OrchContext,
   raw: Record<string, string | undefined>,
   page: Page,
 ) {
-  const q = checkBody(workflowQuery, dropEmpty(raw));
+  const q = readQuery(workflowQuery, raw);
   checkDepth(page, 'narrow it with since/until');
   const filter = { kind: q.kind, status: q.status, since: q.since, until: q.until };
   let targets: { id: string; name: string }[];

@@ -18,12 +18,8 @@ workflows.use(gate(operatorRoles, 'orchestrator'));
 
 workflows.get('/', async (c) => {
   const page = readPage(c);
-  const { stack_id, kind, status, since, until } = c.req.query();
-  const { rows, total } = await listOrgWorkflows(
-    orchContext(c),
-    { stack_id, kind, status, since, until },
-    page,
-  );
+  // The schema takes what it knows of the query (stack_id, kind, status, since, until).
+  const { rows, total } = await listOrgWorkflows(orchContext(c), c.req.query(), page);
   return c.json({ data: rows, pagination: { page: page.page, per_page: page.perPage, total } });
 });
 

@@ -4,13 +4,13 @@
  * and start / stop / restart — operators only, as every worker route.
  */
 import { isTerminal } from '@kombify/proto/jobs';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/index.ts';
 import { agentQueue } from '../jobs/index.ts';
 import type { AppEnv } from '../platform/env.ts';
-import { checkBody } from '../platform/validate.ts';
+import { readQuery } from '../platform/validate.ts';
 import { orchContext } from '../stacks/index.ts';
 import { ASK_WAIT_MS, askWorker, containerAction, listContainers } from './container-service.ts';
 import { runOnWorker } from './service.ts';
@@ -19,25 +19,21 @@ export const containers = new Hono<AppEnv>();
 containers.use(gate(operatorRoles, 'orchestrator'));
 
 /** `?wait_seconds=` (1–60, default 20): how long to wait for the worker's answer. */
-function waitMs(c: { req: { query(k: string): string | undefined } }): number {
-  const q = checkBody(
-    z.object({ wait_seconds: z.coerce.number().int().min(1).max(60).optional() }),
-    c.req.query('wait_seconds') === undefined ? {} : { wait_seconds: c.req.query('wait_seconds') },
-  );
-  return (q.wait_seconds ?? ASK_WAIT_MS / 1000) * 1000;
-}
-
-containers.get('/:id/containers', async (c) =>
-  c.json({ data: await listContainers(orchContext(c), c.req.param('id'), waitMs(c)) }),
-);
-
-const logQuery = z.object({
+const waitQuery = z.object({
   wait_seconds: z.coerce
     .number()
     .int()
     .min(1)
     .max(60)
     .default(ASK_WAIT_MS / 1000),
+});
+const waitMs = (c: Context<AppEnv>) => readQuery(waitQuery, c.req.query()).wait_seconds * 1000;
+
+containers.get('/:id/containers', async (c) =>
+  c.json({ data: await listContainers(orchContext(c), c.req.param('id'), waitMs(c)) }),
+);
+
+const logQuery = waitQuery.extend({
   tail: z.coerce.number().int().min(0).max(10_000).default(200),
   since: z.coerce.number().int().min(0).optional(),
   follow: z.enum(['true', 'false', '1', '0']).default('false'),
@@ -48,10 +44,7 @@ containers.get('/:id/containers/:name/logs', async (c) => {
   const ctx = orchContext(c);
   const id = c.req.param('id');
   const name = c.req.param('name');
-  const q = checkBody(
-    logQuery,
-    Object.fromEntries(Object.entries(c.req.query()).filter(([k]) => k in logQuery.shape)),
-  );
+  const q = readQuery(logQuery, c.req.query());
   const follow = q.follow === 'true' || q.follow === '1';
   const params = { name, tail: q.tail, ...(q.since !== undefined ? { since: q.since } : {}) };
   if (!follow) {
