@@ -70,11 +70,32 @@ describe('stack.converge params', () => {
         networks: [],
         volumes: [],
         services: [{ ...service, restart: 'unless-stopped' }],
+        secrets: [],
         pull: 'missing',
         remove_orphans: true,
         dry_run: false,
       },
     });
+  });
+
+  it('refuses a secret a service uses but the job does not declare, and a path with ..', () => {
+    const res = parseJobParams('stack.converge', {
+      stack: 's1',
+      node: 'n1',
+      secrets: ['db/password'],
+      services: [
+        {
+          ...service,
+          secret_env: { A: 'db/password', B: 'db/other' },
+          files: [{ path: '/run/x', secret: 'a/../b', sha256: 'a'.repeat(64) }],
+        },
+      ],
+    });
+    expect(res.ok).toBe(false);
+    const paths = res.ok ? [] : res.issues.map((i) => i.path);
+    expect(paths).toContain('params.services[0].secret_env.B');
+    expect(paths).toContain('params.services[0].files[0].secret');
+    expect(paths).not.toContain('params.services[0].secret_env.A');
   });
 
   it('accepts a full service', () => {

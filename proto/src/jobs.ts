@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { dockerContainerActionParams, dockerContainersParams, dockerLogsParams } from './container-jobs.ts';
+import { convergeServiceExtras, secretPath, subnet } from './converge-parts.ts';
 import { type Issue, issuesFromZod } from './issue.ts';
 import { tofuApplyParams, tofuPlanParams } from './tofu-jobs.ts';
 
@@ -148,6 +149,7 @@ export const convergeService = z
     restart: z.enum(['no', 'always', 'unless-stopped', 'on-failure']).default('unless-stopped'),
     healthcheck: convergeHealthcheck.optional(),
     networks: z.array(plainName).max(32).optional(),
+    ...convergeServiceExtras,
   })
   .strict();
 
@@ -161,7 +163,9 @@ export const stackConvergeParams = z
     stack: stackId,
     node: plainName,
     networks: z
-      .array(z.object({ name: plainName, internal: z.boolean().optional() }).strict())
+      .array(
+        z.object({ name: plainName, internal: z.boolean().optional(), subnet: subnet.optional() }).strict(),
+      )
       .max(64)
       .default([]),
     volumes: z
@@ -169,6 +173,8 @@ export const stackConvergeParams = z
       .max(256)
       .default([]),
     services: z.array(convergeService).max(256),
+    /** Every secret path the services use (secret_env, secret files): what FetchJobSecrets returns. */
+    secrets: z.array(secretPath).max(256).default([]),
     pull: z.enum(['missing', 'always', 'never']).default('missing'),
     remove_orphans: z.boolean().default(true),
     dry_run: z.boolean().default(false),
@@ -215,7 +221,17 @@ export const stackConvergeParams = z
     );
     const networks = new Set(p.networks.map((n) => n.name));
     const volumes = new Set(p.volumes.map((v) => v.name));
+    const secrets = new Set(p.secrets);
+    const undeclaredSecret = (ref: string, path: (string | number)[]) => {
+      if (!secrets.has(ref))
+        ctx.addIssue({ code: 'custom', path, message: `secret "${ref}" is not declared in secrets` });
+    };
     p.services.forEach((s, si) => {
+      for (const [name, ref] of Object.entries(s.secret_env ?? {}))
+        undeclaredSecret(ref, ['services', si, 'secret_env', name]);
+      s.files?.forEach((f, fi) => {
+        if (f.secret !== undefined) undeclaredSecret(f.secret, ['services', si, 'files', fi, 'secret']);
+      });
       s.networks?.forEach((n, ni) => {
         if (!networks.has(n))
           ctx.addIssue({
@@ -428,6 +444,8 @@ export type StackConvergeParams = z.output<typeof stackConvergeParams>;
 export type StackConvergeInput = z.input<typeof stackConvergeParams>;
 export type ConvergeService = z.output<typeof convergeService>;
 export type ConvergeServiceInput = z.input<typeof convergeService>;
+export type { ConvergeFile } from './converge-parts.ts';
+export { maxFileBytes, secretPath, secretPathPattern } from './converge-parts.ts';
 export type StackConvergeResult = z.output<typeof stackConvergeResult>;
 export type StackRemoveParams = z.output<typeof stackRemoveParams>;
 export type StackRemoveResult = z.output<typeof stackRemoveResult>;

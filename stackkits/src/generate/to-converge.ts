@@ -134,6 +134,7 @@ export function toConvergeJobs(plan: Plan, options: ConvergeOptions = {}): Conve
           networks: bridges.map((n) => ({ name: n.name })),
           volumes: node.volumes.map((v) => ({ name: v.name })),
           services: node.containers.map((c) => service(c, names)),
+          secrets: [],
           pull: 'missing',
           remove_orphans: true,
           dry_run: false,

@@ -602,6 +602,45 @@ export declare type HeartbeatResponse = Message<"kombify.agent.v1.HeartbeatRespo
 export declare const HeartbeatResponseSchema: GenMessage<HeartbeatResponse>;
 
 /**
+ * @generated from message kombify.agent.v1.FetchJobSecretsRequest
+ */
+export declare type FetchJobSecretsRequest = Message<"kombify.agent.v1.FetchJobSecretsRequest"> & {
+  /**
+   * @generated from field: string job_id = 1;
+   */
+  jobId: string;
+
+  /**
+   * @generated from field: string lease_id = 2;
+   */
+  leaseId: string;
+};
+
+/**
+ * Describes the message kombify.agent.v1.FetchJobSecretsRequest.
+ * Use `create(FetchJobSecretsRequestSchema)` to create a new message.
+ */
+export declare const FetchJobSecretsRequestSchema: GenMessage<FetchJobSecretsRequest>;
+
+/**
+ * @generated from message kombify.agent.v1.FetchJobSecretsResponse
+ */
+export declare type FetchJobSecretsResponse = Message<"kombify.agent.v1.FetchJobSecretsResponse"> & {
+  /**
+   * Secret path (as in the job's params) → its current value.
+   *
+   * @generated from field: map<string, string> values = 1;
+   */
+  values: { [key: string]: string };
+};
+
+/**
+ * Describes the message kombify.agent.v1.FetchJobSecretsResponse.
+ * Use `create(FetchJobSecretsResponseSchema)` to create a new message.
+ */
+export declare const FetchJobSecretsResponseSchema: GenMessage<FetchJobSecretsResponse>;
+
+/**
  * @generated from enum kombify.agent.v1.LogStream
  */
 export enum LogStream {
@@ -700,6 +739,18 @@ export declare const AgentService: GenService<{
     methodKind: "unary";
     input: typeof HeartbeatRequestSchema;
     output: typeof HeartbeatResponseSchema;
+  },
+  /**
+   * FetchJobSecrets returns the values of the secrets a job's params reference (`secrets`), for
+   * the job's current lease only and once per lease: the grant is the job id + lease id, so a
+   * value is never in job params, and a token or lease that leaked later fetches nothing.
+   *
+   * @generated from rpc kombify.agent.v1.AgentService.FetchJobSecrets
+   */
+  fetchJobSecrets: {
+    methodKind: "unary";
+    input: typeof FetchJobSecretsRequestSchema;
+    output: typeof FetchJobSecretsResponseSchema;
   },
 }>;
 

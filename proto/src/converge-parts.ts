@@ -1,0 +1,99 @@
+/**
+ * The parts of a `stack.converge` service beyond image, ports and mounts (issue 16): secret
+ * references, files the agent places, log options, entrypoint, user, aliases and limits. Kept
+ * apart from jobs.ts so each file stays readable; jobs.ts composes them into `convergeService`.
+ *
+ * Secrets travel as references only (`postgres/password`, the part after `secret://`): the job's
+ * `secrets` lists every reference its services use, and the agent fetches the values for that job
+ * with AgentService.FetchJobSecrets (bound to the job and its lease, single use). No value is ever
+ * in job params, so none can reach the job store, events, logs or exports.
+ */
+import { z } from 'zod';
+
+/** A secret's path in the org's store: `postgres/password` (segments, no `..`, no leading `/`). */
+export const secretPathPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+export const secretPath = z
+  .string()
+  .max(255)
+  .regex(
+    secretPathPattern,
+    'must be a secret path like postgres/password (letters, digits, ".", "_", "-", "/")',
+  )
+  .refine((p) => !p.split('/').includes('..'), 'must not contain ".." segments');
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
+const absolutePath = z
+  .string()
+  .regex(/^\/[^\0]*$/, 'must be an absolute path')
+  .max(4096)
+  .refine((p) => !p.split('/').includes('..'), 'must not contain ".." segments');
+
+/** 1 MiB: a config file, not a data set. */
+export const maxFileBytes = 1024 * 1024;
+
+/**
+ * A file placed in the container before it starts: plain `content`, or a `secret` whose value the
+ * file holds (written to tmpfs, mode 0400). `sha256` is of the content (of the reference for a
+ * secret file), so the agent re-creates a container only when a file it mounts changed.
+ */
+export const convergeFile = z
+  .object({
+    path: absolutePath,
+    content: z.string().max(maxFileBytes).optional(),
+    secret: secretPath.optional(),
+    sha256,
+    mode: z.number().int().min(0).max(0o777).optional(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if ((f.content === undefined) === (f.secret === undefined))
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'a file has either content or a secret' });
+  });
+
+export const convergeLogging = z
+  .object({
+    driver: z.literal('json-file'),
+    options: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.string().max(64)),
+  })
+  .strict();
+
+export const convergeResources = z
+  .object({
+    /** CPU limit in billionths of a CPU (Docker's NanoCpus). */
+    nano_cpus: z.number().int().min(1_000_000).optional(),
+    memory_bytes: z
+      .number()
+      .int()
+      .min(6 * 1024 * 1024)
+      .optional(),
+  })
+  .strict();
+
+const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The fields convergeService adds for issue 16; all optional, so older plans still parse. */
+export const convergeServiceExtras = {
+  entrypoint: z.array(z.string().max(4096)).max(256).optional(),
+  user: z.string().min(1).max(128).optional(),
+  aliases: z
+    .array(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/))
+    .max(32)
+    .optional(),
+  resources: convergeResources.optional(),
+  /** Environment variables whose values are secrets: name → secret path. */
+  secret_env: z
+    .record(z.string().regex(envName, 'must be a valid environment variable name'), secretPath)
+    .optional(),
+  files: z.array(convergeFile).max(64).optional(),
+  logging: convergeLogging.optional(),
+};
+
+/** An IPv4 CIDR like 172.20.0.0/16. */
+export const subnet = z
+  .string()
+  .regex(
+    /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/,
+    'must be an IPv4 CIDR like 172.20.0.0/16',
+  );
+
+export type ConvergeFile = z.output<typeof convergeFile>;
