@@ -85,6 +85,15 @@ export const convergeServiceExtras = {
     .record(z.string().regex(envName, 'must be a valid environment variable name'), secretPath)
     .optional(),
   files: z.array(convergeFile).max(64).optional(),
+  /**
+   * Which values of its secrets the service runs with (the edge sets it: a hash of the secrets'
+   * paths and versions, never of a value). Part of the desired state, so a rotated secret
+   * re-creates exactly the containers that use it.
+   */
+  secret_rev: z
+    .string()
+    .regex(/^[0-9a-f]{8,64}$/)
+    .optional(),
   logging: convergeLogging.optional(),
 };
 
