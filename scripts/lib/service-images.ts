@@ -155,6 +155,21 @@ export const serviceImages: ServiceImage[] = [
         changes: [`LABEL ${LABEL}=${RECIPE}`, 'EXPOSE 80', entry('/usr/local/bin/node', '/whoami.mjs')],
       }),
   },
+  {
+    local: 'kombify/svc-echo-app:node',
+    upstream: ['kombify/echo-app:1', 'kombify/echo-app:latest'],
+    what: "kombify's echo app (Node + Debian's psql), an app for base-homelab default's example app service: GET /db makes one SQL round trip with the PG* variables",
+    build: (local) =>
+      aptImage({
+        image: local,
+        packages: ['postgresql-client-15'],
+        files: [
+          [join(repoRoot, 'node_modules/node/bin/node'), '/usr/local/bin/node'],
+          [join(here, 'echo-app.mjs'), '/echo-app.mjs'],
+        ],
+        changes: [`LABEL ${LABEL}=${RECIPE}`, 'EXPOSE 8080', entry('/usr/local/bin/node', '/echo-app.mjs')],
+      }),
+  },
 ];
 
 /** Stand-ins: what Debian does not package, by upstream name and the ports its kits use. */

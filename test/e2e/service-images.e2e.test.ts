@@ -35,13 +35,23 @@ beforeAll(async () => {
   mirror = await ensureMirror();
   await buildServiceImages({
     testImage: TEST_IMAGE,
-    only: ['postgres:16-alpine', 'redis:7-alpine', 'nginx:1.27', 'traefik/whoami:latest', 'traefik:v3.1'],
+    only: [
+      'postgres:16-alpine',
+      'redis:7-alpine',
+      'nginx:1.27',
+      'traefik/whoami:latest',
+      'traefik:v3.1',
+      'kombify/echo-app:1',
+    ],
     progress: (line) => process.stdout.write(`[images] ${line}\n`),
   });
 }, 600_000);
 
+const networks: string[] = [];
+
 afterAll(async () => {
   if (made.length > 0) await docker('rm', '-f', '-v', ...made).catch(() => {});
+  for (const n of networks) await docker('network', 'rm', n).catch(() => {});
 });
 
 describe('service images in the mirror', () => {
@@ -110,6 +120,59 @@ describe('service images in the mirror', () => {
     expect(await docker('exec', c, 'ls', '/var/lib/postgresql/data/PG_VERSION')).toBe(
       '/var/lib/postgresql/data/PG_VERSION',
     );
+  });
+
+  it('the echo app makes a real SQL round trip with the password it is given, and fails with a wrong one', async () => {
+    const net = `${tag}-echo`;
+    await docker('network', 'create', net);
+    networks.push(net);
+    const pg = await start(
+      'echo-pg',
+      'postgres:16-alpine',
+      '--network',
+      net,
+      '-e',
+      'POSTGRES_PASSWORD=pw-1',
+      '-e',
+      'POSTGRES_DB=app',
+    );
+    await poll(
+      async () =>
+        (await run('docker', ['exec', pg, 'pg_isready', '-h', '127.0.0.1']).catch(() => null)) !== null,
+      60_000,
+      'pg_isready',
+    );
+    const echo = async (name: string, password: string) => {
+      const c = await start(
+        name,
+        'kombify/echo-app:1',
+        '--network',
+        net,
+        '-p',
+        '127.0.0.1::8080',
+        '-e',
+        `PGHOST=${pg}`,
+        '-e',
+        'PGUSER=postgres',
+        '-e',
+        'PGDATABASE=app',
+        '-e',
+        `PGPASSWORD=${password}`,
+      );
+      const port = (await docker('port', c, '8080/tcp')).split(':').at(-1);
+      return poll(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/db`).catch(() => null);
+          return res ? { status: res.status, text: await res.text() } : null;
+        },
+        30_000,
+        `${name} to answer`,
+      );
+    };
+    expect(await echo('echo-ok', 'pw-1')).toEqual({ status: 200, text: 'connected as postgres to app\n' });
+    const wrong = await echo('echo-bad', 'not-it');
+    expect(wrong.status).toBe(503);
+    expect(wrong.text).toMatch(/password authentication failed/);
   });
 
   it('Redis answers and keeps its data in /data', async () => {
