@@ -21,6 +21,7 @@ import { requestId } from './platform/middleware/request-id.ts';
 import { securityHeaders } from './platform/middleware/security-headers.ts';
 import { services } from './platform/middleware/services.ts';
 import { releasesApi } from './releases/api.ts';
+import { secretsApi } from './secrets/api.ts';
 import { simulationsApi } from './simulations/api.ts';
 import { stackkitsApi } from './stackkits/api.ts';
 import { stacksApi } from './stacks/api.ts';
@@ -50,6 +51,7 @@ app.route('/', stackkitsApi);
 app.route('/', workersApi);
 app.route('/', jobsApi);
 app.route('/', stacksApi);
+app.route('/', secretsApi);
 app.route('/', releasesApi);
 // After stacks: `/v1/orchestrator/stacks/{id}/state-credentials` shares the stacks prefix.
 app.route('/', tofuStateApi);

@@ -127,6 +127,14 @@ export const configSchema = z.object({
     .default(8 * 1024 * 1024),
   /** State versions kept per stack (the newest; older ones are deleted). */
   TOFU_STATE_VERSIONS_KEPT: z.coerce.number().int().min(1).max(1000).default(20),
+  // The org secret store (edge/src/secrets).
+  /**
+   * A secret, ≥ 32 characters: wraps each org's data key (AES-256-GCM). The default is for local
+   * development only; set a real one with `wrangler secret put SECRETS_MASTER_KEY`.
+   */
+  SECRETS_MASTER_KEY: z.string().min(32).default('local-dev-secrets-master-key-not-for-production'),
+  /** The master key before the last rotation: data keys wrapped by it are rewrapped with the current one on use. */
+  SECRETS_MASTER_KEY_PREVIOUS: z.string().min(32).optional(),
   // Stack workflows (edge/src/stacks/object).
   /** A workflow job that has not ended this long after dispatch is cancelled and fails its step. */
   STACK_JOB_TIMEOUT_SECONDS: seconds(1800, 5, 86400),

@@ -7,3 +7,4 @@ export * from './schema/admin.ts';
 export * from './schema/billing.ts';
 export * from './schema/stacks.ts';
 export * from './schema/workers.ts';
+export * from './schema/secrets.ts';

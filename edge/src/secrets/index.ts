@@ -1,0 +1,3 @@
+/** The secret store's surface for other domains: metadata and the job delivery's decrypting read. */
+export { MAX_SECRET_BYTES } from './routes.ts';
+export { getSecretMeta, listSecrets, readSecretValues, type SecretMeta, secretVersions } from './store.ts';
