@@ -126,6 +126,10 @@ describe('secret store', () => {
     const del = await stack.api('/v1/orchestrator/secrets/app/token', { method: 'DELETE' });
     expect(del.status).toBe(200);
     expect((await stack.api('/v1/orchestrator/secrets/app/token')).status).toBe(404);
+    // A body that is not JSON is the caller's mistake (400), and nothing is stored.
+    const bad = await stack.api('/v1/orchestrator/secrets/app/other/generate', { body: '{length: 40' });
+    expect(bad.status, JSON.stringify(bad.body)).toBe(400);
+    expect((await stack.api('/v1/orchestrator/secrets/app/other')).status).toBe(404);
   });
 
   it('every change is audited without the value', async () => {

@@ -13,7 +13,7 @@ import { auditContext } from '../platform/audit-context.ts';
 import { audit } from '../platform/db/audit.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
-import { checkBody, readJson } from '../platform/validate.ts';
+import { checkBody, readCappedText, readJson } from '../platform/validate.ts';
 import { deleteSecret, getSecretMeta, listSecrets, putSecret } from './store.ts';
 
 /** The largest value stored (UTF-8 bytes). */
@@ -106,8 +106,17 @@ secretRoutes.post('/:path{.+}', gate(operatorRoles, 'orchestrator'), async (c) =
   const raw = c.req.param('path') ?? '';
   if (!raw.endsWith('/generate')) throw new ApiError('NOT_FOUND', `no route for POST ${c.req.path}`);
   const path = checkBody(z.object({ path: secretPath }), { path: raw.slice(0, -'/generate'.length) }).path;
-  const text = await c.req.text();
-  const opts = checkBody(generateBody, text.trim() === '' ? {} : JSON.parse(text));
+  // The body is optional (defaults); when given it is capped and must be JSON like every other.
+  const text = await readCappedText(c, 4096, 'the request body');
+  let body: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ApiError('VALIDATION_FAILED', 'request body must be JSON like {"length": 32}');
+    }
+  }
+  const opts = checkBody(generateBody, body);
   return store(c, path, randomString(opts.length, opts.alphabet), 'secret.generate');
 });
 
