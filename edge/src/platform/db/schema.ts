@@ -5,6 +5,6 @@
 export * from './schema/accounts.ts';
 export * from './schema/admin.ts';
 export * from './schema/billing.ts';
+export * from './schema/secrets.ts';
 export * from './schema/stacks.ts';
 export * from './schema/workers.ts';
-export * from './schema/secrets.ts';
