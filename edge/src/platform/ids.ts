@@ -28,6 +28,7 @@ export function randomSecret(prefix: string): string {
 
 /** Unpadded base64url (RFC 4648 §5), jose's. */
 export const base64url = (data: Uint8Array): string => b64url.encode(data);
+export const fromBase64url = (text: string): Uint8Array => b64url.decode(text);
 
 /** Hex SHA-256, how secrets (API keys, enrollment tokens) are stored at rest. */
 export async function sha256Hex(value: string): Promise<string> {

@@ -1,5 +1,6 @@
 /** The secret store's envelope encryption: round trip, AAD binding, master key rotation. */
 import { describe, expect, it } from 'vitest';
+import { fromBase64url } from '../platform/ids.ts';
 import { newDataKey, openValue, sealValue, unwrapDataKey, wrapDataKey } from './secret-crypto.ts';
 
 const master = 'test-master-key-0123456789-abcdefghijklmnop';
@@ -9,7 +10,7 @@ describe('secret crypto', () => {
   it('a value round-trips, and the ciphertext does not hold it', async () => {
     const { raw } = await newDataKey(master, 'org_a');
     const sealed = await sealValue(raw, 'org_a', 'postgres/password', 's3cret-value');
-    expect(atob(sealed.ciphertext)).not.toContain('s3cret-value');
+    expect(new TextDecoder().decode(fromBase64url(sealed.ciphertext))).not.toContain('s3cret-value');
     expect(await openValue(raw, 'org_a', 'postgres/password', sealed)).toBe('s3cret-value');
   });
 

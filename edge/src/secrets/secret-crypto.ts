@@ -7,27 +7,12 @@
  * is opened with it and rewrapped with the current key; values are never re-entered.
  * Same pattern as tofu-state/state-crypto.ts.
  */
-import { sha256Hex } from '../platform/ids.ts';
+import { hkdfAesKey } from '../platform/aes-key.ts';
+import { fromBase64url as fromB64, sha256Hex, base64url as toB64 } from '../platform/ids.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-export function toB64(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-export const fromB64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
-
-async function wrappingKey(master: string): Promise<CryptoKey> {
-  const base = await crypto.subtle.importKey('raw', utf8(master), 'HKDF', false, ['deriveKey']);
-  return crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: utf8('kombify secrets v1'), info: utf8('data-key wrap') },
-    base,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
-  );
-}
+const wrappingKey = (master: string) => hkdfAesKey(master, 'kombify secrets v1', 'data-key wrap');
 
 /** A short public fingerprint of a master key (never the key), to tell which one wrapped a data key. */
 export async function masterKeyId(master: string): Promise<string> {

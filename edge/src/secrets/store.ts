@@ -103,7 +103,6 @@ export async function putSecret(
 ): Promise<{ meta: SecretMeta; created: boolean }> {
   const key = await orgDataKey(db, config, orgId);
   const sealed = await sealValue(key, orgId, path, value);
-  const before = await getSecretMeta(db, orgId, path);
   const now = new Date();
   const [row] = await db
     .insert(secrets)
@@ -113,7 +112,8 @@ export async function putSecret(
       set: { ...sealed, version: sql`${secrets.version} + 1`, updatedAt: now, updatedBy: by },
     })
     .returning(metaColumns);
-  return { meta: view(row!), created: before === null };
+  // Version 1 is only ever written by the insert: the upsert tells new from replaced by itself.
+  return { meta: view(row!), created: row!.version === 1 };
 }
 
 export async function deleteSecret(db: Db, orgId: string, path: string): Promise<SecretMeta | null> {

@@ -5,19 +5,13 @@
  * Each version records which key made it (`keyId`, a fingerprint, never the key): after a key
  * rotation, versions under the old key are read with TOFU_STATE_ENCRYPTION_KEY_PREVIOUS.
  */
+import { hkdfAesKey } from '../platform/aes-key.ts';
 import { sha256Hex } from '../platform/ids.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-async function stackKey(secret: string, stackId: string): Promise<CryptoKey> {
-  const base = await crypto.subtle.importKey('raw', utf8(secret), 'HKDF', false, ['deriveKey']);
-  return crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: utf8('kombify tofu-state v1'), info: utf8(stackId) },
-    base,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
-  );
+function stackKey(secret: string, stackId: string): Promise<CryptoKey> {
+  return hkdfAesKey(secret, 'kombify tofu-state v1', stackId);
 }
 
 /** A short public fingerprint of a key, to tell which key a stored version needs. */

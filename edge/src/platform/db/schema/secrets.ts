@@ -3,7 +3,7 @@
  * (SECRETS_MASTER_KEY), and the secrets, each encrypted with its org's data key. Never a value in
  * clear: `ciphertext` (base64) is AES-256-GCM with AAD = org id + path (edge/src/secrets/secret-crypto.ts).
  */
-import { index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { orgs } from './accounts.ts';
 import { createdAt } from './columns.ts';
 
@@ -34,5 +34,6 @@ export const secrets = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     updatedBy: text('updated_by').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.path] }), index('secrets_org_idx').on(t.orgId)],
+  // The primary key's leading org_id serves the per-org lists; no separate index.
+  (t) => [primaryKey({ columns: [t.orgId, t.path] })],
 );
