@@ -30,6 +30,7 @@ export interface SecretProblems {
   summary?: string;
 }
 
+/** Sorts a change's refusal for the form: field problems by field, the rest, or a summary in words. */
 export function secretProblems(result: EdgeResult<unknown> | undefined): SecretProblems {
   const out: SecretProblems = { path: [], value: [], other: [] };
   if (!result || result.ok) return out;
