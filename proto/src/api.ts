@@ -283,18 +283,6 @@ export const failedPayment = z.object({
 const part = <T extends z.ZodType>(data: T) =>
   z.union([z.object({ data }), z.object({ error: z.object({ code: errorCode, message: z.string() }) })]);
 
-/**
- * A secret in the org's store (`GET /v1/orchestrator/secrets`, and the answer of PUT, DELETE and
- * `POST …/generate` on a path): its metadata only, since no route ever answers with a value.
- */
-export const secretMeta = z.object({
-  path: z.string(),
-  version: z.number(),
-  updated_at: iso,
-  updated_by: z.string(),
-});
-export const secretList = z.array(secretMeta);
-
 /** `GET /health` */
 export const health = z.object({
   status: z.enum(['healthy', 'degraded', 'unhealthy']),

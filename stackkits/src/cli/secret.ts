@@ -10,7 +10,7 @@
  * No value is ever printed or logged: the edge answers with metadata only, and that is all this
  * shows. The path is checked with the edge's own rule before anything is read or sent.
  */
-import { secretList, secretMeta } from '@kombify/proto/api';
+import { secretMeta, secretMetaList } from '@kombify/proto/api';
 import { secretPath } from '@kombify/proto/jobs';
 import type { z } from 'zod';
 import { CliError, UsageError } from './args.ts';
@@ -74,7 +74,7 @@ async function list(ctx: Context, rest: string[]): Promise<number> {
   noSetOptions(ctx, 'list');
   if (rest.length > 0) throw new UsageError('"secret list" takes no arguments');
   const target = requireEdge(ctx);
-  const secrets = answer(await send(ctx, target, 'GET', base), secretList, `GET ${base}`);
+  const secrets = answer(await send(ctx, target, 'GET', base), secretMetaList, `GET ${base}`);
   if (ctx.ui.json) {
     ctx.ui.result({ ok: true, secrets });
     return 0;
