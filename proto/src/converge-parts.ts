@@ -94,6 +94,20 @@ export const convergeServiceExtras = {
     .regex(/^[0-9a-f]{8,64}$/)
     .optional(),
   logging: convergeLogging.optional(),
+  /**
+   * Run in every newly created container once it has started, before the next service starts:
+   * how a service whose image reads a secret only on first start takes the current one after a
+   * rotation (PostgreSQL's POSTGRES_PASSWORD: `ALTER ROLE` over the local socket; idempotent, so
+   * it runs on a first deploy too). The command reads the value from the container's own env; no
+   * value is ever in it. A non-zero exit fails the job.
+   */
+  apply_secrets: z
+    .object({
+      exec: z.array(z.string().max(4096)).min(1).max(64),
+      timeout_s: z.number().int().min(1).max(600).optional(),
+    })
+    .strict()
+    .optional(),
 };
 
 /** An IPv4 CIDR like 172.20.0.0/16. */

@@ -210,4 +210,55 @@ describe('base-homelab default with its database password from the secret store'
       await client.end();
     }
   }, 600_000);
+
+  it('rotates: the stack shows drift, a deploy re-creates only what uses the secret, the new password works and the old one fails', async () => {
+    const rotated = `rot-${run}-${Math.random().toString(36).slice(2, 10)}-Xk4`;
+    const put = await stack.api('/v1/orchestrator/secrets/postgres/password', {
+      method: 'PUT',
+      body: { value: rotated },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const drift = (await stack.api(`/v1/orchestrator/stacks/${stackId}`)).body.data.drift.secrets;
+    expect(drift).toEqual({
+      drifted: true,
+      changed: [{ path: 'postgres/password', deployed_version: 1, current_version: 2 }],
+    });
+
+    const f = `--filter label=kombify.stack=${stackId}`;
+    const ids = async () =>
+      Object.fromEntries(
+        (await inNode(`docker ps ${f} --format '{{.Label "kombify.service"}} {{.ID}}'`)).stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split(' ')),
+      );
+    const before = await ids();
+    const wf = await runTo(`/v1/orchestrator/stacks/${stackId}/provision`, { auto_approve: true });
+    expect(wf.status, JSON.stringify(wf.error ?? wf.steps)).toBe('succeeded');
+    const after = await ids();
+    expect(after.postgres).not.toBe(before.postgres);
+    expect(after.app).not.toBe(before.app);
+    for (const s of ['traefik', 'whoami', 'dozzle']) expect(after[s], s).toBe(before[s]);
+
+    const db = await poll(
+      async () => {
+        const out = await inNode('curl -s -w " %{http_code}" http://127.0.0.1:8081/db');
+        return out.stdout.endsWith(' 200') ? out.stdout : null;
+      },
+      60_000,
+      'the app’s SQL round trip with the rotated password',
+    );
+    expect(db).toBe('connected as postgres to app\n 200');
+    const psql = (pw: string) =>
+      inNode(
+        `docker exec -e PGPASSWORD='${pw}' ${run}-postgres psql -h 127.0.0.1 -U postgres -d app -tAc 'select 1' 2>&1`,
+      );
+    expect((await psql(rotated)).stdout.trim()).toBe('1');
+    expect((await psql(PASSWORD)).stdout).toMatch(/password authentication failed/);
+    expect((await stack.api(`/v1/orchestrator/stacks/${stackId}`)).body.data.drift.secrets.drifted).toBe(
+      false,
+    );
+    const shown = JSON.stringify([wf, (await stack.api('/v1/orchestrator/jobs?per_page=100')).body]);
+    expect(shown).not.toContain(rotated);
+  }, 600_000);
 });

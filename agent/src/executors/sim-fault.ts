@@ -12,6 +12,7 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import type { SimNodeFaultParams } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
 import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
+import { execIn } from '../docker-exec.ts';
 import type { ExecContext } from './context.ts';
 import { JobFailure } from './job-error.ts';
 
@@ -20,29 +21,10 @@ const timers = new Map<string, NodeJS.Timeout>();
 
 /** Runs a shell command in the node (as root); fails the job with its output when it fails. */
 async function inNode(docker: Docker, container: string, script: string): Promise<string> {
-  const exec = await docker.getContainer(container).exec({
-    Cmd: ['sh', '-c', script],
-    AttachStdout: true,
-    AttachStderr: true,
-  });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => resolve());
-    stream.on('error', reject);
-  });
-  const raw = Buffer.concat(chunks);
-  let text = '';
-  for (let at = 0; at + 8 <= raw.length; ) {
-    const size = raw.readUInt32BE(at + 4);
-    text += raw.subarray(at + 8, at + 8 + size).toString('utf8');
-    at += 8 + size;
-  }
-  const { ExitCode } = await exec.inspect();
-  if (ExitCode !== 0)
-    throw new JobFailure('fault_failed', `in ${container}: ${text.trim() || `exit ${ExitCode}`}`);
-  return text;
+  const { exitCode, output } = await execIn(docker, container, ['sh', '-c', script]);
+  if (exitCode !== 0)
+    throw new JobFailure('fault_failed', `in ${container}: ${output.trim() || `exit ${exitCode}`}`);
+  return output;
 }
 
 /** The addresses of the peers on the simulation network (all other nodes when none are named). */

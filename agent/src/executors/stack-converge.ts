@@ -11,7 +11,9 @@
  */
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { ConvergeService, StackConvergeParams, StackConvergeResult } from '@kombify/proto/jobs';
+import type Docker from 'dockerode';
 import { asJobFailure, dockerClient } from '../docker.ts';
+import { execIn } from '../docker-exec.ts';
 import type { ExecContext } from './context.ts';
 import {
   applyNetworks,
@@ -59,6 +61,34 @@ async function fetchValues(params: StackConvergeParams, ctx: ExecContext): Promi
   }
   ctx.log('system', `fetched secret(s) ${params.secrets.join(', ')} for this job`);
   return { ...values };
+}
+
+/** A fresh container's `apply_secrets` command (e.g. PostgreSQL's ALTER ROLE after a rotation). */
+async function applySecrets(
+  docker: Docker,
+  name: string,
+  id: string,
+  hook: NonNullable<ConvergeService['apply_secrets']>,
+  ctx: ExecContext,
+): Promise<void> {
+  ctx.progress(`${name}: applying its current secrets`);
+  let result: Awaited<ReturnType<typeof execIn>>;
+  try {
+    result = await execIn(docker, id, hook.exec, (hook.timeout_s ?? 60) * 1000);
+  } catch (error) {
+    throw new JobFailure(
+      'apply_secrets_failed',
+      `${name}: applying its secrets failed: ${String(error)}`,
+      true,
+    );
+  }
+  if (result.exitCode !== 0) {
+    throw new JobFailure(
+      'apply_secrets_failed',
+      `${name}: applying its secrets exited ${result.exitCode}: ${result.output.trim().slice(-500)}`,
+    );
+  }
+  ctx.log('system', `${name}: applied its current secrets`);
 }
 
 /** The service's secret env entries and file binds, made for its container's creation. */
@@ -234,6 +264,7 @@ export async function stackConverge(params: StackConvergeParams, ctx: ExecContex
         ctx.progress(`waiting for ${s.name} to become healthy`);
         info = await waitForHealth(docker, id, healthWaitMs(s.spec.healthcheck), ctx.signal);
       }
+      if (fresh && s.spec.apply_secrets) await applySecrets(docker, s.name, id, s.spec.apply_secrets, ctx);
       const health: Health = healthOf(info);
       if (s.spec.healthcheck) ctx.log('system', `${s.name}: ${health}`);
       results.set(s, {

@@ -7,6 +7,7 @@ import { resolve, toOpenTofu } from '@kombify/stackkits';
 import { ApiError } from '../platform/errors.ts';
 import { randomId } from '../platform/ids.ts';
 import { unwrap } from '../platform/result.ts';
+import { secretVersions } from '../secrets/index.ts';
 import { getSimulation, listNodesOfSimulation } from '../simulations/index.ts';
 import { locate, type OrchContext, orgWorkers, planLimits } from './access.ts';
 import { generateArtifacts } from './object/artifacts.ts';
@@ -111,7 +112,25 @@ export async function getStack(ctx: OrchContext, id: string) {
   const { row, stack } = await locate(ctx, id);
   const details = await stack.details();
   if (!details) throw new ApiError('NOT_FOUND', `stack ${id} not found`);
-  return { ...details, created_at: row.createdAt.toISOString(), updated_at: row.updatedAt.toISOString() };
+  return {
+    ...details,
+    drift: { ...details.drift, secrets: await secretDrift(ctx, details.drift.secret_versions) },
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * Secrets changed (or deleted) since the deployed run: the stack has drifted for each, and the
+ * next deploy re-creates the containers using them (their `secret_rev` changes).
+ */
+async function secretDrift(ctx: OrchContext, deployed: Record<string, number>) {
+  const paths = Object.keys(deployed);
+  const now = await secretVersions(ctx.db, ctx.principal.orgId, paths);
+  const changed = paths
+    .filter((p) => now.get(p) !== deployed[p])
+    .map((p) => ({ path: p, deployed_version: deployed[p] as number, current_version: now.get(p) ?? null }));
+  return { drifted: changed.length > 0, changed };
 }
 
 export async function deleteStack(ctx: OrchContext, id: string, force: boolean) {

@@ -17,6 +17,7 @@ export {
   type TemplateVolume,
 } from './catalog.ts';
 export { headscaleConfig, headscaleConfigPath } from './headscale.ts';
+export { imageRepository, type RotationRecipe, rotationRecipe } from './rotation.ts';
 export { dynamicConfig, routeLabels, routerName, traefikCommand, traefikDynamicFile } from './traefik.ts';
 
 /** Container names are unique per Docker host; the stack name keeps two stacks on one host apart. */

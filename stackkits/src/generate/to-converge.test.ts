@@ -143,6 +143,13 @@ services:
     expect(postgres?.secret_env).toEqual({ POSTGRES_PASSWORD: 'postgres/password' });
     expect(job?.params.secrets).toContain('postgres/password');
     expect(JSON.stringify(job)).not.toContain('secret://');
+    // A busybox stand-in has no rotation recipe; the real image does (below).
+    expect(postgres?.apply_secrets).toBeUndefined();
+    const real = toConvergeJobs(planOf(example('base-homelab-default')))[0]?.params.services;
+    const hook = real?.find((s) => s.service === 'postgres')?.apply_secrets;
+    expect(hook?.exec.join(' ')).toMatch(/ALTER ROLE .* PASSWORD :'pw'/);
+    expect(hook?.exec.join(' ')).toContain('\\getenv pw POSTGRES_PASSWORD');
+    expect(real?.find((s) => s.service === 'app')?.apply_secrets).toBeUndefined();
   });
 
   it('modern-homelab: containers of a Swarm overlay are listed as not attached', () => {

@@ -21,7 +21,7 @@ import type {
   StackConvergeParams,
   StackVerifyParams,
 } from '@kombify/proto/jobs';
-import { catalog } from '../../platforms/docker/index.ts';
+import { catalog, rotationRecipe } from '../../platforms/docker/index.ts';
 import type {
   Plan,
   PlanContainer,
@@ -108,7 +108,14 @@ function service(c: PlanContainer, networks: ReadonlySet<string>): ConvergeServi
       : {}),
     ...(c.files.length > 0 ? { files: c.files.map(file) } : {}),
     logging: { driver: c.logging.driver, options: { ...c.logging.options } },
+    ...rotation(c),
   };
+}
+
+/** How the service takes a rotated secret, when its image reads it only on first start. */
+function rotation(c: PlanContainer): Pick<ConvergeService, 'apply_secrets'> {
+  const recipe = rotationRecipe(c.image, c.secrets);
+  return recipe ? { apply_secrets: { exec: [...recipe.exec], timeout_s: recipe.timeout_s } } : {};
 }
 
 /** `secret://postgres/password` → `postgres/password` (the plan holds references, never values). */

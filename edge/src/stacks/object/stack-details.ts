@@ -54,6 +54,9 @@ export function stackDetails(sql: store.StackDb) {
   const version = store.getVersion(sql, current)!;
   const active = store.activeWorkflow(sql);
   const drift = store.getSetting(sql, 'last_drift');
+  const deployed = JSON.parse(store.getSetting(sql, 'deployed') ?? 'null') as {
+    secret_versions?: Record<string, number>;
+  } | null;
   const outputs = store.getSetting(sql, 'tofu_outputs');
   return {
     id: store.getSetting(sql, 'id')!,
@@ -67,6 +70,8 @@ export function stackDetails(sql: store.StackDb) {
     drift: {
       interval_seconds: engine.driftIntervalMs({ sql }) / 1000,
       last: drift ? JSON.parse(drift) : null,
+      /** The secret versions the deployed run used (the Worker compares them with the store's). */
+      secret_versions: deployed?.secret_versions ?? {},
     },
     /** The OpenTofu outputs of the last apply (sensitive values null), or null before any. */
     tofu_outputs: outputs ? (JSON.parse(outputs) as Record<string, unknown>) : null,

@@ -52,6 +52,8 @@ export interface Artifacts {
   verify: { node: string; params: Record<string, unknown> }[];
   prechecks: { node: string; params: Record<string, unknown> }[];
   tofu: { node: string; files: Record<string, string>; vars?: Record<string, string> } | null;
+  /** The store versions of the secrets the converge jobs use (path → version; no value). */
+  secret_versions?: Record<string, number>;
 }
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();

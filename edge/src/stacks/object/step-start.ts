@@ -19,7 +19,11 @@ async function pinSecrets(deps: EngineDeps, artifacts: Artifacts): Promise<Artif
     : new Map<string, number>();
   const missing = uses.filter((u) => !versions.has(u.path));
   if (missing.length > 0) throw new StepError('unknown_secret', describeMissing(missing));
-  return { ...artifacts, converge: await withSecretRevs(artifacts.converge, versions) };
+  return {
+    ...artifacts,
+    converge: await withSecretRevs(artifacts.converge, versions),
+    secret_versions: Object.fromEntries(uses.map((u) => [u.path, versions.get(u.path) as number])),
+  };
 }
 
 /** Runs a local step to its end, or writes the jobs of a job step. */

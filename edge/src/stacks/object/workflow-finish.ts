@@ -34,7 +34,12 @@ export async function finishWorkflow(
       store.setSetting(
         deps.sql,
         'deployed',
-        JSON.stringify({ version: wf.version, workers: wf.workers, workflow_id: wf.id }),
+        JSON.stringify({
+          version: wf.version,
+          workers: wf.workers,
+          workflow_id: wf.id,
+          secret_versions: wf.artifacts?.secret_versions ?? {},
+        }),
       );
       await setStackStatus(deps, 'deployed');
     } else await setStackStatus(deps, status === 'failed' ? 'failed' : previousStatus(deps));

@@ -1,0 +1,41 @@
+/**
+ * How a service takes a rotated secret when its image reads the secret only on first start
+ * (issue 16). Keyed by image repository and the env variable holding the secret; the command runs
+ * in the new container (converge `apply_secrets`) and reads the value from its env, so no
+ * value is ever in a plan or job.
+ *
+ * PostgreSQL (the official image and kombify's Debian build share the contract): POSTGRES_PASSWORD
+ * only initialises a new data directory, so a rotation sets it with `ALTER ROLE` over the local
+ * socket, which both images trust. `\getenv` (psql 15+) reads the value from the environment, so
+ * it is not in any process's argv either.
+ */
+export interface RotationRecipe {
+  exec: string[];
+  timeout_s: number;
+}
+
+const postgres: RotationRecipe = {
+  exec: [
+    'sh',
+    '-c',
+    [
+      'user="${POSTGRES_USER:-postgres}"',
+      'i=0; until pg_isready -q -U "$user"; do i=$((i+1)); [ $i -gt 120 ] && exit 1; sleep 0.5; done',
+      `printf '%s\\n' '\\getenv pw POSTGRES_PASSWORD' "ALTER ROLE \\"$user\\" PASSWORD :'pw';" | psql -v ON_ERROR_STOP=1 -q -U "$user" -d postgres`,
+    ].join('; '),
+  ],
+  timeout_s: 90,
+};
+
+/** The image's repository without registry, tag or digest: `docker.io/library/postgres:16` → `postgres`. */
+export function imageRepository(image: string): string {
+  const noDigest = image.split('@')[0] as string;
+  const last = noDigest.split('/').pop() as string;
+  return last.split(':')[0] as string;
+}
+
+/** The recipe for a service's image and secret env, or null when its image reads secrets on every start. */
+export function rotationRecipe(image: string, secretEnv: Record<string, string>): RotationRecipe | null {
+  if (imageRepository(image) === 'postgres' && 'POSTGRES_PASSWORD' in secretEnv) return postgres;
+  return null;
+}
