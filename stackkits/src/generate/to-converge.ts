@@ -3,10 +3,11 @@
  * checks of each node's published ports.
  *
  * Applied: bridge networks, named volumes, containers with image, command, env, published ports,
- * mounts, labels (not `kombify.*`: the agent sets those), restart policy, health check and
- * networks, in dependency order. Not applied yet, listed per node in `notApplied`:
- * env values from secrets (`secret://…`; the agent has no secret store yet), files placed in
- * containers (Traefik dynamic config, Headscale config), the log driver options, network subnets
+ * mounts, labels (not `kombify.*`: the agent sets those), restart policy, health check, networks
+ * and the files placed in them (Traefik dynamic config, the Caddyfile, Headscale config; each with
+ * the SHA-256 of its content, so a changed file re-creates only the containers that mount it), in
+ * dependency order. Not applied yet, listed per node in `notApplied`: env values and files from
+ * secrets (`secret://…`; the job does not carry them yet), the log driver options, network subnets
  * and attachable flags (Docker picks a free subnet, which avoids clashes on shared hosts), and
  * Swarm services and overlay networks (no job type; OpenTofu applies them).
  *
@@ -15,7 +16,8 @@
  */
 import type { ConvergeService, StackConvergeParams, StackVerifyParams } from '@kombify/proto/jobs';
 import { catalog } from '../../platforms/docker/index.ts';
-import type { Plan, PlanContainer, PlanHealthCheck, PlanNode } from '../unifier/plan.ts';
+import type { Plan, PlanContainer, PlanFile, PlanHealthCheck, PlanNode } from '../unifier/plan.ts';
+import { sha256Hex } from './sha256.ts';
 
 export interface ConvergeJob {
   node: string;
@@ -51,10 +53,20 @@ function healthcheck(h: PlanHealthCheck): NonNullable<ConvergeService['healthche
   };
 }
 
+type ConvergeFile = NonNullable<ConvergeService['files']>[number];
+
+/** Files with content; a secret file waits for secret delivery (see notApplied). */
+function convergeFiles(files: readonly PlanFile[]): ConvergeFile[] {
+  return files
+    .filter((f) => f.secret === null)
+    .map((f) => ({ path: f.path, content: f.content, sha256: sha256Hex(f.content) }));
+}
+
 function service(c: PlanContainer, networks: ReadonlySet<string>): ConvergeService {
   const labels = Object.fromEntries(Object.entries(c.labels).filter(([k]) => !k.startsWith('kombify.')));
   const ports = c.ports.filter((p) => p.host !== null);
   const attached = c.networks.filter((n) => networks.has(n));
+  const files = convergeFiles(c.files);
   return {
     service: c.service,
     name: c.name,
@@ -85,6 +97,7 @@ function service(c: PlanContainer, networks: ReadonlySet<string>): ConvergeServi
     restart: c.restart,
     ...(c.healthcheck ? { healthcheck: healthcheck(c.healthcheck) } : {}),
     ...(attached.length > 0 ? { networks: attached } : {}),
+    ...(files.length > 0 ? { files } : {}),
   };
 }
 
@@ -93,7 +106,9 @@ function notApplied(node: PlanNode, swarmServices: string[]): string[] {
   for (const c of node.containers) {
     if (Object.keys(c.secrets).length > 0)
       out.add(`secrets: ${c.service} env ${Object.keys(c.secrets).join(', ')}`);
-    if (c.files.length > 0) out.add(`files: ${c.service} ${c.files.map((f) => f.path).join(', ')}`);
+    const secretFiles = c.files.filter((f) => f.secret !== null);
+    if (secretFiles.length > 0)
+      out.add(`secret files: ${c.service} ${secretFiles.map((f) => f.path).join(', ')}`);
     const unsupported = [
       c.entrypoint ? 'entrypoint' : '',
       c.user ? 'user' : '',
