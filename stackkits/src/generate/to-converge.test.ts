@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +108,41 @@ describe('toConvergeJobs', () => {
     expect(vps?.params.services.every((s) => s.networks === undefined)).toBe(true);
     expect(vps?.notApplied).toContain('networks: traefik not attached to hybrid-net');
     expect(jobs.find((j) => j.node === 'pi')?.params.networks).toEqual([{ name: 'hybrid-net' }]);
+  });
+
+  it("modern-homelab: carries Traefik's dynamic file and Headscale's config, each with its SHA-256", () => {
+    const plan = planOf(example('modern-homelab-default'));
+    const vps = toConvergeJobs(plan).find((j) => j.node === 'vps');
+    const planned = plan.nodes.find((n) => n.name === 'vps')?.containers ?? [];
+    for (const service of ['traefik', 'headscale']) {
+      const files = planned.find((c) => c.service === service)?.files ?? [];
+      expect(files.length, service).toBeGreaterThan(0);
+      expect(vps?.params.services.find((s) => s.service === service)?.files).toEqual(
+        files.map((f) => ({
+          path: f.path,
+          content: f.content,
+          sha256: createHash('sha256').update(f.content).digest('hex'),
+        })),
+      );
+    }
+    expect(vps?.notApplied.filter((n) => n.includes('files'))).toEqual([]);
+  });
+
+  it('leaves secret files out of the job and says so', () => {
+    const plan = planOf(`name: t1
+nodes: [{ name: n1, type: main }]
+services:
+  - name: web
+    image: nginx:1.27
+    files:
+      - { path: /etc/web/token, secret: secret://web/token }
+      - { path: /etc/web/web.conf, content: "listen 80;" }
+`);
+    const [job] = toConvergeJobs(plan);
+    const web = job?.params.services.find((s) => s.service === 'web');
+    expect(web?.files?.map((f) => f.path)).toEqual(['/etc/web/web.conf']);
+    expect(job?.notApplied).toContain('secret files: web /etc/web/token');
+    expect(parseJobParams('stack.converge', job?.params).ok).toBe(true);
   });
 
   it('skips unpublished ports and keeps a customised health check', () => {
