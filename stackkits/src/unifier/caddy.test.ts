@@ -195,11 +195,18 @@ describe('resolve with network.proxy.provider caddy', () => {
     expect(lan).toContain('whoami.home.lan {\n\ttls internal\n\treverse_proxy lab-whoami:80\n}\n');
     expect(lan.match(/tls internal/g)).toHaveLength(4);
 
-    const publicName = caddyOf(planOf(caddyLab('example.com'))).files[0]?.content ?? '';
-    expect(publicName).not.toContain('tls internal');
-    const simulated =
-      caddyOf(planOf(caddyLab('example.com'), { proxyTls: 'internal' })).files[0]?.content ?? '';
-    expect(simulated.match(/tls internal/g)).toHaveLength(4);
+    const publicPlan = planOf(caddyLab('example.com'));
+    expect(caddyOf(publicPlan).files[0]?.content).not.toContain('tls internal');
+    expect(publicPlan.notes.map((n) => n.code)).not.toContain('proxy_internal_ca');
+    const simulatedPlan = planOf(caddyLab('example.com'), { proxyTls: 'internal' });
+    expect(caddyOf(simulatedPlan).files[0]?.content.match(/tls internal/g)).toHaveLength(4);
+    // The plan says which hosts need Caddy's root certificate to be trusted.
+    expect(simulatedPlan.notes.find((n) => n.code === 'proxy_internal_ca')?.message).toMatch(
+      /^caddy signs deploy\.example\.com, status\.example\.com, logs\.example\.com, whoami\.example\.com with its own CA \(proxyTls internal\)/,
+    );
+    expect(planOf(caddyLab('home.lan')).notes.find((n) => n.code === 'proxy_internal_ca')?.message).toContain(
+      '(no public CA issues for these names)',
+    );
   });
 
   it('refuses a malformed proxyTls option', () => {

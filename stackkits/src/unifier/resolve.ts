@@ -8,6 +8,7 @@ import { catalog } from '../../platforms/docker/catalog.ts';
 import {
   caddyfile,
   caddyfilePath,
+  caddyTls,
   dynamicConfig,
   headscaleConfig,
   headscaleConfigPath,
@@ -243,7 +244,7 @@ function buildPlan(model: Model, options: ResolveOptions): Plan {
       domain: spec.network.domain,
       timezone: spec.system.timezone,
     },
-    notes: notes(spec, model),
+    notes: [...notes(spec, model), ...caddyNotes(spec, routes, options)],
     order: model.services.map((s) => s.name),
     nodes: [...nodes.values()],
     swarm: swarm
@@ -322,6 +323,19 @@ function swarmVolumesByNode(model: Model): Map<string, string[]> {
     }
   }
   return out;
+}
+
+/** Hosts Caddy signs with its own CA: browsers warn until its root certificate is trusted. */
+function caddyNotes(spec: Spec, routes: readonly PlanRoute[], options: ResolveOptions): PlanNote[] {
+  if (spec.network.proxy.provider !== 'caddy') return [];
+  const internal = routes.filter((r) => caddyTls(r, options.proxyTls === 'internal') === 'internal');
+  if (internal.length === 0) return [];
+  return [
+    {
+      code: 'proxy_internal_ca',
+      message: `caddy signs ${internal.map((r) => r.host).join(', ')} with its own CA (${options.proxyTls === 'internal' ? 'proxyTls internal' : 'no public CA issues for these names'}): clients trust them once its root certificate, /data/caddy/pki/authorities/local/root.crt in the caddy-data volume, is installed`,
+    },
+  ];
 }
 
 function notes(spec: Spec, model: Model): PlanNote[] {
