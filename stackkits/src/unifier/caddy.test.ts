@@ -7,6 +7,7 @@ import { parseJobParams } from '@kombify/proto/jobs';
 import { describe, expect, it } from 'vitest';
 import { caddyfile, caddyTls, needsInternalCa } from '../../platforms/docker/caddy.ts';
 import { toConvergeJobs } from '../generate/to-converge.ts';
+import { toOpenTofu } from '../generate/to-open-tofu.ts';
 import { parseSpec } from '../spec/validate.ts';
 import type { Plan, PlanRoute } from './plan.ts';
 import { type ResolveOptions, resolve } from './resolve.ts';
@@ -289,5 +290,15 @@ describe('converge jobs of a caddy stack', () => {
     const file = (list: typeof before) => list.find((s) => s.service === 'caddy')?.files?.[0];
     expect(file(after)?.content).toContain('www.example.com {');
     expect(file(after)?.sha256).not.toBe(file(before)?.sha256);
+  });
+
+  it('OpenTofu uploads the same Caddyfile into the caddy container', () => {
+    const plan = planOf(caddyLab('example.com', services));
+    const main = JSON.parse(toOpenTofu(plan)['main.tf.json'] as string);
+    const blocks = Object.values(main.resource.docker_container) as { name: string; upload?: unknown }[];
+    expect(blocks.find((b) => b.name === 'lab-caddy')?.upload).toEqual([
+      { file: '/etc/caddy/Caddyfile', content: caddyOf(plan).files[0]?.content },
+    ]);
+    expect(blocks.some((b) => b.name === 'lab-traefik')).toBe(false);
   });
 });
