@@ -12,6 +12,7 @@ import { JobFailure } from './executors/job-error.ts';
 import { failpoint } from './failpoints.ts';
 import { log } from './log.ts';
 import type { Outbox, OutboxEntry, Outcome } from './outbox.ts';
+import { Redactor } from './redact.ts';
 
 const streams = { stdout: LogStream.STDOUT, stderr: LogStream.STDERR, system: LogStream.SYSTEM } as const;
 
@@ -147,14 +148,20 @@ export class JobRunner {
         log.debug('log lines not sent yet', { job: job.id, reason: String(error) });
       }
     };
+    const redact = new Redactor();
     const ctx: ExecContext = {
       jobId: job.id,
       signal: abort.signal,
       log: (stream, text) => {
-        lines.push({ seq: nextSeq++, time: new Date(), stream, text });
+        lines.push({ seq: nextSeq++, time: new Date(), stream, text: redact.text(text) });
       },
       progress: (message, percent) => {
-        progress = { message, percent: percent ?? -1 };
+        progress = { message: redact.text(message), percent: percent ?? -1 };
+      },
+      fetchSecrets: async () => {
+        const res = await this.#client.fetchJobSecrets({ jobId: job.id, leaseId: state.leaseId });
+        redact.add(Object.values(res.values));
+        return res.values;
       },
     };
 
@@ -183,12 +190,17 @@ export class JobRunner {
           abort.signal.addEventListener('abort', () => reject(abort.signal.reason)),
         ),
       ]);
-      outcome = { kind: 'result', result };
+      outcome = { kind: 'result', result: redact.json(result) };
     } catch (error) {
       if (error instanceof JobFailure) {
-        outcome = { kind: 'error', code: error.code, message: error.message, retryable: error.retryable };
+        outcome = {
+          kind: 'error',
+          code: error.code,
+          message: redact.text(error.message),
+          retryable: error.retryable,
+        };
       } else {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = redact.text(error instanceof Error ? error.message : String(error));
         outcome = { kind: 'error', code: 'agent_error', message, retryable: false };
       }
     } finally {

@@ -338,6 +338,18 @@ export const invitation = z.object({ email: z.string(), role: z.string(), expire
 export const roleChange = z.object({ user_id: z.string(), role: z.string() });
 /** `DELETE /api/keys/{id}` */
 export const keyRevoked = z.object({ id: z.string(), revoked_at: iso.nullable() });
+/**
+ * `GET /v1/orchestrator/secrets` (a list) and every secret write's answer: metadata only, a value
+ * never leaves the edge. `updated_by` is the writer as `kind:id` (`session:usr_…`, `api_key:key_…`).
+ */
+export const secretMeta = z.object({
+  path: z.string(),
+  version: z.number(),
+  updated_at: iso,
+  updated_by: z.string(),
+});
+export type SecretMeta = z.infer<typeof secretMeta>;
+export const secretMetaList = z.array(secretMeta);
 /** `GET /v1/stackkits`: checked loosely here; its type is the stackkits package's `KitInfo`. */
 export const kitList = z.array(z.object({ name: z.string(), variants: z.array(z.unknown()) }).loose());
 

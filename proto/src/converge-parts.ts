@@ -21,7 +21,6 @@ export const secretPath = z
   )
   .refine((p) => !p.split('/').includes('..'), 'must not contain ".." segments');
 
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
 const absolutePath = z
   .string()
   .regex(/^\/[^\0]*$/, 'must be an absolute path')
@@ -33,15 +32,15 @@ export const maxFileBytes = 1024 * 1024;
 
 /**
  * A file placed in the container before it starts: plain `content`, or a `secret` whose value the
- * file holds (written to tmpfs, mode 0400). `sha256` is of the content (of the reference for a
- * secret file), so the agent re-creates a container only when a file it mounts changed.
+ * file holds (written to tmpfs, mode 0400 unless `mode` says otherwise). The agent hashes each
+ * file into the container's spec hash (the content; a secret file by its path and the service's
+ * `secret_rev`), so a change re-creates only the containers that mount the changed file.
  */
 export const convergeFile = z
   .object({
     path: absolutePath,
     content: z.string().max(maxFileBytes).optional(),
     secret: secretPath.optional(),
-    sha256,
     mode: z.number().int().min(0).max(0o777).optional(),
   })
   .strict()

@@ -87,7 +87,7 @@ describe('stack.converge params', () => {
         {
           ...service,
           secret_env: { A: 'db/password', B: 'db/other' },
-          files: [{ path: '/run/x', secret: 'a/../b', sha256: 'a'.repeat(64) }],
+          files: [{ path: '/run/x', secret: 'a/../b' }],
         },
       ],
     });

@@ -11,8 +11,8 @@
  * image override per service) serving HTTP on
  * the app's container ports, with a wget health check instead of the app's own (which the
  * stand-in cannot answer). Everything else is the app's own definition as the route added it:
- * service names, ports, volumes, needs, routes and `secret://` references. The agent does not yet
- * put secret values into containers (the converge job lists them as not applied, checked below).
+ * service names, ports, volumes, needs, routes and `secret://` references. The route stores the
+ * generated secrets in the org's store; the deploy delivers them into the containers (checked below).
  */
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,11 +182,15 @@ describe('catalog apps on a simulated machine', () => {
         checks.find((c: any) => c.service === app),
         app,
       ).toMatchObject({ ok: true });
-    // The agent does not put secret values into containers yet; the plan says so per variable
-    // instead of dropping them silently.
-    const exp = (await stack.api(`/v1/orchestrator/stacks/${stackId}/export`)).body.data;
-    const notApplied = exp.jobs.converge.flatMap((j: any) => j.not_applied);
-    expect(notApplied).toContain('secrets: vaultwarden env ADMIN_TOKEN');
+    // The generated secrets went into the org's store, and the deploy put them into the containers.
+    const stored = ((await stack.api('/v1/orchestrator/secrets')).body.data as any[]).map((m) => m.path);
+    const added = (await stack.api(`/v1/orchestrator/stacks/${stackId}/export`)).body.data.jobs.converge;
+    const refs = added.flatMap((j: any) => j.params.secrets as string[]);
+    expect(refs.length).toBe(2);
+    for (const ref of refs) expect(stored).toContain(ref);
+    const [vw] = await inEngine(`ps -q ${f} --filter label=kombify.service=vaultwarden`);
+    const env = (await inEngine(`inspect ${vw} --format '{{json .Config.Env}}'`)).join('');
+    expect(secretValues.some((v) => env.includes(`ADMIN_TOKEN=${v}`))).toBe(true);
     // The generated secrets are in no run, event or log of the stack.
     const everything = JSON.stringify([
       wf,

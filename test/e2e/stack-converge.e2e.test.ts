@@ -206,10 +206,18 @@ describe('stack.converge, verify, prechecks and remove through the edge and a re
     expect(await leftovers(id)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
-  it('deploys base-homelab default (secrets reported as not applied) and removes it', async () => {
+  it('deploys base-homelab default (its secret env fetched from the store by the agent) and removes it', async () => {
     const id = stackId('def');
     const { job: nodeJob, verify } = await homelab({ name: id, variant: 'default', image: TEST_IMAGE });
-    expect(nodeJob.notApplied).toContain('secrets: postgres env POSTGRES_PASSWORD');
+    expect(nodeJob.params.services.find((s: any) => s.service === 'postgres')?.secret_env).toEqual({
+      POSTGRES_PASSWORD: 'postgres/password',
+    });
+    expect(nodeJob.unsupported).toEqual([]);
+    const put = await stack.api('/v1/orchestrator/secrets/postgres/password', {
+      method: 'PUT',
+      body: { value: `pw-${id}` },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBeLessThan(300);
     const deployed = await job('stack.converge', nodeJob.params);
     expect(deployed.error).toBeNull();
     expect(

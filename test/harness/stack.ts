@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type Database, startDatabase } from '../../scripts/lib/database.ts';
 import { type EdgeProcess, startEdge } from '../../scripts/lib/edge-process.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
@@ -171,7 +171,15 @@ export async function startStack(
     },
     startAgent(dataDir, env = {}) {
       const child = spawn(process.execPath, [agentBin, 'run', '--data-dir', dataDir], {
-        env: { ...process.env, KOMBIFY_AGENT_BACKOFF_CAP_MS: '1000', KOMBIFY_EDGE_URL: edge.url, ...env },
+        env: {
+          ...process.env,
+          KOMBIFY_AGENT_BACKOFF_CAP_MS: '1000',
+          KOMBIFY_EDGE_URL: edge.url,
+          // Stack files under the test's scratch dir; secret files on a tmpfs of their own.
+          KOMBIFY_STACKS_DIR: join(dataDir, 'stacks'),
+          KOMBIFY_SECRETS_DIR: join('/dev/shm', `kombify-secrets-${basename(dataDir)}`),
+          ...env,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

@@ -10,7 +10,7 @@
  * retried job converges to the same end state instead of doubling it.
  */
 import type { JsonObject } from '@bufbuild/protobuf';
-import type { StackConvergeParams, StackConvergeResult } from '@kombify/proto/jobs';
+import type { ConvergeService, StackConvergeParams, StackConvergeResult } from '@kombify/proto/jobs';
 import { asJobFailure, dockerClient } from '../docker.ts';
 import type { ExecContext } from './context.ts';
 import {
@@ -20,7 +20,9 @@ import {
   type Startable,
   startContainer,
 } from './converge/apply.ts';
+import type { Materialized } from './converge/container-options.ts';
 import { type ConvergePlan, planConverge, type ServiceAction } from './converge/diff.ts';
+import { type FileDirs, fileDirs, placeFiles, pruneFiles } from './converge/files.ts';
 import { type Health, healthOf, healthWaitMs, waitForHealth } from './converge/health.ts';
 import { ensureImages } from './converge/images.ts';
 import { stackLabels } from './converge/labels.ts';
@@ -28,6 +30,49 @@ import { observe } from './converge/observe.ts';
 import { JobFailure } from './job-error.ts';
 
 type ServiceResult = StackConvergeResult['services'][number];
+
+function usesSecrets(spec: ConvergeService | undefined): boolean {
+  return Object.keys(spec?.secret_env ?? {}).length > 0 || (spec?.files ?? []).some((f) => f.secret);
+}
+
+/** The job's secret values, fetched once with the job's lease; paths only ever go to the log. */
+async function fetchValues(params: StackConvergeParams, ctx: ExecContext): Promise<Record<string, string>> {
+  ctx.progress(`fetching ${params.secrets.length} secret(s) for this job`);
+  let values: Readonly<Record<string, string>>;
+  try {
+    values = await ctx.fetchSecrets();
+  } catch (error) {
+    // A refused grant (lease ended, already used) or the edge away: a retry gets a new lease.
+    throw new JobFailure(
+      'secrets_unavailable',
+      `the job's secrets could not be fetched: ${error instanceof Error ? error.message : String(error)}`,
+      true,
+    );
+  }
+  const missing = params.secrets.filter((p) => values[p] === undefined);
+  if (missing.length > 0) {
+    throw new JobFailure(
+      'secrets_unavailable',
+      `the edge did not deliver secret(s) ${missing.join(', ')}`,
+      true,
+    );
+  }
+  ctx.log('system', `fetched secret(s) ${params.secrets.join(', ')} for this job`);
+  return { ...values };
+}
+
+/** The service's secret env entries and file binds, made for its container's creation. */
+function materialize(
+  dirs: FileDirs,
+  stack: string,
+  spec: ConvergeService,
+  values: Readonly<Record<string, string>>,
+): Materialized {
+  return {
+    secretEnv: Object.entries(spec.secret_env ?? {}).map(([name, path]) => `${name}=${values[path] ?? ''}`),
+    fileBinds: placeFiles(dirs, stack, spec, values),
+  };
+}
 
 function describe(s: ServiceAction): string {
   return `${s.action} ${s.name}${s.reason ? ` (${s.reason})` : ''}`;
@@ -134,12 +179,28 @@ export async function stackConverge(params: StackConvergeParams, ctx: ExecContex
         }),
     );
 
+    // Secrets are fetched only when a container that uses them is (re)made or started again.
+    const startable = toStart.filter((s): s is Startable => s.spec !== undefined);
+    const restarting = plan.services.filter((s) => s.start && s.action === 'unchanged' && s.spec);
+    const dirs = fileDirs();
+    const values = [...startable, ...restarting].some((s) => usesSecrets(s.spec))
+      ? await fetchValues(params, ctx)
+      : {};
+    for (const s of restarting) {
+      // A node restart empties the tmpfs: put the secret files back before the container starts.
+      if (s.spec?.files?.some((f) => f.secret)) placeFiles(dirs, params.stack, s.spec, values);
+    }
+
     // Creating is independent per container, so all are created at once; starting follows the
     // given (dependency) order, each health-checked service waited for before the next starts.
-    const startable = toStart.filter((s): s is Startable => s.spec !== undefined);
     const created = new Map<ServiceAction, string>();
     const creating = await Promise.allSettled(
-      startable.map(async (s) => created.set(s, await createContainer(docker, params, s))),
+      startable.map(async (s) =>
+        created.set(
+          s,
+          await createContainer(docker, params, s, materialize(dirs, params.stack, s.spec, values)),
+        ),
+      ),
     );
     const failure = creating.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
@@ -185,6 +246,7 @@ export async function stackConverge(params: StackConvergeParams, ctx: ExecContex
         ...(s.reason ? { reason: s.reason } : {}),
       });
     }
+    pruneFiles(dirs, params.stack, params.services);
     ctx.progress('converged', 100);
     return result(
       plan,

@@ -7,6 +7,7 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import type { StackRemoveParams, StackRemoveResult } from '@kombify/proto/jobs';
 import { asJobFailure, dockerClient, dockerStatus } from '../docker.ts';
 import type { ExecContext } from './context.ts';
+import { fileDirs, removeStackFiles } from './converge/files.ts';
 import { stackFilter } from './converge/labels.ts';
 
 async function gone(remove: Promise<unknown>): Promise<boolean> {
@@ -52,6 +53,7 @@ export async function stackRemove(params: StackRemoveParams, ctx: ExecContext): 
         }
       }
     }
+    removeStackFiles(fileDirs(), params.stack);
     ctx.log(
       'system',
       `${where}: removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes${params.volumes ? '' : ' (volumes kept)'}`,

@@ -37,6 +37,7 @@ function context(signal = new AbortController().signal) {
     signal,
     log: (stream, text) => logs.push({ stream, text }),
     progress: (message) => progress.push(message),
+    fetchSecrets: async () => ({}),
   };
   return { ctx, logs, progress };
 }

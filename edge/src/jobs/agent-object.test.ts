@@ -186,3 +186,28 @@ describe('AgentObject', () => {
     });
   });
 });
+
+describe('FetchJobSecrets grants', () => {
+  it('serves only the running job’s current lease, and gives a failed read’s grant back', async () => {
+    const { stub, agentId, identity } = freshAgent();
+    await runInDurableObject(stub, async (agent: AgentObject) => {
+      const job = await agent.enqueue({
+        id: randomId('job'),
+        orgId: 'org_test',
+        agentId,
+        type: 'stack.converge',
+        params: { secrets: ['db/pw'] },
+      });
+      const jobs = jobsOf(await drain(await agent.openStream(identity)));
+      const leaseId = jobs.find((j) => j.id === job.id)!.leaseId;
+      await expect(agent.fetchJobSecrets(identity, job.id, 'lease_other')).rejects.toThrow(
+        /no job .* with lease/,
+      );
+      // No database in this test: the read fails, and the lease may try again (the grant went back).
+      await expect(agent.fetchJobSecrets(identity, job.id, leaseId)).rejects.toThrow(/database/);
+      await expect(agent.fetchJobSecrets(identity, job.id, leaseId)).rejects.toThrow(/database/);
+      await agent.completeJob(job.id, leaseId, { kind: 'result', result: {} });
+      await expect(agent.fetchJobSecrets(identity, job.id, leaseId)).rejects.toThrow(/succeeded/);
+    });
+  });
+});

@@ -36,6 +36,7 @@ import * as lifecycle from './job-lifecycle.ts';
 import type { JobNotify } from './job-notice.ts';
 import { JobNotifier } from './job-notifier.ts';
 import { nextPurgeAt, purgeFinishedParams } from './job-retention.ts';
+import { fetchJobSecrets } from './job-secrets.ts';
 import * as store from './job-store.ts';
 import { JobStream } from './job-stream.ts';
 import { type JobSummary, type JobView, type JsonFields, toJobSummary, toJobView } from './job-view.ts';
@@ -270,6 +271,17 @@ export class AgentObject extends DurableObject<Env> {
       );
     }
     return store.appendLogs(this.#sql, jobId, lines);
+  }
+
+  /** The secret values of a running job, for its current lease, once (job-secrets.ts). */
+  async fetchJobSecrets(
+    identity: AgentIdentity,
+    jobId: string,
+    leaseId: string,
+  ): Promise<Record<string, string>> {
+    const deps = { sql: this.#sql, config: this.#config, orgId: identity.orgId, now: Date.now };
+    const withDb = <T>(fn: (db: Db) => Promise<T>) => this.#withDb(fn);
+    return fetchJobSecrets({ ...deps, withDb }, this.#jobForLease(jobId, leaseId), leaseId);
   }
 
   /** First result wins; a repeat (same or older lease) is acknowledged but not applied. */

@@ -99,6 +99,10 @@ function routes(agent: AgentObject) {
                 };
         return agent.completeJob(req.jobId, req.leaseId, outcome);
       },
+      fetchJobSecrets: async (req, ctx) => {
+        const identity = await agent.authenticate(ctx.requestHeader);
+        return { values: await agent.fetchJobSecrets(identity, req.jobId, req.leaseId) };
+      },
       heartbeat: async (req, ctx) => {
         const identity = await agent.authenticate(ctx.requestHeader);
         const facts = req.facts ? factsRecord(req.facts) : null;

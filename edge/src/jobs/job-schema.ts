@@ -55,6 +55,8 @@ export const jobLeases = sqliteTable(
     leaseId: text('lease_id').notNull(),
     attempt: integer('attempt').notNull(),
     issuedAt: integer('issued_at').notNull(),
+    /** When the lease fetched the job's secrets (FetchJobSecrets): a lease fetches them once. */
+    secretsFetchedAt: integer('secrets_fetched_at'),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.leaseId] })],
 );

@@ -106,7 +106,7 @@ describe('job store migrations', () => {
 
       const db = store.openJobStore(state.storage);
       await store.migrateJobStore(db);
-      expect(migrationsApplied(state.storage.sql)).toBe(3);
+      expect(migrationsApplied(state.storage.sql)).toBe(4);
 
       expect(store.getMeta(db, 'agent_id')).toBe('agt_legacy');
       expect(store.getJob(db, 'job_done')).toEqual({
@@ -154,7 +154,7 @@ describe('job store migrations', () => {
 
       // Opening it again applies nothing twice.
       await store.migrateJobStore(store.openJobStore(state.storage));
-      expect(migrationsApplied(state.storage.sql)).toBe(3);
+      expect(migrationsApplied(state.storage.sql)).toBe(4);
       expect(store.getJob(db, 'job_done')?.result).toEqual({ os: 'linux' });
     });
   });
@@ -162,7 +162,7 @@ describe('job store migrations', () => {
   it('creates the tables on a new object and records the migrations it ran', async () => {
     const stub = env.AGENTS.get(env.AGENTS.idFromName(randomId('agt')));
     await runInDurableObject(stub, async (_agent: AgentObject, state) => {
-      expect(migrationsApplied(state.storage.sql)).toBe(3);
+      expect(migrationsApplied(state.storage.sql)).toBe(4);
       const tables = state.storage.sql
         .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .toArray()

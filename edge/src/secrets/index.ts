@@ -1,3 +1,10 @@
 /** The secret store's surface for other domains: metadata and the job delivery's decrypting read. */
 export { MAX_SECRET_BYTES } from './routes.ts';
-export { getSecretMeta, listSecrets, readSecretValues, type SecretMeta, secretVersions } from './store.ts';
+export {
+  getSecretMeta,
+  listSecrets,
+  putSecretIfAbsent,
+  readSecretValues,
+  type SecretMeta,
+  secretVersions,
+} from './store.ts';

@@ -116,6 +116,28 @@ export async function putSecret(
   return { meta: view(row!), created: row!.version === 1 };
 }
 
+/**
+ * Stores a value generated for a path unless the path is already set (an app added to a second
+ * stack keeps the first value, so both use one password). True when it was stored.
+ */
+export async function putSecretIfAbsent(
+  db: Db,
+  config: Config,
+  orgId: string,
+  path: string,
+  value: string,
+  by: string,
+): Promise<boolean> {
+  const key = await orgDataKey(db, config, orgId);
+  const sealed = await sealValue(key, orgId, path, value);
+  const rows = await db
+    .insert(secrets)
+    .values({ orgId, path, version: 1, ...sealed, updatedAt: new Date(), updatedBy: by })
+    .onConflictDoNothing({ target: [secrets.orgId, secrets.path] })
+    .returning({ path: secrets.path });
+  return rows.length > 0;
+}
+
 export async function deleteSecret(db: Db, orgId: string, path: string): Promise<SecretMeta | null> {
   const [row] = await db
     .delete(secrets)

@@ -2,13 +2,17 @@
  * Adding a catalog app (stackkits/apps/) to a stack: the app's services go into the stack's
  * current spec, which becomes a new spec version — the same path `POST /stacks/{id}/spec` takes
  * (validated and resolved before anything is stored, the name must stay). The app's required
- * secrets are generated here; the spec holds only their `secret://` references, and the values
- * are handed to the caller once: they are never stored, logged or put in a version note or event.
+ * secrets are generated here and stored in the org's secret store (a path already set keeps its
+ * value), so a deploy delivers them; the spec holds only their `secret://` references. The values
+ * are also handed to the caller once (e.g. an admin token to sign in with): never logged or put in
+ * a version note, event or audit row.
  */
 import { addApp } from '@kombify/stackkits';
 import { z } from 'zod';
+import { audit } from '../platform/db/audit.ts';
 import { ApiError } from '../platform/errors.ts';
-import { locate, type OrchContext } from './access.ts';
+import { putSecretIfAbsent } from '../secrets/index.ts';
+import { actor, locate, type OrchContext } from './access.ts';
 import { addSpecVersion } from './service.ts';
 import { readSpecInput, specOptionsSchema } from './spec-input.ts';
 
@@ -72,6 +76,22 @@ export async function addAppToStack(ctx: OrchContext, id: string, body: AddAppBo
     }),
   );
   const version = await addSpecVersion(ctx, id, input);
+  for (const s of added.secrets) {
+    const path = s.ref.replace(/^secret:\/\//, '');
+    const value = added.secretValues[s.ref];
+    if (value === undefined) continue;
+    const by = actor(ctx.principal);
+    if (await putSecretIfAbsent(ctx.db, ctx.config, ctx.principal.orgId, path, value, by)) {
+      await audit(ctx.db, {
+        actor: by,
+        ip: null,
+        action: 'secret.generate',
+        target: `secret:${ctx.principal.orgId}/${path}`,
+        before: null,
+        after: { version: 1, for: `app ${body.app} in stack ${id}` },
+      });
+    }
+  }
   return {
     version,
     app: body.app,

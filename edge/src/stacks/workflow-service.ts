@@ -3,15 +3,17 @@
  * reject, cancel and watch. The StackObject runs them; these functions check the caller first.
  */
 import type { Issue } from '@kombify/proto/issue';
-import { resolve } from '@kombify/stackkits';
+import { type Plan, resolve } from '@kombify/stackkits';
 import { agentQueue } from '../jobs/index.ts';
 import { ApiError } from '../platform/errors.ts';
 import { unwrap } from '../platform/result.ts';
+import { secretVersions } from '../secrets/index.ts';
 import { actor, bindWorker, locate, type OrchContext, orgWorkers, planLimits } from './access.ts';
-import { nodesNeedingWorkers } from './object/artifacts.ts';
+import { generateArtifacts, nodesNeedingWorkers } from './object/artifacts.ts';
 import type { WorkflowOptions } from './object/engine.ts';
+import { describeMissing, secretUses } from './object/secret-revs.ts';
 import { stackHandle, stackIdOfWorkflow } from './object/stack-handle.ts';
-import type { WorkflowKind } from './object/stack-store.ts';
+import type { SpecVersion, WorkflowKind } from './object/stack-store.ts';
 import { specOfVersion } from './spec-input.ts';
 import * as index from './store.ts';
 
@@ -57,6 +59,7 @@ export async function runAction(ctx: OrchContext, id: string, kind: WorkflowKind
       },
     );
   }
+  if (kind !== 'destroy') await requireSecrets(ctx, id, plan, v);
   return stack.startWorkflow({
     kind,
     options,
@@ -64,6 +67,26 @@ export async function runAction(ctx: OrchContext, id: string, kind: WorkflowKind
     requestedBy: actor(ctx.principal),
     baseUrl: ctx.baseUrl,
   });
+}
+
+/** Every secret the plan's services use must be set: a 400 naming each service and path, before any job. */
+async function requireSecrets(ctx: OrchContext, id: string, plan: Plan, v: SpecVersion): Promise<void> {
+  const uses = secretUses(generateArtifacts(id, plan, v).converge);
+  if (uses.length === 0) return;
+  const versions = await secretVersions(ctx.db, ctx.principal.orgId, [...new Set(uses.map((u) => u.path))]);
+  const missing = uses.filter((u) => !versions.has(u.path));
+  if (missing.length === 0) return;
+  throw new ApiError(
+    'VALIDATION_FAILED',
+    `${describeMissing(missing)}: PUT /v1/orchestrator/secrets/{path} first`,
+    {
+      details: missing.map((m) => ({
+        path: `nodes.${m.node}.services.${m.service}.${m.field}`,
+        code: 'unknown_secret',
+        message: `secret ${m.path} is not set`,
+      })),
+    },
+  );
 }
 
 async function locateWorkflow(ctx: OrchContext, workflowId: string) {

@@ -17,6 +17,7 @@ export const commandNames = [
   'import',
   'apps',
   'add',
+  'secret',
   'version',
   'help',
 ] as const;
@@ -77,6 +78,8 @@ const optionSpec = {
   profile: { type: 'string', multiple: true },
   kit: { type: 'string' },
   node: { type: 'string' },
+  generate: { type: 'boolean' },
+  length: { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof optionSpec;
@@ -106,11 +109,16 @@ const commandOptions: Record<CommandName, readonly OptionName[]> = {
   import: ['file', 'env-file', 'profile', 'kit', 'node', 'output'],
   apps: [],
   add: ['node', 'output'],
+  secret: ['edge', 'token', 'generate', 'length'],
   version: [],
   help: [],
 };
 
-/** How many positional arguments each command takes after its name. */
+/**
+ * How many positional arguments each command takes after its name. `secret` counts its own: an
+ * extra argument there may be a value typed on the command line by mistake, and this message would
+ * echo it.
+ */
 const maxPositionals: Record<CommandName, number> = {
   init: 1,
   prepare: 0,
@@ -123,6 +131,7 @@ const maxPositionals: Record<CommandName, number> = {
   import: 1,
   apps: 0,
   add: 1,
+  secret: Number.POSITIVE_INFINITY,
   version: 0,
   help: 1,
 };
@@ -156,6 +165,10 @@ export interface CliArgs {
   profiles: string[];
   kit: string | undefined;
   node: string | undefined;
+  /** `secret set --generate`: the edge makes the value. */
+  generate: boolean;
+  /** `secret set --generate --length N`. */
+  generateLength: number | undefined;
 }
 
 export function isCommand(name: string): name is CommandName {
@@ -219,6 +232,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     profiles: values.profile ?? [],
     kit: values.kit,
     node: values.node,
+    generate: Boolean(values.generate),
+    generateLength: parseLength(values.length),
   };
 }
 
@@ -245,6 +260,16 @@ function parseSeconds(raw: string | undefined): number | undefined {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) {
     throw new UsageError(`--init-timeout wants a number of seconds above 0, got "${raw}"`);
+  }
+  return value;
+}
+
+/** A whole number above 0; the edge owns the allowed range (8 to 1024) and says so on a 400. */
+function parseLength(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new UsageError(`--length wants a whole number of characters, got "${raw}"`);
   }
   return value;
 }

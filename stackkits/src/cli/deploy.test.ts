@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { baseEnv, binPath, fakeTofu, removeTempDirs, runCli, tempDir } from './testing.ts';
+import { fakeEdge, fakeTofu, removeTempDirs, runCli, runOnTerminal, tempDir } from './testing.ts';
 
 afterAll(removeTempDirs);
 
@@ -165,44 +163,10 @@ services:
   });
 });
 
-interface Seen {
-  method: string;
-  url: string;
-  type: string;
-  auth: string;
-  body: string;
-}
-
-async function edge(
-  handler: (req: Seen) => { status: number; body: unknown },
-): Promise<{ url: string; seen: Seen[]; server: Server }> {
-  const seen: Seen[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let body = '';
-    req.on('data', (c) => {
-      body += c;
-    });
-    req.on('end', () => {
-      const s = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        type: req.headers['content-type'] ?? '',
-        auth: req.headers.authorization ?? '',
-        body,
-      };
-      seen.push(s);
-      const out = handler(s);
-      res.writeHead(out.status, { 'content-type': 'application/json' }).end(JSON.stringify(out.body));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen, server };
-}
-
 describe('plan/apply/destroy through the edge', { timeout: 60_000 }, () => {
   it('posts the YAML, then provision with dry_run for plan', async () => {
     const cwd = await project();
-    const e = await edge((req) =>
+    const e = await fakeEdge((req) =>
       req.url === '/v1/orchestrator/stacks'
         ? {
             status: 201,
@@ -232,7 +196,7 @@ describe('plan/apply/destroy through the edge', { timeout: 60_000 }, () => {
 
   it('an edge without the stack routes (404): says so, exit 1', async () => {
     const cwd = await project();
-    const e = await edge(() => ({
+    const e = await fakeEdge(() => ({
       status: 404,
       body: { error: { code: 'NOT_FOUND', message: 'no route' } },
     }));
@@ -256,40 +220,14 @@ describe('plan/apply/destroy through the edge', { timeout: 60_000 }, () => {
   });
 });
 
-/** Runs the bin on a terminal (util-linux `script` gives it a pty) and answers the prompt. */
-function onTerminal(
+/** Runs apply/destroy/status on a terminal and answers the yes prompt, if there is one. */
+const onTerminal = (
   args: string[],
   cwd: string,
   path: string,
   answer: string,
   env: Record<string, string> = {},
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const command = [process.execPath, binPath, ...args].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], {
-      cwd,
-      env: {
-        ...baseEnv({ PATH: `${path}:${dirname(process.execPath)}:/usr/bin:/bin` }),
-        TERM: 'xterm',
-        ...env,
-      } as NodeJS.ProcessEnv,
-    });
-    let out = '';
-    let answered = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (!answered && out.includes("Only 'yes' will be accepted")) {
-        answered = true;
-        child.stdin.write(`${answer}\n`);
-      }
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
+) => runOnTerminal(args, { cwd, path, env, waitFor: "Only 'yes' will be accepted", answer: `${answer}\n` });
 
 describe.skipIf(!existsSync('/usr/bin/script'))('confirmation on a terminal', { timeout: 60_000 }, () => {
   it('apply asks to type yes: "no" cancels (exit 1), Ctrl-C exits 130, "yes" applies; spinner and colours on a terminal', async () => {

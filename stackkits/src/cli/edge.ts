@@ -4,6 +4,7 @@
  * "Orchestration API": POST /v1/orchestrator/stacks with the YAML) and the action is posted to
  * /stacks/{id}/provision (dry_run for plan), /deploy or /destroy.
  */
+import { issuesIn } from '@kombify/proto/issue';
 import { CliError, UsageError } from './args.ts';
 import type { Context } from './context.ts';
 
@@ -38,26 +39,29 @@ const actionRoute: Record<DeployAction, { path: string; body: Record<string, unk
   destroy: { path: 'destroy', body: {} },
 };
 
-interface EdgeResponse {
+export interface EdgeResponse {
   status: number;
+  /** The parsed JSON, the text when it is not JSON, null when empty. */
   body: unknown;
 }
 
-async function call(
+/** One request to the edge with the API token. An unreachable edge is a {@link CliError}. */
+export async function edgeRequest(
   target: EdgeTarget,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
-  init: { body: string; contentType: string },
+  init?: { body: string; contentType: string },
 ): Promise<EdgeResponse> {
   let res: Response;
   try {
     res = await fetch(`${target.url}${path}`, {
-      method: 'POST',
+      method,
       headers: {
         authorization: `Bearer ${target.token}`,
-        'content-type': init.contentType,
+        ...(init ? { 'content-type': init.contentType } : {}),
         accept: 'application/json',
       },
-      body: init.body,
+      ...(init ? { body: init.body } : {}),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
@@ -75,21 +79,33 @@ async function call(
   return { status: res.status, body };
 }
 
-function failure(target: EdgeTarget, route: string, res: EdgeResponse): CliError {
+/**
+ * A refusal as one line: the route, the status, the edge's code and message (CONTRACTS.md error
+ * body) and, unless the caller prints them itself, every field issue the message does not already
+ * name, so `value: must not be empty` shows even when the edge's message is terse.
+ */
+export function edgeFailure(route: string, res: EdgeResponse, options: { issues?: boolean } = {}): CliError {
   const error = (res.body as { error?: { code?: string; message?: string; details?: unknown } })?.error;
+  const message = error?.message ?? '';
+  const unnamed =
+    options.issues === false ? [] : issuesIn(error?.details).filter((i) => !message.includes(`${i.path}: `));
+  const issues = unnamed.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
+  const hint =
+    res.status === 401 || res.status === 403 ? ' (check --token / KOMBIFY_TOKEN and your role)' : '';
+  return new CliError(
+    `the edge refused ${route}: HTTP ${res.status}${error?.code ? ` ${error.code}` : ''}${message ? `: ${message}` : ''}${issues ? ` (${issues})` : ''}${hint}`,
+    { code: 'edge_refused', details: { status: res.status, route, ...(error ? { edgeError: error } : {}) } },
+  );
+}
+
+function failure(target: EdgeTarget, route: string, res: EdgeResponse, printedIssues = false): CliError {
   if (res.status === 404) {
     return new CliError(
-      `the edge at ${target.url} does not offer stack deployment yet (POST ${route} answered 404); run without --edge to use tofu on this machine`,
+      `the edge at ${target.url} does not offer stack deployment yet (${route} answered 404); run without --edge to use tofu on this machine`,
       { code: 'edge_unsupported', details: { status: 404, route } },
     );
   }
-  const what = error?.code ? `${error.code}: ${error.message ?? ''}` : `HTTP ${res.status}`;
-  const hint =
-    res.status === 401 || res.status === 403 ? ' (check --token / KOMBIFY_TOKEN and your role)' : '';
-  return new CliError(`the edge refused POST ${route}: ${what}${hint}`, {
-    code: 'edge_refused',
-    details: { status: res.status, route, ...(error ? { edgeError: error } : {}) },
-  });
+  return edgeFailure(route, res, { issues: !printedIssues });
 }
 
 export interface EdgeOutcome {
@@ -106,7 +122,10 @@ export async function runOnEdge(
 ): Promise<EdgeOutcome> {
   const step = ctx.ui.step(`Sending the spec to ${target.url}`);
   const createRoute = '/v1/orchestrator/stacks';
-  const created = await call(target, createRoute, { body: specText, contentType: 'application/yaml' });
+  const created = await edgeRequest(target, 'POST', createRoute, {
+    body: specText,
+    contentType: 'application/yaml',
+  });
   if (created.status !== 201 && created.status !== 200) {
     step.fail(`HTTP ${created.status}`);
     const error = (created.body as { error?: { code?: string; details?: unknown } })?.error;
@@ -115,7 +134,8 @@ export async function runOnEdge(
         if (!ctx.ui.json) ctx.io.stderr.write(`  ${e.path ?? ''} ${e.code ?? ''} ${e.message ?? ''}\n`);
       }
     }
-    throw failure(target, createRoute, created);
+    // The spec's issues were printed above, one line each.
+    throw failure(target, `POST ${createRoute}`, created, true);
   }
   const stack = ((created.body as { data?: Record<string, unknown> })?.data ?? {}) as Record<string, unknown>;
   const id = stack.id;
@@ -127,10 +147,13 @@ export async function runOnEdge(
   const { path, body } = actionRoute[action];
   const route = `/v1/orchestrator/stacks/${encodeURIComponent(String(id))}/${path}`;
   const actionStep = ctx.ui.step(`POST ${route}`);
-  const res = await call(target, route, { body: JSON.stringify(body), contentType: 'application/json' });
+  const res = await edgeRequest(target, 'POST', route, {
+    body: JSON.stringify(body),
+    contentType: 'application/json',
+  });
   if (res.status < 200 || res.status > 299) {
     actionStep.fail(`HTTP ${res.status}`);
-    throw failure(target, route, res);
+    throw failure(target, `POST ${route}`, res);
   }
   const data = ((res.body as { data?: Record<string, unknown> })?.data ?? null) as Record<
     string,

@@ -2,7 +2,7 @@
  * stackkit: the command line of @kombify/stackkits (README "CLI").
  *
  *   stackkit init <kit> | validate [file] | import <compose.yml> | apps | add <app> | prepare | generate |
- *   plan | apply | destroy | status | version
+ *   plan | apply | destroy | status | secret set|list|rm | version
  *
  * Exit codes: 0 success, 1 invalid input or a failed step, 2 usage error (including a needed
  * confirmation without a terminal), 130 interrupted.
@@ -17,6 +17,7 @@ import { importCommand } from './import.ts';
 import { init } from './init.ts';
 import { plan } from './plan.ts';
 import { prepare } from './prepare.ts';
+import { secret } from './secret.ts';
 import { status } from './status.ts';
 import { type Io, Ui } from './ui.ts';
 import { commandUsage, mainUsage, usageFor } from './usage.ts';
@@ -37,6 +38,7 @@ const handlers: Record<Exclude<CommandName, 'help'>, Handler> = {
   import: importCommand,
   apps,
   add,
+  secret,
   version,
 };
 

@@ -1,10 +1,12 @@
 /**
  * Test helpers for the CLI suites: run the real bin (`node stackkits/bin/stackkit.js`) as a child
- * process in a temp directory, and a fake `tofu` that speaks just enough of the -json protocol to
- * drive plan/apply/destroy without a provider.
+ * process in a temp directory (or on a pseudo-terminal), a fake `tofu` that speaks just enough of
+ * the -json protocol to drive plan/apply/destroy without a provider, and a fake edge on a local
+ * port that records what it was sent.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +23,8 @@ export interface CliRun {
 export interface RunOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
-  /** Text for stdin (stdin is a pipe, never a terminal). */
-  input?: string;
+  /** What stdin holds: text, or raw bytes (stdin is a pipe, never a terminal). */
+  input?: string | Uint8Array;
   timeoutMs?: number;
 }
 
@@ -128,4 +130,72 @@ esac
   writeFileSync(join(bin, 'tofu'), script);
   chmodSync(join(bin, 'tofu'), 0o755);
   return { bin, log };
+}
+
+/** A request the fake edge received. */
+export interface SeenRequest {
+  method: string;
+  url: string;
+  type: string;
+  auth: string;
+  body: string;
+}
+
+/** An HTTP server on 127.0.0.1 answering each request with `handler`'s JSON; close it when done. */
+export async function fakeEdge(
+  handler: (req: SeenRequest) => { status: number; body: unknown },
+): Promise<{ url: string; seen: SeenRequest[]; server: Server }> {
+  const seen: SeenRequest[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      const s = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        type: req.headers['content-type'] ?? '',
+        auth: req.headers.authorization ?? '',
+        body,
+      };
+      seen.push(s);
+      const out = handler(s);
+      res.writeHead(out.status, { 'content-type': 'application/json' }).end(JSON.stringify(out.body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen, server };
+}
+
+/**
+ * Runs the bin on a terminal (util-linux `script` gives it a pty); once `waitFor` shows in its
+ * output, types `answer`. `out` is everything the terminal showed, stdout and stderr together.
+ */
+export function runOnTerminal(
+  args: string[],
+  options: { cwd: string; path?: string; env?: Record<string, string>; waitFor: string; answer: string },
+): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const command = [process.execPath, binPath, ...args].map((a) => `'${a}'`).join(' ');
+    const path = `${options.path ? `${options.path}:` : ''}${dirname(process.execPath)}:/usr/bin:/bin`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: options.cwd,
+      env: { ...baseEnv({ PATH: path }), TERM: 'xterm', ...options.env } as NodeJS.ProcessEnv,
+    });
+    let out = '';
+    let answered = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (!answered && out.includes(options.waitFor)) {
+        answered = true;
+        child.stdin.write(options.answer);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
 }

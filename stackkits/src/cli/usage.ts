@@ -30,6 +30,7 @@ Commands:
   apply            generate, plan, confirm, apply (--auto-approve skips the question)
   destroy          plan the destruction, confirm, apply it
   status           what the spec describes, what is in deploy/, the state's resources
+  secret <action>  the org's secret store on the edge: set (value from stdin), list, rm
   version          the CLI's version
   help [command]   this help, or a command's
 
@@ -163,6 +164,32 @@ With --edge: POST /v1/orchestrator/stacks then /stacks/{id}/destroy.
 Shows the spec's stack (kit, variant, nodes, services and their URLs), what is in the deployment
 directory (and whether it still matches the spec) and, when a state file exists, its resources
 and outputs. Exit 1 when the spec is missing or invalid (the rest is still shown).
+`,
+  secret: `Usage: stackkit secret set <path> [--generate [--length N]] | list | rm <path>  --edge <url> --token <t>
+
+The org's secret store on the kombify edge: what a spec's secret://<path> names. Values are
+write-only: nothing here (nor the edge) ever shows one.
+
+  set <path>       store a value, read from stdin: piped, everything up to the end minus one
+                   trailing newline; on a terminal, one line typed without echo. Never give the
+                   value as an argument (shell history, ps): that is refused.
+                     printf '%s' "$PW" | stackkit secret set postgres/password
+                     stackkit secret set postgres/password < pw.txt
+  set <path> --generate [--length N]
+                   the edge stores a random value (N characters, default 32, 8 to 1024)
+  list             path, version, last update and by whom (--json: {ok, secrets})
+  rm <path>        delete the secret
+
+A path is segments of letters, digits, ".", "_", "-" joined by "/" (postgres/password); it is
+checked before anything is sent. set and rm need an operator (admin, owner) token; list a member's.
+
+      --edge <url>          the kombify edge (env KOMBIFY_EDGE_URL; required)
+      --token <token>       API token for the edge (env KOMBIFY_TOKEN)
+      --generate            set: let the edge make the value
+      --length <n>          set --generate: the value's length
+
+--json prints {ok, secret, created, generated} for set and {ok, removed} for rm. A refusal names
+the HTTP status, the edge's error code and message and the fields it objects to (exit 1).
 `,
   version: `Usage: stackkit version [--json]
 

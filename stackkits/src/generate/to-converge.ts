@@ -2,28 +2,40 @@
  * Plan → the agent's `stack.converge` params per node (ORCH-CONTRACT.md), and the `stack.verify`
  * checks of each node's published ports.
  *
- * Applied: bridge networks, named volumes, containers with image, command, env, published ports,
- * mounts, labels (not `kombify.*`: the agent sets those), restart policy, health check, networks
- * and the files placed in them (Traefik dynamic config, the Caddyfile, Headscale config; each with
- * the SHA-256 of its content, so a changed file re-creates only the containers that mount it), in
- * dependency order. Not applied yet, listed per node in `notApplied`: env values and files from
- * secrets (`secret://…`; the job does not carry them yet), the log driver options, network subnets
- * and attachable flags (Docker picks a free subnet, which avoids clashes on shared hosts), and
- * Swarm services and overlay networks (no job type; OpenTofu applies them).
+ * Applied: bridge networks (with the spec's subnet when it gives one), named volumes, containers
+ * with image, command, entrypoint, user, env, secret env (references only: `secret_env` maps a
+ * variable to a secret path, the agent fetches the value for the job), published ports, mounts,
+ * files placed in the container (plain content or a secret), labels (not `kombify.*`: the agent
+ * sets those), restart policy, health check, networks and aliases, resource limits and log
+ * options, in dependency order. The job's `secrets` lists every secret path its services use.
+ *
+ * Not a converge job's part, listed per node in `unsupported`: Swarm services and overlay
+ * networks (made on a Swarm leader, not by a single engine's converge).
  *
  * Images: the plan's images are used as they are; give `resolve(spec, { images })` (or the spec's
  * own `services[].image`) to run other ones, e.g. locally built images in tests.
  */
-import type { ConvergeService, StackConvergeParams, StackVerifyParams } from '@kombify/proto/jobs';
+import type {
+  ConvergeFile,
+  ConvergeService,
+  StackConvergeParams,
+  StackVerifyParams,
+} from '@kombify/proto/jobs';
 import { catalog } from '../../platforms/docker/index.ts';
-import type { Plan, PlanContainer, PlanFile, PlanHealthCheck, PlanNode } from '../unifier/plan.ts';
-import { sha256Hex } from './sha256.ts';
+import type {
+  Plan,
+  PlanContainer,
+  PlanFile,
+  PlanHealthCheck,
+  PlanNode,
+  PlanResources,
+} from '../unifier/plan.ts';
 
 export interface ConvergeJob {
   node: string;
   params: StackConvergeParams;
-  /** Parts of this node's desired state the converge job does not apply yet. */
-  notApplied: string[];
+  /** Parts of this node's desired state a converge job cannot apply (Swarm, overlay networks). */
+  unsupported: string[];
 }
 
 export interface ConvergeOptions {
@@ -53,20 +65,10 @@ function healthcheck(h: PlanHealthCheck): NonNullable<ConvergeService['healthche
   };
 }
 
-type ConvergeFile = NonNullable<ConvergeService['files']>[number];
-
-/** Files with content; a secret file waits for secret delivery (see notApplied). */
-function convergeFiles(files: readonly PlanFile[]): ConvergeFile[] {
-  return files
-    .filter((f) => f.secret === null)
-    .map((f) => ({ path: f.path, content: f.content, sha256: sha256Hex(f.content) }));
-}
-
 function service(c: PlanContainer, networks: ReadonlySet<string>): ConvergeService {
   const labels = Object.fromEntries(Object.entries(c.labels).filter(([k]) => !k.startsWith('kombify.')));
   const ports = c.ports.filter((p) => p.host !== null);
   const attached = c.networks.filter((n) => networks.has(n));
-  const files = convergeFiles(c.files);
   return {
     service: c.service,
     name: c.name,
@@ -97,37 +99,65 @@ function service(c: PlanContainer, networks: ReadonlySet<string>): ConvergeServi
     restart: c.restart,
     ...(c.healthcheck ? { healthcheck: healthcheck(c.healthcheck) } : {}),
     ...(attached.length > 0 ? { networks: attached } : {}),
-    ...(files.length > 0 ? { files } : {}),
+    ...(c.entrypoint ? { entrypoint: [...c.entrypoint] } : {}),
+    ...(c.user ? { user: c.user } : {}),
+    ...(c.aliases.length > 0 && attached.length > 0 ? { aliases: [...c.aliases] } : {}),
+    ...(c.resources ? resources(c.resources) : {}),
+    ...(Object.keys(c.secrets).length > 0
+      ? { secret_env: Object.fromEntries(Object.entries(c.secrets).map(([k, v]) => [k, secretRef(v)])) }
+      : {}),
+    ...(c.files.length > 0 ? { files: c.files.map(file) } : {}),
+    logging: { driver: c.logging.driver, options: { ...c.logging.options } },
   };
 }
 
-function notApplied(node: PlanNode, swarmServices: string[]): string[] {
+/** `secret://postgres/password` → `postgres/password` (the plan holds references, never values). */
+export function secretRef(ref: string): string {
+  return ref.startsWith('secret://') ? ref.slice('secret://'.length) : ref;
+}
+
+function file(f: PlanFile): ConvergeFile {
+  return f.secret !== null
+    ? { path: f.path, secret: secretRef(f.secret) }
+    : { path: f.path, content: f.content };
+}
+
+const sizeUnits: Record<string, number> = { '': 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** A size like `512Mi` → bytes (the spec's size format; validated when the spec was read). */
+export function sizeBytes(size: string): number {
+  const match = /^(\d+)(Ki|Mi|Gi|Ti)?$/.exec(size);
+  if (!match) throw new Error(`not a size: ${size}`);
+  return Number(match[1]) * (sizeUnits[match[2] ?? ''] as number);
+}
+
+function resources(r: PlanResources): Pick<ConvergeService, 'resources'> {
+  const out: NonNullable<ConvergeService['resources']> = {
+    ...(r.cpus !== null ? { nano_cpus: Math.round(r.cpus * 1e9) } : {}),
+    ...(r.memory !== null ? { memory_bytes: sizeBytes(r.memory) } : {}),
+  };
+  return Object.keys(out).length > 0 ? { resources: out } : {};
+}
+
+/** Every secret path a node's services use, once each, sorted. */
+function secretPaths(services: readonly ConvergeService[]): string[] {
+  const paths = new Set<string>();
+  for (const s of services) {
+    for (const p of Object.values(s.secret_env ?? {})) paths.add(p);
+    for (const f of s.files ?? []) if (f.secret) paths.add(f.secret);
+  }
+  return [...paths].sort();
+}
+
+function unsupported(node: PlanNode, swarmServices: string[]): string[] {
   const out = new Set<string>();
-  for (const c of node.containers) {
-    if (Object.keys(c.secrets).length > 0)
-      out.add(`secrets: ${c.service} env ${Object.keys(c.secrets).join(', ')}`);
-    const secretFiles = c.files.filter((f) => f.secret !== null);
-    if (secretFiles.length > 0)
-      out.add(`secret files: ${c.service} ${secretFiles.map((f) => f.path).join(', ')}`);
-    const unsupported = [
-      c.entrypoint ? 'entrypoint' : '',
-      c.user ? 'user' : '',
-      c.aliases.length > 0 ? 'network aliases' : '',
-      c.resources ? 'resource limits' : '',
-    ].filter(Boolean);
-    if (unsupported.length > 0) out.add(`${unsupported.join(', ')}: ${c.service}`);
-  }
-  for (const n of node.networks) {
-    if (n.driver === 'overlay') out.add(`overlay network ${n.name}`);
-    else if (n.subnet) out.add(`subnet ${n.subnet} of ${n.name} (Docker picks one)`);
-  }
+  for (const n of node.networks) if (n.driver === 'overlay') out.add(`overlay network ${n.name}`);
   const bridges = new Set(node.networks.filter((n) => n.driver === 'bridge').map((n) => n.name));
   for (const c of node.containers) {
     const missing = c.networks.filter((n) => !bridges.has(n));
     // A Swarm overlay made elsewhere (on the leader): the container runs on Docker's default network.
     if (missing.length > 0) out.add(`networks: ${c.service} not attached to ${missing.join(', ')}`);
   }
-  if (node.containers.length > 0) out.add('logging options (Docker default log driver)');
   for (const s of swarmServices) out.add(`swarm service ${s}`);
   return [...out];
 }
@@ -141,20 +171,21 @@ export function toConvergeJobs(plan: Plan, options: ConvergeOptions = {}): Conve
     .map((node) => {
       const bridges = node.networks.filter((n) => n.driver === 'bridge');
       const names = new Set(bridges.map((n) => n.name));
+      const services = node.containers.map((c) => service(c, names));
       return {
         node: node.name,
         params: {
           stack,
           node: node.name,
-          networks: bridges.map((n) => ({ name: n.name })),
+          networks: bridges.map((n) => ({ name: n.name, ...(n.subnet ? { subnet: n.subnet } : {}) })),
           volumes: node.volumes.map((v) => ({ name: v.name })),
-          services: node.containers.map((c) => service(c, names)),
-          secrets: [],
+          services,
+          secrets: secretPaths(services),
           pull: 'missing',
           remove_orphans: true,
           dry_run: false,
         },
-        notApplied: notApplied(node, node.name === plan.swarm?.leader ? swarmServices : []),
+        unsupported: unsupported(node, node.name === plan.swarm?.leader ? swarmServices : []),
       };
     });
 }

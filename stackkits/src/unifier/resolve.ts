@@ -175,7 +175,7 @@ function buildPlan(model: Model, options: ResolveOptions): Plan {
 
   for (const node of nodes.values()) {
     node.routes = routeNodes.has(node.name) ? routes : [];
-    addNetworksAndVolumes(node, model, subnet);
+    addNetworksAndVolumes(node, model);
   }
   if (swarm)
     nodes.get(swarm.leader)?.networks.push({ name: network, driver: 'overlay', subnet, attachable: true });
@@ -289,14 +289,16 @@ function emptyNode(n: NodeSpec, role: 'manager' | 'worker' | null): PlanNode {
   };
 }
 
-function addNetworksAndVolumes(node: PlanNode, model: Model, subnet: string): void {
+function addNetworksAndVolumes(node: PlanNode, model: Model): void {
   if (node.containers.length === 0) return;
   // Swarm members use the overlay network (created on the leader); others get a local bridge.
   if (!node.swarmRole) {
     node.networks.push({
       name: model.network,
       driver: 'bridge',
-      subnet: model.config.topology.swarm ? null : subnet,
+      // Only a subnet the spec gives: the kit's default would clash with another stack on the same
+      // engine, so without one Docker picks a free subnet.
+      subnet: model.config.topology.swarm ? null : (model.spec.network.internal.subnet ?? null),
       attachable: false,
     });
   }

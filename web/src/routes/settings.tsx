@@ -4,6 +4,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { AppShell } from '../components/app-shell.tsx';
 import { CopyButton } from '../components/copy-button.tsx';
 import { DataTable } from '../components/data-table.tsx';
+import { SecretsCard } from '../components/secrets-card.tsx';
 import { Empty, Section } from '../components/states.tsx';
 import { SubmissionNote } from '../components/submission-note.tsx';
 import { applyTheme } from '../components/theme-toggle.tsx';
@@ -14,8 +15,18 @@ import { preloadFrom } from '../lib/route-preload.ts';
 
 export const route = {
   preload: preloadFrom(
-    () => Promise.all([import('../features/org/index.ts'), import('../features/account/index.ts')]),
-    ([org, account]) => [org.getMembers(), org.getKeys(), account.getPreferences()],
+    () =>
+      Promise.all([
+        import('../features/org/index.ts'),
+        import('../features/account/index.ts'),
+        import('../features/secrets/index.ts'),
+      ]),
+    ([org, account, secrets]) => [
+      org.getMembers(),
+      org.getKeys(),
+      account.getPreferences(),
+      secrets.getSecrets(),
+    ],
   ),
 } satisfies RouteDefinition;
 
@@ -36,7 +47,7 @@ function RoleOptions(props: { roles: readonly string[] }) {
   );
 }
 
-/** Profile, the org's members and roles, API keys (a new key is shown once), and preferences. */
+/** Profile, the org's members and roles, API keys (a new key is shown once), secrets, and preferences. */
 export default function Settings() {
   const me = createAsync(() => getMe('/settings'));
   const members = createAsync(() => getMembers());
@@ -200,6 +211,8 @@ export default function Settings() {
           )}
         </Section>
       </section>
+
+      <SecretsCard role={dataOf(me())?.role} members={dataOf(members())} keys={dataOf(keys())} />
 
       <section class="card" aria-labelledby="prefs-title">
         <h2 id="prefs-title">Preferences</h2>

@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { dockerStatus } from '../../docker.ts';
 import type { ExecContext } from '../context.ts';
 import { JobFailure } from '../job-error.ts';
-import { containerOptions } from './container-options.ts';
+import { containerOptions, type Materialized, networkAliases } from './container-options.ts';
 import type { ConvergePlan, ServiceAction } from './diff.ts';
 import { LABEL, stackLabels } from './labels.ts';
 
@@ -37,13 +37,25 @@ export async function applyNetworks(
     }
     if (n.action === 'create') {
       ctx.log('system', `creating network ${n.name}${n.reason ? ` (${n.reason})` : ''}`);
-      await docker.createNetwork({
-        Name: n.name,
-        Driver: 'bridge',
-        Internal: n.internal ?? false,
-        CheckDuplicate: true,
-        Labels: { ...stackLabels(params.stack, params.node), [LABEL.specHash]: n.specHash ?? '' },
-      });
+      try {
+        await docker.createNetwork({
+          Name: n.name,
+          Driver: 'bridge',
+          Internal: n.internal ?? false,
+          CheckDuplicate: true,
+          ...(n.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: n.subnet }] } } : {}),
+          Labels: { ...stackLabels(params.stack, params.node), [LABEL.specHash]: n.specHash ?? '' },
+        });
+      } catch (error) {
+        // Docker: "Pool overlaps with other one on this address space" (another network has it).
+        if (n.subnet && /overlap/i.test(firstLine(error) ?? '')) {
+          throw new JobFailure(
+            'subnet_conflict',
+            `network ${n.name}: subnet ${n.subnet} overlaps a network that already exists on this node; give the stack another subnet (network.internal.subnet) or remove that network`,
+          );
+        }
+        throw error;
+      }
     }
   }
 }
@@ -65,11 +77,15 @@ export async function createContainer(
   docker: Docker,
   params: StackConvergeParams,
   s: Startable,
+  placed?: Materialized,
 ): Promise<string> {
-  const options = containerOptions(params.stack, params.node, s.spec, {
-    hash: s.specHash ?? '',
-    parts: s.specParts ?? '',
-  });
+  const options = containerOptions(
+    params.stack,
+    params.node,
+    s.spec,
+    { hash: s.specHash ?? '', parts: s.specParts ?? '' },
+    placed,
+  );
   let container: Docker.Container;
   try {
     container = await docker.createContainer(options);
@@ -91,7 +107,7 @@ export async function createContainer(
     for (const network of (s.spec.networks ?? []).slice(1)) {
       await docker
         .getNetwork(network)
-        .connect({ Container: container.id, EndpointConfig: { Aliases: [s.service] } });
+        .connect({ Container: container.id, EndpointConfig: { Aliases: networkAliases(s.spec) } });
     }
   } catch (error) {
     await removeContainer(docker, container.id).catch(() => {});

@@ -1,6 +1,7 @@
 import { stackConvergeParams } from '@kombify/proto/jobs';
 import { describe, expect, it } from 'vitest';
 import { containerOptions, healthTest } from './container-options.ts';
+import { changedParts, containerSpecHash, containerSpecParts } from './spec-hash.ts';
 
 describe('containerOptions', () => {
   it('maps a service to the Docker create options with the stack labels', () => {
@@ -72,5 +73,61 @@ describe('containerOptions', () => {
   it('keeps an explicit CMD-SHELL health test as it is', () => {
     expect(healthTest(['CMD-SHELL', 'true'])).toEqual(['CMD-SHELL', 'true']);
     expect(healthTest(['true'])).toEqual(['CMD', 'true']);
+  });
+});
+
+describe('containerOptions: the parts issue 16 added', () => {
+  const p = stackConvergeParams.parse({
+    stack: 's1',
+    node: 'n1',
+    networks: [{ name: 'a', subnet: '10.9.0.0/16' }],
+    secrets: ['db/pw'],
+    services: [
+      {
+        service: 'db',
+        name: 's1-db',
+        image: 'img',
+        entrypoint: ['/bin/sh', '-c'],
+        user: '999:999',
+        aliases: ['database'],
+        resources: { nano_cpus: 500_000_000, memory_bytes: 64 * 2 ** 20 },
+        secret_env: { POSTGRES_PASSWORD: 'db/pw' },
+        logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } },
+        networks: ['a'],
+      },
+    ],
+  });
+  const service = p.services[0]!;
+
+  it('maps entrypoint, user, limits, log options and aliases; secret env and file binds come from the agent', () => {
+    const opts = containerOptions(
+      's1',
+      'n1',
+      service,
+      { hash: 'h', parts: 'p' },
+      { secretEnv: ['POSTGRES_PASSWORD=v'], fileBinds: ['/x:/etc/x:ro'] },
+    );
+    expect(opts).toMatchObject({
+      Entrypoint: ['/bin/sh', '-c'],
+      User: '999:999',
+      Env: ['POSTGRES_PASSWORD=v'],
+      HostConfig: {
+        NanoCpus: 500_000_000,
+        Memory: 64 * 2 ** 20,
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+        Binds: ['/x:/etc/x:ro'],
+      },
+      NetworkingConfig: { EndpointsConfig: { a: { Aliases: ['db', 'database'] } } },
+    });
+  });
+
+  it('a rotated secret (secret_rev) or a changed file changes the spec hash; the value is never in it', () => {
+    const base = containerSpecHash(service, p.networks);
+    expect(containerSpecHash({ ...service, secret_rev: 'aaaaaaaa' }, p.networks).hash).not.toBe(base.hash);
+    const withFile = (content: string) =>
+      containerSpecHash({ ...service, files: [{ path: '/etc/x', content }] }, p.networks);
+    expect(withFile('one').hash).not.toBe(withFile('two').hash);
+    expect(changedParts(withFile('one').parts, withFile('two').parts)).toEqual(['files']);
+    expect(JSON.stringify(containerSpecParts(service, p.networks))).not.toContain('=v');
   });
 });

@@ -26,11 +26,25 @@ export function healthTest(test: readonly string[]): string[] {
   return first === 'CMD' || first === 'CMD-SHELL' || first === 'NONE' ? [...test] : ['CMD', ...test];
 }
 
+/** What the agent adds at create time that is not in the job's params: secret values and file binds. */
+export interface Materialized {
+  /** `NAME=value` of the service's secret_env, fetched for this job (never logged). */
+  secretEnv: string[];
+  /** `host:container:ro` binds of the files placed for the service (converge/files.ts). */
+  fileBinds: string[];
+}
+
+/** The names a container answers to on its networks: its service, then the spec's aliases. */
+export function networkAliases(service: ConvergeService): string[] {
+  return [service.service, ...(service.aliases ?? [])];
+}
+
 export function containerOptions(
   stack: string,
   node: string,
   service: ConvergeService,
   spec: { hash: string; parts: string },
+  placed: Materialized = { secretEnv: [], fileBinds: [] },
 ): Docker.ContainerCreateOptions {
   const { exposed, bindings } = portOptions(service.ports ?? []);
   const [firstNetwork] = service.networks ?? [];
@@ -40,7 +54,9 @@ export function containerOptions(
     name: service.name,
     Image: service.image,
     ...(service.command ? { Cmd: service.command } : {}),
-    Env: Object.entries(service.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(service.entrypoint ? { Entrypoint: service.entrypoint } : {}),
+    ...(service.user ? { User: service.user } : {}),
+    Env: [...Object.entries(service.env ?? {}).map(([k, v]) => `${k}=${v}`), ...placed.secretEnv],
     Labels: {
       ...(service.labels ?? {}),
       ...stackLabels(stack, node),
@@ -65,9 +81,12 @@ export function containerOptions(
       RestartPolicy: { Name: service.restart, MaximumRetryCount: 0 },
       // Bind mounts as `Binds`, so Docker creates a missing host directory (as `docker run -v` and
       // Compose do); `Mounts` would refuse it, and a kit's host paths (e.g. /opt/stacks) may not exist yet.
-      Binds: mounts
-        .filter((m) => m.type === 'bind')
-        .map((m) => `${m.source}:${m.target}${m.read_only ? ':ro' : ''}`),
+      Binds: [
+        ...mounts
+          .filter((m) => m.type === 'bind')
+          .map((m) => `${m.source}:${m.target}${m.read_only ? ':ro' : ''}`),
+        ...placed.fileBinds,
+      ],
       Mounts: mounts
         .filter((m) => m.type !== 'bind')
         .map((m) => ({
@@ -77,10 +96,15 @@ export function containerOptions(
           ReadOnly: m.read_only ?? false,
         })),
       ...(firstNetwork ? { NetworkMode: firstNetwork } : {}),
+      ...(service.resources?.nano_cpus ? { NanoCpus: service.resources.nano_cpus } : {}),
+      ...(service.resources?.memory_bytes ? { Memory: service.resources.memory_bytes } : {}),
+      ...(service.logging
+        ? { LogConfig: { Type: service.logging.driver, Config: { ...service.logging.options } } }
+        : {}),
     },
     // Docker ≤ 20.10 takes one network at create; the others are connected before start.
     ...(firstNetwork
-      ? { NetworkingConfig: { EndpointsConfig: { [firstNetwork]: { Aliases: [service.service] } } } }
+      ? { NetworkingConfig: { EndpointsConfig: { [firstNetwork]: { Aliases: networkAliases(service) } } } }
       : {}),
   };
 }

@@ -55,6 +55,8 @@ export interface NetworkAction {
   action: 'create' | 'unchanged' | 'remove';
   reason?: string;
   internal?: boolean;
+  /** The spec's subnet; absent = Docker picks a free one. */
+  subnet?: string;
   specHash?: string;
   /** A network with an outdated spec, removed before its replacement is created. */
   replaces?: ObservedNetwork;
@@ -78,6 +80,11 @@ function describeChange(parts: string[]): string {
     command: 'command',
     env: 'environment',
     healthcheck: 'health check',
+    secret_rev: 'secret value',
+    secret_env: 'secret environment',
+    files: 'files',
+    logging: 'log options',
+    resources: 'resource limits',
   };
   return `${parts.map((p) => names[p] ?? p).join(', ')} changed`;
 }
@@ -93,18 +100,20 @@ export function planConverge(params: StackConvergeParams, observed: Observed): C
   for (const network of params.networks) {
     const specHash = networkSpecHash(network);
     const internal = network.internal ?? false;
+    const subnet = network.subnet ? { subnet: network.subnet } : {};
     const had = haveNetworks.get(network.name);
     if (foreignNetworks.has(network.name)) {
       conflicts.push(
         `network "${network.name}" already exists and does not belong to this stack on this node`,
       );
     } else if (!had) {
-      networks.push({ name: network.name, action: 'create', internal, specHash });
+      networks.push({ name: network.name, action: 'create', internal, ...subnet, specHash });
     } else if (had.specHash !== specHash) {
       networks.push({
         name: network.name,
         action: 'create',
         internal,
+        ...subnet,
         specHash,
         replaces: had,
         reason: 'settings changed; recreated',

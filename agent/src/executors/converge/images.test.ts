@@ -22,6 +22,7 @@ function context() {
     signal: new AbortController().signal,
     log: (_stream, text) => logs.push(text),
     progress: () => {},
+    fetchSecrets: async () => ({}),
   };
   return { ctx, logs };
 }

@@ -52,7 +52,28 @@ export function containerSpecParts(
     restart: service.restart,
     healthcheck: service.healthcheck,
     networks: orEmpty(
-      service.networks?.map((n) => ({ name: n, internal: byName.get(n)?.internal ?? false })),
+      service.networks?.map((n) => ({
+        name: n,
+        internal: byName.get(n)?.internal ?? false,
+        subnet: byName.get(n)?.subnet,
+      })),
+    ),
+    entrypoint: service.entrypoint,
+    user: service.user,
+    aliases: orEmpty(service.aliases),
+    resources: service.resources,
+    logging: service.logging,
+    // Secrets by reference and revision (never a value): a rotated secret changes secret_rev.
+    secret_env:
+      service.secret_env && Object.keys(service.secret_env).length > 0 ? service.secret_env : undefined,
+    secret_rev: service.secret_rev,
+    // A file by its content's hash, so the label stays short and a changed file re-creates.
+    files: orEmpty(
+      service.files?.map((f) => ({
+        path: f.path,
+        ...(f.content !== undefined ? { content: sha256(f.content) } : { secret: f.secret }),
+        mode: f.mode,
+      })),
     ),
   };
 }
@@ -72,7 +93,9 @@ export function containerSpecHash(
 }
 
 export function networkSpecHash(network: Network): string {
-  return sha256(canonicalJson({ name: network.name, internal: network.internal ?? false }));
+  return sha256(
+    canonicalJson({ name: network.name, internal: network.internal ?? false, subnet: network.subnet }),
+  );
 }
 
 /** Which parts differ between two `kombify.spec-parts` labels (all of them when one is unreadable). */

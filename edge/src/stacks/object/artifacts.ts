@@ -11,7 +11,7 @@ export function generateArtifacts(stackId: string, plan: Plan, version: SpecVers
   const converge = toConvergeJobs(plan, { stack: stackId }).map((j) => ({
     node: j.node,
     params: j.params as unknown as Record<string, unknown>,
-    not_applied: j.notApplied,
+    ...(j.unsupported.length > 0 ? { unsupported: j.unsupported } : {}),
   }));
   const verify = toVerifyChecks(plan, { timeout_s: 60 }).map((v) => ({
     node: v.node,

@@ -34,6 +34,11 @@ export interface EngineDeps {
    * after an approval. Without it tofu jobs keep the agent's local state (engine unit tests).
    */
   tofuBackend?: () => Promise<TofuBackend>;
+  /**
+   * The store versions of the org's secrets at these paths (missing paths absent); the generate
+   * step pins them into the converge jobs as `secret_rev`. Without it a plan using secrets fails.
+   */
+  secretVersions?: (paths: string[]) => Promise<Map<string, number>>;
   /** Told when the stack's status changes (mirrored into the Postgres index). */
   onStackStatus?: (status: string) => Promise<void> | void;
 }

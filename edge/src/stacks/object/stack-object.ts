@@ -13,6 +13,7 @@ import type { Db } from '../../platform/db/client.ts';
 import { withObjectDb } from '../../platform/db/object-db.ts';
 import type { Env } from '../../platform/env.ts';
 import { ok, type Result, refuse } from '../../platform/result.ts';
+import { secretVersions } from '../../secrets/index.ts';
 import { stateBackendFor, tofuStore } from '../../tofu-state/index.ts';
 import { setStackStatus } from '../store.ts';
 import type { EngineDeps, JobOutcome, WorkflowOptions } from './engine.ts';
@@ -69,6 +70,7 @@ export class StackObject extends DurableObject<Env> {
       }),
       now: () => Date.now(),
       jobTimeoutMs: this.#config.STACK_JOB_TIMEOUT_SECONDS * 1000,
+      secretVersions: (paths) => this.#withDb((db) => secretVersions(db, orgId, paths)),
       tofuBackend: () => {
         // Stacks made before creation claimed their state get their claim here (idempotent).
         tofuStore.claim(this.#sql, orgId, Date.now());

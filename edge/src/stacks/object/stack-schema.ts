@@ -47,8 +47,8 @@ export type WorkflowOptions = {
 };
 
 export interface Artifacts {
-  /** not_applied: what the converge job cannot apply yet (stackkits says which parts). */
-  converge: { node: string; params: Record<string, unknown>; not_applied?: string[] }[];
+  /** unsupported: what a converge job cannot apply (Swarm services, overlays; stackkits says which). */
+  converge: { node: string; params: Record<string, unknown>; unsupported?: string[] }[];
   verify: { node: string; params: Record<string, unknown> }[];
   prechecks: { node: string; params: Record<string, unknown> }[];
   tofu: { node: string; files: Record<string, string>; vars?: Record<string, string> } | null;

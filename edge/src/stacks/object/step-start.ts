@@ -6,8 +6,21 @@ import { isJobType, parseJobParams } from '@kombify/proto/jobs';
 import { randomId } from '../../platform/ids.ts';
 import { generateArtifacts } from './artifacts.ts';
 import { completeStep, type EngineDeps, event, planOf, StepError } from './engine-deps.ts';
+import { describeMissing, secretUses, withSecretRevs } from './secret-revs.ts';
 import type { Artifacts, StepRecord, WfJobRecord, WorkflowRecord } from './stack-store.ts';
 import * as store from './stack-store.ts';
+
+/** The converge jobs with each secret-using service's `secret_rev`; an unset secret fails the step. */
+async function pinSecrets(deps: EngineDeps, artifacts: Artifacts): Promise<Artifacts> {
+  const uses = secretUses(artifacts.converge);
+  if (uses.length === 0) return artifacts;
+  const versions = deps.secretVersions
+    ? await deps.secretVersions([...new Set(uses.map((u) => u.path))])
+    : new Map<string, number>();
+  const missing = uses.filter((u) => !versions.has(u.path));
+  if (missing.length > 0) throw new StepError('unknown_secret', describeMissing(missing));
+  return { ...artifacts, converge: await withSecretRevs(artifacts.converge, versions) };
+}
 
 /** Runs a local step to its end, or writes the jobs of a job step. */
 export async function startStep(deps: EngineDeps, wf: WorkflowRecord, step: StepRecord): Promise<void> {
@@ -35,7 +48,7 @@ export async function startStep(deps: EngineDeps, wf: WorkflowRecord, step: Step
       }
       case 'generate': {
         const { plan, version } = planOf(deps, wf);
-        const artifacts = generateArtifacts(deps.stackId, plan, version);
+        const artifacts = await pinSecrets(deps, generateArtifacts(deps.stackId, plan, version));
         const missing = [
           ...artifacts.converge.map((c) => c.node),
           ...(artifacts.tofu ? [artifacts.tofu.node] : []),

@@ -1,0 +1,1 @@
+ALTER TABLE `job_leases` ADD `secrets_fetched_at` integer;

@@ -1,0 +1,17 @@
+'use server';
+import * as api from '@kombify/proto/api';
+import { edgeJson } from '../../server/edge.ts';
+import { type SecretChange, secretRequest } from './secret-request.ts';
+
+/** The org's secrets: metadata only, the edge never answers with a value. */
+export async function fetchSecrets() {
+  return edgeJson('/v1/orchestrator/secrets', api.secretMetaList);
+}
+
+/** Stores, generates or deletes one secret; a path the edge would refuse is refused here unsent. */
+export async function sendSecretChange(change: SecretChange) {
+  const request = secretRequest(change);
+  if (!request.ok) return request;
+  const { path, method, body } = request.call;
+  return edgeJson(path, api.secretMeta, { method, ...(body === undefined ? {} : { body }) });
+}
