@@ -141,6 +141,7 @@ export const baseHomelab: KitDefinition = {
       'compute tier low (< 4 CPU or < 8Gi) runs only the minimal variant',
       'variant coolify needs a public domain',
       'access mode proxy needs network.domain',
+      'network.proxy.provider caddy runs Caddy in place of Traefik',
     ],
   },
   configure,

@@ -161,6 +161,7 @@ export const haHomelab: KitDefinition = {
       'variant enterprise needs at least 5 Swarm nodes',
       'rolling updates: parallelism 1, delay 10s, failure action rollback, order start-first',
       'access mode proxy needs network.domain',
+      'the proxy is Traefik (network.proxy.provider caddy is not available: Swarm services get no files)',
     ],
   },
   configure,

@@ -137,6 +137,7 @@ export const modernHomelab: KitDefinition = {
       'home and cloud nodes together need network.vpn headscale or tailscale',
       'Traefik runs on the first cloud node (else the manager)',
       'access mode proxy needs network.domain',
+      'network.proxy.provider caddy runs Caddy in place of Traefik',
     ],
   },
   configure,

@@ -93,6 +93,17 @@ const list: ServiceTemplate[] = [
     proxy: { subdomain: 'traefik', port: 8080 },
   }),
   template({
+    name: 'caddy',
+    type: 'reverse-proxy',
+    summary: "Reverse proxy and TLS (Let's Encrypt, or its own CA for LAN names) from a Caddyfile",
+    image: 'caddy:2.8.4',
+    // No command: the image runs /etc/caddy/Caddyfile, which the plan places (see caddy.ts).
+    // Certificates and the internal CA's keys live in /data; losing them means new certificates.
+    ports: [tcp(80), tcp(443)],
+    volumes: [data('caddy-data', '/data')],
+    proxy: null,
+  }),
+  template({
     name: 'dokploy',
     type: 'paas',
     summary: 'PaaS: deploy apps from Git or images',

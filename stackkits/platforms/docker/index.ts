@@ -1,5 +1,5 @@
 /**
- * Layer 2, the Docker platform: the service catalog, Traefik, networks and volumes, and Docker
+ * Layer 2, the Docker platform: the service catalog, Traefik and Caddy, networks and volumes, and Docker
  * Swarm (ports, rolling updates, quorum). Kits build on these; nothing here knows about a kit.
  */
 
@@ -9,6 +9,14 @@ import { type PendingError, pending } from '../../src/spec/errors.ts';
 import type { RestartPolicy } from '../../src/spec/vocabulary.ts';
 import type { PlanUpdateConfig } from '../../src/unifier/plan.ts';
 
+export {
+  type CaddyfileOptions,
+  type CaddyTls,
+  caddyfile,
+  caddyfilePath,
+  caddyTls,
+  needsInternalCa,
+} from './caddy.ts';
 export {
   catalog,
   catalogNames,

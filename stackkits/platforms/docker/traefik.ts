@@ -15,6 +15,8 @@ export interface TraefikOptions {
   network: string;
   /** Routes to other nodes exist: watch the dynamic file. */
   fileProvider: boolean;
+  /** Contact address of the Let's Encrypt account (network.proxy.email); null = none. */
+  email: string | null;
 }
 
 export function traefikCommand(o: TraefikOptions): string[] {
@@ -30,6 +32,7 @@ export function traefikCommand(o: TraefikOptions): string[] {
     '--certificatesresolvers.letsencrypt.acme.httpchallenge.entrypoint=web',
     '--certificatesresolvers.letsencrypt.acme.storage=/letsencrypt/acme.json',
   ];
+  if (o.email !== null) args.push(`--certificatesresolvers.letsencrypt.acme.email=${o.email}`);
   // ports mode: the dashboard is served on :8080 directly (contract: "8080 (dashboard)").
   if (o.access === 'ports') args.push('--api.insecure=true');
   if (o.fileProvider) {

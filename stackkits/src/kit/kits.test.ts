@@ -128,6 +128,7 @@ describe('defaults', () => {
       vpn: 'none',
       domain: 'local',
       access: 'ports',
+      proxy: { provider: 'traefik' },
       dns: { servers: ['1.1.1.1', '8.8.8.8'] },
       internal: {},
     });

@@ -27,6 +27,14 @@ export const hostPattern =
 export const domainPattern =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+/**
+ * A contact address for the ACME account (Let's Encrypt): a plain `local@domain`. Stricter than
+ * RFC 5322 on purpose: no quotes, spaces, braces or comments, so it can be written into a
+ * Caddyfile or a command-line flag as it is.
+ */
+export const emailPattern =
+  /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
 /** Memory and disk sizes with binary units, as Kubernetes writes them: 512Mi, 4Gi, 1Ti. */
 export const sizePattern = /^[1-9][0-9]{0,6}(?:Mi|Gi|Ti)$/;
 

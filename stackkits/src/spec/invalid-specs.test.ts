@@ -79,6 +79,21 @@ const cases: Case[] = [
 
   // invalid_format
   {
+    name: 'a route host that would be Caddyfile syntax',
+    yaml: `${one}network:\n  domain: home.example.net\nservices:\n  - { name: app, image: "nginx:1.27", ports: [{ container: 80 }], network: { proxy: { domain: "app.example.net {" } } }\n`,
+    errors: [['services[0].network.proxy.domain', 'invalid_format']],
+  },
+  {
+    name: 'a route host with a newline',
+    yaml: `${one}network:\n  domain: home.example.net\nservices:\n  - { name: app, image: "nginx:1.27", ports: [{ container: 80 }], network: { proxy: { domain: "app.example.net\\nevil.example.net" } } }\n`,
+    errors: [['services[0].network.proxy.domain', 'invalid_format']],
+  },
+  {
+    name: 'an ACME e-mail that is not one',
+    yaml: `${one}network:\n  proxy: { email: "ops at example.org" }\n`,
+    errors: [['network.proxy.email', 'invalid_format']],
+  },
+  {
     name: 'a stack name that is not a DNS label',
     yaml: one.replace('name: lab', 'name: My_Lab'),
     errors: [['name', 'invalid_format']],
@@ -188,6 +203,11 @@ const cases: Case[] = [
   },
 
   // invalid_value
+  {
+    name: 'a proxy provider that is not one',
+    yaml: `${one}network:\n  proxy: { provider: nginx }\n`,
+    errors: [['network.proxy.provider', 'invalid_value']],
+  },
   {
     name: 'an unknown provider',
     yaml: `${one}    provider: ovh\n`,
@@ -422,6 +442,24 @@ const cases: Case[] = [
     name: 'traefik disabled',
     yaml: `${one}services:\n  - { name: traefik, enabled: false }\n`,
     errors: [['services[0].enabled', 'kit_constraint']],
+  },
+  {
+    name: 'caddy disabled',
+    yaml: `${one}network:\n  proxy: { provider: caddy }\nservices:\n  - { name: caddy, enabled: false }\n`,
+    errors: [['services[0].enabled', 'kit_constraint']],
+  },
+  {
+    name: 'caddy in ha-homelab (its proxy is a Swarm service, which gets no Caddyfile)',
+    yaml: ha(
+      bigManager('m1') + bigManager('m2') + bigManager('m3'),
+      'network:\n  proxy: { provider: caddy }\n',
+    ),
+    errors: [['network.proxy.provider', 'kit_constraint']],
+  },
+  {
+    name: 'tls manual with caddy',
+    yaml: `${one}network:\n  domain: home.example.net\n  proxy: { provider: caddy }\nservices:\n  - { name: app, image: "nginx:1.27", ports: [{ container: 80 }], network: { proxy: { tls: manual } } }\n`,
+    errors: [['services[0].network.proxy.tls', 'kit_constraint']],
   },
   {
     name: 'a proxied service on an edge node in ha-homelab',

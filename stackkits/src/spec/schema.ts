@@ -14,6 +14,7 @@ import {
   dnsLabelPattern,
   domainPattern,
   durationPattern,
+  emailPattern,
   envNamePattern,
   HOST_MAX_LENGTH,
   hasParentSegment,
@@ -43,6 +44,7 @@ import {
   osNames,
   protocols,
   providers,
+  proxyProviders,
   restartPolicies,
   serviceTypes,
   tlsModes,
@@ -198,14 +200,15 @@ const secretRef = text(secretPrefix.length + 255)
 export const proxySchema = z.strictObject({
   enabled: z.boolean().optional().meta({
     description:
-      'Route through Traefik. Default: on when network.access is proxy and the service has a port.',
+      "Route through the stack's reverse proxy (network.proxy.provider). Default: on when network.access is proxy and the service has a port.",
   }),
   domain: text(HOST_MAX)
     .regex(domainPattern, { error: 'must be a domain name like app.example.com' })
     .optional()
     .meta({ description: 'Host name; default <service>.<network.domain>.' }),
   tls: z.enum(tlsModes).default('auto').meta({
-    description: "auto: Let's Encrypt certificate; manual: TLS with your certificate; disabled: plain HTTP.",
+    description:
+      "auto: Let's Encrypt certificate (Caddy: its internal CA for hosts no public CA issues for, like *.lan); manual: TLS with your certificate (Traefik only); disabled: plain HTTP.",
   }),
 });
 
@@ -342,8 +345,21 @@ export const networkSchema = z.strictObject({
     .default(baseDefaults.domain),
   access: z.enum(accessModes).optional().meta({
     description:
-      'ports: each service on its host port; proxy: Traefik host rules. Default proxy when domain is set.',
+      'ports: each service on its host port; proxy: host rules of the reverse proxy (network.proxy). Default proxy when domain is set.',
   }),
+  proxy: z
+    .strictObject({
+      provider: z.enum(proxyProviders).default('traefik').meta({
+        description:
+          'traefik (default; every kit) or caddy (base-homelab and modern-homelab: a Caddyfile generated from the routes).',
+      }),
+      email: text(254)
+        .regex(emailPattern, { error: 'must be an e-mail address like admin@example.com' })
+        .optional()
+        .meta({ description: "Contact address of the Let's Encrypt account (expiry notices)." }),
+    })
+    .prefault({})
+    .meta({ description: 'The reverse proxy of the stack.' }),
   dns: z
     .strictObject({
       servers: z

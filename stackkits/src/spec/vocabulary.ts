@@ -63,6 +63,10 @@ export type VpnKind = (typeof vpnKinds)[number];
 export const tlsModes = ['auto', 'manual', 'disabled'] as const;
 export type TlsMode = (typeof tlsModes)[number];
 
+/** The reverse proxy that serves `proxy` access: Traefik (the kits' default) or Caddy. */
+export const proxyProviders = ['traefik', 'caddy'] as const;
+export type ProxyProvider = (typeof proxyProviders)[number];
+
 export const accessModes = ['ports', 'proxy'] as const;
 export type AccessMode = (typeof accessModes)[number];
 

@@ -21,6 +21,7 @@ import type { ServiceSpec } from '../spec/schema.ts';
 import { checkNeeds, dependencyOrder } from './dependencies.ts';
 import type { Model, ModelService } from './model-types.ts';
 import { checkPorts } from './port-conflicts.ts';
+import { withProxy } from './proxy.ts';
 import { decideRoutes } from './routes.ts';
 
 export function buildModel(spec: Spec): { model: Model | null; errors: PendingError[] } {
@@ -34,7 +35,17 @@ export function buildModel(spec: Spec): { model: Model | null; errors: PendingEr
 
   const all: ModelService[] = [];
   const byName = new Map<string, ModelService>();
-  for (const ks of kit.services({ spec, config })) {
+  const provider = spec.network.proxy.provider;
+  if (provider !== 'traefik' && config.topology.swarmServices) {
+    errors.push(
+      pending(
+        ['network', 'proxy', 'provider'],
+        'kit_constraint',
+        `${spec.kit} runs its proxy as a Swarm service on every manager, and Swarm services get no files yet (the Caddyfile is one); use traefik`,
+      ),
+    );
+  }
+  for (const ks of withProxy(kit.services({ spec, config }), provider)) {
     const s = fromTemplate(ks.template, ks.placement, [...ks.needs], true, spec);
     s.publishMode = ks.publishMode ?? 'ingress';
     s.update = ks.update ?? null;
@@ -78,12 +89,12 @@ export function buildModel(spec: Spec): { model: Model | null; errors: PendingEr
     }
     applySpec(s, svc, i);
     errors.push(...swarmSettings(s, svc, i));
-    if (!svc.enabled && s.fromKit && s.name === 'traefik') {
+    if (!svc.enabled && s.fromKit && s.name === provider) {
       errors.push(
         pending(
           ['services', i, 'enabled'],
           'kit_constraint',
-          `traefik carries the routing of every ${spec.kit} stack and cannot be disabled`,
+          `${provider} carries the routing of every ${spec.kit} stack and cannot be disabled`,
         ),
       );
       s.enabled = true;

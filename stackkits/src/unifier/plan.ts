@@ -69,7 +69,7 @@ export interface PlanNode {
   volumes: PlanVolume[];
   /** Plain containers on this node, dependencies first. */
   containers: PlanContainer[];
-  /** Routes served by the Traefik on this node. */
+  /** Routes served by the stack's proxy (Traefik or Caddy) on this node. */
   routes: PlanRoute[];
 }
 
@@ -165,11 +165,14 @@ export interface PlanRoute {
   url: string;
   entrypoint: 'web' | 'websecure';
   tls: TlsMode;
-  /** Container port Traefik forwards to. */
+  /** Container port the proxy forwards to. */
   port: number;
   /** Node the service runs on; null when Swarm schedules it. */
   node: string | null;
-  /** labels: Traefik finds the container itself; url: forwarded to this address (file provider). */
+  /**
+   * labels: Traefik finds the container itself; url: forwarded to this address (Traefik's file
+   * provider, or Caddy, which routes every route this way).
+   */
   upstream: { kind: 'labels' } | { kind: 'url'; url: string };
 }
 

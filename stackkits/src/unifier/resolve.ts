@@ -6,6 +6,9 @@
 import { bootstrapSteps, type FirewallRule, firewallRules } from '../../base/index.ts';
 import { catalog } from '../../platforms/docker/catalog.ts';
 import {
+  caddyfile,
+  caddyfilePath,
+  caddyTls,
   dynamicConfig,
   headscaleConfig,
   headscaleConfigPath,
@@ -30,9 +33,24 @@ import {
 } from './plan.ts';
 import { sorted, toContainer, toSwarmService } from './plan-services.ts';
 import { nodesOf } from './port-conflicts.ts';
-import { ingressNode } from './routes.ts';
+import { ingressNode, proxyService } from './routes.ts';
 
-export type ResolveOptions = ImageOptions;
+export interface ResolveOptions extends ImageOptions {
+  /**
+   * How Caddy (network.proxy.provider caddy) secures `tls: auto` routes. `auto` (default): ACME
+   * for public names, its internal CA for LAN names and IPs. `internal`: its internal CA for every
+   * route — for a stack that no ACME server can reach, like a simulation on one machine. The spec
+   * does not say where it runs, so the caller does. Traefik ignores it.
+   */
+  proxyTls?: 'auto' | 'internal';
+}
+
+function checkResolveOptions(options: ResolveOptions): void {
+  checkImageOptions(options);
+  if (options.proxyTls !== undefined && options.proxyTls !== 'auto' && options.proxyTls !== 'internal') {
+    throw new TypeError(`options.proxyTls must be auto or internal, not ${String(options.proxyTls)}`);
+  }
+}
 
 /** Thrown by {@link resolve} for a spec that does not validate; `errors` are the validation errors. */
 export class UnifierError extends Error {
@@ -50,7 +68,7 @@ export class UnifierError extends Error {
  * malformed options.
  */
 export function resolve(spec: Spec, options: ResolveOptions = {}): Plan {
-  checkImageOptions(options);
+  checkResolveOptions(options);
   const { model, errors } = buildModel(spec);
   if (!model || errors.length > 0) {
     throw new UnifierError(
@@ -67,12 +85,10 @@ function buildPlan(model: Model, options: ResolveOptions): Plan {
   const swarm = config.topology.swarm;
   const address = new Map(spec.nodes.map((n) => [n.name, n.ssh?.host ?? n.name]));
   const leader = swarm?.leader ?? config.topology.primary;
-  const ingress = ingressNode(model.services, config);
-  const traefik = model.services.find((s) => s.name === 'traefik');
-  // Nodes whose Traefik serves the routes: every manager in ha-homelab, else the ingress node.
-  const routeNodes = new Set(
-    traefik?.placement.kind === 'swarm' ? nodesOf(traefik, members, config) : [ingress],
-  );
+  const ingress = ingressNode(model.services, spec, config);
+  const proxy = proxyService(model.services, spec);
+  // Nodes whose proxy serves the routes: every manager in ha-homelab, else the ingress node.
+  const routeNodes = new Set(proxy?.placement.kind === 'swarm' ? nodesOf(proxy, members, config) : [ingress]);
   const managers = new Set(swarm?.managers ?? []);
   const workers = new Set(swarm?.workers ?? []);
   const nodes = new Map<string, PlanNode>(
@@ -114,9 +130,20 @@ function buildPlan(model: Model, options: ResolveOptions): Plan {
         provider: config.topology.swarmServices ? 'swarm' : 'docker',
         network,
         fileProvider: urlRoutes.length > 0,
+        email: spec.network.proxy.email ?? null,
       });
       if (urlRoutes.length > 0)
         files.push({ path: traefikDynamicFile, content: dynamicConfig(urlRoutes), secret: null });
+    }
+    if (s.name === 'caddy' && s === proxy) {
+      files.push({
+        path: caddyfilePath,
+        content: caddyfile(routes, {
+          email: spec.network.proxy.email ?? null,
+          internalTls: options.proxyTls === 'internal',
+        }),
+        secret: null,
+      });
     }
     if (s.name === 'headscale' && s.fromKit && loginServer) {
       files.push({
@@ -217,7 +244,7 @@ function buildPlan(model: Model, options: ResolveOptions): Plan {
       domain: spec.network.domain,
       timezone: spec.system.timezone,
     },
-    notes: notes(spec, model),
+    notes: [...notes(spec, model), ...caddyNotes(spec, routes, options)],
     order: model.services.map((s) => s.name),
     nodes: [...nodes.values()],
     swarm: swarm
@@ -298,6 +325,19 @@ function swarmVolumesByNode(model: Model): Map<string, string[]> {
     }
   }
   return out;
+}
+
+/** Hosts Caddy signs with its own CA: browsers warn until its root certificate is trusted. */
+function caddyNotes(spec: Spec, routes: readonly PlanRoute[], options: ResolveOptions): PlanNote[] {
+  if (spec.network.proxy.provider !== 'caddy') return [];
+  const internal = routes.filter((r) => caddyTls(r, options.proxyTls === 'internal') === 'internal');
+  if (internal.length === 0) return [];
+  return [
+    {
+      code: 'proxy_internal_ca',
+      message: `caddy signs ${internal.map((r) => r.host).join(', ')} with its own CA (${options.proxyTls === 'internal' ? 'proxyTls internal' : 'no public CA issues for these names'}): clients trust them once its root certificate, /data/caddy/pki/authorities/local/root.crt in the caddy-data volume, is installed`,
+    },
+  ];
 }
 
 function notes(spec: Spec, model: Model): PlanNote[] {
