@@ -149,6 +149,8 @@ describe('node.bootstrap params', () => {
     const res = parseJobParams('node.bootstrap', { steps: [{ step: 'firewall', enabled: true }] });
     expect(pathsOf(res)).toEqual(['params.steps[0]']);
     if (!res.ok) expect(res.issues[0]?.message).toMatch(/SSH port/);
+    // Turning the firewall off cannot close anything.
+    expect(parseJobParams('node.bootstrap', { steps: [{ step: 'firewall', enabled: false }] }).ok).toBe(true);
   });
 
   it('refuses a bad ssh_keep_port and a non-boolean dry_run', () => {

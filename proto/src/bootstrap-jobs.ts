@@ -69,6 +69,7 @@ const firewallStep = z
 const dockerStep = z
   .object({
     step: z.literal('docker'),
+    /** DNS servers of containers; empty: the node's `dns` setting is left as it is. */
     dns: z
       .array(z.union([z.ipv4(), z.ipv6()]))
       .max(8)
@@ -110,13 +111,14 @@ export const nodeBootstrapParams = z
         ctx.addIssue({ code: 'custom', path: ['steps', i, 'step'], message: `duplicate step "${s.step}"` });
       seen.add(s.step);
     });
-    const firewall = p.steps.findIndex((s) => s.step === 'firewall');
+    const firewall = p.steps.findIndex((s) => s.step === 'firewall' && s.enabled);
     const ssh = p.steps.some((s) => s.step === 'ssh-hardening');
     if (firewall >= 0 && !ssh && p.ssh_keep_port === undefined)
       ctx.addIssue({
         code: 'custom',
         path: ['steps', firewall],
-        message: 'a firewall step needs an ssh-hardening step or ssh_keep_port, so the SSH port stays open',
+        message:
+          'an enabled firewall needs an ssh-hardening step or ssh_keep_port, so the SSH port stays open',
       });
   });
 
