@@ -5,6 +5,7 @@ import { rulesetPath } from './bootstrap/firewall.ts';
 import { autoUpgradesPath } from './bootstrap/packages.ts';
 import { sshDropInPath } from './bootstrap/ssh.ts';
 import type { ExecContext } from './context.ts';
+import { capabilities, execute } from './index.ts';
 import { JobFailure } from './job-error.ts';
 import { nodeBootstrap } from './node-bootstrap.ts';
 
@@ -33,14 +34,20 @@ function context() {
   return { ctx, logs };
 }
 
-async function bootstrap(input: Partial<NodeBootstrapInput> = {}): Promise<NodeBootstrapResult> {
+/** Runs the executor on the fake node; `logs` collects what the job logged. */
+async function bootstrap(
+  input: Partial<NodeBootstrapInput> = {},
+  logs: string[] = [],
+): Promise<NodeBootstrapResult> {
   const parsed = parseJobParams('node.bootstrap', { steps: allSteps, ...input });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const params = parsed.value as Parameters<typeof nodeBootstrap>[0];
-  return (await nodeBootstrap(params, context().ctx, {
-    root: node.root,
-    run: node.run,
-  })) as NodeBootstrapResult;
+  const c = context();
+  try {
+    return (await nodeBootstrap(params, c.ctx, { root: node.root, run: node.run })) as NodeBootstrapResult;
+  } finally {
+    logs.push(...c.logs);
+  }
 }
 
 async function failure(p: Promise<unknown>): Promise<JobFailure> {
@@ -234,5 +241,30 @@ describe('node.bootstrap', () => {
     const f = await failure(bootstrap({ steps: [allSteps[4]!] }));
     expect(f.message).toMatch(/daemon.json is not valid JSON/);
     expect(node.read('/etc/docker/daemon.json')).toBe('{ "log-driver": ');
+  });
+
+  it('logs each step and the before/after of what changed', async () => {
+    const logs: string[] = [];
+    await bootstrap({ steps: [allSteps[2]!], dry_run: true }, logs);
+    expect(logs[0]).toBe('system: ssh-hardening: would change');
+    expect(logs[1]).toMatch(
+      /^stdout: --- ssh-hardening before\n\(absent\)\n\+\+\+ ssh-hardening after\n# Managed/,
+    );
+  });
+
+  it('is not confused by a file where a home directory would be', async () => {
+    node.file('/home/notes', 'not a directory');
+    expect((await bootstrap({ steps: [allSteps[2]!] })).steps[0]?.changed).toBe(true);
+  });
+
+  it('is an executor of this agent: execute() validates the params and runs it', async () => {
+    expect(capabilities).toContain('node.bootstrap');
+    const bad = await failure(execute('node.bootstrap', { steps: [] }, context().ctx));
+    expect(bad.code).toBe('invalid_params');
+    // A dry run with a zone no system has: the real executor only looks for the zone file.
+    const dry = { steps: [{ step: 'timezone', timezone: 'Kombify/Nowhere' }], dry_run: true };
+    const f = await failure(execute('node.bootstrap', dry, context().ctx));
+    expect(f.code).toBe('bootstrap_failed');
+    expect(f.message).toMatch(/unknown time zone "Kombify\/Nowhere"/);
   });
 });

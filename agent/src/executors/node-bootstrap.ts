@@ -45,6 +45,13 @@ function runStep(s: BootstrapStepParams, host: Host, p: NodeBootstrapParams): Pr
   }
 }
 
+const withNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+
+/** A changed step's before and after for the job's log, one after the other. */
+function diffText(r: StepReport): string {
+  return `--- ${r.step} before\n${withNewline(r.before)}+++ ${r.step} after\n${withNewline(r.after)}`;
+}
+
 export async function nodeBootstrap(
   params: NodeBootstrapParams,
   ctx: ExecContext,
@@ -64,8 +71,7 @@ export async function nodeBootstrap(
         'system',
         `${s.step}: ${report.changed ? verb : 'unchanged'}${report.detail ? ` (${report.detail})` : ''}`,
       );
-      if (report.changed)
-        ctx.log('stdout', `--- ${s.step} before\n${report.before}+++ ${s.step} after\n${report.after}`);
+      if (report.changed) ctx.log('stdout', diffText(report));
     } catch (error) {
       if (!(error instanceof StepError)) throw error;
       ctx.log('stderr', `${s.step}: ${error.message}`);

@@ -68,12 +68,13 @@ export class Host {
     return join(this.root, nodePath);
   }
 
-  /** The file's text, or null when there is none. */
+  /** The file's text, or null when there is none (ENOTDIR: a parent is a file, e.g. /home/x). */
   read(nodePath: string): string | null {
     try {
       return readFileSync(this.path(nodePath), 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw error;
     }
   }
