@@ -4,11 +4,13 @@
  * snake_case because they travel as JSON (REST API) and protobuf Struct (agent stream).
  */
 import { z } from 'zod';
+import { nodeBootstrapParams } from './bootstrap-jobs.ts';
 import { dockerContainerActionParams, dockerContainersParams, dockerLogsParams } from './container-jobs.ts';
 import { convergeServiceExtras, secretPath, subnet } from './converge-parts.ts';
 import { type Issue, issuesFromZod } from './issue.ts';
 import { tofuApplyParams, tofuPlanParams } from './tofu-jobs.ts';
 
+export * from './bootstrap-jobs.ts';
 export * from './container-jobs.ts';
 export * from './job-status.ts';
 export * from './tofu-jobs.ts';
@@ -424,6 +426,7 @@ export const jobParamsSchemas = {
   'stack.remove': stackRemoveParams,
   'stack.verify': stackVerifyParams,
   'node.prechecks': nodePrechecksParams,
+  'node.bootstrap': nodeBootstrapParams,
   'tofu.plan': tofuPlanParams,
   'tofu.apply': tofuApplyParams,
   'sim.node.create': simNodeCreateParams,

@@ -8,6 +8,7 @@
  *   const files = toOpenTofu(plan);                  // { 'main.tf.json': '…' }
  *   const jobs = toJobPlan(plan);                    // docker.run jobs for the agent
  *   const converge = toConvergeJobs(plan);           // stack.converge params per node
+ *   const bootstrap = toBootstrapJobs(plan);         // node.bootstrap params per node
  *   const verify = toVerifyChecks(plan);             // stack.verify checks per node
  * }
  * ```
@@ -41,6 +42,7 @@ export {
   composeIssueCodes,
   type ProposedSecret,
 } from './compose/types.ts';
+export { type BootstrapJob, toBootstrapJobs } from './generate/to-bootstrap.ts';
 export {
   type ConvergeJob,
   type ConvergeOptions,

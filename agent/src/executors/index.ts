@@ -10,6 +10,7 @@ import {
   type DockerRunParams,
   type JobType,
   jobTypes,
+  type NodeBootstrapParams,
   type NodePrechecksParams,
   parseJobParams,
   type SimNodeCreateParams,
@@ -29,6 +30,7 @@ import type { ExecContext } from './context.ts';
 import { dockerRemove } from './docker-remove.ts';
 import { dockerRun } from './docker-run.ts';
 import { JobFailure } from './job-error.ts';
+import { nodeBootstrap } from './node-bootstrap.ts';
 import { nodePrechecks } from './node-prechecks.ts';
 import { simNodeFault } from './sim-fault.ts';
 import { simNodeCreate, simNodeDelete, simNodeLogs, simNodeStart, simNodeStop } from './sim-node.ts';
@@ -68,6 +70,8 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return stackVerify(parsed.value as StackVerifyParams, ctx);
     case 'node.prechecks':
       return nodePrechecks(parsed.value as NodePrechecksParams, ctx);
+    case 'node.bootstrap':
+      return nodeBootstrap(parsed.value as NodeBootstrapParams, ctx);
     case 'tofu.plan':
       return tofuPlan(parsed.value as TofuPlanParams, ctx);
     case 'tofu.apply':
