@@ -30,6 +30,7 @@ function context() {
     signal: new AbortController().signal,
     log: (stream, text) => logs.push(`${stream}: ${text}`),
     progress: () => {},
+    fetchSecrets: async () => ({}),
   };
   return { ctx, logs };
 }
