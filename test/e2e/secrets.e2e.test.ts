@@ -1,8 +1,14 @@
 /**
- * The org secret store over REST against a real edge and PostgreSQL: values are write-only (no
- * route answers with one), members read metadata but cannot write, another org sees nothing, bad
- * input is a 400 with field paths and stores nothing, and the audit log never holds a value.
+ * The org secret store over REST and over ConnectRPC (SecretService) against a real edge and
+ * PostgreSQL: values are write-only (no route or method answers with one), members read metadata
+ * but cannot write, another org sees nothing, bad input is a 400 / INVALID_ARGUMENT with field
+ * paths and stores nothing, and the audit log never holds a value.
  */
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { BadRequestSchema } from '@kombify/proto/google/rpc';
+import { SecretService } from '@kombify/proto/orchestrator/v1/secrets';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../edge/src/platform/db/client.ts';
@@ -140,5 +146,159 @@ describe('secret store', () => {
       expect.arrayContaining(['secret.put', 'secret.generate', 'secret.delete']),
     );
     expect(JSON.stringify(audit)).not.toContain(VALUE);
+  });
+});
+
+describe('ConnectRPC SecretService', () => {
+  const RPC_VALUE = 'rpc-secret-value-91c4e2';
+  const client = (token: string) =>
+    createClient(
+      SecretService,
+      createConnectTransport({
+        baseUrl: stack.edgeUrl,
+        httpVersion: '1.1',
+        interceptors: [
+          (next) => (req) => {
+            req.header.set('authorization', `Bearer ${token}`);
+            return next(req);
+          },
+        ],
+      }),
+    );
+  // Connect's JSON form, as curl sends it: the answer's bytes, to look for the value in.
+  const rpc = async (method: string, body: unknown, token: string = stack.adminToken) => {
+    const res = await fetch(`${stack.edgeUrl}/kombify.orchestrator.v1.SecretService/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, text: await res.text(), cacheControl: res.headers.get('cache-control') };
+  };
+  // A thunk, so no call is left rejected while another is awaited.
+  const failure = (call: () => Promise<unknown>) =>
+    call().then(
+      () => {
+        throw new Error('expected the call to fail');
+      },
+      (e: unknown) => {
+        expect(e).toBeInstanceOf(ConnectError);
+        return e as ConnectError;
+      },
+    );
+
+  it('put, list, get, generate and delete round-trip, sharing the store with REST', async () => {
+    const admin = client(stack.adminToken);
+    const first = await admin.putSecret({ path: 'rpc/db', value: RPC_VALUE });
+    expect(first.secret).toMatchObject({ path: 'rpc/db', version: 1 });
+    const second = await admin.putSecret({ path: 'rpc/db', value: `${RPC_VALUE}-2` });
+    expect(second.secret!.version).toBe(2);
+
+    const rest = (await stack.api('/v1/orchestrator/secrets/rpc/db')).body.data;
+    const got = (await admin.getSecret({ path: 'rpc/db' })).secret!;
+    expect({ path: got.path, version: got.version, updated_by: got.updatedBy }).toEqual({
+      path: rest.path,
+      version: rest.version,
+      updated_by: rest.updated_by,
+    });
+    expect(timestampDate(got.updatedAt!).toISOString()).toBe(rest.updated_at);
+
+    const listed = (await admin.listSecrets({})).secrets;
+    expect(listed.map((m) => m.path)).toEqual(
+      (await stack.api('/v1/orchestrator/secrets')).body.data.map((m: any) => m.path),
+    );
+    expect(listed.map((m) => m.path)).toContain('rpc/db');
+
+    const generated = await admin.generateSecret({ path: 'rpc/gen', length: 40, alphabet: 'xyz789' });
+    expect(generated.secret).toMatchObject({ path: 'rpc/gen', version: 1 });
+    const defaults = await admin.generateSecret({ path: 'rpc/gen' });
+    expect(defaults.secret!.version).toBe(2);
+
+    const gone = await admin.deleteSecret({ path: 'rpc/gen' });
+    expect(gone.secret).toMatchObject({ path: 'rpc/gen', version: 2 });
+    expect((await failure(() => admin.getSecret({ path: 'rpc/gen' }))).code).toBe(Code.NotFound);
+    expect((await failure(() => admin.deleteSecret({ path: 'rpc/gen' }))).code).toBe(Code.NotFound);
+    expect((await stack.api('/v1/orchestrator/secrets/rpc/gen')).status).toBe(404);
+  });
+
+  it('no answer carries a value, whichever method', async () => {
+    const answers = [
+      await rpc('PutSecret', { path: 'rpc/wire', value: RPC_VALUE }),
+      await rpc('GetSecret', { path: 'rpc/wire' }),
+      await rpc('ListSecrets', {}),
+      await rpc('GenerateSecret', { path: 'rpc/wire-gen' }),
+      await rpc('DeleteSecret', { path: 'rpc/wire' }),
+    ];
+    for (const a of answers) {
+      expect(a.status, a.text).toBe(200);
+      expect(a.text).not.toContain(RPC_VALUE);
+      expect(a.cacheControl).toBe('no-store');
+    }
+    // Metadata only: exactly the four fields.
+    expect(Object.keys(JSON.parse(answers[0]!.text).secret).sort()).toEqual([
+      'path',
+      'updatedAt',
+      'updatedBy',
+      'version',
+    ]);
+    const stored = await rows(sql`select * from secrets where path like 'rpc/%'`);
+    expect(JSON.stringify(stored)).not.toContain(RPC_VALUE);
+  });
+
+  it('a member reads metadata but each write is permission denied and stores nothing', async () => {
+    const member = client(memberToken);
+    expect((await member.listSecrets({})).secrets.map((m) => m.path)).toContain('rpc/db');
+    expect((await member.getSecret({ path: 'rpc/db' })).secret!.version).toBe(2);
+    for (const write of [
+      () => member.putSecret({ path: 'rpc/member', value: 'x' }),
+      () => member.generateSecret({ path: 'rpc/member' }),
+      () => member.deleteSecret({ path: 'rpc/db' }),
+    ]) {
+      const error = await failure(write);
+      expect(error.code).toBe(Code.PermissionDenied);
+      expect(error.rawMessage).toContain('member');
+    }
+    expect(await rows(sql`select path from secrets where path = 'rpc/member'`)).toHaveLength(0);
+    expect((await client(stack.adminToken).getSecret({ path: 'rpc/db' })).secret!.version).toBe(2);
+  });
+
+  it('bad input is invalid argument naming the field, and stores nothing', async () => {
+    const admin = client(stack.adminToken);
+    const cases = [
+      [() => admin.putSecret({ path: 'rpc/../x', value: 'x' }), 'path'],
+      [() => admin.getSecret({ path: 'rpc x!' }), 'path'],
+      [() => admin.putSecret({ path: 'rpc/empty', value: '' }), 'value'],
+      [() => admin.generateSecret({ path: 'rpc/short', length: 4 }), 'length'],
+      [() => admin.generateSecret({ path: 'rpc/one', alphabet: 'a' }), 'alphabet'],
+    ] as const;
+    for (const [call, field] of cases) {
+      const error = await failure(call);
+      expect(error.code).toBe(Code.InvalidArgument);
+      expect(error.rawMessage).toContain(`${field}: `);
+      const violations = error.findDetails(BadRequestSchema)[0]?.fieldViolations ?? [];
+      expect(new Set(violations.map((v) => v.field))).toEqual(new Set([field]));
+    }
+    // Over the REST body cap: refused before it is decoded.
+    const huge = await failure(() => admin.putSecret({ path: 'rpc/huge', value: 'x'.repeat(1024 * 1024) }));
+    expect(huge.code).toBe(Code.ResourceExhausted);
+    // 64 KiB + 1 byte fits the message cap and is refused by the value's own rule.
+    const over = await failure(() => admin.putSecret({ path: 'rpc/over', value: 'x'.repeat(64 * 1024 + 1) }));
+    expect(over.code).toBe(Code.InvalidArgument);
+    expect(over.rawMessage).toContain('value: ');
+    const stored = await rows(
+      sql`select path from secrets where path in ('rpc/empty', 'rpc/short', 'rpc/one', 'rpc/huge', 'rpc/over') or path like 'rpc/..%'`,
+    );
+    expect(stored).toHaveLength(0);
+  });
+
+  it('each change is audited like a REST change, without the value', async () => {
+    const audit = await rows(
+      sql`select action, actor, target, before, after from audit_log where target like ${`secret:${stack.orgId}/rpc/%`}`,
+    );
+    const of = (target: string) =>
+      audit.filter((a) => a.target === `secret:${stack.orgId}/${target}`).map((a) => a.action);
+    expect(of('rpc/db')).toEqual(['secret.put', 'secret.put']); // no delete: it is still there
+    expect(of('rpc/gen').sort()).toEqual(['secret.delete', 'secret.generate', 'secret.generate']);
+    expect(audit.find((a) => a.target.endsWith('/rpc/db') && a.before)?.after).toEqual({ version: 2 });
+    expect(JSON.stringify(audit)).not.toContain(RPC_VALUE);
   });
 });

@@ -38,14 +38,24 @@ function unimplemented(path: string): Response {
   );
 }
 
+export interface ConnectServeOptions {
+  /**
+   * The largest request message read, in bytes (Connect's default is 4 GiB); a bigger one is
+   * refused with `resource_exhausted` before it is decoded. Services that take a bounded input set
+   * it like their REST route's body cap.
+   */
+  readMaxBytes?: number;
+}
+
 /**
  * The handlers `register` adds, built once, and a fetch-style function serving a request with
  * them. Use it where the services can be built once (a Durable Object's own router).
  */
 export function connectHandler(
   register: (router: ConnectRouter) => void,
+  options: ConnectServeOptions = {},
 ): (request: Request) => Promise<Response> {
-  const router = createConnectRouter({ interceptors: [errorInterceptor] });
+  const router = createConnectRouter({ interceptors: [errorInterceptor], ...options });
   register(router);
   const handlers = new Map(router.handlers.map((h: UniversalHandler) => [h.requestPath, h]));
   return async (request) => {
@@ -57,6 +67,10 @@ export function connectHandler(
 }
 
 /** Serves one request with services bound to this request (its caller, its database). */
-export function serveConnect(request: Request, register: (router: ConnectRouter) => void): Promise<Response> {
-  return connectHandler(register)(request);
+export function serveConnect(
+  request: Request,
+  register: (router: ConnectRouter) => void,
+  options: ConnectServeOptions = {},
+): Promise<Response> {
+  return connectHandler(register, options)(request);
 }

@@ -1,6 +1,9 @@
-/** The org secret store's HTTP surface (each route carries its own gate). */
+/** The org secret store's HTTP surface: the REST routes and the Connect SecretService (each carries its own gate). */
 import { Hono } from 'hono';
 import type { AppEnv } from '../platform/env.ts';
+import { secretRpc, secretRpcPrefix } from './connect.ts';
 import { secretRoutes } from './routes.ts';
 
-export const secretsApi = new Hono<AppEnv>().route('/v1/orchestrator/secrets', secretRoutes);
+export const secretsApi = new Hono<AppEnv>()
+  .route('/v1/orchestrator/secrets', secretRoutes)
+  .route(secretRpcPrefix, secretRpc);

@@ -1,5 +1,5 @@
 /** The secret store's surface for other domains: metadata and the job delivery's decrypting read. */
-export { MAX_SECRET_BYTES } from './routes.ts';
+export { MAX_SECRET_BYTES } from './service.ts';
 export {
   getSecretMeta,
   listSecrets,
