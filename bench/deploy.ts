@@ -1,37 +1,34 @@
 /**
- * Deploy: base-homelab `minimal` (5 services, 1 network, 6 volumes; every service on the local
- * busybox image, test/harness/homelab.ts) to one local node, end to end — against the floor: the
- * same containers made directly with dockerode in the same run.
+ * Deploy: base-homelab to one local node, end to end — against the floor: the same containers
+ * made directly with dockerode in the same run (bench/deploy-labs.ts says what each lab deploys).
  *
  *   deploy  POST /v1/orchestrator/stacks/{id}/provision {auto_approve} → the whole workflow in the
  *           StackObject (validate, resolve, generate, pre-checks, plan as a dry-run converge,
- *           apply, verify with HTTP checks) through the real agent process and Docker → the
- *           workflow reads `succeeded` through the API
+ *           apply, verify) through the real agent process and Docker → the workflow reads
+ *           `succeeded` through the API. For `default`, the agent fetches the database password
+ *           from the secret store (FetchJobSecrets) and puts it into PostgreSQL and the app.
  *   floor   network + volumes, then each container created and started in order with dockerode,
- *           the ones with a health check waited for until healthy (what converge also does), from
- *           this process with no edge, agent or diffing
+ *           files placed, the ones with a health check waited for until healthy (what converge
+ *           also does), from this process with no edge, agent or diffing
  *
  * The two alternate, each after a clean slate (everything labelled with this run's stack id
- * removed, outside the measured span). The path under test is the swappable `Deploy` function:
- * `deployThroughWorkflow` (what a user runs), or `deployThroughJob` (one stack.converge job, the
- * agent's share alone).
+ * removed, outside the measured span). `default` against `default-env` (the same spec with the
+ * password inline) is the secret delivery's cost per converge job.
  */
-import type { StackConvergeParams } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
-import { containerOptions } from '../agent/src/executors/converge/container-options.ts';
-import { healthWaitMs, waitForHealth } from '../agent/src/executors/converge/health.ts';
-import { stackLabels } from '../agent/src/executors/converge/labels.ts';
-import { containerSpecHash } from '../agent/src/executors/converge/spec-hash.ts';
+import { buildServiceImages } from '../scripts/lib/service-images.ts';
 import { requireDocker, TEST_IMAGE } from '../test/harness/docker.ts';
-import { type Homelab, homelab } from '../test/harness/homelab.ts';
+import type { Homelab } from '../test/harness/homelab.ts';
 import { poll, type Stack, startStack } from '../test/harness/stack.ts';
 import { startDatabaseProcess } from './database-process.ts';
+import { deployDirectly, type Lab, makeLab, removeStack, SECRET_PATH } from './deploy-labs.ts';
 import type { BenchCase, Benchmark } from './result.ts';
 import { percentile, round } from './stats.ts';
 
 const WARMUP = 1;
 const SAMPLES = 5;
-const TARGET_RATIO = 1.5;
+/** Issue 15's target for the stand-in lab; issue 16's for base-homelab default with real images. */
+const TARGET_RATIO: Record<Lab['name'], number | null> = { minimal: 1.5, default: 1.2, 'default-env': null };
 
 const progress = (line: string) => process.stderr.write(`[deploy] ${line}\n`);
 
@@ -56,11 +53,11 @@ export const deployThroughJob: Deploy = async (stack, workerId, lab) => {
   return params.stack;
 };
 
-/** The stack made once per worker (outside the first measured span: creating is not deploying). */
+/** The stack made once per lab (outside the first measured span: creating is not deploying). */
 const workflowStacks = new Map<string, string>();
 
 export const deployThroughWorkflow: Deploy = async (stack, workerId, lab) => {
-  let id = workflowStacks.get(workerId);
+  let id = workflowStacks.get(lab.job.params.stack);
   if (!id) {
     const approved = await stack.api(`/v1/orchestrator/workers/${workerId}/approve`, { method: 'POST' });
     if (approved.status !== 200) throw new Error(`approve answered ${approved.status}`);
@@ -70,7 +67,7 @@ export const deployThroughWorkflow: Deploy = async (stack, workerId, lab) => {
     if (created.status !== 201)
       throw new Error(`POST stack answered ${created.status}: ${JSON.stringify(created.body)}`);
     id = created.body.data.id as string;
-    workflowStacks.set(workerId, id);
+    workflowStacks.set(lab.job.params.stack, id);
   }
   const started = await stack.api(`/v1/orchestrator/stacks/${id}/provision`, {
     body: { auto_approve: true },
@@ -93,40 +90,72 @@ export const deployThroughWorkflow: Deploy = async (stack, workerId, lab) => {
   return id;
 };
 
-/** The floor: the same objects made directly, one after another. */
-async function deployDirectly(docker: Docker, params: StackConvergeParams): Promise<void> {
-  const labels = stackLabels(params.stack, params.node);
-  for (const n of params.networks)
-    await docker.createNetwork({ Name: n.name, Driver: 'bridge', Labels: labels });
-  await Promise.all(params.volumes.map((v) => docker.createVolume({ Name: v.name, Labels: labels })));
-  for (const s of params.services) {
-    const container = await docker.createContainer(
-      containerOptions(params.stack, params.node, s, containerSpecHash(s, params.networks)),
-    );
-    await container.start();
-    if (s.healthcheck) {
-      const info = await waitForHealth(
-        docker,
-        container.id,
-        healthWaitMs(s.healthcheck),
-        new AbortController().signal,
-      );
-      if (info.State.Health?.Status !== 'healthy') throw new Error(`${s.name} did not become healthy`);
+/** Deploy and floor, alternating, for one lab: p50s and the samples. */
+async function measure(docker: Docker, stack: Stack, workerId: string, deploy: Deploy, lab: Lab) {
+  const params = lab.homelab.job.params;
+  const deploySamples: number[] = [];
+  const floorSamples: number[] = [];
+  await removeStack(docker, params.stack);
+  for (let i = 0; i < WARMUP + SAMPLES; i++) {
+    const t0 = performance.now();
+    const made = await deploy(stack, workerId, lab.homelab);
+    const viaDeploy = performance.now() - t0;
+    await removeStack(docker, made);
+    const t1 = performance.now();
+    await deployDirectly(docker, params, lab);
+    const viaFloor = performance.now() - t1;
+    await removeStack(docker, params.stack);
+    const label = i < WARMUP ? 'warm-up' : `sample ${i - WARMUP + 1}/${SAMPLES}`;
+    progress(`${lab.name} ${label}: deploy ${Math.round(viaDeploy)} ms, floor ${Math.round(viaFloor)} ms`);
+    if (i >= WARMUP) {
+      deploySamples.push(viaDeploy);
+      floorSamples.push(viaFloor);
     }
   }
+  return {
+    deploy: round(percentile(deploySamples, 50)),
+    floor: round(percentile(floorSamples, 50)),
+    deploySamples,
+    floorSamples,
+  };
 }
 
-async function removeStack(docker: Docker, id: string): Promise<void> {
-  const filters = { label: [`kombify.stack=${id}`] };
-  await Promise.all(
-    (await docker.listContainers({ all: true, filters })).map((c) =>
-      docker.getContainer(c.Id).remove({ force: true }),
-    ),
-  );
-  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove();
-  await Promise.all(
-    ((await docker.listVolumes({ filters })).Volumes ?? []).map((v) => docker.getVolume(v.Name).remove()),
-  );
+function labCases(lab: Lab, m: Awaited<ReturnType<typeof measure>>): BenchCase[] {
+  const params = lab.homelab.job.params;
+  const name = `base-homelab ${lab.name}, 1 node (${params.services.length} containers)`;
+  const n = m.deploySamples.length;
+  return [
+    {
+      case: `${name}: floor (dockerode direct)`,
+      metric: 'deploy_p50_ms',
+      value: m.floor,
+      baseline_metric: null,
+      baseline: null,
+      ratio: null,
+      target: null,
+      samples: n,
+    },
+    {
+      case: name,
+      metric: 'deploy_p50_ms',
+      value: m.deploy,
+      baseline_metric: 'floor deploy_p50_ms',
+      baseline: m.floor,
+      ratio: round(m.deploy / m.floor),
+      target: null,
+      samples: n,
+    },
+    {
+      case: name,
+      metric: 'deploy_ratio',
+      value: round(m.deploy / m.floor),
+      baseline_metric: null,
+      baseline: null,
+      ratio: null,
+      target: TARGET_RATIO[lab.name],
+      samples: n,
+    },
+  ];
 }
 
 export function makeDeployBenchmark(deploy: Deploy, description: string): Benchmark {
@@ -135,78 +164,63 @@ export function makeDeployBenchmark(deploy: Deploy, description: string): Benchm
     description,
     async run() {
       const docker = (await requireDocker()) as Docker;
-      const id = `bench-deploy-${process.pid.toString(36)}`;
-      const lab = await homelab({ name: id, variant: 'minimal', image: TEST_IMAGE });
-      const params = lab.job.params;
+      const run = process.pid.toString(36);
+      const password = `bench-${run}-${Math.random().toString(36).slice(2, 10)}`;
+      progress('building the real service images (PostgreSQL, echo app)…');
+      await buildServiceImages({
+        testImage: TEST_IMAGE,
+        only: ['postgres:16-alpine', 'kombify/echo-app:1'],
+        progress: (line) => progress(line),
+      });
+      const labs = [
+        await makeLab('minimal', `bench-deploy-${run}`, password),
+        await makeLab('default', `bench-default-${run}`, password),
+        await makeLab('default-env', `bench-defenv-${run}`, password),
+      ];
       progress('starting the stack (PGlite + wrangler dev) and a real agent…');
       const database = await startDatabaseProcess();
       let stack: Stack | undefined;
       try {
         stack = await startStack({ postgresUrl: database.url });
         const { workerId } = await stack.onlineAgent('bench-deploy');
-        const deploySamples: number[] = [];
-        const floorSamples: number[] = [];
-        await removeStack(docker, id);
-        for (let i = 0; i < WARMUP + SAMPLES; i++) {
-          const t0 = performance.now();
-          const made = await deploy(stack, workerId, lab);
-          const viaDeploy = performance.now() - t0;
-          await removeStack(docker, made);
-          const t1 = performance.now();
-          await deployDirectly(docker, params);
-          const viaFloor = performance.now() - t1;
-          await removeStack(docker, id);
-          const label = i < WARMUP ? 'warm-up' : `sample ${i - WARMUP + 1}/${SAMPLES}`;
-          progress(`${label}: deploy ${Math.round(viaDeploy)} ms, floor ${Math.round(viaFloor)} ms`);
-          if (i >= WARMUP) {
-            deploySamples.push(viaDeploy);
-            floorSamples.push(viaFloor);
-          }
+        const put = await stack.api(`/v1/orchestrator/secrets/${SECRET_PATH}`, {
+          method: 'PUT',
+          body: { value: password },
+        });
+        if (put.status >= 300) throw new Error(`PUT secret answered ${put.status}`);
+        const cases: BenchCase[] = [];
+        const results = new Map<Lab['name'], Awaited<ReturnType<typeof measure>>>();
+        for (const lab of labs) {
+          const m = await measure(docker, stack, workerId, deploy, lab);
+          results.set(lab.name, m);
+          cases.push(...labCases(lab, m));
         }
-        const floor = round(percentile(floorSamples, 50));
-        const value = round(percentile(deploySamples, 50));
-        const cases: BenchCase[] = [
-          {
-            case: 'floor (dockerode direct)',
-            metric: 'deploy_p50_ms',
-            value: floor,
-            baseline_metric: null,
-            baseline: null,
-            ratio: null,
-            target: null,
-            samples: floorSamples.length,
-          },
-          {
-            case: 'base-homelab minimal, 1 node',
-            metric: 'deploy_p50_ms',
-            value,
-            baseline_metric: 'floor deploy_p50_ms',
-            baseline: floor,
-            ratio: round(value / floor),
-            target: null,
-            samples: deploySamples.length,
-          },
-          {
-            case: 'base-homelab minimal, 1 node',
-            metric: 'deploy_ratio',
-            value: round(value / floor),
-            baseline_metric: null,
-            baseline: null,
-            ratio: null,
-            target: TARGET_RATIO,
-            samples: deploySamples.length,
-          },
-        ];
+        const secret = results.get('default')!;
+        const plain = results.get('default-env')!;
+        cases.push({
+          case: 'secret delivery per converge job (default − default-env deploy p50)',
+          metric: 'secret_delivery_overhead_ms',
+          value: round(secret.deploy - plain.deploy),
+          baseline_metric: 'default-env deploy_p50_ms',
+          baseline: plain.deploy,
+          ratio: round(secret.deploy / plain.deploy),
+          target: null,
+          samples: secret.deploySamples.length,
+        });
         const notes = [
           'wrangler dev (workerd) + PGlite in a child process; one real agent process; the shared Docker engine',
-          `${params.services.length} containers, ${params.networks.length} network, ${params.volumes.length} volumes; image ${TEST_IMAGE}; 2 services with 1 s health checks, waited for on both paths`,
-          `${SAMPLES} samples after ${WARMUP} warm-up, alternating deploy and floor, clean slate before each; p50 by nearest rank`,
+          `minimal: busybox stand-ins; default: ${labs[1]!.homelab.job.params.services.length} containers, the real PostgreSQL (Debian postgresql-15) and echo app, the kit's others on ${TEST_IMAGE}; health checks waited for on both paths`,
+          `${SAMPLES} samples after ${WARMUP} warm-up per lab, alternating deploy and floor, clean slate before each; p50 by nearest rank`,
           `deploy = ${description}`,
-          `deploy samples ${deploySamples.map((v) => Math.round(v)).join(', ')} ms; floor samples ${floorSamples.map((v) => Math.round(v)).join(', ')} ms`,
+          ...labs.map((l) => {
+            const m = results.get(l.name)!;
+            return `${l.name}: deploy ${m.deploySamples.map((v) => Math.round(v)).join(', ')} ms; floor ${m.floorSamples.map((v) => Math.round(v)).join(', ')} ms`;
+          }),
         ].join('; ');
         return { notes, cases };
       } finally {
-        for (const made of [id, ...workflowStacks.values()]) await removeStack(docker, made).catch(() => {});
+        for (const made of [...labs.map((l) => l.homelab.job.params.stack), ...workflowStacks.values()])
+          await removeStack(docker, made).catch(() => {});
         progress('stopping the stack…');
         await stack?.stop();
         await database.stop();

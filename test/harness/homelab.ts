@@ -37,6 +37,11 @@ export interface HomelabOptions {
   hostPorts?: Map<string, number>;
   /** Extra YAML lines per service (e.g. `environment: { A: "1" }`), or false to disable it. */
   customise?: Record<string, string | false>;
+  /**
+   * Services that run a real image (service → image) with their own command and health check
+   * instead of the busybox stand-in; only their host ports are chosen here.
+   */
+  real?: Record<string, string>;
 }
 
 export interface Homelab {
@@ -102,7 +107,8 @@ export async function homelab(o: HomelabOptions): Promise<Homelab> {
   const services: string[] = [];
   const images: Record<string, string> = {};
   for (const c of kit.nodes.flatMap((n) => n.containers)) {
-    images[c.service] = o.image;
+    const real = o.real?.[c.service];
+    images[c.service] = real ?? o.image;
     const extra = o.customise?.[c.service];
     if (extra === false) {
       services.push(`  - name: ${c.service}\n    enabled: false`);
@@ -120,9 +126,9 @@ export async function homelab(o: HomelabOptions): Promise<Homelab> {
     const declared = user.find((u) => u.startsWith(`  - name: ${c.service}\n`));
     // A user service of the example keeps its own settings; only its ports are ours.
     if (declared) lines[0] = declared.replace(/\n {4}ports: .*/, '');
-    lines.push(`    command: ${JSON.stringify(httpdCommand(ports.length > 0 ? ports : [8080]))}`);
+    if (!real) lines.push(`    command: ${JSON.stringify(httpdCommand(ports.length > 0 ? ports : [8080]))}`);
     if (published.length > 0) lines.push(`    ports: [${published.join(', ')}]`);
-    if (c.healthcheck) {
+    if (c.healthcheck && !real) {
       const probe = `wget -q -O /dev/null http://127.0.0.1:${ports[ports.length - 1] ?? 8080}/`;
       lines.push(
         `    healthCheck: { command: ["CMD-SHELL", "${probe}"], interval: 1s, timeout: 2s, retries: 20, startPeriod: 0s }`,
