@@ -9,6 +9,7 @@ import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { readCappedText, readJson, readPage } from '../platform/validate.ts';
 import { addAppBody, addAppToStack } from './app-service.ts';
+import { bootstrapBody, bootstrapNode } from './bootstrap-service.ts';
 import { orchContext } from './context.ts';
 import type { Binding } from './object/stack-object.ts';
 import * as orch from './service.ts';
@@ -58,6 +59,13 @@ stacks.get('/:id/versions', async (c) =>
 stacks.post('/:id/spec', async (c) => {
   const input = await specBody(c);
   return c.json({ data: await orch.addSpecVersion(orchContext(c), c.req.param('id'), input) }, 201);
+});
+
+// The node's layer-1 setup from the current plan, as a node.bootstrap job (bootstrap-service.ts).
+stacks.post('/:id/nodes/:node/bootstrap', async (c) => {
+  const body = await actionBody(c, bootstrapBody);
+  const out = await bootstrapNode(orchContext(c), c.req.param('id'), c.req.param('node'), body);
+  return c.json({ data: out }, 202);
 });
 
 // A catalog app into the current spec, as a new version. The answer holds the app's generated
