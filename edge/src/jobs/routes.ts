@@ -35,7 +35,7 @@ const idempotencyKey = /^[A-Za-z0-9._:-]{1,128}$/;
  * (issue 20, M8): that would deploy what its stacks may not.
  */
 function changesNode(type: string, params: Record<string, unknown> | undefined): boolean {
-  if (type === 'stack.converge') return params?.dry_run !== true;
+  if (type === 'stack.converge' || type === 'node.bootstrap') return params?.dry_run !== true;
   return ['docker.run', 'docker.remove', 'stack.remove', 'tofu.apply'].includes(type);
 }
 
