@@ -135,7 +135,35 @@ describe('base-homelab default with its database password from the secret store'
     expect(refused.status, JSON.stringify(refused.body)).toBe(400);
     const text = JSON.stringify(refused.body);
     expect(text).toContain('postgres/password');
-    expect(text).toContain('postgres');
+    expect(refused.body.error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'nodes.server.services.postgres.secret_env.POSTGRES_PASSWORD' }),
+        expect.objectContaining({ path: 'nodes.server.services.app.secret_env.PGPASSWORD' }),
+      ]),
+    );
+    // "Used by", as the web's secret list shows it: the stack's two services, by field.
+    const usage = (await stack.api('/v1/orchestrator/secret-usage')).body.data;
+    expect(usage).toEqual([
+      {
+        path: 'postgres/password',
+        used_by: [
+          {
+            stack_id: stackId,
+            stack_name: run,
+            node: 'server',
+            service: 'app',
+            field: 'secret_env.PGPASSWORD',
+          },
+          {
+            stack_id: stackId,
+            stack_name: run,
+            node: 'server',
+            service: 'postgres',
+            field: 'secret_env.POSTGRES_PASSWORD',
+          },
+        ],
+      },
+    ]);
   });
 
   it('deploys: PostgreSQL starts with the secret and the app makes a SQL round trip with it', async () => {
