@@ -105,7 +105,15 @@ beforeAll(async () => {
   sim = res.body;
   sims.add(sim.id);
   node = sim.nodes[0];
+  // The node's root password is sealed at rest until it is shown (then forgotten).
+  const client = new pg.Client({ connectionString: stack.db.config.databaseUrl });
+  await client.connect();
+  const row = await client
+    .query('select root_password from sim_nodes where id = $1', [node.id])
+    .finally(() => client.end());
   password = await nodePassword(stack, node.id);
+  expect(row.rows[0].root_password).toMatch(/^sealed:v1:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  expect(row.rows[0].root_password).not.toContain(password);
   await poll(
     async () =>
       ((await stack.api('/v1/orchestrator/workers?per_page=100')).body.data as any[]).find(

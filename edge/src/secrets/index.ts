@@ -3,8 +3,10 @@ export { MAX_SECRET_BYTES } from './service.ts';
 export {
   getSecretMeta,
   listSecrets,
+  openForOrg,
   putSecretIfAbsent,
   readSecretValues,
   type SecretMeta,
+  sealForOrg,
   secretVersions,
 } from './store.ts';

@@ -169,3 +169,22 @@ export async function readSecretValues(
   for (const path of paths) values[path] = await openValue(key, orgId, path, found.get(path)!);
   return { values, missing };
 }
+
+const SEALED = 'sealed:v1:';
+
+/**
+ * Another domain's value sealed with the org's data key (a simulated node's root password until
+ * it is shown): AES-256-GCM bound to the org and `purpose` (a namespace no secret path can take),
+ * as text for that domain's own column. Never listed as a secret.
+ */
+export async function sealForOrg(db: Db, config: Config, orgId: string, purpose: string, value: string) {
+  const sealed = await sealValue(await orgDataKey(db, config, orgId), orgId, `\0${purpose}`, value);
+  return `${SEALED}${sealed.iv}.${sealed.ciphertext}`;
+}
+
+/** The value `sealForOrg` sealed; text written before values were sealed comes back as it is. */
+export async function openForOrg(db: Db, config: Config, orgId: string, purpose: string, text: string) {
+  if (!text.startsWith(SEALED)) return text;
+  const [iv = '', ciphertext = ''] = text.slice(SEALED.length).split('.');
+  return openValue(await orgDataKey(db, config, orgId), orgId, `\0${purpose}`, { iv, ciphertext });
+}

@@ -1,6 +1,8 @@
 /** New nodes: their rows with SSH ports (all or none), and their creation queued on the host. */
+
 import { ApiError } from '../platform/errors.ts';
 import { randomId, randomSecret, sha256Hex } from '../platform/ids.ts';
+import { sealForOrg } from '../secrets/index.ts';
 import { createEnrollmentToken } from '../workers/index.ts';
 import type { SimContext } from './context.ts';
 import { type HostJob, queueNodeAction } from './node-jobs.ts';
@@ -17,6 +19,9 @@ import { resolveResources, type SimNodeType } from './templates.ts';
 
 const toMb = (size: string) => Number.parseInt(size, 10) * (size.endsWith('Gi') ? 1024 : 1);
 const toGb = (size: string) => Number.parseInt(size, 10) * (size.endsWith('Ti') ? 1024 : 1);
+
+/** What a node's sealed root password is bound to (secrets' sealForOrg). */
+export const rootPasswordPurpose = (nodeId: string) => `sim-node/${nodeId}/root-password`;
 
 /** root's password on a node: 20 characters of base32 (100 bits), its own for every node. */
 const newPassword = () => randomId('x', 13).slice(2, 22);
@@ -56,13 +61,32 @@ export async function addNodes(
   if (specs.length === 0) return { rows: [], jobs: [] };
   const existing = await listNodesOfSimulation(ctx.db, ctx.principal.orgId, sim.id);
   const first = existing.reduce((max, n) => Math.max(max, n.position), 0) + 1;
+  const fresh = specs.map((spec, i) => newNode(spec, first + i, 'creating', keys.length > 0));
+  // The password goes to the node in its create job; the row keeps it sealed until it is shown.
+  const passwords = new Map(fresh.flatMap((n) => (n.rootPassword ? [[n.id, n.rootPassword] as const] : [])));
+  const sealed = await Promise.all(
+    fresh.map(async (n) =>
+      n.rootPassword
+        ? {
+            ...n,
+            rootPassword: await sealForOrg(
+              ctx.db,
+              ctx.config,
+              ctx.principal.orgId,
+              rootPasswordPurpose(n.id),
+              n.rootPassword,
+            ),
+          }
+        : n,
+    ),
+  );
   const rows = await insertNodesWithPorts(ctx.db, {
     orgId: ctx.principal.orgId,
     simulationId: sim.id,
     hostAgentId: sim.hostAgentId,
     portFirst: ctx.config.SIM_SSH_PORT_FIRST,
     portCount: ctx.config.SIM_SSH_PORTS,
-    nodes: specs.map((spec, i) => newNode(spec, first + i, 'creating', keys.length > 0)),
+    nodes: sealed,
   }).catch((error) => {
     if (isUniqueViolation(error))
       throw new ApiError('CONFLICT', 'a node with that name already exists in the simulation');
@@ -87,7 +111,7 @@ export async function addNodes(
         memory_mb: node.memoryMb,
         ...(node.latencyMs !== null ? { latency_ms: node.latencyMs } : {}),
         ...(node.lossPercent !== null ? { loss_percent: node.lossPercent } : {}),
-        ...(node.rootPassword ? { password: node.rootPassword } : {}),
+        ...(passwords.has(node.id) ? { password: passwords.get(node.id) } : {}),
         authorized_keys: keys,
         registry_image: ctx.config.SIM_REGISTRY_IMAGE,
         registry_port: ctx.config.SIM_REGISTRY_PORT,

@@ -1,8 +1,9 @@
 /** KombiSim's node operations (REST and Connect both call these, through service.ts). */
 import { atLeast } from '@kombify/proto/roles';
 import { ApiError } from '../platform/errors.ts';
+import { openForOrg } from '../secrets/index.ts';
 import { findNode, findSimulation, refuseBusy, requireWriter } from './access.ts';
-import { addNodes } from './add-nodes.ts';
+import { addNodes, rootPasswordPurpose } from './add-nodes.ts';
 import type { SimContext } from './context.ts';
 import { type NodeAction, nodeRef, queueNodeAction, runHostJob, waitForJobs } from './node-jobs.ts';
 import type { CreateNodeInput } from './schemas.ts';
@@ -64,10 +65,14 @@ export async function nodeSsh(ctx: SimContext, id: string) {
   const bind = ctx.config.SIM_SSH_BIND;
   const host = ctx.config.SIM_SSH_HOST ?? (bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind);
   const operator = atLeast(ctx.principal.role, 'admin');
-  const password =
+  const claimed =
     operator && node.login === 'password'
       ? await claimRootPassword(ctx.db, ctx.principal.orgId, node.id)
       : null;
+  const password =
+    claimed === null
+      ? null
+      : await openForOrg(ctx.db, ctx.config, ctx.principal.orgId, rootPasswordPurpose(node.id), claimed);
   const login = node.login === 'keys' ? 'keys' : 'password';
   return {
     host,
