@@ -195,6 +195,9 @@ describe('base-homelab with caddy as its proxy on a simulated node', () => {
     for (const host of [`whoami.${DOMAIN}`, `echo.${DOMAIN}`])
       expect(logs).toContain(`"msg":"certificate obtained successfully","identifier":"${host}"`);
     expect(logs).not.toMatch(/"level":"(error|fatal|panic)"/);
+    // Caddy offers HTTP/3 on 443/udp, and the node publishes that port (else clients try in vain).
+    expect(whoami.log).toMatch(/< alt-svc: h3=":443"/i);
+    expect((await inNode(`docker port ${run}-caddy 443/udp`)).stdout).toMatch(/:443$/m);
     // Port 80 sends a browser to HTTPS (Caddy's automatic redirect for an https site).
     const redirect = await inNode(
       `curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: whoami.${DOMAIN}' http://127.0.0.1/x`,
