@@ -93,6 +93,15 @@ async function https(host: string, opts: { trust?: boolean } = {}) {
   };
 }
 
+/** Where the node keeps the caddy container's Caddyfile (the bind's source), and how it is mounted. */
+async function caddyfileMount() {
+  const out = await inNode(
+    `docker inspect ${run}-caddy --format '{{range .Mounts}}{{if eq .Destination "/etc/caddy/Caddyfile"}}{{.Type}} {{.RW}} {{.Source}}{{end}}{{end}}'`,
+  );
+  const [type, rw, source] = out.stdout.trim().split(' ');
+  return { type, rw, source: source ?? '' };
+}
+
 const containerIds = async () =>
   Object.fromEntries(
     (
@@ -167,10 +176,14 @@ describe('base-homelab with caddy as its proxy on a simulated node', () => {
     const ids = await containerIds();
     expect(Object.keys(ids).sort()).toEqual(['app', 'caddy', 'whoami']);
     // The Caddyfile is the plan's, bind-mounted read-only from the agent's files directory.
-    const mount = await inNode(
-      `docker inspect ${run}-caddy --format '{{range .Mounts}}{{if eq .Destination "/etc/caddy/Caddyfile"}}{{.Type}} {{.RW}} {{.Source}}{{end}}{{end}}'`,
+    const mount = await caddyfileMount();
+    expect(mount).toMatchObject({ type: 'bind', rw: 'false' });
+    expect(mount.source).toMatch(
+      new RegExp(`^/var/lib/kombify/stacks/${stackId}/files/[0-9a-f]{64}/Caddyfile$`),
     );
-    expect(mount.stdout.trim()).toMatch(/^bind false \/\S+\/Caddyfile$/);
+    // Read-only for Caddy, and on the node a file nobody may change in place (0444).
+    expect((await inNode(`stat -c %a ${mount.source}`)).stdout.trim()).toBe('444');
+    expect((await inNode(`docker exec ${run}-caddy sh -c 'echo x >>/etc/caddy/Caddyfile'`)).code).not.toBe(0);
     const caddyfile = (await inNode(`docker exec ${run}-caddy cat /etc/caddy/Caddyfile`)).stdout;
     expect(caddyfile).toContain(`whoami.${DOMAIN} {\n\ttls internal\n\treverse_proxy ${run}-whoami:80\n}`);
     expect(caddyfile).toContain(`echo.${DOMAIN} {\n\ttls internal\n\treverse_proxy ${run}-app:8080\n}`);
@@ -234,6 +247,8 @@ describe('base-homelab with caddy as its proxy on a simulated node', () => {
 
   it('a version without the echo app’s route re-creates only Caddy; that host stops answering, whoami still does', async () => {
     const before = await containerIds();
+    const fileBefore = (await caddyfileMount()).source;
+    const rootBefore = (await inNode('sha256sum </tmp/caddy-root.crt')).stdout;
     const v2 = await stack.api(`/v1/orchestrator/stacks/${stackId}/spec`, {
       body: { yaml: spec({ echoRouted: false }) },
     });
@@ -246,6 +261,14 @@ describe('base-homelab with caddy as its proxy on a simulated node', () => {
     expect(after.caddy).not.toBe(before.caddy);
     expect(after.whoami).toBe(before.whoami);
     expect(after.app).toBe(before.app);
+    // A new file at a new path; the old one is pruned, as no container mounts it any more.
+    const fileAfter = (await caddyfileMount()).source;
+    expect(fileAfter).not.toBe(fileBefore);
+    expect((await inNode(`ls /var/lib/kombify/stacks/${stackId}/files`)).stdout.trim().split('\n')).toEqual([
+      fileAfter.split('/').at(-2),
+    ]);
+    // The new container has the old CA (it is in the caddy-data volume).
+    expect((await inNode(`docker exec ${run}-caddy cat ${ROOT_CA} | sha256sum`)).stdout).toBe(rootBefore);
     const caddyfile = (await inNode(`docker exec ${run}-caddy cat /etc/caddy/Caddyfile`)).stdout;
     expect(caddyfile).toContain(`whoami.${DOMAIN} {`);
     expect(caddyfile).not.toContain(`echo.${DOMAIN}`);
