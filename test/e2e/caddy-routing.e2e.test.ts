@@ -162,6 +162,15 @@ describe('base-homelab with caddy as its proxy on a simulated node', () => {
     const after = (await stack.api('/v1/orchestrator/stacks?per_page=100')).body.data as any[];
     expect(after.length).toBe(before.length);
     expect(after.some((s) => s.name === run)).toBe(false);
+    // The spec's own domain, which every default host name is made from, likewise.
+    const badDomain = await stack.api('/v1/orchestrator/stacks', {
+      body: { yaml: spec().replace(`domain: ${DOMAIN}`, 'domain: "lab internal"') },
+    });
+    expect(badDomain.status, JSON.stringify(badDomain.body)).toBe(400);
+    expect(badDomain.body.error.details.map((d: any) => d.path)).toEqual(['network.domain']);
+    expect(((await stack.api('/v1/orchestrator/stacks?per_page=100')).body.data as any[]).length).toBe(
+      before.length,
+    );
   });
 
   it('deploys: each host answers over HTTPS from its own backend, signed by Caddy’s internal CA, chosen by SNI', async () => {
@@ -246,6 +255,14 @@ describe('base-homelab with caddy as its proxy on a simulated node', () => {
   }, 600_000);
 
   it('a version without the echo app’s route re-creates only Caddy; that host stops answering, whoami still does', async () => {
+    // A bad next version is refused the same way and leaves version 1 current.
+    const refused = await stack.api(`/v1/orchestrator/stacks/${stackId}/spec`, {
+      body: { yaml: spec({ echoRouted: false, echoDomain: 'echo..lab.internal' }) },
+    });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.error.details.map((d: any) => d.path)).toContain('services[3].network.proxy.domain');
+    expect((await stack.api(`/v1/orchestrator/stacks/${stackId}/spec`)).body.data.version).toBe(1);
+
     const before = await containerIds();
     const fileBefore = (await caddyfileMount()).source;
     const rootBefore = (await inNode('sha256sum </tmp/caddy-root.crt')).stdout;
