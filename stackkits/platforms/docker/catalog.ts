@@ -60,6 +60,12 @@ const tcp = (container: number, host: number | null = container): TemplatePort =
   protocol: 'tcp',
 });
 
+const udp = (container: number, host: number | null = container): TemplatePort => ({
+  container,
+  host,
+  protocol: 'udp',
+});
+
 const check = (test: string[], interval = '30s', startPeriod = '30s'): PlanHealthCheck => ({
   test,
   interval,
@@ -99,7 +105,8 @@ const list: ServiceTemplate[] = [
     image: 'caddy:2.8.4',
     // No command: the image runs /etc/caddy/Caddyfile, which the plan places (see caddy.ts).
     // Certificates and the internal CA's keys live in /data; losing them means new certificates.
-    ports: [tcp(80), tcp(443)],
+    // 443/udp too: Caddy serves HTTP/3 (QUIC) there and advertises it in Alt-Svc, so clients try it.
+    ports: [tcp(80), tcp(443), udp(443)],
     volumes: [data('caddy-data', '/data')],
     proxy: null,
   }),

@@ -149,7 +149,7 @@ const containers = (plan: Plan) => plan.nodes.flatMap((n) => n.containers);
 const caddyOf = (plan: Plan) => containers(plan).find((c) => c.service === 'caddy')!;
 
 describe('resolve with network.proxy.provider caddy', () => {
-  it('runs caddy in place of traefik, with the Caddyfile, its data volume and ports 80 and 443', () => {
+  it('runs caddy in place of traefik, with the Caddyfile, its data volume and ports 80, 443 and 443/udp (HTTP/3)', () => {
     const plan = planOf(caddyLab('example.com'));
     expect(plan.order).toEqual(['caddy', 'dokploy', 'uptime-kuma', 'dozzle', 'whoami']);
     expect(containers(plan).some((c) => c.service === 'traefik' || c.image.startsWith('traefik:v'))).toBe(
@@ -163,6 +163,7 @@ describe('resolve with network.proxy.provider caddy', () => {
       ports: [
         { container: 80, host: 80, protocol: 'tcp', hostIp: null },
         { container: 443, host: 443, protocol: 'tcp', hostIp: null },
+        { container: 443, host: 443, protocol: 'udp', hostIp: null },
       ],
       volumes: [{ type: 'volume', source: 'lab-caddy-data', target: '/data', readOnly: false }],
     });
@@ -185,6 +186,13 @@ describe('resolve with network.proxy.provider caddy', () => {
     for (const c of containers(plan))
       expect(Object.keys(c.labels).filter((k) => k.startsWith('traefik.'))).toEqual([]);
     expect(plan.nodes[0]?.volumes.map((v) => v.name)).toContain('lab-caddy-data');
+    // The node's firewall lets HTTP/3 in as well as HTTPS.
+    const firewall = plan.nodes[0]?.bootstrap.find((b) => b.step === 'firewall');
+    expect(firewall?.step === 'firewall' ? firewall.allow.filter((r) => r.reason === 'caddy') : []).toEqual([
+      { port: 80, protocol: 'tcp', reason: 'caddy' },
+      { port: 443, protocol: 'tcp', reason: 'caddy' },
+      { port: 443, protocol: 'udp', reason: 'caddy' },
+    ]);
     expect(plan.nodes[0]?.routes.map((r) => r.upstream)).toContainEqual({
       kind: 'url',
       url: 'http://lab-whoami:80',
