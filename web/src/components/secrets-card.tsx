@@ -240,7 +240,7 @@ export function SecretsCard(props: {
                           type="button"
                           class="btn btn-small"
                           disabled={locked()}
-                          aria-label={`Set ${s.path}`}
+                          aria-label={`Set it: ${s.path}`}
                           onClick={() => fill(s.path)}
                           data-testid="secret-set-missing"
                         >
