@@ -10,7 +10,7 @@ import type { activityView, meView } from './accounts/index.ts';
 import type { userView } from './admin/index.ts';
 import type { PlanLimits, planView } from './billing/index.ts';
 import type { SecretMeta } from './secrets/index.ts';
-import type { addAppToStack, stacksOverview } from './stacks/index.ts';
+import type { addAppToStack, SecretUsage, stacksOverview } from './stacks/index.ts';
 import type { samplesView, workerView } from './workers/index.ts';
 
 type Fits<T extends U, U> = T;
@@ -33,3 +33,4 @@ export type StacksOverviewFits = Fits<
 export type AddedAppFits = Fits<Awaited<ReturnType<typeof addAppToStack>>, z.input<typeof api.addedApp>>;
 export type AppListFits = Fits<ReturnType<typeof listApps>, z.input<typeof api.appList>>;
 export type SecretMetaFits = Fits<SecretMeta, z.input<typeof api.secretMeta>>;
+export type SecretUsageFits = Fits<SecretUsage, z.input<typeof api.secretUsage>>;

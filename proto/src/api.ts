@@ -350,6 +350,25 @@ export const secretMeta = z.object({
 });
 export type SecretMeta = z.infer<typeof secretMeta>;
 export const secretMetaList = z.array(secretMeta);
+/**
+ * `GET /v1/orchestrator/secret-usage`: each path the org's stacks refer to, with where: the stack,
+ * node, service and the field of its deploy job (`secret_env.POSTGRES_PASSWORD`). Paths only; a
+ * path may be one the store does not hold (a deploy of that stack is then refused).
+ */
+export const secretUsage = z.object({
+  path: z.string(),
+  used_by: z.array(
+    z.object({
+      stack_id: z.string(),
+      stack_name: z.string(),
+      node: z.string(),
+      service: z.string(),
+      field: z.string(),
+    }),
+  ),
+});
+export type SecretUsage = z.infer<typeof secretUsage>;
+export const secretUsageList = z.array(secretUsage);
 /** `GET /v1/stackkits`: checked loosely here; its type is the stackkits package's `KitInfo`. */
 export const kitList = z.array(z.object({ name: z.string(), variants: z.array(z.unknown()) }).loose());
 

@@ -2,7 +2,9 @@
  * Settings → Secrets in real Chromium against the local product (issuer, edge, web): an owner
  * stores a typed value, replaces it, generates one, is stopped at the path field for a bad path
  * (nothing sent, nothing stored) and deletes one behind its confirmation, each checked through the
- * API; the value is in no page, field or cookie. A member sees the list with the controls off.
+ * API; the value is in no page, field or cookie. A stack created through the API shows as each
+ * secret's "used by", and a path it uses that the store lacks as missing, with "Set it". A member
+ * sees the list with the controls off.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +19,36 @@ const ada = {
 };
 const bob = { sub: 'u-bob', email: 'bob@example.com', name: 'Bob Builder', password: 'bob password 1234' };
 const VALUE = `pg-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+const STACK = `usedby-${process.pid.toString(36)}`;
+// base-homelab `default` as in secrets-deploy.e2e.test.ts; only created, never deployed (no binding).
+const SPEC = `name: ${STACK}
+kit: base-homelab
+variant: default
+nodes:
+  - name: server
+    type: main
+    provider: local
+    resources: { cpu: 4, memory: 8Gi, disk: 200Gi }
+services:
+  - name: postgres
+    type: database
+    image: postgres:16-alpine
+    ports: [{ container: 5432, host: 5432 }]
+    environment:
+      POSTGRES_DB: app
+    environmentSecrets:
+      POSTGRES_PASSWORD: secret://postgres/password
+  - name: app
+    image: kombify/echo-app:1
+    needs: [postgres]
+    ports: [{ container: 8080, host: 8081 }]
+    environmentSecrets:
+      PGPASSWORD: secret://postgres/password
+      API_KEY: secret://app/missing
+`;
 let w: WebStack;
 let owner: Page;
+let stackId: string;
 
 beforeAll(async () => {
   w = await startWebStack({ users: [ada, { ...bob, roles: ['member'] }], plan: 'pro' });
@@ -62,6 +92,33 @@ async function valueNowhere(p: Page, value: string) {
 }
 
 const done = (p: Page) => p.getByTestId('secret-done');
+
+/** Each row's "used by" cell by path, stored and missing rows alike. */
+async function usedBy(p: Page): Promise<Record<string, string>> {
+  const pairs = await p
+    .locator('[data-testid="secret-row"], [data-testid="secret-missing-row"]')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [
+        tr.querySelector('td')?.textContent?.trim() ?? '',
+        tr.querySelector('[data-testid="secret-used-by"]')?.textContent?.trim() ?? '',
+      ]),
+    );
+  return Object.fromEntries(pairs);
+}
+
+/** The missing rows as [path, marker]. */
+async function missing(p: Page): Promise<string[][]> {
+  return p
+    .getByTestId('secret-missing-row')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [
+        tr.querySelector('td')?.textContent?.trim() ?? '',
+        tr.querySelector('[data-testid="secret-missing"]')?.textContent?.trim() ?? '',
+      ]),
+    );
+}
+
+const refusedUntilSet = `missing — deploys of ${STACK} will be refused until it is set`;
 
 describe('secrets as an owner', () => {
   it('stores a typed value: listed as version 1, the value shown nowhere, metadata via the API', async () => {
@@ -154,12 +211,60 @@ describe('secrets as an owner', () => {
     await owner.getByTestId('secret-value').fill('');
   });
 
+  it('shows the stacks using each secret, and a path a stack uses but the store lacks as missing', async () => {
+    const created = await w.stack.api('/v1/orchestrator/stacks', { body: { yaml: SPEC } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    stackId = created.body.data.id;
+    await openPage(owner, `${w.web.url}/settings`);
+    await expect
+      .poll(() => usedBy(owner), { timeout: 15_000 })
+      .toEqual({
+        'app/missing': `used by: ${STACK} (app)`,
+        'app/token': 'not used by any stack',
+        'postgres/password': `used by: ${STACK} (app, postgres)`,
+      });
+    // The stored rows are still just the two secrets; the missing path is a row of its own.
+    expect(await rows(owner)).toEqual([
+      ['app/token', 'v1', 'Ada Lovelace'],
+      ['postgres/password', 'v2', 'Ada Lovelace'],
+    ]);
+    expect(await missing(owner)).toEqual([['app/missing', refusedUntilSet]]);
+    const pgRow = owner.getByTestId('secret-row').filter({ hasText: 'postgres/password' });
+    const link = pgRow.getByTestId('secret-used-by').getByRole('link', { name: STACK });
+    expect(await link.getAttribute('href')).toBe(`/stacks/${stackId}`);
+    const missingRow = owner.getByTestId('secret-missing-row');
+    expect(await missingRow.getByRole('link', { name: STACK }).first().getAttribute('href')).toBe(
+      `/stacks/${stackId}`,
+    );
+    for (const scheme of ['light', 'dark'] as const) {
+      await owner.emulateMedia({ colorScheme: scheme });
+      await expectAccessible(owner, `settings with secrets used by a stack (${scheme})`);
+    }
+    await owner.emulateMedia({ colorScheme: 'light' });
+    await screenshot(owner, 'settings-secrets-used-by');
+
+    // "Set it" puts the path into the form, ready for its value; nothing is sent by it.
+    await owner.getByRole('button', { name: 'Set it: app/missing' }).click();
+    expect(await owner.getByTestId('secret-path').inputValue()).toBe('app/missing');
+    expect(await owner.evaluate(() => document.activeElement?.id)).toBe('secret-value');
+    expect((await stored()).list.map(([p]) => p)).toEqual(['app/token', 'postgres/password']);
+    await owner.getByTestId('secret-path').fill('');
+
+    // The stack's page is where the link goes.
+    await link.click();
+    await owner.waitForURL(`${w.web.url}/stacks/${stackId}`);
+    await owner.getByRole('heading', { name: STACK }).first().waitFor({ timeout: 15_000 });
+    await openPage(owner, `${w.web.url}/settings`);
+    await expect.poll(() => missing(owner), { timeout: 15_000 }).toEqual([['app/missing', refusedUntilSet]]);
+  });
+
   it('deletes behind the confirmation: Cancel keeps it, Delete secret removes it from list and API', async () => {
     const row = owner.getByTestId('secret-row').filter({ hasText: 'postgres/password' });
     const dialog = row.getByTestId('secret-delete-dialog');
     await row.getByTestId('secret-delete').click();
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('secret://postgres/password');
+    expect(await dialog.textContent()).toContain(`Then it is ${refusedUntilSet}.`);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect((await stored()).list.map(([p]) => p)).toEqual(['app/token', 'postgres/password']);
@@ -172,6 +277,13 @@ describe('secrets as an owner', () => {
     await expect.poll(() => rows(owner)).toEqual([['app/token', 'v1', 'Ada Lovelace']]);
     expect((await stored()).list).toEqual([['app/token', 1]]);
     expect((await w.stack.api('/v1/orchestrator/secrets/postgres/password')).status).toBe(404);
+    // Still used by the stack, so now it is missing too.
+    await expect
+      .poll(() => missing(owner))
+      .toEqual([
+        ['app/missing', refusedUntilSet],
+        ['postgres/password', refusedUntilSet],
+      ]);
   });
 });
 
@@ -187,6 +299,16 @@ describe('secrets as a member', () => {
     for (const id of ['secret-path', 'secret-value', 'secret-save', 'secret-generate', 'secret-delete'])
       expect(await member.getByTestId(id).isDisabled(), id).toBe(true);
     expect(await member.getByRole('button', { name: 'Replace app/token' }).isDisabled()).toBe(true);
+    // Members see what is missing, but "Set it" is an operator's.
+    expect(await missing(member)).toEqual([
+      ['app/missing', refusedUntilSet],
+      ['postgres/password', refusedUntilSet],
+    ]);
+    expect(
+      await member
+        .getByTestId('secret-set-missing')
+        .evaluateAll((bs) => bs.map((b) => (b as HTMLButtonElement).disabled)),
+    ).toEqual([true, true]);
     // The owner's page, hydrated just as long, still has them on: the role is what turns them off.
     expect(await owner.getByTestId('secret-save').isEnabled()).toBe(true);
     await member.context().close();

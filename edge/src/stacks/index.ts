@@ -6,4 +6,5 @@ export type { addAppToStack } from './app-service.ts';
 export { orchContext } from './context.ts';
 export { stackHandle } from './object/stack-handle.ts';
 export type { StackObject } from './object/stack-object.ts';
+export type { SecretUsage } from './secret-usage.ts';
 export { stacksOverview } from './service.ts';

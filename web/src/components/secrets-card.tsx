@@ -1,11 +1,19 @@
 import type { ApiKey, Member, SecretMeta } from '@kombify/proto/api';
 import type { Issue } from '@kombify/proto/issue';
-import { createAsync, useAction, useSubmission } from '@solidjs/router';
-import { createSignal, For, onMount, Show } from 'solid-js';
-import { changeSecret, getSecrets } from '../features/secrets/index.ts';
+import { A, createAsync, useAction, useSubmission } from '@solidjs/router';
+import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
+import { changeSecret, getSecrets, getSecretUsage } from '../features/secrets/index.ts';
 import { canWriteSecrets, changeDone, secretProblems, writerLabel } from '../features/secrets/secret-form.ts';
 import { type SecretChange, secretPathProblems, secretRequest } from '../features/secrets/secret-request.ts';
-import type { EdgeResult } from '../lib/edge-result.ts';
+import {
+  missingParts,
+  type Part,
+  partsText,
+  type SecretRow,
+  secretRows,
+  usedByParts,
+} from '../features/secrets/secret-usage.ts';
+import { dataOf, type EdgeResult, failureOf } from '../lib/edge-result.ts';
 import { formatAgo } from '../lib/format.ts';
 import { useNow } from '../lib/timers.ts';
 import { ConfirmButton } from './confirm-button.tsx';
@@ -29,8 +37,16 @@ function FieldProblems(props: { id: string; problems: Issue[] }) {
   );
 }
 
+/** Words with links in them (a stack's name links to its page). */
+function Parts(props: { parts: Part[] }) {
+  return (
+    <For each={props.parts}>{(p) => (p.href ? <A href={p.href}>{p.text}</A> : <span>{p.text}</span>)}</For>
+  );
+}
+
 /**
- * The org's secrets: their metadata, and for operators a form to store or generate one and a
+ * The org's secrets: their metadata and the stacks using each (a path a stack uses but the store
+ * lacks is listed too, as missing), and for operators a form to store or generate one and a
  * delete behind a confirmation. Values are write-only: the value field has no `name` and the
  * change goes through `useAction`, never a posted form, because SolidStart echoes a posted form's
  * fields back in its `flash` cookie; the field is emptied after a save and nothing shows a value.
@@ -41,6 +57,13 @@ export function SecretsCard(props: {
   keys: readonly ApiKey[] | undefined;
 }) {
   const secrets = createAsync(() => getSecrets());
+  const usage = createAsync(() => getSecretUsage());
+  // The stored secrets with their stacks, and the paths stacks use that are not stored. Without
+  // the usage (its read failed) the list is still shown, its "used by" unknown.
+  const rows = createMemo((): EdgeResult<SecretRow[]> | undefined => {
+    const s = secrets();
+    return s?.ok ? { ok: true, data: secretRows(s.data, dataOf(usage())) } : s;
+  });
   const change = useAction(changeSecret);
   // The router keeps each call's arguments (a value among them) until cleared.
   const sent = useSubmission(changeSecret);
@@ -66,6 +89,13 @@ export function SecretsCard(props: {
     const o = outcome();
     return o?.result.ok ? changeDone(o.kind, o.result.data) : undefined;
   };
+
+  /** Puts a path into the form and the cursor in the value field: a value is what it needs next. */
+  function fill(p: string) {
+    setPath(p);
+    setOutcome(undefined);
+    valueInput?.focus();
+  }
 
   async function send(c: SecretChange) {
     const local = secretRequest(c);
@@ -176,54 +206,97 @@ export function SecretsCard(props: {
           </p>
         )}
       </Show>
+      <Show when={failureOf(usage())}>
+        {(f) => (
+          <p class="notice notice-warn small" role="status" data-testid="secret-usage-problem">
+            Which stacks use each secret could not be read: {f().message} ({f().code})
+          </p>
+        )}
+      </Show>
       <Section
-        result={secrets()}
+        result={rows()}
         what="the secrets"
         empty={<Empty title="No secrets yet." testid="secrets-empty" />}
       >
         {(list) => (
-          <DataTable caption="Secrets" columns={['Path', 'Version', 'Updated', 'By', '']}>
+          <DataTable caption="Secrets" columns={['Path', 'Version', 'Updated', 'By', 'Used by', '']}>
             <For each={list}>
               {(s) => (
-                <tr data-testid="secret-row">
-                  <td class="mono">{s.path}</td>
-                  <td>v{s.version}</td>
-                  <td>
-                    <time datetime={s.updated_at} title={s.updated_at}>
-                      {formatAgo(s.updated_at, now())}
-                    </time>
-                  </td>
-                  <td>{writerLabel(s.updated_by, { members: props.members, keys: props.keys })}</td>
-                  <td class="row-actions">
-                    <button
-                      type="button"
-                      class="btn btn-small"
-                      disabled={locked()}
-                      aria-label={`Replace ${s.path}`}
-                      onClick={() => {
-                        setPath(s.path);
-                        valueInput?.focus();
-                      }}
-                    >
-                      Replace
-                    </button>
-                    <ConfirmButton
-                      label="Delete"
-                      title={`Delete ${s.path}?`}
-                      confirmLabel="Delete secret"
-                      danger
-                      disabled={locked()}
-                      onConfirm={() => send({ kind: 'delete', path: s.path })}
-                      testid="secret-delete"
-                    >
-                      <p>
-                        Its value is gone for good: a spec that refers to{' '}
-                        <span class="mono">secret://{s.path}</span> finds nothing there until one is stored
-                        again.
-                      </p>
-                    </ConfirmButton>
-                  </td>
-                </tr>
+                <Show
+                  when={s.meta}
+                  fallback={
+                    <tr data-testid="secret-missing-row">
+                      <td class="mono">{s.path}</td>
+                      <td colSpan={3}>
+                        <p class="notice notice-warn small" data-testid="secret-missing">
+                          <Parts parts={missingParts(s.usedBy ?? [])} />
+                        </p>
+                      </td>
+                      <td data-testid="secret-used-by">
+                        <Parts parts={usedByParts(s.usedBy ?? [])} />
+                      </td>
+                      <td class="row-actions">
+                        <button
+                          type="button"
+                          class="btn btn-small"
+                          disabled={locked()}
+                          aria-label={`Set it: ${s.path}`}
+                          onClick={() => fill(s.path)}
+                          data-testid="secret-set-missing"
+                        >
+                          Set it
+                        </button>
+                      </td>
+                    </tr>
+                  }
+                >
+                  {(m) => (
+                    <tr data-testid="secret-row">
+                      <td class="mono">{s.path}</td>
+                      <td>v{m().version}</td>
+                      <td>
+                        <time datetime={m().updated_at} title={m().updated_at}>
+                          {formatAgo(m().updated_at, now())}
+                        </time>
+                      </td>
+                      <td>{writerLabel(m().updated_by, { members: props.members, keys: props.keys })}</td>
+                      <td data-testid="secret-used-by">
+                        <Show when={s.usedBy} fallback={<span class="muted">—</span>}>
+                          {(used) => <Parts parts={usedByParts(used())} />}
+                        </Show>
+                      </td>
+                      <td class="row-actions">
+                        <button
+                          type="button"
+                          class="btn btn-small"
+                          disabled={locked()}
+                          aria-label={`Replace ${s.path}`}
+                          onClick={() => fill(s.path)}
+                        >
+                          Replace
+                        </button>
+                        <ConfirmButton
+                          label="Delete"
+                          title={`Delete ${s.path}?`}
+                          confirmLabel="Delete secret"
+                          danger
+                          disabled={locked()}
+                          onConfirm={() => send({ kind: 'delete', path: s.path })}
+                          testid="secret-delete"
+                        >
+                          <p>
+                            Its value is gone for good: a spec that refers to{' '}
+                            <span class="mono">secret://{s.path}</span> finds nothing there until one is
+                            stored again.
+                          </p>
+                          <Show when={s.usedBy?.length ? s.usedBy : undefined}>
+                            {(used) => <p>Then it is {partsText(missingParts(used()))}.</p>}
+                          </Show>
+                        </ConfirmButton>
+                      </td>
+                    </tr>
+                  )}
+                </Show>
               )}
             </For>
           </DataTable>

@@ -26,6 +26,7 @@ export const route = {
       org.getKeys(),
       account.getPreferences(),
       secrets.getSecrets(),
+      secrets.getSecretUsage(),
     ],
   ),
 } satisfies RouteDefinition;

@@ -8,6 +8,11 @@ export async function fetchSecrets() {
   return edgeJson('/v1/orchestrator/secrets', api.secretMetaList);
 }
 
+/** Which stacks' current specs use which paths (paths the store lacks among them). */
+export async function fetchSecretUsage() {
+  return edgeJson('/v1/orchestrator/secret-usage', api.secretUsageList);
+}
+
 /** Stores, generates or deletes one secret; a path the edge would refuse is refused here unsent. */
 export async function sendSecretChange(change: SecretChange) {
   const request = secretRequest(change);
