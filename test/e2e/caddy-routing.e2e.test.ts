@@ -1,6 +1,8 @@
 /**
  * Issue 16 item 4 on a simulated machine: base-homelab `default` with `network.proxy.provider:
- * caddy` and a `.internal` domain, deployed onto a `single-node` KombiSim simulation. Caddy (the
+ * caddy` and a public domain (lab.example.net), deployed onto a `single-node` KombiSim simulation:
+ * no public CA reaches a simulation, so the edge resolves a stack bound only to simulated workers
+ * with Caddy's internal CA (a real server with that domain would get ACME). Caddy (the
  * mirror's Debian-built caddy under `caddy:2.8.4`) runs the Caddyfile the plan generated, as a file
  * the agent placed on the node and bind-mounted read-only. Two routes with real backends: the kit's
  * whoami (kombify's, answering with its container's host name) and kombify's echo app (its own
@@ -26,7 +28,7 @@ import { poll, type Stack } from '../harness/stack.ts';
 const SIM_IMAGE = 'kombify/sim-node:caddy-routing';
 const SSH_FIRST = 2420;
 const run = `cr${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-const DOMAIN = 'lab.internal';
+const DOMAIN = 'lab.example.net';
 const ROOT_CA = '/data/caddy/pki/authorities/local/root.crt';
 
 let docker: Docker;
@@ -155,7 +157,7 @@ describe('base-homelab with caddy as its proxy on a simulated node', () => {
     const before = (await stack.api('/v1/orchestrator/stacks?per_page=100')).body.data as any[];
     const bad = await stack.api('/v1/orchestrator/stacks', {
       body: {
-        yaml: spec({ echoDomain: 'echo lab.internal {' }),
+        yaml: spec({ echoDomain: `echo ${DOMAIN} {` }),
         bindings: { server: { simulation: sim.id, node: 'server' } },
       },
     });
@@ -166,7 +168,7 @@ describe('base-homelab with caddy as its proxy on a simulated node', () => {
     expect(after.some((s) => s.name === run)).toBe(false);
     // The spec's own domain, which every default host name is made from, likewise.
     const badDomain = await stack.api('/v1/orchestrator/stacks', {
-      body: { yaml: spec().replace(`domain: ${DOMAIN}`, 'domain: "lab internal"') },
+      body: { yaml: spec().replace(`domain: ${DOMAIN}`, 'domain: "lab example net"') },
     });
     expect(badDomain.status, JSON.stringify(badDomain.body)).toBe(400);
     expect(badDomain.body.error.details.map((d: any) => d.path)).toEqual(['network.domain']);
@@ -259,7 +261,7 @@ describe('base-homelab with caddy as its proxy on a simulated node', () => {
   it('a version without the echo app’s route re-creates only Caddy; that host stops answering, whoami still does', async () => {
     // A bad next version is refused the same way and leaves version 1 current.
     const refused = await stack.api(`/v1/orchestrator/stacks/${stackId}/spec`, {
-      body: { yaml: spec({ echoRouted: false, echoDomain: 'echo..lab.internal' }) },
+      body: { yaml: spec({ echoRouted: false, echoDomain: `echo..${DOMAIN}` }) },
     });
     expect(refused.status, JSON.stringify(refused.body)).toBe(400);
     expect(refused.body.error.details.map((d: any) => d.path)).toContain('services[3].network.proxy.domain');

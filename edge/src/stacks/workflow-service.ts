@@ -66,6 +66,9 @@ export async function runAction(ctx: OrchContext, id: string, kind: WorkflowKind
     workers: bound,
     requestedBy: actor(ctx.principal),
     baseUrl: ctx.baseUrl,
+    simulated:
+      Object.keys(bound).length > 0 &&
+      Object.values(bound).every((id) => workers.some((w) => w.id === id && w.simulationId !== null)),
   });
 }
 

@@ -19,6 +19,8 @@ const postgres: RotationRecipe = {
     'sh',
     '-c',
     [
+      // A shell expansion, not a template: the container's own POSTGRES_USER.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax
       'user="${POSTGRES_USER:-postgres}"',
       'i=0; until pg_isready -q -U "$user"; do i=$((i+1)); [ $i -gt 120 ] && exit 1; sleep 0.5; done',
       `printf '%s\\n' '\\getenv pw POSTGRES_PASSWORD' "ALTER ROLE \\"$user\\" PASSWORD :'pw';" | psql -v ON_ERROR_STOP=1 -q -U "$user" -d postgres`,

@@ -99,7 +99,12 @@ export function planOf(deps: EngineDeps, wf: WorkflowRecord): { plan: Plan; vers
       `spec version ${wf.version} does not validate: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
     );
   }
-  return { plan: resolve(parsed.spec, version.options), version };
+  // A stack deployed onto simulated machines gets Caddy's internal CA: no public CA reaches them.
+  const internalTls = store.getSetting(deps.sql, 'proxy_tls') === 'internal';
+  return {
+    plan: resolve(parsed.spec, { ...version.options, ...(internalTls ? { proxyTls: 'internal' } : {}) }),
+    version,
+  };
 }
 
 export class StepError extends Error {

@@ -219,9 +219,12 @@ export class StackObject extends DurableObject<Env> {
     requestedBy: string | null;
     /** The origin the run was requested at (the state backend's address when no PUBLIC_EDGE_URL). */
     baseUrl?: string;
+    /** Every bound worker is a simulated machine: routes get Caddy's internal CA (planOf). */
+    simulated?: boolean;
   }) {
-    const { baseUrl, ...run } = input;
+    const { baseUrl, simulated, ...run } = input;
     if (baseUrl) store.setSetting(this.#sql, 'base_url', baseUrl);
+    if (simulated !== undefined) store.setSetting(this.#sql, 'proxy_tls', simulated ? 'internal' : 'auto');
     return this.#engine(async (deps) => {
       const version = Number(store.getSetting(this.#sql, 'current_version'));
       const wf = await engine.createWorkflow(deps, { ...run, version });
