@@ -16,7 +16,7 @@ import { parseSpec, resolve, toBootstrapJobs } from '@kombify/stackkits';
 import type Docker from 'dockerode';
 import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireDocker } from '../harness/docker.ts';
+import { requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import { makeKeyPair, nodePassword, removeSimulations, ssh2Exec, startSimStack } from '../harness/sim.ts';
 import { poll, type Stack } from '../harness/stack.ts';
 
@@ -159,7 +159,20 @@ beforeAll(async () => {
     A,
     'for p in 8081 9099; do setsid python3 -m http.server -d /tmp "$p" >/dev/null 2>&1 </dev/null & done',
   );
-  await poll(async () => (await fromB(9099)) === '200', 20_000, 'node A’s servers');
+  // And a container in node A's engine published on one port the plan opens (8888, dozzle's) and
+  // one it does not: Docker DNATs those, so the firewall's forward chain decides, not input.
+  const { job } = await runJob(A, 'docker.run', {
+    image: TEST_IMAGE,
+    name: 'published',
+    command: ['httpd', '-f', '-p', '8080', '-h', '/www'],
+    ports: [
+      { container: 8080, host: 8888 },
+      { container: 8080, host: 9098 },
+    ],
+  });
+  expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+  for (const port of [8081, 9099, 8888, 9098])
+    await poll(async () => (await fromB(port)) === '200', 20_000, `node A’s port ${port} from node B`);
 }, 300_000);
 
 afterAll(async () => {
@@ -215,6 +228,7 @@ describe('node.bootstrap on a simulated machine', () => {
     // The diff is in the job's log too.
     expect(job.log.map((l: any) => l.text).join('\n')).toContain('+++ firewall after');
 
+    expect(before).toMatch(/50-kombify.conf: No such file/);
     expect(await nodeState(A)).toBe(before);
     expect(await fromB(9099)).toBe('200');
   });
@@ -255,16 +269,22 @@ describe('node.bootstrap on a simulated machine', () => {
   it('from the other node, the allowed port connects and the other one does not', async () => {
     expect(await fromB(8081)).toBe('200');
     expect(await fromB(9099)).toBe('000');
+    // Published by the node's Docker engine: only the allowed one answers.
+    expect(await fromB(8888)).toBe('200');
+    expect(await fromB(9098)).toBe('000');
     // Both still serve on node A itself: the firewall, not the server, refuses 9099.
     const local = await withKey(
       A,
       "for p in 8081 9099; do curl -s -o /dev/null -w '%{http_code} ' http://127.0.0.1:$p/; done",
     );
     expect(local.stdout.trim()).toBe('200 200');
+    const published = await withKey(A, "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9098/");
+    expect(published.stdout).toBe('200');
   });
 
   it('a second run reports every step unchanged and changes nothing', async () => {
     const before = await nodeState(A);
+    expect(before).toMatch(/table inet kombify \{ # handle \d+/);
     const { job, statuses } = await runJob(A, 'node.bootstrap', params());
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     expect(job.result.changed).toBe(0);
