@@ -282,6 +282,36 @@ describe('node.bootstrap on a simulated machine', () => {
     expect(published.stdout).toBe('200');
   });
 
+  it('new connections out of the firewalled node still work (the registry mirror, by name)', async () => {
+    const mirror = await withKey(
+      A,
+      `curl -s -o /dev/null -w '%{http_code}' --max-time 5 http://$(python3 -c 'import json; print(json.load(open("/etc/docker/daemon.json"))["insecure-registries"][0])')/v2/`,
+    );
+    expect(mirror.stdout).toBe('200');
+  });
+
+  it('a dry run names an earlier sshd file that would override the plan, as the real run does', async () => {
+    // On node B (no bootstrap yet): a site file read before ours turns passwords off.
+    await withPassword(B, "printf 'PasswordAuthentication no\\n' >/etc/ssh/sshd_config.d/00-site.conf");
+    const steps = [
+      { step: 'ssh-hardening', port: 22, password_authentication: true, permit_root_login: 'yes' },
+    ];
+    try {
+      for (const dry_run of [true, false]) {
+        const { job } = await runJob(B, 'node.bootstrap', { steps, dry_run });
+        expect(job.status, `dry_run ${dry_run}`).toBe('failed');
+        expect(job.error.message).toMatch(
+          /ssh-hardening: sshd would not use these settings: passwordauthentication is no \(want yes\)/,
+        );
+      }
+      const left = await withPassword(B, 'ls /etc/ssh/sshd_config.d');
+      expect(left.stdout.trim().split('\n')).toEqual(['00-site.conf', 'kombisim.conf']);
+    } finally {
+      // sshd was never reloaded with it, so the password still works to take it away.
+      await withPassword(B, 'rm /etc/ssh/sshd_config.d/00-site.conf');
+    }
+  });
+
   it('a second run reports every step unchanged and changes nothing', async () => {
     const before = await nodeState(A);
     expect(before).toMatch(/table inet kombify \{ # handle \d+/);
