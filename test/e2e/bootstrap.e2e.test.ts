@@ -330,6 +330,25 @@ describe('node.bootstrap on a simulated machine', () => {
     expect(await sessionExec(session, 'echo still')).toBe('still\n');
   });
 
+  it('a stack’s bootstrap route sends the same params to the bound node: nothing left to change', async () => {
+    const created = await stack.api('/v1/orchestrator/stacks', {
+      body: { yaml: spec, bindings: { server: { simulation: sim.id, node: A } } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const before = await nodeState(A);
+    const queued = await stack.api(`/v1/orchestrator/stacks/${created.body.data.id}/nodes/server/bootstrap`, {
+      body: {},
+    });
+    expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+    expect(queued.body.data.not_applied).toEqual(['backup (not part of node.bootstrap)']);
+    const job = await stack.waitForJob(queued.body.data.job.id, ['succeeded', 'failed'], 60_000);
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    expect(job.worker_id).toBe(workers.get(A).id);
+    expect(job.params).toEqual(params());
+    expect(job.result.changed).toBe(0);
+    expect(await nodeState(A)).toBe(before);
+  });
+
   it('a plan with read-only stacks may dry-run the bootstrap but not apply it', async () => {
     const free = await stack.newTenant(`${tag}-free`);
     const applied = await stack.api('/v1/orchestrator/jobs', {
