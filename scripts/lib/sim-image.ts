@@ -2,8 +2,9 @@
  * The KombiSim node image, built locally from Debian's packages (no registry needed):
  *
  *   1. the Debian base of the installer tests (scripts/build-debian-image.sh: debootstrap, reused);
- *   2. `kombify/sim-base:<node version>`: + openssh-server, iproute2 (tc netem), procps, Debian's
- *      `docker.io` (each node runs its own engine) and the Node runtime the agent ships with —
+ *   2. `kombify/sim-base:<node version>-b<base version>`: + openssh-server, iproute2 (tc netem),
+ *      procps, Debian's `docker.io` (each node runs its own engine), nftables, unattended-upgrades,
+ *      tzdata (node.bootstrap's steps) and the Node runtime the agent ships with —
  *      apt-get in a container on the host's network, then `docker commit` (~25 s, once per machine);
  *   3. the node image (`kombify/sim-node:<agent version>` by default): + the agent bundle, sshd
  *      config and the init script (scripts/sim-image/), labelled with the bundle's SHA-256 so a
@@ -26,8 +27,11 @@ const run = promisify(execFile);
 
 export const defaultSimImage = () => `kombify/sim-node:${agentPackageVersion()}`;
 const AGENT_LABEL = 'kombify.sim.agent-sha256';
-/** Bumped when the base's packages change, so an older base on the machine is rebuilt. */
-const BASE_VERSION = '2';
+/**
+ * Bumped when the base's packages change. It is part of the base's tag too, so branches with
+ * different package lists on one machine do not rebuild each other's base back and forth.
+ */
+const BASE_VERSION = '3';
 export const defaultRegistryImage = 'kombify/sim-registry:latest';
 const REGISTRY_LABEL = 'kombify.sim.registry';
 const REGISTRY_VERSION = '1';
@@ -77,12 +81,23 @@ export async function aptImage(opts: {
 }
 
 async function ensureBase(say: (line: string) => void): Promise<string> {
-  const base = `kombify/sim-base:${runtimeNodeVersion()}`;
+  const base = `kombify/sim-base:${runtimeNodeVersion()}-b${BASE_VERSION}`;
   if ((await imageLabel(base, 'kombify.sim.base')) === BASE_VERSION) return base;
-  say(`building ${base} (apt-get: openssh-server, iproute2, docker.io; ~25 s)`);
+  say(`building ${base} (apt-get: openssh-server, iproute2, docker.io, nftables, …; ~30 s)`);
   await aptImage({
     image: base,
-    packages: ['openssh-server', 'iproute2', 'procps', 'docker.io', 'iptables'],
+    // nftables, unattended-upgrades and tzdata: what node.bootstrap's firewall, packages and
+    // timezone steps need on a real Debian server (tzdata is in minbase today; named so it stays).
+    packages: [
+      'openssh-server',
+      'iproute2',
+      'procps',
+      'docker.io',
+      'iptables',
+      'nftables',
+      'unattended-upgrades',
+      'tzdata',
+    ],
     after: 'rm -rf /etc/ssh/ssh_host_*',
     files: [[join(repoRoot, 'node_modules/node/bin/node'), '/usr/local/bin/node']],
     changes: [`LABEL kombify.sim.base=${BASE_VERSION}`],

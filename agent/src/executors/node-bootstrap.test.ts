@@ -171,6 +171,27 @@ describe('node.bootstrap', () => {
     expect(node.read(sshDropInPath)).toBeNull();
   });
 
+  it('a dry run has sshd check a copy of its configuration, so an overriding earlier file shows', async () => {
+    node.file('/etc/ssh/sshd_config', 'Include /etc/ssh/sshd_config.d/*.conf\nUsePAM yes\n');
+    node.file('/etc/ssh/sshd_config.d/00-site.conf', 'PasswordAuthentication yes\n');
+    node.sshdEarlier = { passwordauthentication: 'yes' };
+    const f = await failure(bootstrap({ steps: [allSteps[2]!], dry_run: true }));
+    expect(f.message).toMatch(
+      /^dry run: ssh-hardening: sshd would not use these settings: passwordauthentication is yes/,
+    );
+    // sshd read the copy: its Include moved to the copy's directory, with the node's file and ours.
+    const [copy] = node.sshdCopies;
+    expect(copy?.config).toMatch(/^Include \/.*kombify-sshd-[^/]+\/sshd_config\.d\/\*\.conf\nUsePAM yes\n$/);
+    expect(copy?.dropIns).toEqual(['00-site.conf', '50-kombify.conf']);
+    expect(node.read(sshDropInPath)).toBeNull();
+    expect(node.calls.some((c) => c.startsWith('kill'))).toBe(false);
+    // Without the override, the same dry run passes and still writes nothing.
+    node.sshdEarlier = {};
+    const res = await bootstrap({ steps: [allSteps[2]!], dry_run: true });
+    expect(res.steps[0]).toMatchObject({ step: 'ssh-hardening', changed: true });
+    expect(node.read(sshDropInPath)).toBeNull();
+  });
+
   it('reloads ssh through systemd where systemd runs', async () => {
     node.systemd();
     const res = await bootstrap({ steps: [allSteps[2]!] });

@@ -3,9 +3,17 @@
  * commands the steps use (dpkg-query, sshd, systemctl, kill, nft) from a little state, the way
  * the real programs would. Only the tests import it.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { CommandResult, RunCommand } from './host.ts';
 import { sshDropInPath } from './ssh.ts';
 
@@ -26,6 +34,8 @@ export class FakeNode {
   /** The ruleset text the kernel has for table inet kombify; null: not loaded. */
   nftLoaded: string | null = null;
   nftCheckError: string | null = null;
+  /** The sshd_config copies a dry run had sshd read (`sshd -f`), with their drop-in files. */
+  readonly sshdCopies: { config: string; dropIns: string[] }[] = [];
 
   constructor() {
     this.file('/usr/share/zoneinfo/Etc/UTC', 'TZif2');
@@ -68,10 +78,10 @@ export class FakeNode {
   }
 
   /** `sshd -T`: the drop-in's settings (lower-case), after the earlier file's, defaults last. */
-  #sshdDump(): string {
+  #sshdDump(dropIn: string): string {
     const settings: Record<string, string> = { ...this.sshdEarlier };
     const ports: string[] = [];
-    for (const line of (this.read(sshDropInPath) ?? '').split('\n')) {
+    for (const line of dropIn.split('\n')) {
       const [key, value] = line.split(' ');
       if (!key || !value || key.startsWith('#')) continue;
       if (key === 'Port') ports.push(value);
@@ -95,10 +105,21 @@ export class FakeNode {
         return this.unattendedUpgrades
           ? ok('install ok installed')
           : fail('dpkg-query: no packages found matching unattended-upgrades');
-      case 'sshd':
-        if (line === '-t') return this.sshdTestError ? fail(this.sshdTestError, 255) : ok();
-        if (line === '-T') return ok(this.#sshdDump());
+      case 'sshd': {
+        // `-f <copy>` (a dry run): the copy's drop-in directory sits beside it.
+        const copy = args[1] === '-f' ? args[2] : undefined;
+        if (copy !== undefined)
+          this.sshdCopies.push({
+            config: readFileSync(copy, 'utf8'),
+            dropIns: readdirSync(join(dirname(copy), 'sshd_config.d')).sort(),
+          });
+        const dropIn = copy
+          ? readFileSync(join(dirname(copy), 'sshd_config.d', basename(sshDropInPath)), 'utf8')
+          : (this.read(sshDropInPath) ?? '');
+        if (args[0] === '-t') return this.sshdTestError ? fail(this.sshdTestError, 255) : ok();
+        if (args[0] === '-T') return ok(this.#sshdDump(dropIn));
         break;
+      }
       case 'systemctl':
         if (line === 'is-active --quiet ssh.socket') return fail('', 3);
         if (line === 'reload ssh') return ok();

@@ -7,10 +7,14 @@
  *   only while root may log in);
  * - the new file is checked with `sshd -t`, then `sshd -T` must show our values in effect (sshd
  *   keeps the first value it reads, so a file sorted before ours wins); otherwise the previous
- *   file is put back and the step fails, before sshd is reloaded;
+ *   file is put back and the step fails, before sshd is reloaded; a dry run runs the same checks
+ *   on a copy of the configuration (checkCopy), so it names what a real run would refuse;
  * - `ssh_keep_port` stays a second Port: Port lines add up, but a file with any Port replaces
  *   the implicit 22, so moving SSH would otherwise close the port the operator uses now.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { BootstrapStepParams } from '@kombify/proto/jobs';
 import { absent, type Host, StepError, type StepReport } from './host.ts';
 
@@ -118,25 +122,70 @@ async function reloadSshd(host: Host, pidfile: string | null): Promise<string> {
   return `sent SIGHUP to sshd (pid ${pid})`;
 }
 
+/**
+ * `sshd -t` then `sshd -T` on a configuration (`args`: none for the node's own, `-f <file>` for a
+ * copy); throws unless our settings would be the ones in effect. Returns sshd's PidFile.
+ */
+async function verify(host: Host, args: string[], p: SshParams, keepPort?: number): Promise<string | null> {
+  const test = await host.run('sshd', ['-t', ...args]);
+  if (test.code === 127) throw new StepError('sshd is not installed on this node (openssh-server)');
+  if (test.code !== 0) throw new StepError(`sshd -t refused the configuration: ${firstLine(test.stderr)}`);
+  const dump = await host.run('sshd', ['-T', ...args]);
+  if (dump.code !== 0) throw new StepError(`sshd -T failed: ${firstLine(dump.stderr)}`);
+  const eff = parseSshdDump(dump.stdout);
+  const mismatches = effectiveMismatches(eff, p, keepPort);
+  if (mismatches.length > 0)
+    throw new StepError(
+      `sshd would not use these settings: ${mismatches.join('; ')} — a file read before ${sshDropInPath} sets them (sshd keeps the first value it reads)`,
+    );
+  return eff.pidfile;
+}
+
 /** Writes the drop-in, checks it, reloads sshd; on any failure the previous file is back. */
 async function apply(host: Host, p: SshParams, want: string, previous: string | null, keepPort?: number) {
   host.write(sshDropInPath, want);
   try {
-    const test = await host.run('sshd', ['-t']);
-    if (test.code === 127) throw new StepError('sshd is not installed on this node (openssh-server)');
-    if (test.code !== 0) throw new StepError(`sshd -t refused the configuration: ${firstLine(test.stderr)}`);
-    const dump = await host.run('sshd', ['-T']);
-    if (dump.code !== 0) throw new StepError(`sshd -T failed: ${firstLine(dump.stderr)}`);
-    const eff = parseSshdDump(dump.stdout);
-    const mismatches = effectiveMismatches(eff, p, keepPort);
-    if (mismatches.length > 0)
-      throw new StepError(
-        `sshd would not use these settings: ${mismatches.join('; ')} — a file read before ${sshDropInPath} sets them (sshd keeps the first value it reads)`,
-      );
-    return await reloadSshd(host, eff.pidfile);
+    return await reloadSshd(host, await verify(host, [], p, keepPort));
   } catch (error) {
     host.restore(sshDropInPath, previous);
     throw error;
+  }
+}
+
+const dropInDir = dirname(sshDropInPath);
+
+/**
+ * A dry run's check, without touching /etc/ssh: sshd reads a copy of sshd_config whose Include of
+ * the drop-in directory points at a temp directory holding copies of its files and the new
+ * drop-in, so an earlier file overriding ours (or a refused option) shows before a real run.
+ * Other Includes stay as they are (sshd resolves relative ones against /etc/ssh, not the copy).
+ */
+async function checkCopy(host: Host, p: SshParams, want: string, keepPort?: number): Promise<void> {
+  const main = host.read('/etc/ssh/sshd_config');
+  // No main file: nothing to copy; a real run's `sshd -t` says what is wrong.
+  if (main === null) return;
+  const tmp = mkdtempSync(join(tmpdir(), 'kombify-sshd-'));
+  try {
+    const dir = join(tmp, 'sshd_config.d');
+    mkdirSync(dir);
+    for (const name of host.list(dropInDir)) {
+      const text = name.endsWith('.conf') ? host.read(`${dropInDir}/${name}`) : null;
+      if (text !== null) writeFileSync(join(dir, name), text);
+    }
+    writeFileSync(join(dir, basename(sshDropInPath)), want);
+    const copy = main.replace(/^(\s*Include\s+)(.*)$/gim, (_line, keyword: string, paths: string) => {
+      const moved = paths.split(/\s+/).map((path) => {
+        for (const prefix of [`${dropInDir}/`, `${basename(dropInDir)}/`])
+          if (path.startsWith(prefix)) return `${dir}/${path.slice(prefix.length)}`;
+        return path;
+      });
+      return `${keyword}${moved.join(' ')}`;
+    });
+    const file = join(tmp, 'sshd_config');
+    writeFileSync(file, copy);
+    await verify(host, ['-f', file], p, keepPort);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 
@@ -155,6 +204,7 @@ export async function sshStep(
   const previous = host.read(sshDropInPath);
   const want = sshDropIn(p, keepPort);
   const changed = previous !== want;
+  if (changed && dryRun) await checkCopy(host, p, want, keepPort);
   const detail = changed && !dryRun ? await apply(host, p, want, previous, keepPort) : undefined;
   return {
     step: 'ssh-hardening',
