@@ -299,15 +299,36 @@ export const stackRemoveResult = z.object({
 export const verifyCheck = z
   .object({
     service: plainName,
-    kind: z.enum(['http', 'tcp']),
+    /**
+     * http/tcp: a published port answers. https: a proxy route — a TLS handshake with `sni` as the
+     * server name must present a certificate for that name (the proxy picked the route), and the
+     * request for it must come back from the backend (status below 500: no gateway error).
+     */
+    kind: z.enum(['http', 'tcp', 'https']),
     host: z.string().min(1).max(253).default('127.0.0.1'),
     port,
     path: z.string().regex(/^\//, 'must start with "/"').max(2048).default('/'),
+    /** The route's host name (https only): TLS server name and Host header. */
+    sni: z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+        'must be a host name',
+      )
+      .optional(),
     expect_status: z.array(z.number().int().min(100).max(599)).min(1).max(32).optional(),
     timeout_s: z.number().positive().max(3600).default(30),
     interval_s: z.number().positive().max(600).default(1),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if ((c.kind === 'https') !== (c.sni !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sni'],
+        message: 'an https check needs sni; other kinds take none',
+      });
+  });
 
 /** stack.verify: HTTP and TCP checks of a stack's endpoints, each retried until its timeout. */
 export const stackVerifyParams = z.object({ checks: z.array(verifyCheck).min(1).max(256) }).strict();
@@ -316,7 +337,7 @@ export const stackVerifyResult = z.object({
   checks: z.array(
     z.object({
       service: z.string(),
-      kind: z.enum(['http', 'tcp']),
+      kind: z.enum(['http', 'tcp', 'https']),
       target: z.string(),
       ok: z.boolean(),
       attempts: z.number().int(),

@@ -185,6 +185,19 @@ describe('base-homelab with caddy as its proxy on a simulated node', () => {
     stackId = created.body.data.id;
     const wf = await runTo(`/v1/orchestrator/stacks/${stackId}/provision`, { auto_approve: true });
     expect(wf.status, JSON.stringify(wf.error ?? wf.steps)).toBe('succeeded');
+    // The verify step made a real HTTPS request per route, by SNI, and saw each host's certificate.
+    const verified = wf.steps
+      .find((st: any) => st.name === 'verify')
+      .detail.results.flatMap((r: any) => r.checks)
+      .filter((c: any) => c.kind === 'https');
+    expect(verified.map((c: any) => [c.service, c.ok]).sort()).toEqual([
+      ['app', true],
+      ['whoami', true],
+    ]);
+    for (const c of verified)
+      expect(c.message).toMatch(
+        /^HTTPS \d+, certificate for \S+\.lab\.example\.net from CN=Caddy Local Authority/,
+      );
 
     const ids = await containerIds();
     expect(Object.keys(ids).sort()).toEqual(['app', 'caddy', 'whoami']);

@@ -209,6 +209,22 @@ describe('toVerifyChecks', () => {
     expect(parseJobParams('stack.verify', checks[0]?.params).ok).toBe(true);
   });
 
+  it('base-homelab coolify: one real HTTPS check per TLS route of the node’s proxy, by SNI', () => {
+    const [node] = toVerifyChecks(planOf(example('base-homelab-coolify')));
+    const https = node?.params.checks.filter((c) => c.kind === 'https') ?? [];
+    expect(https.map((c) => `${c.service}:${c.sni}:${c.port}`)).toEqual([
+      'traefik:traefik.example.com:443',
+      'coolify:coolify.example.com:443',
+      'uptime-kuma:status.example.com:443',
+      'dozzle:logs.example.com:443',
+      'whoami:whoami.example.com:443',
+      'blog:blog.example.com:443',
+    ]);
+    // status-page has tls disabled: no https check for it.
+    expect(https.some((c) => c.service === 'status-page')).toBe(false);
+    expect(parseJobParams('stack.verify', node?.params).ok).toBe(true);
+  });
+
   it('base-homelab default: a database and an unknown user service get tcp checks', () => {
     const checks = toVerifyChecks(planOf(example('base-homelab-default')))[0]?.params.checks ?? [];
     expect(checks.find((c) => c.service === 'postgres')?.kind).toBe('tcp');

@@ -210,7 +210,35 @@ function isHttp(node: PlanNode, c: PlanContainer, containerPort: number): boolea
   return template?.proxy?.port === containerPort;
 }
 
-/** The `stack.verify` checks per node: one per published TCP port, run by that node's agent. */
+/** The node's reverse proxy (Traefik or Caddy) and the host port it serves HTTPS on, if any. */
+function proxyHttpsPort(node: PlanNode): number | null {
+  const proxy = node.containers.find((c) => c.service === 'traefik' || c.service === 'caddy');
+  const https = proxy?.ports.find((p) => p.container === 443 && p.protocol === 'tcp' && p.host !== null);
+  return https?.host ?? null;
+}
+
+/** One `https` check per TLS route the node's proxy serves: SNI = the route's host. */
+function routeChecks(node: PlanNode, options: { timeout_s?: number; interval_s?: number }): VerifyCheck[] {
+  const port = proxyHttpsPort(node);
+  if (port === null) return [];
+  return node.routes
+    .filter((r) => r.tls !== 'disabled' && r.entrypoint === 'websecure')
+    .map((r) => ({
+      service: r.service,
+      kind: 'https' as const,
+      host: '127.0.0.1',
+      port,
+      path: '/',
+      sni: r.host,
+      timeout_s: options.timeout_s ?? 30,
+      interval_s: options.interval_s ?? 1,
+    }));
+}
+
+/**
+ * The `stack.verify` checks per node, run by that node's agent: one per published TCP port, and
+ * one real HTTPS request per TLS route of the node's proxy (right certificate, backend answers).
+ */
 export function toVerifyChecks(
   plan: Plan,
   options: { timeout_s?: number; interval_s?: number } = {},
@@ -232,6 +260,7 @@ export function toVerifyChecks(
         });
       }
     }
+    checks.push(...routeChecks(node, options));
     if (checks.length > 0) out.push({ node: node.name, params: { checks } });
   }
   return out;
