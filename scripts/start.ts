@@ -93,14 +93,25 @@ async function localIdentity(): Promise<LocalIdentity> {
  * The OpenTofu state backend's secrets, made on first start and kept in .kombify/tofu-state.json
  * (0600): the encryption key must stay the same, or stored state could not be read again.
  */
-function tofuStateSecrets(): { TOFU_STATE_ENCRYPTION_KEY: string; TOFU_STATE_CREDENTIAL_SECRET: string } {
+/** The dev master key earlier local edges used as a default: rewrapped away from on first use. */
+const OLD_DEV_SECRETS_KEY = 'local-dev-secrets-master-key-not-for-production';
+
+/** The local edge's own encryption keys (OpenTofu state, the secret store), made once, kept 0600. */
+function tofuStateSecrets(): Record<string, string> {
   const file = join(home, 'tofu-state.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const kept: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const made = {
     TOFU_STATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
     TOFU_STATE_CREDENTIAL_SECRET: randomBytes(32).toString('base64url'),
+    SECRETS_MASTER_KEY: randomBytes(32).toString('base64url'),
+    // A local edge from before the store had its own key: its data keys are read with the old one.
+    ...(existsSync(file) && !kept.SECRETS_MASTER_KEY
+      ? { SECRETS_MASTER_KEY_PREVIOUS: OLD_DEV_SECRETS_KEY }
+      : {}),
+    ...kept,
   };
-  writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
+  if (Object.keys(made).length !== Object.keys(kept).length)
+    writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
   return made;
 }
 

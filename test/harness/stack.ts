@@ -105,6 +105,8 @@ export async function startStack(
       // The OpenTofu state backend's secrets, fresh for each stack.
       TOFU_STATE_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
       TOFU_STATE_CREDENTIAL_SECRET: randomBytes(32).toString('base64url'),
+      // The secret store's master key, fresh for each stack (kept across restartEdge).
+      SECRETS_MASTER_KEY: randomBytes(32).toString('base64url'),
       ...opts.vars,
     },
   };

@@ -129,10 +129,11 @@ export const configSchema = z.object({
   TOFU_STATE_VERSIONS_KEPT: z.coerce.number().int().min(1).max(1000).default(20),
   // The org secret store (edge/src/secrets).
   /**
-   * A secret, ≥ 32 characters: wraps each org's data key (AES-256-GCM). The default is for local
-   * development only; set a real one with `wrangler secret put SECRETS_MASTER_KEY`.
+   * A secret, ≥ 32 characters: wraps each org's data key (AES-256-GCM). No default: without it the
+   * secret routes and secret delivery answer 503 and the rest of the edge works. `npm start` makes
+   * one for the local edge; deployed, `wrangler secret put SECRETS_MASTER_KEY`.
    */
-  SECRETS_MASTER_KEY: z.string().min(32).default('local-dev-secrets-master-key-not-for-production'),
+  SECRETS_MASTER_KEY: z.string().min(32).optional(),
   /** The master key before the last rotation: data keys wrapped by it are rewrapped with the current one on use. */
   SECRETS_MASTER_KEY_PREVIOUS: z.string().min(32).optional(),
   // Stack workflows (edge/src/stacks/object).

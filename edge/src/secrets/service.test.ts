@@ -97,3 +97,11 @@ describe('secret service', () => {
     expect(s).toContain('b');
   });
 });
+
+describe('without SECRETS_MASTER_KEY', () => {
+  it('a write is a 503 naming the setting, before the database is touched', async () => {
+    const error = await refusal(() => setSecret(as('owner'), 'postgres/password', { value: 'v' }));
+    expect(error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(error.message).toContain('SECRETS_MASTER_KEY');
+  });
+});

@@ -16,7 +16,14 @@ import type { Db } from '../platform/db/client.ts';
 import type { Principal } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { checkBody } from '../platform/validate.ts';
-import { deleteSecret, getSecretMeta, listSecrets, putSecret, type SecretMeta } from './store.ts';
+import {
+  deleteSecret,
+  getSecretMeta,
+  listSecrets,
+  putSecret,
+  requireMasterKey,
+  type SecretMeta,
+} from './store.ts';
 
 /** Who is calling and with what: one request's view of the store. */
 export interface SecretContext {
@@ -109,6 +116,7 @@ export interface SecretWrite {
 }
 
 async function store(ctx: SecretContext, path: string, value: string, action: string): Promise<SecretWrite> {
+  requireMasterKey(ctx.config);
   const orgId = ctx.principal.orgId;
   const before = await getSecretMeta(ctx.db, orgId, path);
   const written = await putSecret(ctx.db, ctx.config, orgId, path, value, actor(ctx));

@@ -6,6 +6,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/client.ts';
 import { secretDataKeys, secrets } from '../platform/db/schema.ts';
+import { ApiError } from '../platform/errors.ts';
 import { newDataKey, openValue, sealValue, unwrapDataKey, wrapDataKey } from './secret-crypto.ts';
 
 export interface SecretMeta {
@@ -31,9 +32,20 @@ function view(row: { path: string; version: number; updatedAt: Date; updatedBy: 
   };
 }
 
+/** The master key; without one the store is unavailable (503), and the rest of the edge works. */
+export function requireMasterKey(config: Config): string {
+  if (!config.SECRETS_MASTER_KEY) {
+    throw new ApiError(
+      'SERVICE_UNAVAILABLE',
+      'the secret store is not configured: set SECRETS_MASTER_KEY (wrangler secret put SECRETS_MASTER_KEY)',
+    );
+  }
+  return config.SECRETS_MASTER_KEY;
+}
+
 function masters(config: Config): string[] {
   return [
-    config.SECRETS_MASTER_KEY,
+    requireMasterKey(config),
     ...(config.SECRETS_MASTER_KEY_PREVIOUS ? [config.SECRETS_MASTER_KEY_PREVIOUS] : []),
   ];
 }
@@ -43,9 +55,10 @@ function masters(config: Config): string[] {
  * by the previous master key is rewrapped with the current one.
  */
 export async function orgDataKey(db: Db, config: Config, orgId: string): Promise<Uint8Array> {
+  requireMasterKey(config); // no master key: 503 before anything is read
   const [row] = await db.select().from(secretDataKeys).where(eq(secretDataKeys.orgId, orgId));
   if (!row) {
-    const made = await newDataKey(config.SECRETS_MASTER_KEY, orgId);
+    const made = await newDataKey(requireMasterKey(config), orgId);
     const inserted = await db
       .insert(secretDataKeys)
       .values({ orgId, ...made.wrapped })
@@ -56,7 +69,7 @@ export async function orgDataKey(db: Db, config: Config, orgId: string): Promise
   }
   const { raw, stale } = await unwrapDataKey(masters(config), orgId, row);
   if (stale) {
-    const rewrapped = await wrapDataKey(config.SECRETS_MASTER_KEY, orgId, raw);
+    const rewrapped = await wrapDataKey(requireMasterKey(config), orgId, raw);
     await db
       .update(secretDataKeys)
       .set({ ...rewrapped, rewrappedAt: new Date() })
