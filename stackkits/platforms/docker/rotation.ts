@@ -21,9 +21,10 @@ const postgres: RotationRecipe = {
     [
       // A shell expansion, not a template: the container's own POSTGRES_USER.
       // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax
-      'user="${POSTGRES_USER:-postgres}"',
-      'i=0; until pg_isready -q -U "$user"; do i=$((i+1)); [ $i -gt 120 ] && exit 1; sleep 0.5; done',
-      `printf '%s\\n' '\\getenv pw POSTGRES_PASSWORD' "ALTER ROLE \\"$user\\" PASSWORD :'pw';" | psql -v ON_ERROR_STOP=1 -q -U "$user" -d postgres`,
+      'user="${POSTGRES_USER:-postgres}"; i=0',
+      // Retried: on a first start the image's init server comes and goes before the real one.
+      `until printf '%s\\n' '\\getenv pw POSTGRES_PASSWORD' "ALTER ROLE \\"$user\\" PASSWORD :'pw';" | psql -v ON_ERROR_STOP=1 -q -U "$user" -d postgres 2>/tmp/kombify-apply-secrets.err; do i=$((i+1)); if [ $i -gt 120 ]; then cat /tmp/kombify-apply-secrets.err >&2; exit 1; fi; sleep 0.5; done`,
+      'rm -f /tmp/kombify-apply-secrets.err',
     ].join('; '),
   ],
   timeout_s: 90,
