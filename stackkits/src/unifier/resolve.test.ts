@@ -356,3 +356,31 @@ describe('resolve: refusals', () => {
     expect(plan.notes.find((n) => n.code === 'no_ssh')?.message).toMatch(/^one, two have no ssh/);
   });
 });
+
+describe('resolve: secret notes', () => {
+  const spec = (image: string) => `name: n1
+nodes: [{ name: main, type: main }]
+services:
+  - name: db
+    type: database
+    image: ${image}
+    environmentSecrets: { MARIADB_PASSWORD: secret://db/pw, POSTGRES_PASSWORD: secret://db/pw }
+`;
+  const codes = (image: string) => {
+    const { spec: parsed, errors } = parseSpec(spec(image));
+    expect(errors).toEqual([]);
+    return resolve(parsed!).notes;
+  };
+
+  it('says a deploy delivers secrets from the store, and which databases need a rotated password applied by hand', () => {
+    const maria = codes('mariadb:11.4.3');
+    expect(maria.find((n) => n.code === 'secrets')?.message).toContain(
+      "delivers them from the org's secret store",
+    );
+    expect(maria.find((n) => n.code === 'secret_rotation_manual')?.message).toMatch(
+      /^db: rotating its secrets/,
+    );
+    // PostgreSQL has a recipe (apply_secrets): no manual note.
+    expect(codes('postgres:16-alpine').some((n) => n.code === 'secret_rotation_manual')).toBe(false);
+  });
+});

@@ -13,6 +13,7 @@ import {
   headscaleConfig,
   headscaleConfigPath,
   rollingUpdate,
+  rotationRecipe,
   swarmFirewall,
   traefikCommand,
   traefikDynamicFile,
@@ -362,7 +363,17 @@ function notes(spec: Spec, model: Model): PlanNote[] {
   if (secrets.length > 0) {
     out.push({
       code: 'secrets',
-      message: `${secrets.join(', ')} read secrets (secret://…): OpenTofu takes them as sensitive variables; the job plan cannot pass them yet`,
+      message: `${secrets.join(', ')} read secrets (secret://…): a deploy delivers them from the org's secret store, so set each one first (stackkit secret set, or Settings → Secrets); OpenTofu takes them as sensitive variables`,
+    });
+  }
+  // A database whose image reads its password only on first start, with no recipe to apply a new one.
+  const manual = model.services.filter(
+    (s) => s.type === 'database' && Object.keys(s.secrets).length > 0 && !rotationRecipe(s.image, s.secrets),
+  );
+  if (manual.length > 0) {
+    out.push({
+      code: 'secret_rotation_manual',
+      message: `${manual.map((s) => s.name).join(', ')}: rotating ${manual.length === 1 ? 'its' : 'their'} secrets re-creates the container, but the image reads them only when its data is first initialised; change the password in the database too (kombify applies rotated passwords itself for PostgreSQL only)`,
     });
   }
   return out;
