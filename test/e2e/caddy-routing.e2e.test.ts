@@ -194,6 +194,13 @@ describe('base-homelab with caddy as its proxy on a simulated node', () => {
       ['app', true],
       ['whoami', true],
     ]);
+    // The stack says so, and its export carries the Caddyfile the node runs (internal CA).
+    expect((await stack.api(`/v1/orchestrator/stacks/${stackId}`)).body.data.proxy_tls).toBe('internal');
+    const exported = (await stack.api(`/v1/orchestrator/stacks/${stackId}/export`)).body.data.jobs.converge;
+    const caddyFiles = exported.flatMap((j: any) =>
+      j.params.services.filter((sv: any) => sv.service === 'caddy'),
+    );
+    expect(caddyFiles[0].files[0].content).toContain(`whoami.${DOMAIN} {\n\ttls internal`);
     for (const c of verified)
       expect(c.message).toMatch(
         /^HTTPS \d+, certificate for \S+\.lab\.example\.net from CN=Caddy Local Authority/,

@@ -13,6 +13,7 @@ import { locate, type OrchContext, orgWorkers, planLimits } from './access.ts';
 import { generateArtifacts } from './object/artifacts.ts';
 import { stackHandle } from './object/stack-handle.ts';
 import type { Binding } from './object/stack-object.ts';
+import type { SpecVersion } from './object/stack-store.ts';
 import { checkBindingNodes, readSpecInput, type SpecInput, specOfVersion } from './spec-input.ts';
 import * as index from './store.ts';
 
@@ -195,9 +196,15 @@ export async function getSpec(ctx: OrchContext, id: string, version?: number) {
   };
 }
 
+/** The options the stack's runs resolve with: the version's, and the internal CA on simulations. */
+function runOptions(v: SpecVersion, proxyTls: 'auto' | 'internal') {
+  return { ...v.options, ...(proxyTls === 'internal' ? { proxyTls } : {}) };
+}
+
 export async function getPlan(ctx: OrchContext, id: string) {
+  const details = await getStack(ctx, id);
   const v = await versionOf(ctx, id);
-  const plan = resolve(specOfVersion(v), v.options);
+  const plan = resolve(specOfVersion(v), runOptions(v, details.proxy_tls));
   return { version: v.version, plan, jobs: generateArtifacts(id, plan, v) };
 }
 
@@ -205,7 +212,7 @@ export async function getPlan(ctx: OrchContext, id: string) {
 export async function exportStack(ctx: OrchContext, id: string) {
   const details = await getStack(ctx, id);
   const v = await versionOf(ctx, id);
-  const plan = resolve(specOfVersion(v), v.options);
+  const plan = resolve(specOfVersion(v), runOptions(v, details.proxy_tls));
   return {
     stack: { id, name: details.name, kit: details.kit, version: v.version, bindings: details.bindings },
     kombination: { format: v.format, source: v.source },

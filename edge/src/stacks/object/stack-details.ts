@@ -73,6 +73,8 @@ export function stackDetails(sql: store.StackDb) {
       /** The secret versions the deployed run used (the Worker compares them with the store's). */
       secret_versions: deployed?.secret_versions ?? {},
     },
+    /** `internal` after a run onto simulated machines only: Caddy signs its routes with its own CA. */
+    proxy_tls: store.getSetting(sql, 'proxy_tls') === 'internal' ? ('internal' as const) : ('auto' as const),
     /** The OpenTofu outputs of the last apply (sensitive values null), or null before any. */
     tofu_outputs: outputs ? (JSON.parse(outputs) as Record<string, unknown>) : null,
   };
