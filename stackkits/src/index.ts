@@ -47,6 +47,7 @@ export {
   type ConvergeJob,
   type ConvergeOptions,
   durationSeconds,
+  secretRef,
   toConvergeJobs,
   toVerifyChecks,
 } from './generate/to-converge.ts';

@@ -7,7 +7,7 @@
  * are also handed to the caller once (e.g. an admin token to sign in with): never logged or put in
  * a version note, event or audit row.
  */
-import { addApp } from '@kombify/stackkits';
+import { addApp, secretRef } from '@kombify/stackkits';
 import { z } from 'zod';
 import { audit } from '../platform/db/audit.ts';
 import { ApiError } from '../platform/errors.ts';
@@ -77,7 +77,7 @@ export async function addAppToStack(ctx: OrchContext, id: string, body: AddAppBo
   );
   const version = await addSpecVersion(ctx, id, input);
   for (const s of added.secrets) {
-    const path = s.ref.replace(/^secret:\/\//, '');
+    const path = secretRef(s.ref);
     const value = added.secretValues[s.ref];
     if (value === undefined) continue;
     const by = actor(ctx.principal);

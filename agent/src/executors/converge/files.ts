@@ -12,12 +12,12 @@
  * Both directories belong to the stack: stack.remove deletes them, and a converge prunes what no
  * service of the node mounts any more.
  */
-import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ConvergeService } from '@kombify/proto/jobs';
 import { writeFileAtomic } from '../../files.ts';
 import { JobFailure } from '../job-error.ts';
+import { sha256 } from './spec-hash.ts';
 
 /** Linux's statfs f_type for tmpfs (linux/magic.h). */
 const TMPFS_MAGIC = 0x01021994;
@@ -35,8 +35,6 @@ export function fileDirs(env: NodeJS.ProcessEnv = process.env): FileDirs {
     secrets: env.KOMBIFY_SECRETS_DIR ?? '/run/kombify/secrets',
   };
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** A numeric `uid` or `uid:gid` the secret file is owned by; a user name stays root-owned. */
 function owner(user: string | undefined): { uid: number; gid: number } | null {

@@ -5,6 +5,7 @@
  * drift check reports them and the next deploy re-creates them, nothing else.
  */
 import type { ConvergeService } from '@kombify/proto/jobs';
+import { sha256Hex } from '../../platform/ids.ts';
 import type { Artifacts } from './stack-store.ts';
 
 export interface SecretUse {
@@ -32,11 +33,7 @@ export function secretUses(converge: Artifacts['converge']): SecretUse[] {
 }
 
 async function revision(entries: string[]): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(entries.sort().join('\n')));
-  return [...new Uint8Array(digest)]
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('')
-    .slice(0, 16);
+  return (await sha256Hex(entries.sort().join('\n'))).slice(0, 16);
 }
 
 /** Sets each secret-using service's `secret_rev` from the store's versions (all must be known). */
