@@ -6,17 +6,19 @@
  * normal workflow (pre-checks, plan, apply, verify) and checked inside the node over SSH.
  *
  * The node runs its own Docker engine, which pulls from the host's registry mirror. Images: the
- * mirror here has no images of the apps themselves (this machine cannot pull them), so every app
- * service runs the local busybox stand-in (`kombify/busybox:test`, pushed into the mirror; an
- * image override per service) serving HTTP on
+ * mirror here has no images of gitea, vaultwarden or it-tools (Debian packages none of them and
+ * this machine cannot pull them), so those services run the local busybox stand-in
+ * (`kombify/busybox:test`, pushed into the mirror; an image override per service) serving HTTP on
  * the app's container ports, with a wget health check instead of the app's own (which the
- * stand-in cannot answer). Everything else is the app's own definition as the route added it:
+ * stand-in cannot answer). gitea's database runs for real: the mirror's Debian-built PostgreSQL
+ * under the catalog's own `postgres:16.4-alpine`, initialised with the generated password. Everything else is the app's own definition as the route added it:
  * service names, ports, volumes, needs, routes and `secret://` references. The route stores the
  * generated secrets in the org's store; the deploy delivers them into the containers (checked below).
  */
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { buildServiceImages } from '../../scripts/lib/service-images.ts';
 import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import { type Homelab, homelab, httpdCommand } from '../harness/homelab.ts';
 import { nodePassword, removeSimulations, ssh2Exec, startSimStack } from '../harness/sim.ts';
@@ -61,12 +63,15 @@ const inEngine = async (command: string) =>
  * The stand-in for an app's services in the spec the route wrote: busybox httpd on each service's
  * container ports (a database without ports gets one, so its health check has something to ask).
  */
+/** App services that run their real image from the mirror (Debian's PostgreSQL under the catalog's tag). */
+const REAL = new Set(['gitea-db']);
+
 function standIns(source: string, appServices: Set<string>): string {
   const doc = parseDocument(source);
   const services = doc.get('services') as any;
   for (const item of services.items) {
     const name = String(item.get('name'));
-    if (!appServices.has(name)) continue;
+    if (!appServices.has(name) || REAL.has(name)) continue;
     const ports = (item.toJSON().ports ?? []).map((p: { container: number }) => p.container);
     const served = ports.length > 0 ? ports : [5432];
     item.set('command', doc.createNode(httpdCommand(served)));
@@ -86,6 +91,11 @@ function standIns(source: string, appServices: Set<string>): string {
 
 beforeAll(async () => {
   docker = await requireDocker();
+  await buildServiceImages({
+    testImage: TEST_IMAGE,
+    only: ['postgres:16.4-alpine'],
+    progress: (line) => process.stdout.write(`[images] ${line}\n`),
+  });
   stack = await startSimStack({ host: `${run}-host`, image: SIM_IMAGE, sshFirst: SSH_FIRST, sshPorts: 4 });
   const res = await stack.api('/api/v1/templates/single-node/apply', {
     body: { simulation_name: run, deploy_target: true },
@@ -127,7 +137,9 @@ describe('catalog apps on a simulated machine', () => {
     const appServices = new Set<string>();
     for (const app of APPS) {
       const definition = (await stack.api(`/v1/stackkits/apps/${app}`)).body.data;
-      const images = Object.fromEntries(definition.services.map((s: any) => [s.name, TEST_IMAGE]));
+      const images = Object.fromEntries(
+        definition.services.filter((s: any) => !REAL.has(s.name)).map((s: any) => [s.name, TEST_IMAGE]),
+      );
       const added = await stack.api(`/v1/orchestrator/stacks/${stackId}/apps`, {
         body: { app, options: { images } },
       });
@@ -191,6 +203,17 @@ describe('catalog apps on a simulated machine', () => {
     const [vw] = await inEngine(`ps -q ${f} --filter label=kombify.service=vaultwarden`);
     const env = (await inEngine(`inspect ${vw} --format '{{json .Config.Env}}'`)).join('');
     expect(secretValues.some((v) => env.includes(`ADMIN_TOKEN=${v}`))).toBe(true);
+    // gitea's database is the real PostgreSQL, initialised with the generated password.
+    const [db] = await inEngine(`ps -q ${f} --filter label=kombify.service=gitea-db`);
+    const psql = async (pw: string) =>
+      (
+        await inNode(
+          `docker exec -e PGPASSWORD='${pw}' ${db} psql -h 127.0.0.1 -U gitea -d gitea -tAc 'select 1' 2>&1`,
+        )
+      ).stdout;
+    const answers = await Promise.all(secretValues.map(psql));
+    expect(answers.filter((a) => a.trim() === '1')).toHaveLength(1);
+    expect(await psql('not-the-password')).toMatch(/password authentication failed/);
     // The generated secrets are in no run, event or log of the stack.
     const everything = JSON.stringify([
       wf,
