@@ -10,6 +10,19 @@
  */
 import { z } from 'zod';
 
+const dnsLikeName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+/** A container, network, volume, service, node or stack name as the agent uses it. */
+export const plainName = z
+  .string()
+  .regex(dnsLikeName, 'must be 1-128 characters: letters, digits, "_", "." or "-"');
+export const port = z.number().int().min(1).max(65535);
+/** The spec's own labels: kombify.* is the agent's. */
+export const userLabels = z.record(
+  z.string().refine((k) => !k.startsWith('kombify.'), 'labels starting with "kombify." are reserved'),
+  z.string(),
+);
+export const seconds = z.number().positive().max(86_400);
+
 /** A secret's path in the org's store: `postgres/password` (segments, no `..`, no leading `/`). */
 export const secretPathPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 export const secretPath = z
@@ -109,6 +122,40 @@ export const convergeServiceExtras = {
     .strict()
     .optional(),
 };
+
+export const convergeMount = z
+  .object({
+    type: z.enum(['volume', 'bind', 'tmpfs']),
+    source: z.string().min(1).max(4096).optional(),
+    target: z.string().regex(/^\//, 'must be an absolute path').max(4096),
+    read_only: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.type === 'tmpfs' && m.source !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['source'], message: 'a tmpfs mount takes no source' });
+    if (m.type !== 'tmpfs' && m.source === undefined)
+      ctx.addIssue({ code: 'custom', path: ['source'], message: `a ${m.type} mount needs a source` });
+    if (m.type === 'bind' && m.source !== undefined && !m.source.startsWith('/'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['source'],
+        message: 'a bind mount source must be an absolute path',
+      });
+    // Bind mounts travel as Docker `Binds` strings (source:target[:ro]).
+    if (m.type === 'bind' && (m.source?.includes(':') || m.target.includes(':')))
+      ctx.addIssue({ code: 'custom', path: ['source'], message: 'a bind mount path cannot contain ":"' });
+  });
+
+export const convergeHealthcheck = z
+  .object({
+    test: z.array(z.string().max(4096)).min(1).max(256),
+    interval_s: seconds.optional(),
+    timeout_s: seconds.optional(),
+    retries: z.number().int().min(0).max(1000).optional(),
+    start_period_s: z.number().min(0).max(86_400).optional(),
+  })
+  .strict();
 
 /** An IPv4 CIDR like 172.20.0.0/16. */
 export const subnet = z

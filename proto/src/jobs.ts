@@ -6,20 +6,35 @@
 import { z } from 'zod';
 import { nodeBootstrapParams } from './bootstrap-jobs.ts';
 import { dockerContainerActionParams, dockerContainersParams, dockerLogsParams } from './container-jobs.ts';
-import { convergeServiceExtras, secretPath, subnet } from './converge-parts.ts';
+import {
+  convergeHealthcheck,
+  convergeMount,
+  convergeServiceExtras,
+  plainName,
+  port,
+  secretPath,
+  subnet,
+  userLabels,
+} from './converge-parts.ts';
 import { type Issue, issuesFromZod } from './issue.ts';
+import {
+  swarmInitParams,
+  swarmJoinParams,
+  swarmLeaveParams,
+  swarmRemoveParams,
+  swarmServicesParams,
+  swarmVerifyParams,
+} from './swarm-jobs.ts';
 import { tofuApplyParams, tofuPlanParams } from './tofu-jobs.ts';
 
 export * from './bootstrap-jobs.ts';
 export * from './container-jobs.ts';
+export { convergeHealthcheck, convergeMount } from './converge-parts.ts';
 export * from './job-status.ts';
+export * from './swarm-jobs.ts';
 export * from './tofu-jobs.ts';
 
-const dnsLikeName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
-/** A container, network, volume, service, node or stack name as the agent uses it. */
-const plainName = z.string().regex(dnsLikeName, 'must be 1-128 characters: letters, digits, "_", "." or "-"');
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const port = z.number().int().min(1).max(65535);
 
 export const nodeFactsParams = z.object({}).strict();
 
@@ -70,11 +85,6 @@ export const agentUpgradeParams = z
   .strict();
 
 const stackId = plainName;
-const userLabels = z.record(
-  z.string().refine((k) => !k.startsWith('kombify.'), 'labels starting with "kombify." are reserved'),
-  z.string(),
-);
-const seconds = z.number().positive().max(86_400);
 
 /** Adds an issue at `path` for every value that appears more than once. */
 function refineUnique<T>(
@@ -99,40 +109,6 @@ export const convergePort = z
     host: port,
     protocol: z.enum(['tcp', 'udp']).default('tcp'),
     host_ip: z.union([z.ipv4(), z.ipv6()]).optional(),
-  })
-  .strict();
-
-export const convergeMount = z
-  .object({
-    type: z.enum(['volume', 'bind', 'tmpfs']),
-    source: z.string().min(1).max(4096).optional(),
-    target: z.string().regex(/^\//, 'must be an absolute path').max(4096),
-    read_only: z.boolean().optional(),
-  })
-  .strict()
-  .superRefine((m, ctx) => {
-    if (m.type === 'tmpfs' && m.source !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['source'], message: 'a tmpfs mount takes no source' });
-    if (m.type !== 'tmpfs' && m.source === undefined)
-      ctx.addIssue({ code: 'custom', path: ['source'], message: `a ${m.type} mount needs a source` });
-    if (m.type === 'bind' && m.source !== undefined && !m.source.startsWith('/'))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['source'],
-        message: 'a bind mount source must be an absolute path',
-      });
-    // Bind mounts travel as Docker `Binds` strings (source:target[:ro]).
-    if (m.type === 'bind' && (m.source?.includes(':') || m.target.includes(':')))
-      ctx.addIssue({ code: 'custom', path: ['source'], message: 'a bind mount path cannot contain ":"' });
-  });
-
-export const convergeHealthcheck = z
-  .object({
-    test: z.array(z.string().max(4096)).min(1).max(256),
-    interval_s: seconds.optional(),
-    timeout_s: seconds.optional(),
-    retries: z.number().int().min(0).max(1000).optional(),
-    start_period_s: z.number().min(0).max(86_400).optional(),
   })
   .strict();
 
@@ -359,10 +335,22 @@ export const nodePrechecksParams = z
       .optional(),
     /** Ports held by this stack's own containers count as passed. */
     stack: stackId.optional(),
+    /** The node joins the stack's swarm in this role: being in another swarm is blocking. */
+    swarm_role: z.enum(['manager', 'worker']).optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.swarm_role === undefined || p.stack !== undefined, {
+    path: ['stack'],
+    message: 'a swarm check needs the stack',
+  });
 
-export const precheckNames = ['docker_version', 'disk_space', 'ram_available', 'port_available'] as const;
+export const precheckNames = [
+  'docker_version',
+  'disk_space',
+  'ram_available',
+  'port_available',
+  'swarm_membership',
+] as const;
 
 export const nodePrechecksResult = z.object({
   checks: z.array(
@@ -456,6 +444,12 @@ export const jobParamsSchemas = {
   'sim.node.delete': simNodeRef,
   'sim.node.logs': simNodeLogsParams,
   'sim.node.fault': simNodeFaultParams,
+  'swarm.init': swarmInitParams,
+  'swarm.join': swarmJoinParams,
+  'swarm.services': swarmServicesParams,
+  'swarm.verify': swarmVerifyParams,
+  'swarm.remove': swarmRemoveParams,
+  'swarm.leave': swarmLeaveParams,
 } as const;
 
 export type JobType = keyof typeof jobParamsSchemas;

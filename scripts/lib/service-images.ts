@@ -18,6 +18,8 @@ const run = promisify(execFile);
 const here = join(repoRoot, 'scripts/service-images');
 /** Bumped when a recipe changes, so an older local build is rebuilt. */
 const RECIPE = '2';
+/** The stand-ins' own recipe (standin.sh), so changing it rebuilds only them. */
+const STANDIN_RECIPE = '3';
 const LABEL = 'kombify.service-image';
 
 export interface ServiceImage {
@@ -203,7 +205,7 @@ async function label(image: string): Promise<string | null> {
 
 async function buildStandIn(s: (typeof standIns)[number], base: string): Promise<string> {
   const local = `kombify/standin-${s.name}:busybox`;
-  if ((await label(local)) === RECIPE) return local;
+  if ((await label(local)) === STANDIN_RECIPE) return local;
   const name = `kombify-standin-build-${process.pid}-${s.name}`;
   try {
     await run('docker', ['create', '--name', name, base, 'true']);
@@ -211,7 +213,7 @@ async function buildStandIn(s: (typeof standIns)[number], base: string): Promise
     await run('docker', [
       'commit',
       ...[
-        `LABEL ${LABEL}=${RECIPE} kombify.standin=${s.name}`,
+        `LABEL ${LABEL}=${STANDIN_RECIPE} kombify.standin=${s.name}`,
         `ENV KOMBIFY_STANDIN=${s.name} KOMBIFY_STANDIN_PORTS="${s.ports.join(' ')}"`,
         `EXPOSE ${s.ports.join(' ')}`,
         entry('/bin/sh', '/standin.sh'),

@@ -59,6 +59,7 @@ export {
   toJobPlan,
 } from './generate/to-job-plan.ts';
 export { dockerProvider, secretVariableName, toOpenTofu } from './generate/to-open-tofu.ts';
+export { type SwarmJobs, toSwarmJobs } from './generate/to-swarm.ts';
 export { type KitInfo, listKits } from './kit/registry.ts';
 export { sampleNodes } from './kit/sample-nodes.ts';
 export type { KitDefinition, KitVariant } from './kit/types.ts';

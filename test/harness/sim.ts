@@ -14,7 +14,7 @@ import { Client } from 'ssh2';
 import { buildRegistryImage, buildSimImage } from '../../scripts/lib/sim-image.ts';
 import { pushToMirror } from '../../scripts/lib/sim-registry.ts';
 import { TEST_IMAGE } from './docker.ts';
-import { type Stack, startStack } from './stack.ts';
+import { poll, type Stack, startStack } from './stack.ts';
 
 const run = promisify(execFile);
 
@@ -213,4 +213,42 @@ export async function removeSimulations(docker: Docker, simulationIds: Iterable<
         .remove()
         .catch(() => {});
   }
+}
+
+/** Starts a stack action (`/v1/orchestrator/stacks/{id}/provision` …) and waits for the run's end. */
+export async function runWorkflow(
+  stack: { api(path: string, init?: { body?: unknown }): Promise<{ status: number; body: any }> },
+  path: string,
+  body: unknown,
+  timeoutMs = 300_000,
+): Promise<any> {
+  const started = await stack.api(path, { body });
+  if (started.status !== 202)
+    throw new Error(`${path} answered ${started.status}: ${JSON.stringify(started.body)}`);
+  return poll(
+    async () => {
+      const wf = (await stack.api(`/v1/orchestrator/workflows/${started.body.data.id}`)).body.data;
+      return ['succeeded', 'failed', 'cancelled'].includes(wf?.status) ? wf : null;
+    },
+    timeoutMs,
+    `${path} to finish`,
+  );
+}
+
+/** Waits until `count` workers of the simulation are online; returns them. */
+export async function onlineWorkers(
+  stack: { api(path: string): Promise<{ status: number; body: any }> },
+  simulationId: string,
+  count: number,
+  timeoutMs = 180_000,
+): Promise<any[]> {
+  return poll(
+    async () => {
+      const workers = (await stack.api('/v1/orchestrator/workers?per_page=100')).body.data as any[];
+      const online = workers.filter((w) => w.simulation_id === simulationId && w.status === 'online');
+      return online.length >= count ? online : null;
+    },
+    timeoutMs,
+    `${count} worker(s) of simulation ${simulationId} online`,
+  );
 }

@@ -20,6 +20,12 @@ import {
   type StackConvergeParams,
   type StackRemoveParams,
   type StackVerifyParams,
+  type SwarmInitParams,
+  type SwarmJoinParams,
+  type SwarmLeaveParams,
+  type SwarmRemoveParams,
+  type SwarmServicesParams,
+  type SwarmVerifyParams,
   type TofuApplyParams,
   type TofuPlanParams,
 } from '@kombify/proto/jobs';
@@ -37,6 +43,10 @@ import { simNodeCreate, simNodeDelete, simNodeLogs, simNodeStart, simNodeStop } 
 import { stackConverge } from './stack-converge.ts';
 import { stackRemove } from './stack-remove.ts';
 import { stackVerify } from './stack-verify.ts';
+import { swarmInit, swarmJoin, swarmLeave } from './swarm/membership.ts';
+import { swarmRemove } from './swarm/remove.ts';
+import { swarmServices } from './swarm/services.ts';
+import { swarmVerify } from './swarm/verify.ts';
 import { tofuApply } from './tofu-apply.ts';
 import { tofuPlan } from './tofu-plan.ts';
 
@@ -88,6 +98,18 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return simNodeLogs(parsed.value as SimNodeLogsParams);
     case 'sim.node.fault':
       return simNodeFault(parsed.value as SimNodeFaultParams, ctx);
+    case 'swarm.init':
+      return swarmInit(parsed.value as SwarmInitParams, ctx);
+    case 'swarm.join':
+      return swarmJoin(parsed.value as SwarmJoinParams, ctx);
+    case 'swarm.services':
+      return swarmServices(parsed.value as SwarmServicesParams, ctx);
+    case 'swarm.verify':
+      return swarmVerify(parsed.value as SwarmVerifyParams, ctx);
+    case 'swarm.remove':
+      return swarmRemove(parsed.value as SwarmRemoveParams, ctx);
+    case 'swarm.leave':
+      return swarmLeave(parsed.value as SwarmLeaveParams, ctx);
     default:
       // A type the shared schemas know but this agent build has no executor for (yet).
       throw new JobFailure('unsupported_job_type', `this agent cannot run ${type} jobs`);

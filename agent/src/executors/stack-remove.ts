@@ -15,7 +15,8 @@ async function gone(remove: Promise<unknown>): Promise<boolean> {
     await remove;
     return true;
   } catch (error) {
-    if (dockerStatus(error) === 404) return false;
+    // The engine says 500 "… not found" for an object another remover just took (a swarm's).
+    if (dockerStatus(error) === 404 || /\bnot found\b/i.test((error as Error).message ?? '')) return false;
     throw error;
   }
 }
@@ -39,6 +40,8 @@ export async function stackRemove(params: StackRemoveParams, ctx: ExecContext): 
     );
     ctx.progress(`removing networks of ${where}`, 50);
     for (const n of await docker.listNetworks({ filters })) {
+      // An overlay belongs to the swarm: swarm.remove on the leader takes it down.
+      if (n.Scope === 'swarm') continue;
       if (await gone(docker.getNetwork(n.Id).remove())) {
         removed.networks++;
         ctx.log('system', `removed network ${n.Name}`);

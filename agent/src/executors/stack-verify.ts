@@ -116,7 +116,7 @@ function tcpAttempt(check: Check, waitMs: number): Promise<Attempt> {
   });
 }
 
-async function runCheck(check: Check, signal: AbortSignal): Promise<CheckResult> {
+export async function runCheck(check: Check, signal: AbortSignal): Promise<CheckResult> {
   const deadline = Date.now() + check.timeout_s * 1000;
   let attempts = 0;
   for (;;) {

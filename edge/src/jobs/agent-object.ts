@@ -36,6 +36,7 @@ import * as lifecycle from './job-lifecycle.ts';
 import type { JobNotify } from './job-notice.ts';
 import { JobNotifier } from './job-notifier.ts';
 import { nextPurgeAt, purgeFinishedParams } from './job-retention.ts';
+import { splitSecretOutputs, storeSecretOutputs } from './job-secret-outputs.ts';
 import { fetchJobSecrets } from './job-secrets.ts';
 import * as store from './job-store.ts';
 import { JobStream } from './job-stream.ts';
@@ -284,14 +285,36 @@ export class AgentObject extends DurableObject<Env> {
     return fetchJobSecrets({ ...deps, withDb }, this.#jobForLease(jobId, leaseId), leaseId);
   }
 
-  /** First result wins; a repeat (same or older lease) is acknowledged but not applied. */
+  /**
+   * First result wins; a repeat (same or older lease) is acknowledged but not applied. Secrets a
+   * result carries (a swarm's join tokens) go to the org's store first and never into the row.
+   */
   async completeJob(
     jobId: string,
     leaseId: string,
-    outcome: lifecycle.CompleteOutcome,
+    reported: lifecycle.CompleteOutcome,
+    identity?: AgentIdentity,
   ): Promise<{ status: string; applied: boolean }> {
     const job = this.#jobForLease(jobId, leaseId);
     if (store.terminalStatuses.has(job.status)) return { status: job.status, applied: false };
+    let outcome = reported;
+    if (outcome.kind === 'result') {
+      const split = splitSecretOutputs(job.type, job.params as Record<string, unknown>, outcome.result);
+      if (Object.keys(split.secrets).length > 0) {
+        if (!identity)
+          throw new ApiError(
+            'INTERNAL_ERROR',
+            `job ${jobId} returned secrets, but no org is known to keep them`,
+          );
+        const withDb = <T>(fn: (db: Db) => Promise<T>) => this.#withDb(fn);
+        await storeSecretOutputs(
+          { config: this.#config, orgId: identity.orgId, withDb },
+          jobId,
+          split.secrets,
+        );
+      }
+      outcome = { kind: 'result', result: split.result };
+    }
     const now = Date.now();
     const { status, ended } = lifecycle.applyOutcome(this.#sql, job, outcome, now);
     if (ended) this.#ended([jobId]);

@@ -80,7 +80,7 @@ function routes(agent: AgentObject) {
         return { storedThroughSeq: BigInt(stored) };
       },
       completeJob: async (req, ctx) => {
-        await agent.authenticate(ctx.requestHeader);
+        const identity = await agent.authenticate(ctx.requestHeader);
         const outcome =
           req.outcome.case === 'result'
             ? { kind: 'result' as const, result: req.outcome.value as JsonObject }
@@ -97,7 +97,7 @@ function routes(agent: AgentObject) {
                   message: 'the agent reported no outcome',
                   retryable: false,
                 };
-        return agent.completeJob(req.jobId, req.leaseId, outcome);
+        return agent.completeJob(req.jobId, req.leaseId, outcome, identity);
       },
       fetchJobSecrets: async (req, ctx) => {
         const identity = await agent.authenticate(ctx.requestHeader);

@@ -69,6 +69,31 @@ const safeFields: Record<string, readonly string[]> = {
   'sim.node.stop': simRef,
   'sim.node.delete': simRef,
   'sim.node.logs': [...simRef, 'tail'],
+  // Swarm jobs: names, roles, addresses, counts and secret paths; never env values or commands.
+  'swarm.init': ['stack', 'advertise_address'],
+  'swarm.join': ['stack', 'role', 'leader_address', 'advertise_address', 'secrets'],
+  'swarm.services': [
+    'stack',
+    'members',
+    'networks',
+    'secrets',
+    'prune',
+    'timeout_s',
+    'services[].service',
+    'services[].name',
+    'services[].image',
+    'services[].mode',
+    'services[].replicas',
+    'services[].constraints',
+    'services[].ports',
+    'services[].networks',
+    'services[].restart',
+    'services[].update',
+    'services[].secret_env',
+  ],
+  'swarm.verify': ['stack', 'managers', 'workers', 'services', 'timeout_s'],
+  'swarm.remove': ['stack'],
+  'swarm.leave': ['stack'],
 };
 
 type Tree = { [key: string]: Tree | true };

@@ -9,8 +9,9 @@
  * sets those), restart policy, health check, networks and aliases, resource limits and log
  * options, in dependency order. The job's `secrets` lists every secret path its services use.
  *
- * Not a converge job's part, listed per node in `unsupported`: Swarm services and overlay
- * networks (made on a Swarm leader, not by a single engine's converge).
+ * Not a converge job's part: Swarm services and overlay networks, which the leader's
+ * `swarm.services` job applies (to-swarm.ts). What a node's converge still cannot do is listed in
+ * `unsupported`: a plain container attached to an overlay network.
  *
  * Images: the plan's images are used as they are; give `resolve(spec, { images })` (or the spec's
  * own `services[].image`) to run other ones, e.g. locally built images in tests.
@@ -34,7 +35,7 @@ import type {
 export interface ConvergeJob {
   node: string;
   params: StackConvergeParams;
-  /** Parts of this node's desired state a converge job cannot apply (Swarm, overlay networks). */
+  /** Parts of this node's desired state a converge job cannot apply (a container on an overlay). */
   unsupported: string[];
 }
 
@@ -52,7 +53,7 @@ export function durationSeconds(duration: string): number {
   return Number(match[1]) * (durationUnits[match[2] as string] as number);
 }
 
-function healthcheck(h: PlanHealthCheck): NonNullable<ConvergeService['healthcheck']> {
+export function healthcheck(h: PlanHealthCheck): NonNullable<ConvergeService['healthcheck']> {
   const interval = durationSeconds(h.interval);
   const timeout = durationSeconds(h.timeout);
   return {
@@ -138,7 +139,7 @@ export function sizeBytes(size: string): number {
   return Number(match[1]) * (sizeUnits[match[2] ?? ''] as number);
 }
 
-function resources(r: PlanResources): Pick<ConvergeService, 'resources'> {
+export function resources(r: PlanResources): Pick<ConvergeService, 'resources'> {
   const out: NonNullable<ConvergeService['resources']> = {
     ...(r.cpus !== null ? { nano_cpus: Math.round(r.cpus * 1e9) } : {}),
     ...(r.memory !== null ? { memory_bytes: sizeBytes(r.memory) } : {}),
@@ -156,23 +157,20 @@ function secretPaths(services: readonly ConvergeService[]): string[] {
   return [...paths].sort();
 }
 
-function unsupported(node: PlanNode, swarmServices: string[]): string[] {
+function unsupported(node: PlanNode): string[] {
   const out = new Set<string>();
-  for (const n of node.networks) if (n.driver === 'overlay') out.add(`overlay network ${n.name}`);
   const bridges = new Set(node.networks.filter((n) => n.driver === 'bridge').map((n) => n.name));
   for (const c of node.containers) {
     const missing = c.networks.filter((n) => !bridges.has(n));
     // A Swarm overlay made elsewhere (on the leader): the container runs on Docker's default network.
     if (missing.length > 0) out.add(`networks: ${c.service} not attached to ${missing.join(', ')}`);
   }
-  for (const s of swarmServices) out.add(`swarm service ${s}`);
   return [...out];
 }
 
 /** One `stack.converge` job per node that runs containers, in the plan's node order. */
 export function toConvergeJobs(plan: Plan, options: ConvergeOptions = {}): ConvergeJob[] {
   const stack = options.stack ?? plan.stack.name;
-  const swarmServices = (plan.swarm?.services ?? []).map((s) => s.service);
   return plan.nodes
     .filter((node) => node.containers.length > 0)
     .map((node) => {
@@ -192,7 +190,7 @@ export function toConvergeJobs(plan: Plan, options: ConvergeOptions = {}): Conve
           remove_orphans: true,
           dry_run: false,
         },
-        unsupported: unsupported(node, node.name === plan.swarm?.leader ? swarmServices : []),
+        unsupported: unsupported(node),
       };
     });
 }

@@ -5,8 +5,8 @@
  * docker.run cannot yet express everything the plan wants, so each job lists what it leaves out
  * (`notApplied`); the plan and the OpenTofu artifacts carry the full desired state. Labels under
  * `kombify.` are reserved by the job format (the agent sets kombify.managed and kombify.job itself),
- * so kombify.stack and kombify.service are not passed. Swarm services have no job type yet and are
- * listed under `skipped`.
+ * so kombify.stack and kombify.service are not passed. Swarm services are not docker.run jobs and
+ * are listed under `skipped` (a stack deploy applies them with `swarm.services`, to-swarm.ts).
  */
 import type { DockerRunParams } from '@kombify/proto/jobs';
 import type { Plan, PlanContainer } from '../unifier/plan.ts';
@@ -75,7 +75,8 @@ export function toJobPlan(plan: Plan): JobPlan {
     jobs,
     skipped: (plan.swarm?.services ?? []).map((s) => ({
       service: s.service,
-      reason: 'Swarm service: the agent has no job type for Swarm services yet; apply it with OpenTofu',
+      reason:
+        'Swarm service: not a docker.run job; a stack deploy applies it on the leader with swarm.services (or apply it with OpenTofu)',
     })),
   };
 }

@@ -3,7 +3,7 @@ import type { ConvergeService } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
 import { LABEL, stackLabels } from './labels.ts';
 
-const nanos = (seconds: number | undefined) =>
+export const nanos = (seconds: number | undefined) =>
   seconds === undefined ? undefined : Math.round(seconds * 1e9);
 
 /** Published ports in Docker's create-options form: `ExposedPorts` and `HostConfig.PortBindings`. */
@@ -24,6 +24,17 @@ export function portOptions(
 export function healthTest(test: readonly string[]): string[] {
   const first = test[0];
   return first === 'CMD' || first === 'CMD-SHELL' || first === 'NONE' ? [...test] : ['CMD', ...test];
+}
+
+/** A health check in the Engine API's form (containers and Swarm services alike). */
+export function dockerHealthcheck(hc: NonNullable<ConvergeService['healthcheck']>) {
+  return {
+    Test: healthTest(hc.test),
+    Interval: nanos(hc.interval_s),
+    Timeout: nanos(hc.timeout_s),
+    Retries: hc.retries,
+    StartPeriod: nanos(hc.start_period_s),
+  };
 }
 
 /** What the agent adds at create time that is not in the job's params: secret values and file binds. */
@@ -65,17 +76,7 @@ export function containerOptions(
       [LABEL.specParts]: spec.parts,
     },
     ExposedPorts: exposed,
-    ...(hc
-      ? {
-          Healthcheck: {
-            Test: healthTest(hc.test),
-            Interval: nanos(hc.interval_s),
-            Timeout: nanos(hc.timeout_s),
-            Retries: hc.retries,
-            StartPeriod: nanos(hc.start_period_s),
-          },
-        }
-      : {}),
+    ...(hc ? { Healthcheck: dockerHealthcheck(hc) } : {}),
     HostConfig: {
       PortBindings: bindings,
       RestartPolicy: { Name: service.restart, MaximumRetryCount: 0 },

@@ -25,6 +25,12 @@ export interface Probes {
   disk: { path: string; freeMb: number } | { error: string };
   ramAvailableMb: number;
   ports: PortProbe[];
+  /** Whether the node is in a swarm, and whether it is this stack's (swarm/membership.ts). */
+  swarm?:
+    | { kind: 'none' }
+    | { kind: 'ours'; role: string }
+    | { kind: 'other'; detail: string }
+    | { error: string };
 }
 
 /** Compares dotted versions numerically ("20.10.24+dfsg1" ≥ "20.10"). */
@@ -164,6 +170,34 @@ export function judgePrechecks(params: NodePrechecksParams, probes: Probes): Nod
             },
           ]
         : probes.ports.map(portCheck)),
+      ...(params.swarm_role ? [swarmCheck(params.swarm_role, probes.swarm)] : []),
     ],
+  };
+}
+
+function swarmCheck(role: string, probe: Probes['swarm']): Check {
+  const name = 'swarm_membership' as const;
+  if (!probe || 'error' in probe)
+    return {
+      name,
+      status: 'failed',
+      blocking: true,
+      message: `could not read the node's swarm state: ${probe && 'error' in probe ? probe.error : 'not probed'}`,
+    };
+  if (probe.kind === 'other')
+    return {
+      name,
+      status: 'failed',
+      blocking: true,
+      message: `the node is already in ${probe.detail}, not this stack's; it would join as a ${role}: leave that swarm on the node (docker swarm leave) or bind another node`,
+    };
+  return {
+    name,
+    status: 'passed',
+    blocking: false,
+    message:
+      probe.kind === 'ours'
+        ? `already in this stack's swarm as a ${probe.role}`
+        : `not in a swarm; joins as a ${role}`,
   };
 }

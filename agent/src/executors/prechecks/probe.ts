@@ -5,6 +5,7 @@ import os from 'node:os';
 import type { NodePrechecksParams } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
 import { LABEL } from '../converge/labels.ts';
+import { membershipOf } from '../swarm/membership.ts';
 import type { PortProbe, Probes } from './judge.ts';
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -82,5 +83,8 @@ export async function probeNode(docker: Docker, params: NodePrechecksParams): Pr
     disk: await diskProbe(dockerRoot),
     ramAvailableMb: await ramAvailableMb(),
     ports,
+    ...(params.swarm_role && params.stack
+      ? { swarm: await membershipOf(docker, params.stack).catch((error) => ({ error: message(error) })) }
+      : {}),
   };
 }

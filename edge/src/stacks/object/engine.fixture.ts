@@ -38,6 +38,7 @@ export async function withStack(
     make: () => EngineDeps & { dispatcher: FakeDispatcher; clock: { t: number } },
   ) => Promise<void>,
   tofu: store.SpecVersion['tofu'] = null,
+  source: { text: string; name: string; kit: string } = { text: spec, name: 'tiny', kit: 'base-homelab' },
 ) {
   const stackId = randomId('stk');
   const stub = env.STACKS.get(env.STACKS.idFromName(stackId));
@@ -46,15 +47,15 @@ export async function withStack(
     store.setSetting(sql, 'id', stackId);
     const v = store.addVersion(sql, {
       format: 'yaml',
-      source: spec,
+      source: source.text,
       options: {
         images: Object.fromEntries(
           ['traefik', 'dockge', 'portainer', 'netdata', 'dozzle'].map((s) => [s, 'kombify/busybox:test']),
         ),
       },
       tofu,
-      name: 'tiny',
-      kit: 'base-homelab',
+      name: source.name,
+      kit: source.kit,
       note: null,
       createdAt: 1,
     });

@@ -47,13 +47,26 @@ export type WorkflowOptions = {
 };
 
 export interface Artifacts {
-  /** unsupported: what a converge job cannot apply (Swarm services, overlays; stackkits says which). */
+  /** unsupported: what a converge job cannot apply (a container on an overlay; stackkits says which). */
   converge: { node: string; params: Record<string, unknown>; unsupported?: string[] }[];
   verify: { node: string; params: Record<string, unknown> }[];
   prechecks: { node: string; params: Record<string, unknown> }[];
   tofu: { node: string; files: Record<string, string>; vars?: Record<string, string> } | null;
   /** The store versions of the secrets the converge jobs use (path → version; no value). */
   secret_versions?: Record<string, number>;
+  /** The Swarm jobs (stackkits' toSwarmJobs); absent for a plan without a swarm. */
+  swarm?: SwarmArtifacts | null;
+}
+
+type Job = { node: string; params: Record<string, unknown> };
+
+export interface SwarmArtifacts {
+  leader: string;
+  members: { node: string; role: 'manager' | 'worker' }[];
+  init: Job;
+  joins: Job[];
+  services: Job;
+  verify: Job;
 }
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();

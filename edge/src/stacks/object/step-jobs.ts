@@ -1,11 +1,19 @@
 /** A running job step: dispatch its jobs (in order where the step needs it), time them out, settle their ends. */
 import { completeStep, type EngineDeps, event, type JobOutcome, jobSummaries } from './engine-deps.ts';
-import type { StepRecord, WfJobRecord, WorkflowRecord } from './stack-store.ts';
+import type { Artifacts, StepRecord, WfJobRecord, WorkflowRecord } from './stack-store.ts';
 import * as store from './stack-store.ts';
 import { evaluateStep } from './step-results.ts';
+import { withSwarmInputs } from './swarm-inputs.ts';
 
-/** Steps whose jobs run one after another (apply follows the plan's node order). */
-const sequentialSteps = new Set(['apply']);
+/**
+ * Steps whose jobs run one after another: apply follows the plan's node order; a swarm's remove
+ * takes its services down before its members leave.
+ */
+function sequential(wf: WorkflowRecord, step: StepRecord): boolean {
+  return (
+    step.name === 'apply' || (step.name === 'remove' && Boolean((wf.artifacts as Artifacts | null)?.swarm))
+  );
+}
 
 /** Dispatches what may go now, applies timeouts, and ends the step when its jobs have ended. */
 export async function pumpJobs(deps: EngineDeps, wf: WorkflowRecord, step: StepRecord): Promise<boolean> {
@@ -56,12 +64,12 @@ export async function pumpJobs(deps: EngineDeps, wf: WorkflowRecord, step: StepR
     evaluateStep(deps, wf, step, current);
     return true;
   }
-  const sequential = sequentialSteps.has(step.name);
+  const oneByOne = sequential(wf, step);
   for (const job of current) {
-    if (job.status === 'dispatched' && sequential) break;
+    if (job.status === 'dispatched' && oneByOne) break;
     if (job.status !== 'pending') continue;
     try {
-      await deps.dispatcher.enqueue(job);
+      await deps.dispatcher.enqueue(withSwarmInputs(deps, wf, job));
       store.markDispatched(deps.sql, job.id, deps.now(), deps.now() + deps.jobTimeoutMs);
       event(deps, wf.id, 'job.dispatched', `${job.type} sent to worker ${job.workerId} (node ${job.node})`, {
         step: step.name,
@@ -81,7 +89,7 @@ export async function pumpJobs(deps: EngineDeps, wf: WorkflowRecord, step: StepR
       );
       return false;
     }
-    if (sequential) break;
+    if (oneByOne) break;
   }
   return false;
 }

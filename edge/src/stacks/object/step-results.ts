@@ -71,7 +71,11 @@ export function evaluateStep(
       }));
     const tofuJob = results.find((r) => r.type.startsWith('tofu.'));
     const tofu = tofuJob?.result ?? null;
-    const detail = { nodes, ...(tofu ? { tofu } : {}) };
+    // The swarm's formation and its services, as the leader and each member reported them.
+    const swarm = results
+      .filter((r) => r.type.startsWith('swarm.'))
+      .map((r) => ({ node: r.node, type: r.type, ...r.result }));
+    const detail = { nodes, ...(tofu ? { tofu } : {}), ...(swarm.length > 0 ? { swarm } : {}) };
     completeStep(deps, wf, step, 'succeeded', detail);
     if (wf.kind === 'drift' && step.name === 'plan') {
       // OpenTofu resources that a plan would change have drifted as much as a changed container.

@@ -54,8 +54,11 @@ export async function startStep(deps: EngineDeps, wf: WorkflowRecord, step: Step
         const { plan, version } = planOf(deps, wf);
         const artifacts = await pinSecrets(deps, generateArtifacts(deps.stackId, plan, version));
         const missing = [
-          ...artifacts.converge.map((c) => c.node),
-          ...(artifacts.tofu ? [artifacts.tofu.node] : []),
+          ...new Set([
+            ...artifacts.converge.map((c) => c.node),
+            ...(artifacts.swarm?.members.map((m) => m.node) ?? []),
+            ...(artifacts.tofu ? [artifacts.tofu.node] : []),
+          ]),
         ].filter((n) => !wf.workers[n]);
         if (missing.length > 0) {
           throw new StepError('unbound_node', `no worker is bound to node(s) ${missing.join(', ')}`);
@@ -65,6 +68,15 @@ export async function startStep(deps: EngineDeps, wf: WorkflowRecord, step: Step
           converge_jobs: artifacts.converge.length,
           verify_checks: artifacts.verify.reduce((n, v) => n + (v.params.checks as unknown[]).length, 0),
           tofu: artifacts.tofu !== null,
+          ...(artifacts.swarm
+            ? {
+                swarm: {
+                  leader: artifacts.swarm.leader,
+                  members: artifacts.swarm.members.length,
+                  services: (artifacts.swarm.services.params.services as unknown[]).length,
+                },
+              }
+            : {}),
         });
         return;
       }
@@ -176,18 +188,42 @@ async function jobSpecs(
       return jobs;
     }
     case 'apply': {
-      const jobs = a.converge.map((c) => ({ node: c.node, type: 'stack.converge', params: c.params }));
+      // The swarm is formed first and its services applied last, after the plain containers.
+      const jobs = [
+        ...swarmFormJobs(a.swarm),
+        ...a.converge.map((c) => ({ node: c.node, type: 'stack.converge', params: c.params })),
+        ...(a.swarm
+          ? [{ node: a.swarm.services.node, type: 'swarm.services', params: a.swarm.services.params }]
+          : []),
+      ];
       if (a.tofu) jobs.push(await tofuApply());
       return jobs;
     }
     case 'verify':
-      return a.verify.map((v) => ({ node: v.node, type: 'stack.verify', params: v.params }));
+      return [
+        ...a.verify.map((v) => ({ node: v.node, type: 'stack.verify', params: v.params })),
+        ...(a.swarm
+          ? [{ node: a.swarm.verify.node, type: 'swarm.verify', params: a.swarm.verify.params }]
+          : []),
+      ];
     case 'remove': {
-      const jobs: { node: string; type: string; params: Record<string, unknown> }[] = a.converge.map((c) => ({
-        node: c.node,
-        type: 'stack.remove',
-        params: { stack: deps.stackId, node: c.node, volumes: wf.options.volumes ?? false },
-      }));
+      // A swarm member's engine is the stack's alone: everything of the stack on it goes (the
+      // volumes Swarm made for tasks carry no node label); a plain node's by its node label.
+      const members = new Set(a.swarm?.members.map((m) => m.node) ?? []);
+      const removed = [...new Set([...a.converge.map((c) => c.node), ...members])];
+      const jobs: { node: string; type: string; params: Record<string, unknown> }[] = [
+        ...(a.swarm ? [{ node: a.swarm.leader, type: 'swarm.remove', params: { stack: deps.stackId } }] : []),
+        ...removed.map((node) => ({
+          node,
+          type: 'stack.remove',
+          params: {
+            stack: deps.stackId,
+            ...(members.has(node) ? {} : { node }),
+            volumes: wf.options.volumes ?? false,
+          },
+        })),
+        ...swarmLeaveJobs(a.swarm, deps.stackId),
+      ];
       // Applies the reviewed `plan -destroy` from this run's plan step.
       if (a.tofu) jobs.push(await tofuApply());
       return jobs;
@@ -195,6 +231,21 @@ async function jobSpecs(
     default:
       throw new StepError('unknown_step', `unknown step ${step.name}`);
   }
+}
+
+/** swarm.init on the leader, then swarm.join on the other managers and the workers, in order. */
+function swarmFormJobs(swarm: Artifacts['swarm']) {
+  if (!swarm) return [];
+  return [
+    { node: swarm.init.node, type: 'swarm.init', params: swarm.init.params },
+    ...swarm.joins.map((j) => ({ node: j.node, type: 'swarm.join', params: j.params })),
+  ];
+}
+
+/** Workers leave first, then the managers, the leader last (the swarm ends with it). */
+function swarmLeaveJobs(swarm: Artifacts['swarm'], stack: string) {
+  if (!swarm) return [];
+  return [...swarm.members].reverse().map((m) => ({ node: m.node, type: 'swarm.leave', params: { stack } }));
 }
 
 export function planStepJobs(deps: EngineDeps, wf: WorkflowRecord): WfJobRecord[] {

@@ -1,0 +1,159 @@
+/**
+ * swarm.services, on the leader: the members' labels and roles, the overlay networks, and every
+ * Swarm service of the stack, each created or updated when its spec hash changed and then waited
+ * for until all its tasks run (or its update rolled back, which fails the job with Swarm's
+ * reason). Services of the stack that the plan no longer has are removed, then their networks.
+ * Every step reads what is there first, so a retried job converges to the same end state.
+ */
+import { existsSync } from 'node:fs';
+import type { JsonObject } from '@bufbuild/protobuf';
+import type { SwarmServicesParams, SwarmServicesResult } from '@kombify/proto/jobs';
+import type Docker from 'dockerode';
+import { asJobFailure, dockerClient } from '../../docker.ts';
+import type { ExecContext } from '../context.ts';
+import { LABEL } from '../converge/labels.ts';
+import { JobFailure } from '../job-error.ts';
+import { hasRoutingMesh, type ServiceSpec, serviceSpec } from './service-spec.ts';
+import { type ServiceProgress, waitForService } from './wait.ts';
+
+type Outcome = SwarmServicesResult['services'][number];
+
+const byStack = (stack: string) => ({ label: [`${LABEL.managed}=true`, `${LABEL.stack}=${stack}`] });
+
+async function secretValues(
+  params: SwarmServicesParams,
+  ctx: ExecContext,
+): Promise<Readonly<Record<string, string>>> {
+  if (params.secrets.length === 0) return {};
+  ctx.progress(`fetching ${params.secrets.length} secret(s) for this job`);
+  const values = await ctx.fetchSecrets().catch((error: unknown) => {
+    throw new JobFailure(
+      'secrets_unavailable',
+      `the job's secrets could not be fetched: ${error instanceof Error ? error.message : String(error)}`,
+      true,
+    );
+  });
+  const missing = params.secrets.filter((p) => values[p] === undefined);
+  if (missing.length > 0)
+    throw new JobFailure(
+      'secrets_unavailable',
+      `the edge did not deliver secret(s) ${missing.join(', ')}`,
+      true,
+    );
+  return values;
+}
+
+/** Labels (kombify.node = the plan's name) and roles of the members, as the plan says. */
+async function applyMembers(docker: Docker, params: SwarmServicesParams) {
+  const out: SwarmServicesResult['nodes'] = [];
+  for (const m of params.members) {
+    if (!m.node_id)
+      throw new JobFailure('invalid_params', `members: ${m.node} has no node_id (it did not join)`);
+    const node = docker.getNode(m.node_id);
+    const info = (await node.inspect()) as {
+      Version: { Index: number };
+      Spec: { Labels?: Record<string, string>; Role: string; Availability: string; Name?: string };
+    };
+    const labels = { ...m.labels, [LABEL.node]: m.node, [LABEL.stack]: params.stack };
+    const current = info.Spec.Labels ?? {};
+    const same =
+      info.Spec.Role === m.role &&
+      Object.keys(labels).length === Object.keys(current).length &&
+      Object.entries(labels).every(([k, v]) => current[k] === v);
+    if (!same) {
+      await node.update({ version: info.Version.Index, ...info.Spec, Labels: labels, Role: m.role });
+    }
+    out.push({ node: m.node, node_id: m.node_id, role: m.role, changed: !same });
+  }
+  return out;
+}
+
+async function applyNetworks(docker: Docker, params: SwarmServicesParams) {
+  const existing = await docker.listNetworks({ filters: byStack(params.stack) });
+  const out: SwarmServicesResult['networks'] = [];
+  for (const n of params.networks) {
+    if (existing.some((e) => e.Name === n.name)) {
+      out.push({ name: n.name, action: 'unchanged' });
+      continue;
+    }
+    await docker.createNetwork({
+      Name: n.name,
+      Driver: 'overlay',
+      Attachable: n.attachable,
+      CheckDuplicate: true,
+      Labels: { [LABEL.managed]: 'true', [LABEL.stack]: params.stack },
+      ...(n.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: n.subnet }] } } : {}),
+    });
+    out.push({ name: n.name, action: 'create' });
+  }
+  return out;
+}
+
+async function upsert(docker: Docker, spec: ServiceSpec, existing: Docker.Service | undefined) {
+  if (!existing) {
+    await docker.createService(spec as unknown as Docker.CreateServiceOptions);
+    return { action: 'create' as const };
+  }
+  const labels = (existing.Spec?.Labels ?? {}) as Record<string, string>;
+  if (labels[LABEL.specHash] === spec.Labels[LABEL.specHash])
+    return { action: 'unchanged' as const, before: null };
+  const before = (existing as { UpdateStatus?: { StartedAt?: string } }).UpdateStatus?.StartedAt ?? '';
+  await docker.getService(existing.ID).update({
+    version: existing.Version?.Index,
+    ...spec,
+  } as unknown as Docker.ServiceSpec & {
+    version: number;
+  });
+  return { action: 'update' as const, before };
+}
+
+export async function swarmServices(params: SwarmServicesParams, ctx: ExecContext): Promise<JsonObject> {
+  const docker = dockerClient();
+  try {
+    const values = await secretValues(params, ctx);
+    const mesh = hasRoutingMesh(existsSync);
+    const notes = mesh
+      ? []
+      : [
+          'this kernel has no IPVS: services resolve by DNS round-robin and publish their ports in host mode (each port answers on the nodes running a task)',
+        ];
+    for (const n of notes) ctx.log('system', n);
+    const nodes = await applyMembers(docker, params);
+    const networks = await applyNetworks(docker, params);
+    const existing = await docker.listServices({ filters: byStack(params.stack) });
+    const services: Outcome[] = [];
+    for (const [i, s] of params.services.entries()) {
+      const spec = serviceSpec(params.stack, s, values, { mesh });
+      const { action, before } = await upsert(
+        docker,
+        spec,
+        existing.find((e) => e.Spec?.Name === s.name),
+      );
+      ctx.progress(
+        `${action === 'unchanged' ? 'checking' : action === 'create' ? 'creating' : 'updating'} ${s.name}`,
+        Math.round((i / Math.max(params.services.length, 1)) * 100),
+      );
+      const progress: ServiceProgress = (line) => ctx.log('system', `${s.name}: ${line}`);
+      const tasks = await waitForService(docker, s.name, params.timeout_s, ctx.signal, progress, before);
+      services.push({
+        service: s.service,
+        name: s.name,
+        action,
+        tasks,
+        ...(s.ports.length > 0 ? { publish_mode: mesh ? s.ports[0]!.mode : ('host' as const) } : {}),
+      });
+    }
+    if (params.prune) {
+      const wanted = new Set(params.services.map((s) => s.name));
+      for (const e of existing.filter((e) => e.Spec?.Name && !wanted.has(e.Spec.Name))) {
+        await docker.getService(e.ID).remove();
+        const labels = (e.Spec?.Labels ?? {}) as Record<string, string>;
+        services.push({ service: labels[LABEL.service] ?? '', name: e.Spec?.Name ?? e.ID, action: 'remove' });
+      }
+    }
+    const result: SwarmServicesResult = { services, networks, nodes, notes };
+    return result as unknown as JsonObject;
+  } catch (error) {
+    asJobFailure(error);
+  }
+}
