@@ -11,6 +11,7 @@ import { deploy } from './deploy.ts';
 import { dispatch } from './dispatch.ts';
 import { gateway } from './gateway.ts';
 import { install } from './install.ts';
+import { multinode } from './multinode.ts';
 import { type Benchmark, formatTable, toResult, writeResult } from './result.ts';
 import { simulation } from './simulation.ts';
 import { spec } from './spec.ts';
@@ -25,6 +26,7 @@ const benchmarks: readonly Benchmark[] = [
   dispatch,
   gateway,
   install,
+  multinode,
   simulation,
   spec,
   unifier,
