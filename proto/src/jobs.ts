@@ -23,6 +23,7 @@ import {
   swarmLeaveParams,
   swarmRemoveParams,
   swarmServicesParams,
+  swarmStatusParams,
   swarmVerifyParams,
 } from './swarm-jobs.ts';
 import { tofuApplyParams, tofuPlanParams } from './tofu-jobs.ts';
@@ -450,6 +451,7 @@ export const jobParamsSchemas = {
   'swarm.verify': swarmVerifyParams,
   'swarm.remove': swarmRemoveParams,
   'swarm.leave': swarmLeaveParams,
+  'swarm.status': swarmStatusParams,
 } as const;
 
 export type JobType = keyof typeof jobParamsSchemas;

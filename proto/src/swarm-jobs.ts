@@ -244,6 +244,37 @@ export const swarmVerifyResult = z.object({
   ),
 });
 
+/** swarm.status: the swarm as a manager sees it now (read-only). */
+export const swarmStatusParams = z.object({ stack: plainName }).strict();
+
+export const swarmStatusResult = z.object({
+  nodes: z.array(
+    z.object({
+      /** The plan's node name (the kombify.node label); null for a node the stack did not join. */
+      node: z.string().nullable(),
+      hostname: z.string(),
+      node_id: z.string(),
+      role: z.string(),
+      state: z.string(),
+      availability: z.string(),
+      address: z.string(),
+      leader: z.boolean(),
+      reachability: z.string().nullable(),
+      tasks: z.array(z.object({ service: z.string(), state: z.string() })),
+    }),
+  ),
+  services: z.array(
+    z.object({
+      service: z.string(),
+      name: z.string(),
+      mode: z.enum(['replicated', 'global']),
+      tasks: z.string(),
+      update_state: z.string().nullable(),
+      update_message: z.string().nullable(),
+    }),
+  ),
+});
+
 export const swarmRemoveParams = z.object({ stack: plainName }).strict();
 export const swarmLeaveParams = z.object({ stack: plainName }).strict();
 
@@ -260,4 +291,6 @@ export type SwarmVerifyParams = z.output<typeof swarmVerifyParams>;
 export type SwarmVerifyInput = z.input<typeof swarmVerifyParams>;
 export type SwarmVerifyResult = z.output<typeof swarmVerifyResult>;
 export type SwarmRemoveParams = z.output<typeof swarmRemoveParams>;
+export type SwarmStatusParams = z.output<typeof swarmStatusParams>;
+export type SwarmStatusResult = z.output<typeof swarmStatusResult>;
 export type SwarmLeaveParams = z.output<typeof swarmLeaveParams>;

@@ -11,7 +11,8 @@
  * in host mode with DNS round-robin (the run's steps say so) — the routing mesh is not available
  * here. Also: a redeploy changes nothing; no job view holds a join token; a node already in
  * another swarm is a blocking pre-check (nothing changed); destroy leaves no swarm, service,
- * overlay network or volume behind; an update whose tasks fail their health check is rolled back by
+ * overlay network or volume behind; the HA drill kills the leader's node under a request loop (a
+ * new leader is elected, the service keeps answering, the node rejoins when started); an update whose tasks fail their health check is rolled back by
  * Swarm and the run fails with Swarm's reason.
  */
 import type Docker from 'dockerode';
@@ -19,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServiceImages } from '../../scripts/lib/service-images.ts';
 import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
 import {
+  containersOfSimulation,
   nodePassword,
   onlineWorkers,
   removeSimulations,
@@ -26,7 +28,7 @@ import {
   ssh2Exec,
   startSimStack,
 } from '../harness/sim.ts';
-import type { Stack } from '../harness/stack.ts';
+import { poll, type Stack } from '../harness/stack.ts';
 
 const SIM_IMAGE = 'kombify/sim-node:swarm-deploy';
 const SSH_FIRST = 2440;
@@ -175,6 +177,26 @@ describe('ha-homelab on five simulated machines', () => {
       .detail.results.find((r: any) => r.type === 'swarm.verify')
       .checks.map((c: any) => [c.service, c.kind, c.ok]);
     expect(checks).toContainEqual(['swarm', 'nodes', true]);
+    // The API shows the swarm as a manager sees it: members, leader, tasks per node.
+    const view = (await stack.api(`/v1/orchestrator/stacks/${stackId}/swarm`)).body.data;
+    expect(view.asked).toBe('m1');
+    expect(view.nodes.map((n: any) => [n.node, n.role, n.state]).sort()).toEqual([
+      ['m1', 'manager', 'ready'],
+      ['m2', 'manager', 'ready'],
+      ['m3', 'manager', 'ready'],
+      ['w1', 'worker', 'ready'],
+      ['w2', 'worker', 'ready'],
+    ]);
+    expect(view.nodes.find((n: any) => n.leader).node).toBe('m1');
+    expect(view.nodes.find((n: any) => n.node === 'w1').tasks).toContainEqual({
+      service: 'cache',
+      state: 'running',
+    });
+    expect(Object.fromEntries(view.services.map((x: any) => [x.service, x.tasks]))).toEqual({
+      cache: '1/1',
+      traefik: '3/3',
+      web: '2/2',
+    });
     expect(checks.filter((c: any) => c[0] === 'web' && c[1] === 'endpoint')).toEqual([
       ['web', 'endpoint', true],
       ['web', 'endpoint', true],
@@ -211,6 +233,94 @@ describe('ha-homelab on five simulated machines', () => {
       'unchanged',
       'unchanged',
     ]);
+  });
+
+  it('HA drill: the leader’s node killed, a new leader is elected, the service keeps answering; started, it rejoins', async () => {
+    const ips = new Map<Member, string>();
+    for (const c of await containersOfSimulation(docker, sim.id)) {
+      const m = (Object.keys(BIND) as Member[]).find((k) => c.Names[0]!.endsWith(`-${BIND[k]}`));
+      if (m) ips.set(m, Object.values(c.NetworkSettings.Networks)[0]!.IPAddress);
+    }
+    const m1Host = await inNode('m1', 'hostname');
+    // 20 requests a second for the whole drill, each one sent to every node at once (no routing
+    // mesh here: a client with the nodes' addresses, as a DNS name with five A records gives).
+    const loop = { stop: false, ok: 0, failed: [] as number[] };
+    const ask = () =>
+      Promise.any(
+        [...ips.values()].map(async (ip) => {
+          const res = await fetch(`http://${ip}:8080/`, { signal: AbortSignal.timeout(1000) });
+          if (res.status !== 200) throw new Error(`${ip}: ${res.status}`);
+        }),
+      ).then(
+        () => true,
+        () => false,
+      );
+    const looping = (async () => {
+      while (!loop.stop) {
+        const tick = Date.now();
+        if (await ask()) loop.ok++;
+        else loop.failed.push(tick);
+        await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - tick))));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 2000));
+    const killedAt = Date.now();
+    const killed = await stack.api(`/api/v1/nodes/${simNode('m1').id}/faults`, { body: { kind: 'kill' } });
+    expect(killed.status, JSON.stringify(killed.body)).toBe(200);
+    // A new leader among the two managers left (quorum 2 of 3).
+    const leader = await poll(
+      async () => {
+        const out = await inNode('m2', `docker node ls --format '{{.Hostname}} {{.ManagerStatus}}'`).catch(
+          () => '',
+        );
+        const line = out.split('\n').find((l) => l.endsWith(' Leader'));
+        return line && !line.startsWith(`${m1Host} `) ? line.split(' ')[0] : null;
+      },
+      60_000,
+      'a new leader',
+    );
+    const failoverMs = Date.now() - killedAt;
+    // Swarm puts the killed node's tasks elsewhere: web and cache at full strength again.
+    await poll(
+      async () => {
+        const out = await inNode(
+          'm2',
+          `docker service ls --filter label=kombify.stack=${stackId} --format '{{.Name}} {{.Replicas}}'`,
+        );
+        return out.includes(`${run}-web 2/2`) && out.includes(`${run}-cache 1/1`) ? out : null;
+      },
+      120_000,
+      'the services at full strength without the killed node',
+    );
+    loop.stop = true;
+    await looping;
+    // Asked without the leader's node: another manager answers, and shows the killed node down.
+    const view = (await stack.api(`/v1/orchestrator/stacks/${stackId}/swarm`)).body.data;
+    expect(view.asked).not.toBe('m1');
+    expect(view.nodes.find((n: any) => n.node === 'm1')).toMatchObject({ state: 'down', leader: false });
+    expect(view.nodes.find((n: any) => n.leader).hostname).toBe(leader);
+    process.stdout.write(
+      `[drill] new leader ${leader} after ${failoverMs} ms; ${loop.ok} requests answered, ${loop.failed.length} failed\n`,
+    );
+    expect(leader).not.toBe(m1Host);
+    expect(loop.ok).toBeGreaterThan(100);
+    // Every request found a web task on some node: the replicas are on two nodes.
+    expect(loop.failed).toEqual([]);
+
+    const started = await stack.api(`/api/v1/nodes/${simNode('m1').id}/start`, { method: 'POST' });
+    expect(started.body.status, JSON.stringify(started.body)).toBe('running');
+    await poll(
+      async () => {
+        const out = await inNode(
+          'm2',
+          `docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}'`,
+        ).catch(() => '');
+        return out.split('\n').some((l) => l === `${m1Host} Ready Reachable`) ? out : null;
+      },
+      120_000,
+      'the restarted node back as a reachable manager',
+    );
+    await onlineWorkers(stack, sim.id, 5);
   });
 
   it('rolls a failing update back by itself, and the run says why', async () => {

@@ -25,6 +25,7 @@ import {
   type SwarmLeaveParams,
   type SwarmRemoveParams,
   type SwarmServicesParams,
+  type SwarmStatusParams,
   type SwarmVerifyParams,
   type TofuApplyParams,
   type TofuPlanParams,
@@ -46,6 +47,7 @@ import { stackVerify } from './stack-verify.ts';
 import { swarmInit, swarmJoin, swarmLeave } from './swarm/membership.ts';
 import { swarmRemove } from './swarm/remove.ts';
 import { swarmServices } from './swarm/services.ts';
+import { swarmStatus } from './swarm/status.ts';
 import { swarmVerify } from './swarm/verify.ts';
 import { tofuApply } from './tofu-apply.ts';
 import { tofuPlan } from './tofu-plan.ts';
@@ -110,6 +112,8 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return swarmRemove(parsed.value as SwarmRemoveParams, ctx);
     case 'swarm.leave':
       return swarmLeave(parsed.value as SwarmLeaveParams, ctx);
+    case 'swarm.status':
+      return swarmStatus(parsed.value as SwarmStatusParams, ctx);
     default:
       // A type the shared schemas know but this agent build has no executor for (yet).
       throw new JobFailure('unsupported_job_type', `this agent cannot run ${type} jobs`);

@@ -94,6 +94,7 @@ const safeFields: Record<string, readonly string[]> = {
   'swarm.verify': ['stack', 'managers', 'workers', 'services', 'timeout_s'],
   'swarm.remove': ['stack'],
   'swarm.leave': ['stack'],
+  'swarm.status': ['stack'],
 };
 
 type Tree = { [key: string]: Tree | true };

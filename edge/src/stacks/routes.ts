@@ -14,6 +14,7 @@ import { orchContext } from './context.ts';
 import type { Binding } from './object/stack-object.ts';
 import * as orch from './service.ts';
 import { bindingsSchema, MAX_SPEC_BYTES } from './spec-input.ts';
+import { getSwarm } from './swarm-service.ts';
 import { listOrgWorkflows } from './workflow-list.ts';
 
 export const stacks = new Hono<AppEnv>();
@@ -66,6 +67,13 @@ stacks.post('/:id/nodes/:node/bootstrap', async (c) => {
   const body = await actionBody(c, bootstrapBody);
   const out = await bootstrapNode(orchContext(c), c.req.param('id'), c.req.param('node'), body);
   return c.json({ data: out }, 202);
+});
+
+// The stack's swarm as a manager sees it now (swarm-service.ts).
+stacks.get('/:id/swarm', async (c) => {
+  const wait = Number(c.req.query('wait_seconds') ?? 20);
+  const waitMs = Math.min(60, Math.max(1, Number.isFinite(wait) ? wait : 20)) * 1000;
+  return c.json({ data: await getSwarm(orchContext(c), c.req.param('id'), waitMs) });
 });
 
 // A catalog app into the current spec, as a new version. The answer holds the app's generated
