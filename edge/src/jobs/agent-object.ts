@@ -15,6 +15,7 @@ import {
   type ReceiveJobsResponse,
   ReceiveJobsResponseSchema,
 } from '@kombify/proto/agent/v1';
+import type { JobOrigin } from '@kombify/proto/jobs';
 import { type Config, loadConfig } from '../platform/config.ts';
 import type { Db } from '../platform/db/client.ts';
 import { withObjectDb } from '../platform/db/object-db.ts';
@@ -53,6 +54,11 @@ export interface EnqueueInput {
   params: JsonFields;
   /** Who is told when the job ends (a stack's workflow, a simulated node). */
   notify?: JobNotify;
+  /**
+   * Who made the job (submitJob always says). The agent's policy refuses raw ("api") jobs unless
+   * its owner allows them, and treats a job without an origin as raw.
+   */
+  origin?: JobOrigin;
 }
 
 /** The longest a caller may wait in `waitForJob` (SIM_WAIT_SECONDS allows up to 600 s). */
@@ -92,6 +98,7 @@ export class AgentObject extends DurableObject<Env> {
         params: input.params as JsonObject,
         maxAttempts: this.#config.JOB_MAX_ATTEMPTS,
         queueTimeoutMs: this.#config.JOB_QUEUE_TIMEOUT_SECONDS * 1000,
+        origin: input.origin ?? null,
       },
       now,
     );
@@ -361,6 +368,8 @@ export class AgentObject extends DurableObject<Env> {
       attempt: job.attempt,
       leaseExpiresAt: timestampFromMs(job.leaseExpiresAt ?? Date.now()),
       createdAt: timestampFromMs(job.createdAt),
+      // A job queued before origins were kept has none: the agent treats it as raw.
+      origin: job.origin ?? '',
     });
     return create(ReceiveJobsResponseSchema, { event: { case: 'job', value } });
   }
