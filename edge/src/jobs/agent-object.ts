@@ -9,12 +9,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { JsonObject } from '@bufbuild/protobuf';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
-import {
-  type Job,
-  JobSchema,
-  type ReceiveJobsResponse,
-  ReceiveJobsResponseSchema,
-} from '@kombify/proto/agent/v1';
+import { ReceiveJobsResponseSchema } from '@kombify/proto/agent/v1';
 import type { JobOrigin } from '@kombify/proto/jobs';
 import { type Config, loadConfig } from '../platform/config.ts';
 import type { Db } from '../platform/db/client.ts';
@@ -39,7 +34,7 @@ import { JobNotifier } from './job-notifier.ts';
 import { nextPurgeAt, purgeFinishedParams } from './job-retention.ts';
 import { fetchJobSecrets } from './job-secrets.ts';
 import * as store from './job-store.ts';
-import { JobStream } from './job-stream.ts';
+import { JobStream, jobEvent } from './job-stream.ts';
 import { type JobSummary, type JobView, type JsonFields, toJobSummary, toJobView } from './job-view.ts';
 import { JobWaiters } from './job-waiters.ts';
 
@@ -229,7 +224,7 @@ export class AgentObject extends DurableObject<Env> {
     const leaseMs = this.#config.JOB_LEASE_SECONDS * 1000;
     const { ended, redelivered } = lifecycle.recoverRunning(this.#sql, leaseMs, now);
     this.#ended(ended);
-    for (const job of redelivered) stream.push(this.#jobEvent(job));
+    for (const job of redelivered) stream.push(jobEvent(job));
     this.#deliverQueued(now);
     await this.#scheduleAlarm(now);
     await this.#markConnected(identity.agentId, true);
@@ -355,23 +350,8 @@ export class AgentObject extends DurableObject<Env> {
     const leaseMs = this.#config.JOB_LEASE_SECONDS * 1000;
     for (const queued of store.deliverableJobs(this.#sql, now)) {
       const job = store.leaseJob(this.#sql, queued.id, randomId('lease'), leaseMs, now);
-      stream.push(this.#jobEvent(job));
+      stream.push(jobEvent(job));
     }
-  }
-
-  #jobEvent(job: store.JobRecord): ReceiveJobsResponse {
-    const value: Job = create(JobSchema, {
-      id: job.id,
-      leaseId: job.leaseId ?? '',
-      type: job.type,
-      params: job.params as Job['params'],
-      attempt: job.attempt,
-      leaseExpiresAt: timestampFromMs(job.leaseExpiresAt ?? Date.now()),
-      createdAt: timestampFromMs(job.createdAt),
-      // A job queued before origins were kept has none: the agent treats it as raw.
-      origin: job.origin ?? '',
-    });
-    return create(ReceiveJobsResponseSchema, { event: { case: 'job', value } });
   }
 
   /** The alarm fires at the next lease expiry, retry, queue deadline or notice retry. */
