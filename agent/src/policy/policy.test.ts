@@ -3,7 +3,13 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, defaultPolicyPath, defaultPolicyText, loadPolicy } from './policy.ts';
+import {
+  defaultPolicy,
+  defaultPolicyPath,
+  defaultPolicyText,
+  loadPolicy,
+  writableByOthers,
+} from './policy.ts';
 
 function policyFile(content: unknown, mode = 0o644): string {
   const path = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.json');
@@ -74,6 +80,13 @@ describe('loadPolicy', () => {
     expect(errorOf(policyFile({ raw_jobs: false }))).toMatch(/version: /);
     expect(errorOf(policyFile('{"version": 1,'))).toMatch(/is not valid JSON/);
     expect(errorOf(policyFile({ version: 1 }, 0o666))).toMatch(/can be changed by other users \(mode 666\)/);
+  });
+
+  it("H2 takes the file only from root or the agent's own user, never writable by others", () => {
+    expect(writableByOthers('/p', { mode: 0o100644, uid: 0 }, 1000)).toBeNull();
+    expect(writableByOthers('/p', { mode: 0o100600, uid: 1000 }, 1000)).toBeNull();
+    expect(writableByOthers('/p', { mode: 0o100644, uid: 1001 }, 0)).toMatch(/belongs to user 1001/);
+    expect(writableByOthers('/p', { mode: 0o100664, uid: 0 }, 0)).toMatch(/mode 664/);
   });
 
   it('lives in /etc/kombify as root, in the data dir otherwise, or where KOMBIFY_AGENT_POLICY says', () => {

@@ -153,20 +153,30 @@ export function defaultPolicyPath(dataDir: string, env: NodeJS.ProcessEnv = proc
   return process.getuid?.() === 0 ? '/etc/kombify/policy.json' : join(dataDir, 'policy.json');
 }
 
+/**
+ * Only the node's owner may widen what the edge may do here: a file another user owns, or that
+ * group or others may write, is no policy (the agent would take that user's word for root's).
+ */
+export function writableByOthers(
+  path: string,
+  st: { mode: number; uid: number },
+  agentUid: number,
+): string | null {
+  const mode = st.mode & 0o777;
+  if (mode & 0o022)
+    return `${path} can be changed by other users (mode ${mode.toString(8)}); run: chmod go-w ${path}`;
+  if (st.uid !== 0 && st.uid !== agentUid)
+    return `${path} belongs to user ${st.uid}, not to root or the agent's user (${agentUid}); run: chown ${agentUid} ${path}`;
+  return null;
+}
+
 /** Reads and checks the policy file; every problem is named by its field path. Never throws. */
 export function loadPolicy(path: string): LoadedPolicy {
   if (!existsSync(path)) return { ok: true, policy: defaultPolicy, path, source: 'default' };
   let text: string;
   try {
-    // Only the owner may widen what the edge may do here: a file others can write is no policy.
-    const mode = statSync(path).mode & 0o777;
-    if (mode & 0o022) {
-      return {
-        ok: false,
-        path,
-        error: `${path} can be changed by other users (mode ${mode.toString(8)}); run: chmod go-w ${path}`,
-      };
-    }
+    const problem = writableByOthers(path, statSync(path), process.getuid?.() ?? 0);
+    if (problem) return { ok: false, path, error: problem };
     text = readFileSync(path, 'utf8');
   } catch (error) {
     return { ok: false, path, error: `${path} cannot be read: ${(error as Error).message}` };
