@@ -5,10 +5,11 @@
  * in a container in test/e2e/installer.e2e.test.ts.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultPolicyText } from '../agent/src/policy/policy.ts';
 import { renderInstallScript } from '../edge/src/releases/install-render.ts';
 import { releaseSigner } from '../edge/src/releases/signing-key.ts';
 import { makeReleaseSigningKey } from './lib/release-key.ts';
@@ -133,5 +134,35 @@ describe('install.sh', () => {
     expect(res.stderr).toContain('curl -fsSL https://get.docker.com | sh');
     expect(res.stderr).toContain('apt-get install -y docker.io');
     expect(res.stdout).not.toContain('fetching');
+  });
+
+  it("H2 writes the default job policy once and keeps the owner's file on every later run", async () => {
+    // The script's own write_policy, with the real agent's `policy init` behind the wrapper path.
+    const fn = (name: string) => new RegExp(`^${name}\\(\\) \\{[\\s\\S]*?^\\}`, 'm').exec(script)?.[0];
+    const prefix = mkdtempSync(join(dir, 'prefix-'));
+    mkdirSync(join(prefix, 'bin'));
+    writeFileSync(
+      join(prefix, 'bin/kombify-agent'),
+      `#!/bin/sh\nexec ${process.execPath} ${join(repoRoot, 'agent/bin/kombify-agent.js')} "$@"\n`,
+    );
+    chmodSync(join(prefix, 'bin/kombify-agent'), 0o755);
+    const policy = join(dir, 'etc-kombify', 'policy.json');
+    const driver = join(dir, 'write-policy.sh');
+    writeFileSync(
+      driver,
+      `set -eu\nE_FAIL=1\n${fn('die')}\n${fn('write_policy')}\nPREFIX=${prefix}\nPOLICY=${policy}\nwrite_policy\necho "$POLICY_NOTE"\n`,
+    );
+    expect(script).toContain('  write_wrapper\n  write_policy\n');
+
+    const first = await sh(['sh', driver]);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain("default: the stack workflow's jobs only");
+    expect(readFileSync(policy, 'utf8')).toBe(defaultPolicyText());
+
+    const owners = '{"version": 1, "raw_jobs": true}\n';
+    writeFileSync(policy, owners);
+    const again = await sh(['sh', driver]);
+    expect(again.stdout).toContain('kept (yours)');
+    expect(readFileSync(policy, 'utf8')).toBe(owners);
   });
 });

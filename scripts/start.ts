@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import { simHostPolicy } from '../agent/src/policy/policy.ts';
 import { startDatabase } from './lib/database.ts';
 import { startEdge } from './lib/edge-process.ts';
 import { publishLocalRelease } from './lib/local-release.ts';
@@ -289,13 +290,17 @@ async function main(): Promise<void> {
         if ((await enroll.exited) !== 0) throw new Error('the local agent could not enroll (see above)');
       }
       await approveLocalWorker(edge.url, adminToken, agentDir);
+      // This machine's agent runs KombiSim's nodes: its policy (yours, kept across runs) adds the
+      // sim.* jobs to the default. Raw jobs and OpenTofu stay off until you set them there.
+      const policy = join(agentDir, 'policy.json');
+      if (!existsSync(policy)) writeFileSync(policy, `${JSON.stringify(simHostPolicy(), null, 2)}\n`);
       const agent = runService({
         name: 'agent',
         args: [agentBin, 'run', '--data-dir', agentDir],
-        env: { KOMBIFY_EDGE_URL: edge.url },
+        env: { KOMBIFY_EDGE_URL: edge.url, KOMBIFY_AGENT_POLICY: policy },
       });
       stops.push(agent.stop);
-      agentNote = `running (Docker ${dockerVersion}), approved for stacks, data in ${agentDir}`;
+      agentNote = `running (Docker ${dockerVersion}), approved for stacks, data in ${agentDir}, job policy ${policy}`;
     }
     const images = await simImages;
     const simNote = !images

@@ -5,10 +5,13 @@
  *   kombify-agent run
  *   kombify-agent status [--json]
  *   kombify-agent upgrade [--version <v>]
+ *   kombify-agent policy [init] [--json]
  *   kombify-agent version
  *
  * Common: --data-dir <dir> (KOMBIFY_AGENT_DATA_DIR; default /var/lib/kombify-agent as root,
- * ~/.kombify-agent otherwise). Exit codes: 0 ok, 1 failure, 2 usage, 3 enrollment refused.
+ * ~/.kombify-agent otherwise), --policy <file> (KOMBIFY_AGENT_POLICY; default
+ * /etc/kombify/policy.json as root, <data dir>/policy.json otherwise). Exit codes: 0 ok,
+ * 1 failure, 2 usage, 3 enrollment refused.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +27,7 @@ import { loadIdentity, makeKeyPair, saveIdentity } from './identity.ts';
 import { JobRunner } from './job-runner.ts';
 import { configureLog, log } from './log.ts';
 import { Outbox } from './outbox.ts';
+import { defaultPolicyPath, initPolicy, loadPolicy } from './policy/policy.ts';
 import { EXIT_RESTART, setAgentRuntime } from './upgrade/runtime.ts';
 import { upgradeCommand } from './upgrade/upgrade-command.ts';
 import { confirmUpgrade } from './upgrade/upgrade-state.ts';
@@ -41,10 +45,17 @@ Usage:
   kombify-agent upgrade [--version <v>]
       Install the edge's current (or the given) release, verified against its signed manifest,
       and restart on it; it rolls back if the new version does not come online (installed nodes).
+  kombify-agent policy [--json]
+      Check this node's job policy file and show what it allows (exit 1 when it is not valid:
+      the agent then refuses every job). Edit the file to change it; the next job reads it.
+  kombify-agent policy init
+      Write the default policy file unless one exists (an existing file is never replaced).
   kombify-agent version
 
 Options:
   --data-dir <dir>     where identity and outbox live (env KOMBIFY_AGENT_DATA_DIR)
+  --policy <file>      this node's job policy (env KOMBIFY_AGENT_POLICY; default
+                       /etc/kombify/policy.json as root, <data dir>/policy.json otherwise)
   --log-format <fmt>   text (default) or json (env KOMBIFY_AGENT_LOG_FORMAT)
   -h, --help           this help
 
@@ -127,7 +138,37 @@ async function enroll(values: Record<string, unknown>, dataDir: string): Promise
   }
 }
 
-async function run(dataDir: string): Promise<number> {
+function policyPathOf(values: Record<string, unknown>, dataDir: string): string {
+  return (values.policy as string | undefined) ?? defaultPolicyPath(dataDir);
+}
+
+/** Shows the policy the next job will be judged by; exit 1 when the file is not valid. */
+function policyCommand(values: Record<string, unknown>, dataDir: string, action: string | undefined): number {
+  const path = policyPathOf(values, dataDir);
+  if (action === 'init') {
+    const wrote = initPolicy(path);
+    process.stdout.write(
+      wrote ? `Wrote the default job policy to ${path}.\n` : `Kept the job policy in ${path}.\n`,
+    );
+    return 0;
+  }
+  if (action !== undefined)
+    throw new UsageError(`unknown policy action "${action}" (init, or none to show it)`);
+  const loaded = loadPolicy(path);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(loaded)}\n`);
+    return loaded.ok ? 0 : 1;
+  }
+  if (!loaded.ok) {
+    process.stderr.write(`${loaded.error}\nUntil it is fixed, this agent refuses every job.\n`);
+    return 1;
+  }
+  const from = loaded.source === 'file' ? loaded.path : `built-in default (no file at ${loaded.path})`;
+  process.stdout.write(`Policy: ${from}\n${JSON.stringify(loaded.policy, null, 2)}\n`);
+  return 0;
+}
+
+async function run(dataDir: string, values: Record<string, unknown>): Promise<number> {
   const identity = loadIdentity(dataDir);
   if (!identity) {
     process.stderr.write(
@@ -148,7 +189,14 @@ async function run(dataDir: string): Promise<number> {
   }
   const client = createAgentClient(edgeUrl, createTokenSource(identity));
   const outbox = new Outbox(dataDir);
-  const runner = new JobRunner(client, outbox);
+  const policyPath = policyPathOf(values, dataDir);
+  const policy = loadPolicy(policyPath);
+  if (policy.ok) log.info('job policy', { file: policyPath, source: policy.source });
+  else
+    log.error('the job policy is not valid: every job is refused until it is fixed', {
+      reason: policy.error,
+    });
+  const runner = new JobRunner(client, outbox, () => loadPolicy(policyPath));
   const connection = new EdgeConnection(client, runner, {
     heartbeatSeconds: envInt('KOMBIFY_AGENT_HEARTBEAT_SECONDS', identity.heartbeat_interval_seconds || 30),
     idleTimeoutMs: envInt('KOMBIFY_AGENT_IDLE_TIMEOUT_MS', 30_000),
@@ -224,6 +272,7 @@ export async function main(argv: string[]): Promise<number> {
         name: { type: 'string' },
         force: { type: 'boolean' },
         'data-dir': { type: 'string' },
+        policy: { type: 'string' },
         'log-format': { type: 'string' },
         json: { type: 'boolean' },
         version: { type: 'string' },
@@ -252,9 +301,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'enroll':
         return await enroll(values, dataDir);
       case 'run':
-        return await run(dataDir);
+        return await run(dataDir, values);
       case 'status':
         return status(dataDir, Boolean(values.json));
+      case 'policy':
+        return policyCommand(values, dataDir, positionals[1]);
       case 'version':
         process.stdout.write(`${AGENT_VERSION}\n`);
         return 0;

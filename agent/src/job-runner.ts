@@ -7,11 +7,14 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { type Job, LogStream } from '@kombify/proto/agent/v1';
 import type { AgentClient } from './edge-client.ts';
 import type { ExecContext } from './executors/context.ts';
+import { fileDirs } from './executors/converge/files.ts';
 import { execute } from './executors/index.ts';
 import { JobFailure } from './executors/job-error.ts';
 import { failpoint } from './failpoints.ts';
 import { log } from './log.ts';
 import type { Outbox, OutboxEntry, Outcome } from './outbox.ts';
+import type { LoadedPolicy } from './policy/policy.ts';
+import { policyDenial } from './policy/policy-check.ts';
 import { Redactor } from './redact.ts';
 
 const streams = { stdout: LogStream.STDOUT, stderr: LogStream.STDERR, system: LogStream.SYSTEM } as const;
@@ -26,10 +29,13 @@ export class JobRunner {
   readonly #outbox: Outbox;
   readonly #running = new Map<string, Running>();
   readonly #sending = new Set<string>();
+  readonly #policy: () => LoadedPolicy;
 
-  constructor(client: AgentClient, outbox: Outbox) {
+  /** `policy` is read for every job, so the owner's edits apply from the next job on. */
+  constructor(client: AgentClient, outbox: Outbox, policy: () => LoadedPolicy) {
     this.#client = client;
     this.#outbox = outbox;
+    this.#policy = policy;
   }
 
   get runningCount(): number {
@@ -184,6 +190,17 @@ export class JobRunner {
 
     let outcome: Outcome;
     try {
+      // The node owner's policy first (issue 20, H2): a refused job runs nothing at all.
+      const denied = policyDenial(
+        this.#policy(),
+        { type: job.type, origin: job.origin, params: job.params ?? {} },
+        { stacksDir: fileDirs().stacks, dockerHost: process.env.DOCKER_HOST },
+      );
+      if (denied) {
+        log.warn("job refused by this node's policy", { job: job.id, type: job.type, reason: denied });
+        ctx.log('system', `refused by this node's policy: ${denied}`);
+        throw new JobFailure('policy_denied', denied);
+      }
       const result = await Promise.race([
         execute(job.type, job.params ?? {}, ctx),
         new Promise<never>((_, reject) =>

@@ -479,6 +479,15 @@ export type SimNodeCreateParams = z.output<typeof simNodeCreateParams>;
 export type SimNodeLogsParams = z.output<typeof simNodeLogsParams>;
 export type SimNodeFaultParams = z.output<typeof simNodeFaultParams>;
 
+/**
+ * Who made a job (the `origin` of the agent's Job message), set by the edge's jobs domain: a stack's
+ * workflow, a simulated node's lifecycle, the edge's own typed actions (pre-checks, bootstrap,
+ * container views, upgrades), or a raw job sent to `POST /v1/orchestrator/jobs` ("api"). The agent's
+ * local policy refuses raw jobs unless the node's owner allows them (issue 20, H2).
+ */
+export const jobOrigins = ['stack', 'simulation', 'edge', 'api'] as const;
+export type JobOrigin = (typeof jobOrigins)[number];
+
 export function isJobType(value: string): value is JobType {
   return Object.hasOwn(jobParamsSchemas, value);
 }

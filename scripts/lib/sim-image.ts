@@ -16,10 +16,11 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { unrestrictedPolicy } from '../../agent/src/policy/policy.ts';
 import { agentPackageVersion, bundleAgent, runtimeNodeVersion, sha256File } from './agent-build.ts';
 import { repoRoot } from './service.ts';
 
@@ -117,10 +118,14 @@ export async function buildSimImage(
     mkdirSync(join(work, 'kombify'));
     const bundle = join(work, 'kombify/kombify-agent.mjs');
     await bundleAgent({ version: agentPackageVersion(), outfile: bundle });
-    // The node's files too: a changed init script or sshd config rebuilds the thin layer.
+    // The node agent's job policy (issue 20, H2): operators log in to a simulated node as root
+    // over SSH, so a policy could not keep them from anything there; its agent runs every job.
+    const policy = join(work, 'kombify/policy.json');
+    writeFileSync(policy, `${JSON.stringify(unrestrictedPolicy(), null, 2)}\n`, { mode: 0o644 });
+    // The node's files too: a changed init script, sshd config or policy rebuilds the thin layer.
     const here = join(repoRoot, 'scripts/sim-image');
     const parts = await Promise.all(
-      [bundle, join(here, 'kombisim-init.sh'), join(here, 'sshd_config')].map((f) => sha256File(f)),
+      [bundle, join(here, 'kombisim-init.sh'), join(here, 'sshd_config'), policy].map((f) => sha256File(f)),
     );
     const sha = createHash('sha256')
       .update(`${BASE_VERSION}:${parts.join(':')}`)

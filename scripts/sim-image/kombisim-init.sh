@@ -79,6 +79,9 @@ fi
 if [ -n "${KOMBIFY_EDGE_URL:-}" ]; then
   (
     data=/var/lib/kombify-agent
+    # The image's job policy (written by scripts/lib/sim-image.ts): a simulated node runs every job.
+    KOMBIFY_AGENT_POLICY=/opt/kombify/policy.json
+    export KOMBIFY_AGENT_POLICY
     agent="/usr/local/bin/node /opt/kombify/kombify-agent.mjs"
     if [ ! -f "$data/identity.json" ] && [ -n "${KOMBIFY_ENROLLMENT_TOKEN:-}" ]; then
       $agent enroll --edge "$KOMBIFY_EDGE_URL" --token "$KOMBIFY_ENROLLMENT_TOKEN" \

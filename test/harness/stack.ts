@@ -5,9 +5,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { unrestrictedPolicy } from '../../agent/src/policy/policy.ts';
 import { type Database, startDatabase } from '../../scripts/lib/database.ts';
 import { type EdgeProcess, startEdge } from '../../scripts/lib/edge-process.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
@@ -172,9 +173,15 @@ export async function startStack(
       return { dataDir, code, stdout, stderr };
     },
     startAgent(dataDir, env = {}) {
+      // The suites send raw jobs of every kind (docker.run, tofu.*, binds of scratch paths) to
+      // agents the test owns: their policy allows all of it. What a real node's default refuses is
+      // tested in agent/src/policy and the security project.
+      const policy = join(dataDir, 'policy.json');
+      if (!existsSync(policy)) writeFileSync(policy, JSON.stringify(unrestrictedPolicy()));
       const child = spawn(process.execPath, [agentBin, 'run', '--data-dir', dataDir], {
         env: {
           ...process.env,
+          KOMBIFY_AGENT_POLICY: policy,
           KOMBIFY_AGENT_BACKOFF_CAP_MS: '1000',
           KOMBIFY_EDGE_URL: edge.url,
           // Stack files under the test's scratch dir; secret files on a tmpfs of their own.

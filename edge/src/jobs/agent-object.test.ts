@@ -64,6 +64,26 @@ describe('AgentObject', () => {
     });
   });
 
+  it('H2 hands each job to the agent with its origin; one without an origin arrives with none', async () => {
+    const { stub, agentId, identity } = freshAgent();
+    await runInDurableObject(stub, async (agent: AgentObject) => {
+      const stack = await agent.enqueue({
+        id: randomId('job'),
+        orgId: 'org_test',
+        agentId,
+        type: 'stack.verify',
+        params: {},
+        origin: 'stack',
+      });
+      const unknown = await enqueue(agent, agentId);
+      const jobs = jobsOf(await drain(await agent.openStream(identity)));
+      expect(jobs.map((j) => [j.id, j.origin])).toEqual([
+        [stack.id, 'stack'],
+        [unknown.id, ''],
+      ]);
+    });
+  });
+
   it('applies an outcome once: a repeat with the same lease is acknowledged, not applied', async () => {
     const { stub, agentId, identity } = freshAgent();
     await runInDurableObject(stub, async (agent: AgentObject) => {

@@ -9,12 +9,8 @@ import { DurableObject } from 'cloudflare:workers';
 import type { JsonObject } from '@bufbuild/protobuf';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
-import {
-  type Job,
-  JobSchema,
-  type ReceiveJobsResponse,
-  ReceiveJobsResponseSchema,
-} from '@kombify/proto/agent/v1';
+import { ReceiveJobsResponseSchema } from '@kombify/proto/agent/v1';
+import type { JobOrigin } from '@kombify/proto/jobs';
 import { type Config, loadConfig } from '../platform/config.ts';
 import type { Db } from '../platform/db/client.ts';
 import { withObjectDb } from '../platform/db/object-db.ts';
@@ -39,7 +35,7 @@ import { nextPurgeAt, purgeFinishedParams } from './job-retention.ts';
 import { splitSecretOutputs, storeSecretOutputs } from './job-secret-outputs.ts';
 import { fetchJobSecrets } from './job-secrets.ts';
 import * as store from './job-store.ts';
-import { JobStream } from './job-stream.ts';
+import { JobStream, jobEvent } from './job-stream.ts';
 import { type JobSummary, type JobView, type JsonFields, toJobSummary, toJobView } from './job-view.ts';
 import { JobWaiters } from './job-waiters.ts';
 
@@ -54,6 +50,11 @@ export interface EnqueueInput {
   params: JsonFields;
   /** Who is told when the job ends (a stack's workflow, a simulated node). */
   notify?: JobNotify;
+  /**
+   * Who made the job (submitJob always says). The agent's policy refuses raw ("api") jobs unless
+   * its owner allows them, and treats a job without an origin as raw.
+   */
+  origin?: JobOrigin;
 }
 
 /** The longest a caller may wait in `waitForJob` (SIM_WAIT_SECONDS allows up to 600 s). */
@@ -93,6 +94,7 @@ export class AgentObject extends DurableObject<Env> {
         params: input.params as JsonObject,
         maxAttempts: this.#config.JOB_MAX_ATTEMPTS,
         queueTimeoutMs: this.#config.JOB_QUEUE_TIMEOUT_SECONDS * 1000,
+        origin: input.origin ?? null,
       },
       now,
     );
@@ -223,7 +225,7 @@ export class AgentObject extends DurableObject<Env> {
     const leaseMs = this.#config.JOB_LEASE_SECONDS * 1000;
     const { ended, redelivered } = lifecycle.recoverRunning(this.#sql, leaseMs, now);
     this.#ended(ended);
-    for (const job of redelivered) stream.push(this.#jobEvent(job));
+    for (const job of redelivered) stream.push(jobEvent(job));
     this.#deliverQueued(now);
     await this.#scheduleAlarm(now);
     await this.#markConnected(identity.agentId, true);
@@ -371,21 +373,8 @@ export class AgentObject extends DurableObject<Env> {
     const leaseMs = this.#config.JOB_LEASE_SECONDS * 1000;
     for (const queued of store.deliverableJobs(this.#sql, now)) {
       const job = store.leaseJob(this.#sql, queued.id, randomId('lease'), leaseMs, now);
-      stream.push(this.#jobEvent(job));
+      stream.push(jobEvent(job));
     }
-  }
-
-  #jobEvent(job: store.JobRecord): ReceiveJobsResponse {
-    const value: Job = create(JobSchema, {
-      id: job.id,
-      leaseId: job.leaseId ?? '',
-      type: job.type,
-      params: job.params as Job['params'],
-      attempt: job.attempt,
-      leaseExpiresAt: timestampFromMs(job.leaseExpiresAt ?? Date.now()),
-      createdAt: timestampFromMs(job.createdAt),
-    });
-    return create(ReceiveJobsResponseSchema, { event: { case: 'job', value } });
   }
 
   /** The alarm fires at the next lease expiry, retry, queue deadline or notice retry. */

@@ -5,7 +5,7 @@
  * created before drizzle open without a data migration (see migrations/0000_*.sql).
  */
 import type { JsonObject } from '@bufbuild/protobuf';
-import type { JobStatus } from '@kombify/proto/jobs';
+import type { JobOrigin, JobStatus } from '@kombify/proto/jobs';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { JobNotify } from './job-notice.ts';
 
@@ -43,6 +43,8 @@ export const jobs = sqliteTable(
     startedAt: integer('started_at'),
     finishedAt: integer('finished_at'),
     updatedAt: integer('updated_at').notNull(),
+    /** Who made the job (sent to the agent, whose policy decides on raw jobs); null before H2. */
+    origin: text('origin').$type<JobOrigin>(),
   },
   (t) => [index('jobs_status_idx').on(t.status, t.availableAt)],
 );

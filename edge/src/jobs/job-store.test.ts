@@ -106,7 +106,7 @@ describe('job store migrations', () => {
 
       const db = store.openJobStore(state.storage);
       await store.migrateJobStore(db);
-      expect(migrationsApplied(state.storage.sql)).toBe(4);
+      expect(migrationsApplied(state.storage.sql)).toBe(5);
 
       expect(store.getMeta(db, 'agent_id')).toBe('agt_legacy');
       expect(store.getJob(db, 'job_done')).toEqual({
@@ -128,6 +128,8 @@ describe('job store migrations', () => {
         startedAt: 110,
         finishedAt: 120,
         updatedAt: 120,
+        // Jobs from before origins were kept have none: the agent treats them as raw (H2).
+        origin: null,
       });
       expect(store.getJob(db, 'job_broke')?.error).toEqual({ code: 'exit_1', message: 'exited 1' });
       expect(store.listEvents(db, 'job_done').map((e) => e.kind)).toEqual(['queued', 'leased', 'succeeded']);
@@ -154,7 +156,7 @@ describe('job store migrations', () => {
 
       // Opening it again applies nothing twice.
       await store.migrateJobStore(store.openJobStore(state.storage));
-      expect(migrationsApplied(state.storage.sql)).toBe(4);
+      expect(migrationsApplied(state.storage.sql)).toBe(5);
       expect(store.getJob(db, 'job_done')?.result).toEqual({ os: 'linux' });
     });
   });
@@ -162,7 +164,7 @@ describe('job store migrations', () => {
   it('creates the tables on a new object and records the migrations it ran', async () => {
     const stub = env.AGENTS.get(env.AGENTS.idFromName(randomId('agt')));
     await runInDurableObject(stub, async (_agent: AgentObject, state) => {
-      expect(migrationsApplied(state.storage.sql)).toBe(4);
+      expect(migrationsApplied(state.storage.sql)).toBe(5);
       const tables = state.storage.sql
         .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .toArray()

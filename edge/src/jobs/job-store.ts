@@ -12,7 +12,7 @@
  * the same job is still recognised (and applied only if the job has not ended yet).
  */
 import type { JsonObject } from '@bufbuild/protobuf';
-import { terminalJobStatuses } from '@kombify/proto/jobs';
+import { type JobOrigin, terminalJobStatuses } from '@kombify/proto/jobs';
 import { and, asc, count, desc, eq, gt, inArray, lte, max, min, sql } from 'drizzle-orm';
 import { type DrizzleSqliteDODatabase, drizzle } from 'drizzle-orm/durable-sqlite';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
@@ -133,6 +133,8 @@ export interface NewJob {
   params: JsonObject;
   maxAttempts: number;
   queueTimeoutMs: number;
+  /** null: unknown (the agent treats it as a raw job). */
+  origin: JobOrigin | null;
 }
 
 /** Inserts a job; inserting the same id again is a no-op (the caller retried). */
@@ -151,6 +153,7 @@ export function insertJob(db: JobDb, job: NewJob, now: number): JobRecord {
       queueDeadline: now + job.queueTimeoutMs,
       createdAt: now,
       updatedAt: now,
+      origin: job.origin,
     })
     .run();
   addEvent(db, job.id, now, 'queued', `queued ${job.type}`);

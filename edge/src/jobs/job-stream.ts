@@ -5,7 +5,29 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
-import { type ReceiveJobsResponse, ReceiveJobsResponseSchema } from '@kombify/proto/agent/v1';
+import {
+  type Job,
+  JobSchema,
+  type ReceiveJobsResponse,
+  ReceiveJobsResponseSchema,
+} from '@kombify/proto/agent/v1';
+import type { JobRecord } from './job-store.ts';
+
+/** A leased job as the agent receives it. */
+export function jobEvent(job: JobRecord): ReceiveJobsResponse {
+  const value: Job = create(JobSchema, {
+    id: job.id,
+    leaseId: job.leaseId ?? '',
+    type: job.type,
+    params: job.params as Job['params'],
+    attempt: job.attempt,
+    leaseExpiresAt: timestampFromMs(job.leaseExpiresAt ?? Date.now()),
+    createdAt: timestampFromMs(job.createdAt),
+    // A job queued before origins were kept has none: the agent treats it as raw.
+    origin: job.origin ?? '',
+  });
+  return create(ReceiveJobsResponseSchema, { event: { case: 'job', value } });
+}
 
 export class JobStream {
   readonly id: string;

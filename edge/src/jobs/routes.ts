@@ -3,6 +3,8 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { gate, operatorRoles } from '../accounts/index.ts';
 import { effectivePlan, getSubscription, plans } from '../billing/index.ts';
+import { auditContext } from '../platform/audit-context.ts';
+import { audit } from '../platform/db/audit.ts';
 import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { randomId, sha256Hex } from '../platform/ids.ts';
@@ -67,9 +69,26 @@ jobs.post('/', async (c) => {
       if (view) return c.json({ data: view }, 200);
     }
   }
+  // A raw job (origin "api"): nodes run it only when their owner's policy allows raw jobs (H2).
   const view = unwrap(
-    await submitJob(deps(c), { id, orgId, agentId: body.worker_id, type: body.type, params: body.params }),
+    await submitJob(deps(c), {
+      id,
+      orgId,
+      agentId: body.worker_id,
+      type: body.type,
+      params: body.params,
+      origin: 'api',
+    }),
   );
+  // Who sent what to which node (issue 20, H2): the params as a job view shows them, so the log
+  // holds no secret the job carries (job-redaction.ts).
+  await audit(c.get('db')(), {
+    ...auditContext(c),
+    action: 'job.submit',
+    target: `worker:${view.worker_id}`,
+    before: null,
+    after: { job_id: view.id, org_id: orgId, type: view.type, origin: 'api', params: view.params },
+  });
   return c.json({ data: view }, 201);
 });
 

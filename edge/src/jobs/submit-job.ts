@@ -4,7 +4,7 @@
  * remove the index row again if the queue did not take it — so nothing is ever half-written. Every
  * submitter uses it: the jobs API, pre-checks, agent upgrades, simulations and the StackObject.
  */
-import { parseJobParams } from '@kombify/proto/jobs';
+import { type JobOrigin, parseJobParams } from '@kombify/proto/jobs';
 import type { Db } from '../platform/db/client.ts';
 import type { Env } from '../platform/env.ts';
 import { randomId } from '../platform/ids.ts';
@@ -31,6 +31,16 @@ export interface JobSubmission {
   retry?: boolean;
   /** What the params are called in a refusal: "invalid pre-checks: …". Default "job". */
   what?: string;
+  /**
+   * Who made the job, for the agent's policy (issue 20, H2). Default: the submitter its notice
+   * names (a stack's workflow, a simulated node), else the edge itself. Only the jobs API, where the
+   * caller picks type and params, says "api": a raw job, which nodes refuse unless their owner allows it.
+   */
+  origin?: JobOrigin;
+}
+
+function originOf(job: JobSubmission): JobOrigin {
+  return job.origin ?? job.notify?.kind ?? 'edge';
 }
 
 /**
@@ -68,6 +78,7 @@ export async function submitJob(
       agentId,
       type,
       params: params.value,
+      origin: originOf(job),
       ...(job.notify ? { notify: job.notify } : {}),
     });
     return ok(view);

@@ -6,7 +6,8 @@
 # Puts the kombify agent (its own Node runtime plus the agent bundle, both checked against a
 # manifest the edge signs with Ed25519) into /opt/kombify-agent, enrolls this node with the
 # token, and runs the agent as a systemd service. Safe to run again: a re-run upgrades in place
-# and keeps the node's identity (no token needed then). --uninstall removes what it installed.
+# and keeps the node's identity (no token needed then) and its job policy. --uninstall removes
+# what it installed.
 #
 # POSIX sh (dash, busybox ash): checked with `shellcheck -s sh`. Everything runs from main() at
 # the very end, so a download cut short by the network never runs half a script.
@@ -43,12 +44,15 @@ Options:
   --name <name>       worker name (default: the host name)
   --prefix <dir>      where the agent is installed (default /opt/kombify-agent)
   --data-dir <dir>    identity and outbox (default /var/lib/kombify-agent as root)
+  --policy <file>     this node's job policy: what the edge may make the agent do (default
+                      /etc/kombify/policy.json as root, <data dir>/policy.json otherwise);
+                      written once, never replaced: edit it to allow more
   --edge <url>        the kombify edge (default $EDGE_DEFAULT)
   --no-service        no systemd unit: run the agent in the foreground (containers, tests)
   --uninstall         stop the agent and remove everything this installer put in place
   -h, --help          this help
 
-Running it again upgrades in place and keeps this node's identity.
+Running it again upgrades in place and keeps this node's identity and job policy.
 Exit codes: 0 ok, 1 failed, 2 usage, 3 enrollment refused, 4 unsupported system,
             5 missing prerequisite, 6 download failed verification, 7 download failed.
 EOF
@@ -92,18 +96,20 @@ parse_args() {
   NAME=
   PREFIX=/opt/kombify-agent
   DATA_DIR=
+  POLICY=
   EDGE=$EDGE_DEFAULT
   SERVICE=1
   UNINSTALL=0
   while [ $# -gt 0 ]; do
     case $1 in
-      --token | --name | --prefix | --data-dir | --edge)
+      --token | --name | --prefix | --data-dir | --policy | --edge)
         [ $# -ge 2 ] || die "$E_USAGE" "$1 needs a value"
         case $1 in
           --token) TOKEN=$2 ;;
           --name) NAME=$2 ;;
           --prefix) PREFIX=$2 ;;
           --data-dir) DATA_DIR=$2 ;;
+          --policy) POLICY=$2 ;;
           --edge) EDGE=$2 ;;
         esac
         shift 2
@@ -112,6 +118,7 @@ parse_args() {
       --name=*) NAME=${1#*=} && shift ;;
       --prefix=*) PREFIX=${1#*=} && shift ;;
       --data-dir=*) DATA_DIR=${1#*=} && shift ;;
+      --policy=*) POLICY=${1#*=} && shift ;;
       --edge=*) EDGE=${1#*=} && shift ;;
       --no-service) SERVICE=0 && shift ;;
       --uninstall) UNINSTALL=1 && shift ;;
@@ -130,6 +137,10 @@ parse_args() {
     if [ "$(id -u)" -eq 0 ]; then DATA_DIR=/var/lib/kombify-agent; else DATA_DIR=${HOME:?}/.kombify-agent; fi
   fi
   DATA_DIR=$(checked_path --data-dir "$DATA_DIR") || exit "$E_USAGE"
+  if [ -z "$POLICY" ]; then
+    if [ "$(id -u)" -eq 0 ]; then POLICY=/etc/kombify/policy.json; else POLICY=$DATA_DIR/policy.json; fi
+  fi
+  POLICY=$(checked_path --policy "$POLICY") || exit "$E_USAGE"
   EDGE=${EDGE%/}
   case $EDGE in
     http://* | https://*) ;;
@@ -486,9 +497,10 @@ write_wrapper() {
 #!/bin/sh
 # Written by the kombify installer: the current agent version on its own Node runtime.
 KOMBIFY_AGENT_DATA_DIR=\${KOMBIFY_AGENT_DATA_DIR:-$DATA_DIR}
+KOMBIFY_AGENT_POLICY=\${KOMBIFY_AGENT_POLICY:-$POLICY}
 KOMBIFY_AGENT_PREFIX=$PREFIX
 NODE_COMPILE_CACHE=\${NODE_COMPILE_CACHE:-$PREFIX/cache}
-export KOMBIFY_AGENT_DATA_DIR KOMBIFY_AGENT_PREFIX NODE_COMPILE_CACHE
+export KOMBIFY_AGENT_DATA_DIR KOMBIFY_AGENT_POLICY KOMBIFY_AGENT_PREFIX NODE_COMPILE_CACHE
 exec $PREFIX/current/runtime/bin/node $PREFIX/current/kombify-agent.mjs "\$@"
 EOF
   chmod 0755 "$PREFIX/bin/.kombify-agent.$$"
@@ -501,6 +513,7 @@ EOF
 # Written by the kombify installer; read by --uninstall and by the agent's upgrades.
 KOMBIFY_EDGE_URL=$EDGE
 KOMBIFY_AGENT_DATA_DIR=$DATA_DIR
+KOMBIFY_AGENT_POLICY=$POLICY
 KOMBIFY_SERVICE=$service
 KOMBIFY_VERSION=$VERSION
 EOF
@@ -512,6 +525,16 @@ EOF
       LINKED=1
     fi
   fi
+}
+
+# The node's job policy (issue 20, H2) belongs to the machine's owner: written once with the
+# agent's defaults (the stack workflow's jobs only), never replaced by a re-run or an upgrade.
+write_policy() {
+  POLICY_NOTE="kept (yours)"
+  [ -f "$POLICY" ] && return 0
+  "$PREFIX/bin/kombify-agent" policy init --policy "$POLICY" >/dev/null ||
+    die "$E_FAIL" "could not write the job policy $POLICY"
+  POLICY_NOTE="default: the stack workflow's jobs only; edit it to allow more"
 }
 
 write_unit() {
@@ -564,6 +587,7 @@ kombify agent $VERSION installed ($how).
   edge      $EDGE
   files     $PREFIX (Node runtime $RUNTIME_DIR)
   data      $DATA_DIR (identity, outbox)
+  policy    $POLICY ($POLICY_NOTE)
   agent     $service
   status    $command status
   remove    $remove
@@ -597,6 +621,7 @@ install() {
     activate
   fi
   write_wrapper
+  write_policy
   if [ "$SERVICE" -eq 1 ]; then
     stop_foreground_agent
     write_unit
@@ -619,9 +644,11 @@ install() {
 }
 
 uninstall() {
+  wrote_policy=
   if [ -f "$PREFIX/install.env" ]; then
     recorded=$(sed -n 's/^KOMBIFY_AGENT_DATA_DIR=//p' "$PREFIX/install.env")
     [ -z "$recorded" ] || DATA_DIR=$recorded
+    wrote_policy=$(sed -n 's/^KOMBIFY_AGENT_POLICY=//p' "$PREFIX/install.env")
   fi
   removed=
   if [ -f "$UNIT_PATH" ]; then
@@ -636,6 +663,12 @@ uninstall() {
   if [ "$(readlink "$LINK_PATH" 2>/dev/null)" = "$PREFIX/bin/kombify-agent" ]; then
     rm -f "$LINK_PATH"
     removed="$removed $LINK_PATH"
+  fi
+  # The policy file an install put in place (install.env names it), and its folder once empty.
+  if [ -n "$wrote_policy" ] && [ -f "$wrote_policy" ]; then
+    rm -f "$wrote_policy"
+    rmdir "$(dirname "$wrote_policy")" 2>/dev/null || true
+    removed="$removed $wrote_policy"
   fi
   worker=
   if [ -d "$DATA_DIR" ]; then

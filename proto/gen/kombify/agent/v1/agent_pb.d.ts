@@ -283,6 +283,16 @@ export declare type Job = Message<"kombify.agent.v1.Job"> & {
    * @generated from field: google.protobuf.Timestamp created_at = 7;
    */
   createdAt?: Timestamp | undefined;
+
+  /**
+   * Who made the job, set by the edge: "stack" (a stack's workflow), "simulation" (a simulated
+   * node's lifecycle), "edge" (the edge's own typed actions: pre-checks, bootstrap, container views,
+   * upgrades) or "api" (a raw job sent to POST /v1/orchestrator/jobs). Empty from an edge that
+   * predates it. The agent's local policy refuses "api" (and empty) jobs unless it allows raw jobs.
+   *
+   * @generated from field: string origin = 8;
+   */
+  origin: string;
 };
 
 /**
