@@ -142,3 +142,53 @@ describe('imageRepository', () => {
     expect(imageRepository('registry.local:5000/app')).toBe('registry.local:5000/app');
   });
 });
+
+describe('policyDenial of a swarm', () => {
+  const swarmServices = (
+    mounts: unknown[],
+    service = { service: 'app', image: 'nginx:1.27' },
+  ): PolicyJob => ({
+    type: 'swarm.services',
+    origin: 'stack',
+    params: {
+      stack: 'homelab',
+      members: [{ node: 'm1', role: 'manager' }],
+      services: [
+        {
+          ...service,
+          name: `homelab-${service.service}`,
+          mode: 'replicated',
+          mounts,
+          update: {
+            parallelism: 1,
+            delay_s: 1,
+            failure_action: 'rollback',
+            order: 'start-first',
+            monitor_s: 5,
+          },
+        },
+      ],
+    },
+  });
+
+  it('lets a stack workflow form and run a swarm', () => {
+    for (const type of ['swarm.init', 'swarm.join', 'swarm.verify', 'swarm.remove', 'swarm.leave'])
+      expect(policyDenial(loaded(), { type, origin: 'stack', params: {} }, places)).toBeNull();
+    expect(policyDenial(loaded(), { type: 'swarm.status', origin: 'edge', params: {} }, places)).toBeNull();
+    expect(policyDenial(loaded(), swarmServices([]), places)).toBeNull();
+  });
+
+  it('judges a Swarm service’s bind mounts like a container’s: no / and no socket but for its kit service', () => {
+    expect(policyDenial(loaded(), swarmServices([bind('/')]), places)).toContain('may not bind-mount /');
+    expect(policyDenial(loaded(), swarmServices([bind('/var/run/docker.sock')]), places)).toContain(
+      'Docker socket',
+    );
+    expect(
+      policyDenial(
+        loaded(),
+        swarmServices([bind('/var/run/docker.sock')], { service: 'traefik', image: 'traefik:v3.1' }),
+        places,
+      ),
+    ).toBeNull();
+  });
+});

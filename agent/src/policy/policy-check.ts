@@ -69,12 +69,13 @@ function socketAllowed(policy: Policy, service: string, image: string): boolean 
   );
 }
 
-function bindDenial(
-  params: StackConvergeParams,
-  policy: Policy,
-  file: string,
-  places: PolicyPlaces,
-): string | null {
+/** What the bind check reads of a stack.converge or swarm.services job. */
+type MountingJob = {
+  stack: string;
+  services: Pick<StackConvergeParams['services'][number], 'service' | 'image' | 'mounts'>[];
+};
+
+function bindDenial(params: MountingJob, policy: Policy, file: string, places: PolicyPlaces): string | null {
   const stackDir = resolveHostPath(posix.join(places.stacksDir, params.stack));
   const prefixes = policy.bind_mounts.allowed_prefixes.map(resolveHostPath);
   const sockets = dockerSockets(places);
@@ -114,10 +115,11 @@ export function policyDenial(loaded: LoadedPolicy, job: PolicyJob, places: Polic
   } else if (!(policy.job_types as string[]).includes(job.type)) {
     return `${job.type} jobs are not allowed on this node; the node's owner can add "${job.type}" to job_types in ${path}`;
   }
-  if (job.type === 'stack.converge') {
+  if (job.type === 'stack.converge' || job.type === 'swarm.services') {
     // Params the schema refuses are the executor's to report (invalid_params): nothing to judge.
+    // A swarm's services are judged by the leader's policy, which applies them for every node.
     const parsed = parseJobParams(job.type, job.params);
-    if (parsed.ok) return bindDenial(parsed.value as StackConvergeParams, policy, path, places);
+    if (parsed.ok) return bindDenial(parsed.value as MountingJob, policy, path, places);
   }
   return null;
 }

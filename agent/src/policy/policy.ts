@@ -17,8 +17,9 @@ export const tofuJobTypes = ['tofu.plan', 'tofu.apply'] as const;
 const otherJobTypes = jobTypes.filter((t) => !(tofuJobTypes as readonly string[]).includes(t));
 
 /**
- * What a stack's workflow sends (pre-checks, bootstrap, converge, verify, remove) and the edge's
- * own typed actions (facts, the dashboard's container list, logs and restart, signed upgrades).
+ * What a stack's workflow sends (pre-checks, bootstrap, converge, verify, remove, and a swarm's
+ * init, join, services, verify, remove and leave) and the edge's own typed actions (facts, the
+ * dashboard's container list, logs and restart, signed upgrades, a swarm's status).
  * Not: `docker.run`/`docker.remove` (only ever raw jobs) and `sim.*` (only a KombiSim host).
  */
 export const defaultJobTypes = [
@@ -28,6 +29,13 @@ export const defaultJobTypes = [
   'stack.converge',
   'stack.verify',
   'stack.remove',
+  'swarm.init',
+  'swarm.join',
+  'swarm.services',
+  'swarm.verify',
+  'swarm.remove',
+  'swarm.leave',
+  'swarm.status',
   'docker.containers',
   'docker.logs',
   'docker.container.action',
