@@ -4,7 +4,7 @@
  * page that works under it is a page that cannot be turned against its readers).
  */
 import type { OpenApiDocument, OpenApiOperation } from './openapi-document.ts';
-import { operationsOf } from './operations-of.ts';
+import { operationsOf, responseOf } from './operations-of.ts';
 
 const escapeHtml = (s: string) =>
   s.replace(
@@ -24,7 +24,7 @@ function security(op: OpenApiOperation): string {
   return op.security.map((s) => Object.keys(s).join(' + ')).join(' or ');
 }
 
-function operation(method: string, path: string, op: OpenApiOperation): string {
+function operation(doc: OpenApiDocument, method: string, path: string, op: OpenApiOperation): string {
   const id = escapeHtml(op.operationId);
   const params = (op.parameters ?? []) as { name: string; in: string; required: boolean }[];
   const body = op.requestBody
@@ -36,7 +36,10 @@ function operation(method: string, path: string, op: OpenApiOperation): string {
         .join('')
     : '';
   const responses = Object.entries(op.responses)
-    .map(([status, r]) => `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(r.description)}</li>`)
+    .map(
+      ([status, r]) =>
+        `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(responseOf(doc, r).description)}</li>`,
+    )
     .join('');
   return `<section id="${id}">
 <h3><code>${escapeHtml(method.toUpperCase())} ${escapeHtml(path)}</code></h3>
@@ -54,7 +57,7 @@ export function docsPage(doc: OpenApiDocument): string {
   for (const { path, method, op } of operationsOf(doc)) {
     {
       const tag = op.tags[0] ?? 'other';
-      byTag.set(tag, [...(byTag.get(tag) ?? []), operation(method, path, op)]);
+      byTag.set(tag, [...(byTag.get(tag) ?? []), operation(doc, method, path, op)]);
       index.set(tag, [
         ...(index.get(tag) ?? []),
         `<li><a href="#${escapeHtml(op.operationId)}"><code>${escapeHtml(method.toUpperCase())} ${escapeHtml(path)}</code></a></li>`,

@@ -47,9 +47,14 @@ export interface OpenApiOperation {
   tags: string[];
   parameters?: unknown[];
   requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> }>;
+  responses: Record<string, ResponseObject | { $ref: string }>;
   security: Record<string, string[]>[];
   'x-roles'?: readonly string[];
+}
+
+export interface ResponseObject {
+  description: string;
+  content?: Record<string, { schema: JsonSchema }>;
 }
 
 export interface OpenApiDocument {
@@ -58,7 +63,11 @@ export interface OpenApiDocument {
   jsonSchemaDialect: string;
   tags: { name: string; description: string }[];
   paths: Record<string, PathItem>;
-  components: { schemas: Record<string, JsonSchema>; securitySchemes: typeof securitySchemes };
+  components: {
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, ResponseObject>;
+    securitySchemes: typeof securitySchemes;
+  };
 }
 
 const standardMethods = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']);
@@ -94,6 +103,7 @@ export function buildOpenApi(
   version: string,
 ): BuiltDocument {
   const zod = new ZodComponents();
+  const errorResponses: Record<string, ResponseObject> = {};
   const proto = new ProtoSchemas();
   zod.schema(errorBody, 'output');
   const described = new Map<string, { doc: RouteDoc | ConnectDoc; tag: string }>();
@@ -120,14 +130,22 @@ export function buildOpenApi(
         const perMethod = doc.methods?.[method.name];
         const auth = perMethod?.auth ?? doc.auth ?? routerAuth;
         const path = `/${doc.service.typeName}/${method.name}`;
-        paths[path] = { post: connectOperation(method, tag, auth, perMethod?.note, proto) };
+        paths[path] = { post: connectOperation(errorResponses, method, tag, auth, perMethod?.note, proto) };
       }
       continue;
     }
     if (doc.hidden) continue;
     const { template, params } = openApiPath(op.path);
     paths[template] ??= {};
-    const operation = restOperation(op.method, template, doc, tag, doc.auth ?? routerAuth, zod);
+    const operation = restOperation(
+      errorResponses,
+      op.method,
+      template,
+      doc,
+      tag,
+      doc.auth ?? routerAuth,
+      zod,
+    );
     if (params.length > 0)
       operation.parameters = [
         ...params.map((p) => ({ name: p.name, in: 'path', required: true, schema: p.schema })),
@@ -157,7 +175,11 @@ export function buildOpenApi(
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     tags: domains.map((d) => ({ name: d.tag, description: d.description })),
     paths,
-    components: { schemas: { ...zod.components, ...proto.components, connectError }, securitySchemes },
+    components: {
+      schemas: { ...zod.components, ...proto.components, connectError },
+      responses: errorResponses,
+      securitySchemes,
+    },
   };
   return { document, undocumented, unrouted };
 }
@@ -210,6 +232,7 @@ function describeAuth(auth: AuthDoc | 'public'): string {
 }
 
 function restOperation(
+  errorResponses: Record<string, ResponseObject>,
   method: string,
   template: string,
   doc: RouteDoc,
@@ -254,10 +277,13 @@ function restOperation(
     Boolean(doc.body || doc.query || doc.paged || doc.queryText),
   );
   for (const [httpStatus, list] of groupBy(codes, (c) => String(errorStatus[c]))) {
-    responses[httpStatus] = {
+    // One component per set of codes: the document names each refusal once, not per route.
+    const name = list.join('_');
+    errorResponses[name] ??= {
       description: list.join(', '),
       content: { 'application/json': { schema: errorRef } },
     };
+    responses[httpStatus] = { $ref: `#/components/responses/${name}` };
   }
   const operation: OpenApiOperation = {
     operationId: operationId(method, template),
@@ -275,6 +301,7 @@ function restOperation(
 }
 
 function connectOperation(
+  errorResponses: Record<string, ResponseObject>,
   method: DescMethod,
   tag: string,
   auth: AuthDoc | 'public',
@@ -297,10 +324,13 @@ function connectOperation(
     (c) => String(codeToHttpStatus(c)),
   );
   for (const [httpStatus, list] of byStatus) {
-    responses[httpStatus] = {
-      description: [...new Set(list.map(codeToString))].join(', '),
+    const names = [...new Set(list.map(codeToString))];
+    const name = `connect_${names.join('_')}`;
+    errorResponses[name] ??= {
+      description: names.join(', '),
       content: { 'application/json': { schema: connectErrorRef } },
     };
+    responses[httpStatus] = { $ref: `#/components/responses/${name}` };
   }
   const service = method.parent;
   const operation: OpenApiOperation = {

@@ -10,7 +10,7 @@ import { gate } from '../accounts/index.ts';
 import { domainDocs } from '../api-reference.ts';
 import { app } from '../app.ts';
 import { buildOpenApi, type OpenApiDocument } from './openapi-document.ts';
-import { operationsOf } from './operations-of.ts';
+import { operationsOf, responseOf } from './operations-of.ts';
 import { routerOperations } from './router-operations.ts';
 
 const built = buildOpenApi(app.routes, domainDocs, 'test');
@@ -61,13 +61,27 @@ describe('the OpenAPI document', () => {
     expect(doc.components.schemas['kombify.orchestrator.v1.GetSecretRequest']).toMatchObject({
       properties: { path: { type: 'string' } },
     });
+    // The proto3 JSON mapping: enums by name, Timestamps as RFC 3339, 64-bit integers as strings.
+    const schemas = doc.components.schemas;
+    expect(schemas['kombify.orchestrator.v1.StackAction']).toMatchObject({
+      type: 'string',
+      enum: expect.arrayContaining(['STACK_ACTION_PROVISION', 'STACK_ACTION_DESTROY']),
+    });
+    expect(schemas['kombify.orchestrator.v1.SecretMeta']).toMatchObject({
+      properties: { updatedAt: { type: 'string', format: 'date-time' }, version: { type: 'integer' } },
+    });
+    expect(schemas['kombify.orchestrator.v1.WorkflowEvent']).toMatchObject({
+      properties: { seq: { type: ['string', 'integer'] } },
+    });
     // Writes need an operator, reads a member: the per-method auth is not the gate's alone.
     const put = doc.paths['/kombify.orchestrator.v1.SecretService/PutSecret']?.post as typeof get;
     expect(put?.['x-roles']).not.toContain('member');
     expect(get?.['x-roles']).toContain('member');
     // A server stream is Connect's enveloped form, not plain JSON.
     const watch = doc.paths['/kombify.orchestrator.v1.OrchestratorService/WatchWorkflow']?.post as typeof get;
-    expect(Object.keys(watch?.responses['200']?.content ?? {})).toEqual(['application/connect+json']);
+    expect(
+      Object.keys(watch?.responses['200'] ? (responseOf(doc, watch.responses['200']).content ?? {}) : {}),
+    ).toEqual(['application/connect+json']);
   });
 
   it('is OpenAPI 3.1: every operation answers, ids are unique, path parameters match the template', () => {
@@ -125,10 +139,13 @@ describe('the OpenAPI document', () => {
 
   it('refers to the one error shape for every REST error answer', () => {
     const op = doc.paths['/v1/orchestrator/workers/{id}']?.get as (typeof operations)[number]['op'];
-    expect(op.responses['404']?.content?.['application/json']?.schema).toEqual({
+    const [notFound, unauthenticated] = [op.responses['404'], op.responses['401']].map(
+      (r) => r && responseOf(doc, r),
+    );
+    expect(notFound?.content?.['application/json']?.schema).toEqual({
       $ref: '#/components/schemas/errorBody',
     });
-    expect(op.responses['401']?.description).toBe('AUTH_REQUIRED, AUTH_INVALID');
+    expect(unauthenticated?.description).toBe('AUTH_REQUIRED, AUTH_INVALID');
     expect(doc.components.schemas.errorBody).toMatchObject({ properties: { error: { type: 'object' } } });
   });
 });

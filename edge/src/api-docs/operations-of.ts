@@ -1,4 +1,4 @@
-import type { OpenApiDocument, OpenApiOperation, PathItem } from './openapi-document.ts';
+import type { OpenApiDocument, OpenApiOperation, PathItem, ResponseObject } from './openapi-document.ts';
 
 /** Every operation of the document with its path and upper-case method, extension methods included. */
 export function operationsOf(doc: OpenApiDocument): { path: string; method: string; op: OpenApiOperation }[] {
@@ -12,4 +12,12 @@ export function operationsOf(doc: OpenApiDocument): { path: string; method: stri
     }
   }
   return out;
+}
+
+/** A response, with a `$ref` to `components.responses` followed. */
+export function responseOf(doc: OpenApiDocument, r: ResponseObject | { $ref: string }): ResponseObject {
+  if (!('$ref' in r)) return r;
+  const found = doc.components.responses[r.$ref.slice('#/components/responses/'.length)];
+  if (!found) throw new Error(`unresolved response ${r.$ref}`);
+  return found;
 }

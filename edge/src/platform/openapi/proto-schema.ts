@@ -71,8 +71,9 @@ export class ProtoSchemas {
       const oneofs = desc.oneofs.filter((o) => !o.fields.every((f) => f.proto.proto3Optional));
       this.components[name] = {
         type: 'object',
+        // Open: the proto3 JSON reader also takes the fields' proto names, and readers of
+        // answers must take fields added later.
         properties,
-        additionalProperties: false,
         ...(oneofs.length > 0
           ? {
               description: oneofs
