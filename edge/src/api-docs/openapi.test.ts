@@ -154,10 +154,6 @@ describe('the OpenAPI document', () => {
 const refusedOtherwise: Record<string, [number, string]> = {
   'POST /auth/signout': [503, 'sign-in is not configured in the tests: refused before the session is read'],
   'POST /api/billing/webhook': [503, 'Stripe is not configured in the tests: refused before the signature'],
-  'POST /kombify.agent.v1.AgentService/FetchJobSecrets': [
-    501,
-    'the edge routes it to the agent’s object only with a token; its own refusal router lacks the method',
-  ],
 };
 
 describe('the auth the document states', () => {
