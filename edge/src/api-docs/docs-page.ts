@@ -28,7 +28,8 @@ function operation(doc: OpenApiDocument, method: string, path: string, op: OpenA
   const id = escapeHtml(op.operationId);
   const params = (op.parameters ?? []) as { name: string; in: string; required: boolean }[];
   const body = op.requestBody
-    ? Object.entries(op.requestBody.content)
+    ? (op.requestBody.description ? `<p>Body: ${escapeHtml(op.requestBody.description)}</p>` : '') +
+      Object.entries(op.requestBody.content)
         .map(
           ([type, c]) =>
             `<details><summary>request ${escapeHtml(type)}</summary><pre>${escapeHtml(JSON.stringify(c.schema, null, 2))}</pre></details>`,

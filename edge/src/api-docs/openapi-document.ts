@@ -46,7 +46,7 @@ export interface OpenApiOperation {
   description?: string;
   tags: string[];
   parameters?: unknown[];
-  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
+  requestBody?: { required: boolean; description?: string; content: Record<string, { schema: JsonSchema }> };
   responses: Record<string, ResponseObject | { $ref: string }>;
   security: Record<string, string[]>[];
   'x-roles'?: readonly string[];
@@ -105,7 +105,7 @@ export function buildOpenApi(
   const zod = new ZodComponents();
   const errorResponses: Record<string, ResponseObject> = {};
   const proto = new ProtoSchemas();
-  zod.schema(errorBody, 'output');
+  zod.schema(errorBody);
   const described = new Map<string, { doc: RouteDoc | ConnectDoc; tag: string }>();
   for (const d of domains)
     for (const [key, doc] of Object.entries(d.routes)) described.set(key, { doc, tag: d.tag });
@@ -215,12 +215,16 @@ function isBodyDoc(value: unknown): value is BodyDoc {
   return typeof value === 'object' && value !== null && 'contentType' in value;
 }
 
-function content(body: z.ZodType | BodyDoc | readonly BodyDoc[], io: 'input' | 'output', zod: ZodComponents) {
+function bodyDocs(body: z.ZodType | BodyDoc | readonly BodyDoc[]): BodyDoc[] {
+  return (Array.isArray(body) ? body : [body]).filter(isBodyDoc);
+}
+
+function content(body: z.ZodType | BodyDoc | readonly BodyDoc[], zod: ZodComponents) {
   const list = Array.isArray(body) ? body : [body];
   const out: Record<string, { schema: JsonSchema; description?: string }> = {};
   for (const b of list as (z.ZodType | BodyDoc)[]) {
-    if (b instanceof z.ZodType) out['application/json'] = { schema: zod.schema(b, io) };
-    else if (isBodyDoc(b)) out[b.contentType] = { schema: b.schema ? zod.schema(b.schema, io) : {} };
+    if (b instanceof z.ZodType) out['application/json'] = { schema: zod.schema(b) };
+    else if (isBodyDoc(b)) out[b.contentType] = { schema: b.schema ? zod.schema(b.schema) : {} };
   }
   return out;
 }
@@ -242,7 +246,7 @@ function restOperation(
 ): OpenApiOperation {
   const parameters: unknown[] = [];
   if (doc.query) {
-    const json = zod.schema(doc.query, 'input') as {
+    const json = zod.schema(doc.query) as {
       properties?: Record<string, JsonSchema>;
       required?: string[];
     };
@@ -265,8 +269,10 @@ function restOperation(
   const status = String(doc.status ?? 200);
   const responses: OpenApiOperation['responses'] = {
     [status]: {
-      description: doc.summary,
-      ...(doc.response ? { content: content(doc.response, 'output', zod) } : {}),
+      description: [doc.summary, ...(doc.response ? bodyDocs(doc.response) : []).map((b) => b.description)]
+        .filter(Boolean)
+        .join('; '),
+      ...(doc.response ? { content: content(doc.response, zod) } : {}),
     },
   };
   const hasParams = template.includes('{');
@@ -295,8 +301,16 @@ function restOperation(
   };
   if (auth !== 'public' && auth.roles) operation['x-roles'] = auth.roles;
   if (parameters.length > 0) operation.parameters = parameters;
-  if (doc.body)
-    operation.requestBody = { required: !doc.bodyOptional, content: content(doc.body, 'input', zod) };
+  if (doc.body) {
+    const said = bodyDocs(doc.body).filter((b) => b.description);
+    operation.requestBody = {
+      required: !doc.bodyOptional,
+      ...(said.length > 0
+        ? { description: said.map((b) => `${b.contentType}: ${b.description}`).join('; ') }
+        : {}),
+      content: content(doc.body, zod),
+    };
+  }
   return operation;
 }
 

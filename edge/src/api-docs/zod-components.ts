@@ -16,10 +16,12 @@ export class ZodComponents {
   readonly components: Record<string, JsonSchema> = {};
   private anonymous = 0;
 
-  /** The JSON Schema of `schema` as a request (`input`) or an answer (`output`). */
-  schema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-    // Answers are described as what a client's parser takes in, so extra fields are not refused.
-    void io;
+  /**
+   * The JSON Schema of `schema` as what it accepts (zod's `input`), for requests and answers alike:
+   * an answer's schema is the one a client parses it with, and a default or a transform on the way
+   * in must not turn into a promise about what is sent.
+   */
+  schema(schema: z.ZodType): JsonSchema {
     const json = z.toJSONSchema(schema, {
       target: 'draft-2020-12',
       io: 'input',
