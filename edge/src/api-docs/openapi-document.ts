@@ -108,7 +108,12 @@ export function buildOpenApi(
   zod.schema(errorBody);
   const described = new Map<string, { doc: RouteDoc | ConnectDoc; tag: string }>();
   for (const d of domains)
-    for (const [key, doc] of Object.entries(d.routes)) described.set(key, { doc, tag: d.tag });
+    for (const [key, doc] of Object.entries(d.routes)) {
+      // Two domains describing one route would hide one of them: a mistake to stop at once.
+      const earlier = described.get(key);
+      if (earlier) throw new Error(`${key} is described by both ${earlier.tag} and ${d.tag}`);
+      described.set(key, { doc, tag: d.tag });
+    }
 
   const paths: OpenApiDocument['paths'] = {};
   const undocumented: string[] = [];

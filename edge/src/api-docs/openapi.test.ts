@@ -39,7 +39,7 @@ describe('the OpenAPI document', () => {
     expect(operations.length).toBeGreaterThan(200);
   });
 
-  it('fails the check for a route without a description and a description without a route', () => {
+  it('fails the check for a route without a description, a description without a route, and one described twice', () => {
     const extra = new Hono().get('/v1/not-described', (c) => c.text('x'));
     const withExtra = buildOpenApi([...app.routes, ...extra.routes], domainDocs, 'test');
     expect(withExtra.undocumented).toEqual(['GET /v1/not-described']);
@@ -49,6 +49,10 @@ describe('the OpenAPI document', () => {
       'test',
     );
     expect(ghost.unrouted).toEqual(['GET /v1/ghost']);
+    const twice = { tag: 'twice', description: '', routes: { 'GET /health': { summary: 'again' } } };
+    expect(() => buildOpenApi(app.routes, [...domainDocs, twice], 'test')).toThrow(
+      /GET \/health is described by both/,
+    );
   });
 
   it('lists each Connect method in its JSON form with proto-derived schemas', () => {
