@@ -18,6 +18,7 @@ const publicRoutes: [RegExp, string][] = [
   [/^\/v1\/stackkits\/apps(\/:name)?$/, 'the app catalog, for the gallery and the CLI (read-only)'],
   [/^\/install\.sh$/, 'the installer one-liner'],
   [/^\/agent\//, 'what the installer downloads (signed)'],
+  [/^\/(openapi\.json|docs)$/, 'the API reference: it describes the routes, never a caller or their data'],
 ];
 
 function routes() {

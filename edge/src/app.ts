@@ -7,6 +7,8 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { accountsApi } from './accounts/api.ts';
 import { adminApi } from './admin/api.ts';
+import { apiReference } from './api-docs/api.ts';
+import { domainDocs } from './api-reference.ts';
 import { billingApi } from './billing/api.ts';
 import { catalogApi } from './catalog/api.ts';
 import { dashboardApi } from './dashboard/api.ts';
@@ -56,6 +58,11 @@ app.route('/', releasesApi);
 // After stacks: `/v1/orchestrator/stacks/{id}/state-credentials` shares the stacks prefix.
 app.route('/', tofuStateApi);
 app.route('/', simulationsApi);
+// Last: the reference describes the routes above, read from this app's own router.
+app.route(
+  '/',
+  apiReference(() => app.routes, domainDocs),
+);
 
 app.notFound((c) => {
   const error = new ApiError('NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);

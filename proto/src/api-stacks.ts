@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { positionedIssue } from './issue.ts';
+import { swarmStatusResult } from './swarm-jobs.ts';
 
 const iso = z.string();
 
@@ -290,3 +291,11 @@ export type ComposeIssue = z.infer<typeof composeIssue>;
 export type ComposeImport = z.infer<typeof composeImport>;
 export type AppSummary = z.infer<typeof appSummary>;
 export type AddedApp = z.infer<typeof addedApp>;
+
+/** `GET /v1/orchestrator/stacks/{id}/swarm`: the swarm as one of its managers sees it now. */
+export const stackSwarm = swarmStatusResult.extend({
+  /** The plan node whose manager answered. */
+  asked: z.string(),
+  /** The plan's leader (who leads now is `nodes[].leader`). */
+  leader_plan: z.string(),
+});

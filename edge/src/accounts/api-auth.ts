@@ -11,6 +11,7 @@ import type { AppEnv, Principal } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { sha256Hex } from '../platform/ids.ts';
 import { setIdentityHeaders } from '../platform/middleware/identity-headers.ts';
+import { gateRoles } from '../platform/openapi/route-doc.ts';
 import { clientAddress, rememberAccepted, spendUnverified } from '../platform/unverified-budget.ts';
 import { memberRole } from './members-store.ts';
 import { looksLikeJwt, verifyAccessToken } from './oidc-jwt.ts';
@@ -35,7 +36,7 @@ export function gate(
   /** Where the credential is read from; routes for other clients (OpenTofu's Basic auth) pass their own. */
   credential: (c: Context<AppEnv>) => string | null = presentedCredential,
 ) {
-  return createMiddleware<AppEnv>(async (c, next) => {
+  const middleware = createMiddleware<AppEnv>(async (c, next) => {
     // `/x` and `/x/*` both match a request for `/x` in Hono: a second gate on the same request
     // checks only its roles, so the caller is authenticated, counted and audited once.
     const earlier = c.get('principal');
@@ -110,6 +111,9 @@ export function gate(
       await auditImpersonatedRequest(c, admitted, status);
     }
   });
+  // The OpenAPI document reads each route's roles from its gates (platform/openapi).
+  gateRoles.set(middleware, roles);
+  return middleware;
 }
 
 /** The writes an impersonation session may make: ending itself, and the user's UI preferences. */

@@ -19,7 +19,7 @@ import { consumerLimiter } from './rate-limit/rate-limit.ts';
 export const apiKeys = new Hono<AppEnv>();
 apiKeys.use(gate(keyManagerRoles, 'account'));
 
-const createBody = z
+export const createKeyBody = z
   .object({
     name: z.string().trim().min(1).max(100),
     role: keyRole.default('member'),
@@ -36,7 +36,7 @@ export function actorOf(p: Principal): { actor: string; userId: string | null } 
 }
 
 apiKeys.post('/', async (c) => {
-  const body = await readJson(c, createBody);
+  const body = await readJson(c, createKeyBody);
   const principal = c.get('principal');
   if (!atLeast(principal.role, body.role)) {
     throw new ApiError(

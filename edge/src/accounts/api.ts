@@ -19,3 +19,4 @@ export const accountsApi = new Hono<AppEnv>()
   .route('/api/org', org)
   .route('/api/internal/sso', sso)
   .route('/_bench/chain', benchProbe);
+export { accountsRouteDocs } from './route-docs.ts';

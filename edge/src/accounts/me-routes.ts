@@ -22,12 +22,16 @@ function requireUser(c: { get(k: 'principal'): { kind: string } }): void {
     throw new ApiError('VALIDATION_FAILED', 'an API key has no profile');
 }
 
+export const profileBody = z.object({ name: z.string().trim().min(1).max(100) }).strict();
+
 account.patch('/', async (c) => {
   requireUser(c);
-  const { name } = await readJson(c, z.object({ name: z.string().trim().min(1).max(100) }).strict());
+  const { name } = await readJson(c, profileBody);
   await updateProfile(c.get('db')(), c.get('principal').id, { name });
   return c.json({ data: { name } });
 });
+
+export const preferencesBody = z.record(z.string().max(64), z.json());
 
 account.get('/preferences', async (c) => {
   requireUser(c);
@@ -36,7 +40,7 @@ account.get('/preferences', async (c) => {
 
 account.put('/preferences', async (c) => {
   requireUser(c);
-  const prefs = await readJson(c, z.record(z.string().max(64), z.json()));
+  const prefs = await readJson(c, preferencesBody);
   if (JSON.stringify(prefs).length > 8192)
     throw new ApiError('VALIDATION_FAILED', 'preferences are limited to 8 KB');
   await setPreferences(c.get('db')(), c.get('principal').id, prefs);

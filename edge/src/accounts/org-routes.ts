@@ -45,17 +45,16 @@ org.get('/members', async (c) => {
   });
 });
 
+export const invitationBody = z
+  .object({
+    email: z.email().max(254),
+    role: role.default('member'),
+    expires_in_days: z.number().int().min(1).max(30).default(7),
+  })
+  .strict();
+
 org.post('/invitations', async (c) => {
-  const body = await readJson(
-    c,
-    z
-      .object({
-        email: z.email().max(254),
-        role: role.default('member'),
-        expires_in_days: z.number().int().min(1).max(30).default(7),
-      })
-      .strict(),
-  );
+  const body = await readJson(c, invitationBody);
   const p = c.get('principal');
   requireManager(p);
   requireAtMost(p, body.role);
@@ -73,8 +72,10 @@ org.post('/invitations', async (c) => {
   return c.json({ data: { email, role: body.role, expires_at: expiresAt.toISOString() } }, 201);
 });
 
+export const memberRoleBody = z.object({ role }).strict();
+
 org.patch('/members/:userId', async (c) => {
-  const { role: next } = await readJson(c, z.object({ role }).strict());
+  const { role: next } = await readJson(c, memberRoleBody);
   const p = c.get('principal');
   requireManager(p);
   requireAtMost(p, next);

@@ -12,8 +12,10 @@ import { verifyAccessToken } from './oidc-jwt.ts';
  */
 export const sso = new Hono<AppEnv>();
 
+export const ssoExchangeBody = z.object({ token: z.string().min(10).max(8192) }).strict();
+
 sso.post('/exchange', async (c) => {
-  const { token } = await readJson(c, z.object({ token: z.string().min(10).max(8192) }).strict());
+  const { token } = await readJson(c, ssoExchangeBody);
   const config = c.get('config');
   if (!config.OIDC_ISSUER || !config.SESSION_SECRET) {
     throw new ApiError('SERVICE_UNAVAILABLE', 'SSO is not configured (OIDC_ISSUER, SESSION_SECRET)');

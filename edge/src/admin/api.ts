@@ -11,3 +11,4 @@ export const adminApi = new Hono<AppEnv>()
   .route('/api/internal/feature-flags', featureFlagsInternal)
   .route('/api/v1/users', usersAdmin)
   .route('/api/internal/users', usersInternal);
+export { adminRouteDocs } from './route-docs.ts';

@@ -27,7 +27,7 @@ const targeting = z
     users: z.record(z.string(), z.boolean()).optional(),
   })
   .strict();
-const createBody = z
+export const createFlagBody = z
   .object({
     key,
     description: z.string().max(500).default(''),
@@ -37,7 +37,7 @@ const createBody = z
   })
   .strict();
 // No defaults here: a PATCH changes only what it names.
-const patchBody = z
+export const patchFlagBody = z
   .object({
     description: z.string().max(500),
     enabled: z.boolean(),
@@ -61,7 +61,7 @@ function view(f: NonNullable<Awaited<ReturnType<typeof getFlag>>>) {
 featureFlagsAdmin.get('/', async (c) => c.json({ data: (await listFlags(c.get('db')())).map(view) }));
 
 featureFlagsAdmin.post('/', async (c) => {
-  const body = await readJson(c, createBody);
+  const body = await readJson(c, createFlagBody);
   const db = c.get('db')();
   const row = {
     key: body.key,
@@ -89,7 +89,7 @@ featureFlagsAdmin.get('/:key', async (c) => {
 });
 
 featureFlagsAdmin.patch('/:key', async (c) => {
-  const body = await readJson(c, patchBody);
+  const body = await readJson(c, patchFlagBody);
   const db = c.get('db')();
   const before = await getFlag(db, c.req.param('key'));
   if (!before) throw new ApiError('NOT_FOUND', `flag ${c.req.param('key')} not found`);
@@ -151,12 +151,13 @@ featureFlagsInternal.get('/', async (c) => {
   return c.json({ sub, orgId, flags, updatedAt: updatedAt?.toISOString() ?? null });
 });
 
+export const applyFlagsBody = z
+  .object({ sub: z.string().min(1).max(200), flags: z.record(key, z.boolean()) })
+  .strict();
+
 /** `POST /api/internal/feature-flags/apply` with `{sub, flags: {key: bool}}`: user overrides, audited. */
 featureFlagsInternal.post('/apply', async (c) => {
-  const body = await readJson(
-    c,
-    z.object({ sub: z.string().min(1).max(200), flags: z.record(key, z.boolean()) }).strict(),
-  );
+  const body = await readJson(c, applyFlagsBody);
   const db = c.get('db')();
   const missing = [];
   for (const [flagKey, value] of Object.entries(body.flags)) {

@@ -89,17 +89,16 @@ usersAdmin.get('/', async (c) => {
 
 usersAdmin.get('/:id', async (c) => c.json({ data: (await loadUser(c, c.req.param('id'))).view }));
 
+export const setRoleBody = z
+  .object({
+    org_id: z.string().min(1).max(100),
+    role: roleName,
+  })
+  .strict();
+
 /** Sets the user's role in one org, with the org rules: an org keeps an owner; nobody changes their own. */
 usersAdmin.patch('/:id/roles', async (c) => {
-  const body = await readJson(
-    c,
-    z
-      .object({
-        org_id: z.string().min(1).max(100),
-        role: roleName,
-      })
-      .strict(),
-  );
+  const body = await readJson(c, setRoleBody);
   const p = c.get('principal');
   const id = c.req.param('id');
   refuseSelf(p, id, 'change the roles of');
@@ -148,12 +147,14 @@ for (const [path, disabled] of [
   });
 }
 
+export const impersonateBody = z.object({ org_id: z.string().min(1).max(100).optional() }).strict();
+
 /**
  * Starts a time-limited session as the user (IMPERSONATION_TTL_SECONDS). A browser admin gets the
  * cookie (their own session is given back when it ends); an API client gets the cookie value.
  */
 usersAdmin.post('/:id/impersonate', async (c) => {
-  const body = await readJson(c, z.object({ org_id: z.string().min(1).max(100).optional() }).strict());
+  const body = await readJson(c, impersonateBody);
   const p = c.get('principal');
   const id = c.req.param('id');
   refuseSelf(p, id, 'impersonate');
@@ -208,6 +209,8 @@ usersAdmin.post('/:id/impersonate', async (c) => {
   );
 });
 
+export const endImpersonationBody = z.object({ session_id: z.string().min(1).max(100) }).strict();
+
 /**
  * Ends impersonation: called from the impersonated session itself (the banner's button), or by a
  * platform admin naming the session.
@@ -219,7 +222,7 @@ usersAdmin.post('/impersonation/end', async (c) => {
   let sessionId: string;
   if (p.impersonation && p.sessionId) sessionId = p.sessionId;
   else if (p.role === 'platform-admin') {
-    sessionId = (await readJson(c, z.object({ session_id: z.string().min(1).max(100) }).strict())).session_id;
+    sessionId = (await readJson(c, endImpersonationBody)).session_id;
   } else throw new ApiError('AUTH_INSUFFICIENT', 'this session is not an impersonation');
   const ended = await endImpersonation(db, sessionId);
   if (!ended) throw new ApiError('NOT_FOUND', `no open impersonation session ${sessionId}`);

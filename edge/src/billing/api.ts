@@ -11,3 +11,4 @@ export const billingApi = new Hono<AppEnv>()
   .route('/api/v1/billing', billingAdmin)
   .route('/api/billing/webhook', billingWebhook)
   .route('/api/billing', billing);
+export { billingRouteDocs } from './route-docs.ts';

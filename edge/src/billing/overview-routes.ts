@@ -67,14 +67,14 @@ billingAdmin.get('/overview', async (c) => {
   });
 });
 
-const filters = z.object({
+export const subscriptionFilters = z.object({
   status: z.enum(['none', 'active', 'trialing', 'past_due', 'canceled', 'unpaid', 'incomplete']).optional(),
   plan: z.enum(['free', 'pro', 'enterprise']).optional(),
 });
 
 billingAdmin.get('/subscriptions', async (c) => {
   const page = readPage(c);
-  const parsed = filters.safeParse({ status: c.req.query('status'), plan: c.req.query('plan') });
+  const parsed = subscriptionFilters.safeParse({ status: c.req.query('status'), plan: c.req.query('plan') });
   if (!parsed.success) {
     throw new ApiError('VALIDATION_FAILED', 'invalid filter', {
       details: issuesFromZod(parsed.error),

@@ -29,8 +29,10 @@ billing.get('/plan', signedIn, async (c) =>
   c.json({ data: await planView(c.get('db')(), c.get('principal').orgId) }),
 );
 
+export const checkoutBody = z.object({ plan: z.enum(['pro', 'enterprise']) }).strict();
+
 billing.post('/checkout', signedIn, async (c) => {
-  const body = await readJson(c, z.object({ plan: z.enum(['pro', 'enterprise']) }).strict());
+  const body = await readJson(c, checkoutBody);
   const principal = c.get('principal');
   if (!atLeast(principal.role, 'admin'))
     throw new ApiError('AUTH_INSUFFICIENT', 'only owners and admins manage billing');

@@ -10,3 +10,4 @@ export const catalogApi = new Hono<AppEnv>()
   .route('/api/v1/patterns', patternsAdmin)
   .route('/api/tools', toolsLauncher)
   .route('/api/v1/discovery', discoveryAdmin);
+export { catalogRouteDocs } from './route-docs.ts';

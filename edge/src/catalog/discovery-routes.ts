@@ -54,20 +54,19 @@ function runView(r: DiscoveryRun, withResults: boolean) {
   };
 }
 
+export const discoveryRunBody = z
+  .object({
+    source: z.enum(['npm', 'github']).default('npm'),
+    keywords: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9.-]{0,49}$/, 'lower-case letters, digits, "." or "-"'))
+      .min(1)
+      .max(10)
+      .default(defaultKeywords),
+  })
+  .strict();
+
 discoveryAdmin.post('/runs', async (c) => {
-  const body = await readJson(
-    c,
-    z
-      .object({
-        source: z.enum(['npm', 'github']).default('npm'),
-        keywords: z
-          .array(z.string().regex(/^[a-z0-9][a-z0-9.-]{0,49}$/, 'lower-case letters, digits, "." or "-"'))
-          .min(1)
-          .max(10)
-          .default(defaultKeywords),
-      })
-      .strict(),
-  );
+  const body = await readJson(c, discoveryRunBody);
   const config = c.get('config');
   const githubToken = config.DISCOVERY_GITHUB_TOKEN;
   if (body.source === 'github' && !githubToken)

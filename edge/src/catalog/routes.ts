@@ -39,7 +39,7 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, 
 const score = z.number().min(0).max(10);
 /** A tool's link opens in people's browsers: http(s) only, never `javascript:` or `data:` (issue 20, L4). */
 const toolUrl = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048);
-const toolBody = z
+export const toolBody = z
   .object({
     id: slug,
     name: z.string().trim().min(1).max(100),
@@ -55,7 +55,7 @@ const toolBody = z
       .default({}),
   })
   .strict();
-const toolPatch = z
+export const toolPatch = z
   .object({
     name: z.string().trim().min(1).max(100),
     summary: z.string().max(500),
@@ -167,7 +167,7 @@ toolsAdmin.delete('/:id', async (c) => {
   return c.json({ data: { id: removed.id, deleted: true } });
 });
 
-const named = z
+export const named = z
   .object({
     id: slug,
     name: z.string().trim().min(1).max(100),
@@ -197,7 +197,7 @@ categoriesAdmin.delete('/:id', async (c) => {
   return c.json({ data: { id: removed.id, deleted: true } });
 });
 
-const patternBody = named.extend({ tool_ids: z.array(slug).max(50).default([]) }).strict();
+export const patternBody = named.extend({ tool_ids: z.array(slug).max(50).default([]) }).strict();
 patternsAdmin.get('/', async (c) => c.json({ data: await listPatterns(c.get('db')()) }));
 patternsAdmin.post('/', async (c) => {
   const b = await readJson(c, patternBody);

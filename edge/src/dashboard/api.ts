@@ -4,3 +4,4 @@ import type { AppEnv } from '../platform/env.ts';
 import { dashboard } from './routes.ts';
 
 export const dashboardApi = new Hono<AppEnv>().route('/api/dashboard', dashboard);
+export { dashboardRouteDocs } from './route-docs.ts';

@@ -32,7 +32,7 @@ import * as lifecycle from './job-lifecycle.ts';
 import type { JobNotify } from './job-notice.ts';
 import { JobNotifier } from './job-notifier.ts';
 import { nextPurgeAt, purgeFinishedParams } from './job-retention.ts';
-import { splitSecretOutputs, storeSecretOutputs } from './job-secret-outputs.ts';
+import { keepSecretOutputs } from './job-secret-outputs.ts';
 import { fetchJobSecrets } from './job-secrets.ts';
 import * as store from './job-store.ts';
 import { JobStream, jobEvent } from './job-stream.ts';
@@ -299,24 +299,12 @@ export class AgentObject extends DurableObject<Env> {
   ): Promise<{ status: string; applied: boolean }> {
     const job = this.#jobForLease(jobId, leaseId);
     if (store.terminalStatuses.has(job.status)) return { status: job.status, applied: false };
-    let outcome = reported;
-    if (outcome.kind === 'result') {
-      const split = splitSecretOutputs(job.type, job.params as Record<string, unknown>, outcome.result);
-      if (Object.keys(split.secrets).length > 0) {
-        if (!identity)
-          throw new ApiError(
-            'INTERNAL_ERROR',
-            `job ${jobId} returned secrets, but no org is known to keep them`,
-          );
-        const withDb = <T>(fn: (db: Db) => Promise<T>) => this.#withDb(fn);
-        await storeSecretOutputs(
-          { config: this.#config, orgId: identity.orgId, withDb },
-          jobId,
-          split.secrets,
-        );
-      }
-      outcome = { kind: 'result', result: split.result };
-    }
+    const withDb = <T>(fn: (db: Db) => Promise<T>) => this.#withDb(fn);
+    const outcome = await keepSecretOutputs(
+      { config: this.#config, orgId: identity?.orgId, withDb },
+      job,
+      reported,
+    );
     const now = Date.now();
     const { status, ended } = lifecycle.applyOutcome(this.#sql, job, outcome, now);
     if (ended) this.#ended([jobId]);

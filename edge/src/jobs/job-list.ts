@@ -17,7 +17,7 @@ import { agentQueue } from './agent-queue.ts';
 
 export const MAX_WORKERS_SCANNED = 200;
 
-const jobQuery = z.object({
+export const jobQuery = z.object({
   worker_id: z.string().max(64).optional(),
   type: z
     .string()

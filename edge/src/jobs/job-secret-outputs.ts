@@ -11,12 +11,33 @@ import { swarmRoles, swarmTokenPath } from '@kombify/proto/jobs';
 import type { Config } from '../platform/config.ts';
 import { audit } from '../platform/db/audit.ts';
 import type { Db } from '../platform/db/client.ts';
+import { ApiError } from '../platform/errors.ts';
 import { putSecret, readSecretValues } from '../secrets/index.ts';
+import type { CompleteOutcome } from './job-lifecycle.ts';
 
 export interface SecretOutputDeps {
   config: Config;
   orgId: string;
   withDb<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+}
+
+/** The outcome to store: a result's secrets kept in the org's store first, and taken out of it. */
+export async function keepSecretOutputs(
+  deps: Omit<SecretOutputDeps, 'orgId'> & { orgId: string | undefined },
+  job: { id: string; type: string; params: unknown },
+  outcome: CompleteOutcome,
+): Promise<CompleteOutcome> {
+  if (outcome.kind !== 'result') return outcome;
+  const split = splitSecretOutputs(job.type, job.params as Record<string, unknown>, outcome.result);
+  if (Object.keys(split.secrets).length > 0) {
+    if (!deps.orgId)
+      throw new ApiError(
+        'INTERNAL_ERROR',
+        `job ${job.id} returned secrets, but no org is known to keep them`,
+      );
+    await storeSecretOutputs({ ...deps, orgId: deps.orgId }, job.id, split.secrets);
+  }
+  return { kind: 'result', result: split.result };
 }
 
 /** The secrets a result of this job type carries, by store path; and the result without them. */

@@ -20,7 +20,7 @@ import { checkJobParams, submitJob } from './submit-job.ts';
 export const jobs = new Hono<AppEnv>();
 jobs.use(gate(operatorRoles, 'orchestrator'));
 
-const createBody = z
+export const createJobBody = z
   .object({
     worker_id: z.string().min(1),
     type: z.string().min(1),
@@ -42,7 +42,7 @@ function changesNode(type: string, params: Record<string, unknown> | undefined):
 }
 
 jobs.post('/', async (c) => {
-  const body = await readJson(c, createBody);
+  const body = await readJson(c, createJobBody);
   unwrap(checkJobParams(body.type, body.params));
   const { orgId } = c.get('principal');
   if (changesNode(body.type, body.params)) {

@@ -4,3 +4,4 @@ import type { AppEnv } from './env.ts';
 import { health } from './health.ts';
 
 export const platformApi = new Hono<AppEnv>().route('/', health);
+export { platformRouteDocs } from './route-docs.ts';

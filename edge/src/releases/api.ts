@@ -9,3 +9,4 @@ export const releasesApi = new Hono<AppEnv>()
   .route('/', install)
   .route('/agent', agentDownloads)
   .route('/api/internal/releases', releases);
+export { releasesRouteDocs } from './route-docs.ts';

@@ -7,3 +7,4 @@ import { secretRoutes } from './routes.ts';
 export const secretsApi = new Hono<AppEnv>()
   .route('/v1/orchestrator/secrets', secretRoutes)
   .route(secretRpcPrefix, secretRpc);
+export { secretsRouteDocs } from './route-docs.ts';

@@ -40,7 +40,7 @@ export const MAX_SECRET_BYTES = 64 * 1024;
 /** Who may read metadata (the REST GETs and Connect's GetSecret/ListSecrets). */
 export const secretReaders = rolesFrom('member');
 
-const putBody = z
+export const putBody = z
   .object({
     value: z
       .string()
@@ -53,7 +53,7 @@ const putBody = z
   .strict();
 
 const DEFAULT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const generateBody = z
+export const generateBody = z
   .object({
     length: z.number().int().min(8).max(1024).default(32),
     alphabet: z.string().min(2).max(256).default(DEFAULT_ALPHABET),

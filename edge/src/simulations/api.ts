@@ -10,3 +10,5 @@ import { simulationRoutes } from './routes.ts';
 export const simulationsApi = new Hono<AppEnv>();
 for (const [path, routes] of simulationRoutes) simulationsApi.route(path, routes);
 simulationsApi.route(simRpcPrefix, simRpc);
+
+export { simulationsRouteDocs } from './route-docs.ts';

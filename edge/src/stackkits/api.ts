@@ -14,3 +14,4 @@ export const stackkitsApi = new Hono<AppEnv>()
   .route('/v1/stackkits', composeImport)
   .route('/v1/stackkits', stackkitCatalog)
   .route('/v1/orchestrator/unifier', unifier);
+export { stackkitsRouteDocs } from './route-docs.ts';

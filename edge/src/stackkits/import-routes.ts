@@ -17,7 +17,7 @@ const signedIn = gate(anyRole, 'stackkits');
 const MAX_BODY_BYTES = maxComposeBytes + 64 * 1024;
 const FILE_NAME = 'docker-compose.yml';
 
-const jsonBody = z
+export const composeJsonBody = z
   .object({
     compose: z.string().min(1),
     kit: z.enum(kitNames).optional(),
@@ -28,7 +28,7 @@ const jsonBody = z
     env: z.string().optional(),
   })
   .strict();
-type ImportBody = z.output<typeof jsonBody>;
+type ImportBody = z.output<typeof composeJsonBody>;
 
 /** YAML (`application/yaml`, `text/yaml`, `application/x-yaml`) is the compose file itself. */
 function isYaml(type: string): boolean {
@@ -54,7 +54,7 @@ composeImport.post('/import', signedIn, async (c) => {
     } catch {
       throw new ApiError('VALIDATION_FAILED', 'request body is not valid JSON');
     }
-    body = checkBody(jsonBody, parsed);
+    body = checkBody(composeJsonBody, parsed);
   }
   const result = importCompose({
     files: [{ name: FILE_NAME, text: body.compose }],

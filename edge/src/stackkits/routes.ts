@@ -67,6 +67,8 @@ const options = z
   .strict()
   .optional();
 
+export const specBody = z.object({ spec: z.unknown(), options }).strict();
+
 /**
  * Reads a kombination spec from the body: YAML text (`application/yaml`, errors with line and
  * column) or JSON `{"spec": {…}, "options"?: {…}}`.
@@ -87,7 +89,7 @@ async function readSpec(
   } catch {
     throw new ApiError('VALIDATION_FAILED', 'request body is not valid JSON');
   }
-  const parsed = z.object({ spec: z.unknown(), options }).strict().safeParse(body);
+  const parsed = specBody.safeParse(body);
   if (!parsed.success)
     throw new ApiError(
       'VALIDATION_FAILED',

@@ -16,3 +16,4 @@ export const stacksApi = new Hono<AppEnv>()
   .route(orchestratorRpcPrefix, orchestratorRpc)
   .route('/v1/orchestrator/nodes', nodes)
   .route('/v1/orchestrator/secret-usage', secretUsageRoutes);
+export { stacksRouteDocs } from './route-docs.ts';

@@ -84,7 +84,7 @@ stacks.post('/:id/apps', async (c) => {
   return c.json({ data: await addAppToStack(orchContext(c), c.req.param('id'), body) }, 201);
 });
 
-const rollbackBody = z.object({ version: z.number().int().min(1) }).strict();
+export const rollbackBody = z.object({ version: z.number().int().min(1) }).strict();
 stacks.post('/:id/rollback', async (c) => {
   const { version } = await readJson(c, rollbackBody);
   return c.json({ data: await orch.rollback(orchContext(c), c.req.param('id'), version) }, 201);
@@ -111,14 +111,16 @@ stacks.get('/:id/export', async (c) =>
   c.json({ data: await orch.exportStack(orchContext(c), c.req.param('id')) }),
 );
 
+export const bindingsBody = z.object({ bindings: bindingsSchema }).strict();
+
 stacks.put('/:id/bindings', async (c) => {
-  const body = await readJson(c, z.object({ bindings: bindingsSchema }).strict());
+  const body = await readJson(c, bindingsBody);
   return c.json({
     data: await orch.setBindings(orchContext(c), c.req.param('id'), body.bindings as Record<string, Binding>),
   });
 });
 
-const settingsBody = z
+export const settingsBody = z
   .object({
     drift_interval_seconds: z
       .number()
@@ -141,10 +143,10 @@ async function actionBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): P
   return readJson(c, schema);
 }
 
-const provisionBody = z
+export const provisionBody = z
   .object({ dry_run: z.boolean().optional(), auto_approve: z.boolean().optional() })
   .strict();
-const destroyBody = z
+export const destroyBody = z
   .object({
     force: z.boolean().optional(),
     auto_approve: z.boolean().optional(),

@@ -49,7 +49,7 @@ export const tofuSchema = z
   })
   .strict();
 
-const jsonBody = z
+export const specInputBody = z
   .object({
     /** The spec as JSON, or `yaml`: kombination.yaml text (so YAML can come with options). */
     spec: z.unknown().optional(),
@@ -90,7 +90,7 @@ export function readSpecInput(contentType: string, text: string): SpecInput {
   let result: SpecResult;
   let format: 'yaml' | 'json';
   let source: string;
-  let extra: Omit<z.output<typeof jsonBody>, 'spec' | 'yaml'> = {};
+  let extra: Omit<z.output<typeof specInputBody>, 'spec' | 'yaml'> = {};
   if (type.includes('yaml') || type.startsWith('text/plain')) {
     result = parseSpec(text);
     format = 'yaml';
@@ -102,7 +102,7 @@ export function readSpecInput(contentType: string, text: string): SpecInput {
     } catch {
       throw new ApiError('VALIDATION_FAILED', 'request body is not valid JSON');
     }
-    const { spec, yaml, ...rest } = checkBody(jsonBody, body);
+    const { spec, yaml, ...rest } = checkBody(specInputBody, body);
     if ((spec === undefined) === (yaml === undefined)) {
       throw new ApiError(
         'VALIDATION_FAILED',

@@ -35,7 +35,7 @@ workflows.post('/:id/approve', async (c) =>
   c.json({ data: await orch.approveWorkflow(orchContext(c), c.req.param('id')) }),
 );
 
-const rejectBody = z.object({ reason: z.string().max(500).optional() }).strict();
+export const rejectBody = z.object({ reason: z.string().max(500).optional() }).strict();
 workflows.post('/:id/reject', async (c) => {
   const body = c.req.header('content-type') ? await readJson(c, rejectBody) : {};
   return c.json({ data: await orch.rejectWorkflow(orchContext(c), c.req.param('id'), body.reason ?? null) });

@@ -10,3 +10,4 @@ export const tofuStateApi = new Hono<AppEnv>()
   .route('/v1/tofu-state', tofuState)
   .route('/v1/orchestrator/stacks', stateCredentials)
   .route('/api/internal/tofu-state', tofuStateInternal);
+export { tofuStateRouteDocs } from './route-docs.ts';

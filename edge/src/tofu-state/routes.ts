@@ -111,7 +111,7 @@ tofuState.post('/:stackId', async (c) => {
   return c.json({ data: { version: result.value.version, unchanged: result.value.unchanged } });
 });
 
-const lockBody = z.looseObject({ ID: z.string().min(1).max(256) });
+export const lockBody = z.looseObject({ ID: z.string().min(1).max(256) });
 
 async function lockInfoBody(c: Context<TofuStateEnv>): Promise<{ id: string; info: string } | null> {
   const text = await readCappedText(c, 16 * 1024, 'the lock info');
@@ -210,7 +210,9 @@ tofuState.get('/:stackId/versions', async (c) => {
 export const stateCredentials = new Hono<AppEnv>();
 stateCredentials.use(gate(operatorRoles, 'orchestrator'));
 
-const credentialBody = z.object({ ttl_seconds: z.number().int().min(60).max(86_400).optional() }).strict();
+export const credentialBody = z
+  .object({ ttl_seconds: z.number().int().min(60).max(86_400).optional() })
+  .strict();
 
 stateCredentials.post('/:id/state-credentials', async (c) => {
   const stackId = c.req.param('id');
@@ -236,7 +238,7 @@ stateCredentials.post('/:id/state-credentials', async (c) => {
 export const tofuStateInternal = new Hono<AppEnv>();
 tofuStateInternal.use(gate(platformAdmin, 'admin'));
 
-const ownerBody = z.object({ org_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) }).strict();
+export const ownerBody = z.object({ org_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) }).strict();
 
 tofuStateInternal.put('/:stackId/owner', async (c) => {
   const stackId = c.req.param('stackId');

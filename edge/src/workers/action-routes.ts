@@ -19,7 +19,7 @@ workerActions.post('/:id/approve', async (c) => {
 });
 
 // Params are checked against the shared node.prechecks schema (proto/src/jobs.ts) by the service.
-const prechecksBody = z.record(z.string(), z.unknown());
+export const prechecksBody = z.record(z.string(), z.unknown());
 
 workerActions.post('/:id/prechecks', async (c) => {
   const length = c.req.header('content-length');

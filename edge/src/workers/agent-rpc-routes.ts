@@ -64,6 +64,7 @@ agentRpc.post('/:method', async (c) => {
       appendLogs: refused,
       completeJob: refused,
       heartbeat: refused,
+      fetchJobSecrets: refused,
     }),
   );
 });

@@ -21,3 +21,4 @@ export const workersApi = new Hono<AppEnv>()
   .route('/v1/orchestrator/workers', workerActions)
   .route('/v1/orchestrator/workers', workerUpgrade)
   .route('/v1/orchestrator/workers', containers);
+export { workersRouteDocs } from './route-docs.ts';

@@ -19,7 +19,7 @@ export const containers = new Hono<AppEnv>();
 containers.use(gate(operatorRoles, 'orchestrator'));
 
 /** `?wait_seconds=` (1–60, default 20): how long to wait for the worker's answer. */
-const waitQuery = z.object({
+export const waitQuery = z.object({
   wait_seconds: z.coerce
     .number()
     .int()
@@ -33,7 +33,7 @@ containers.get('/:id/containers', async (c) =>
   c.json({ data: await listContainers(orchContext(c), c.req.param('id'), waitMs(c)) }),
 );
 
-const logQuery = waitQuery.extend({
+export const logQuery = waitQuery.extend({
   tail: z.coerce.number().int().min(0).max(10_000).default(200),
   since: z.coerce.number().int().min(0).optional(),
   follow: z.enum(['true', 'false', '1', '0']).default('false'),

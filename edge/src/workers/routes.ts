@@ -27,7 +27,7 @@ workers.get('/', async (c) => {
   });
 });
 
-const newWorkerBody = enrollmentBody.extend({
+export const newWorkerBody = enrollmentBody.extend({
   name: z
     .string()
     .regex(

@@ -22,7 +22,7 @@ import { getAgent } from './store.ts';
 export const workerUpgrade = new Hono<AppEnv>();
 workerUpgrade.use(gate(operatorRoles, 'orchestrator'));
 
-const upgradeBody = z
+export const upgradeBody = z
   .object({ version: z.string().regex(VERSION, 'a version like 1.2.3').optional() })
   .strict();
 
