@@ -1,6 +1,6 @@
 /** Words for a run, stack or node status, and the badge tone that goes with each. */
-const GOOD = new Set(['running', 'succeeded', 'deployed', 'online', 'passed', 'in sync']);
-const BAD = new Set(['error', 'failed', 'rejected', 'timeout', 'drifted', 'cancelled']);
+const GOOD = new Set(['running', 'succeeded', 'deployed', 'online', 'passed', 'in sync', 'ready']);
+const BAD = new Set(['error', 'failed', 'rejected', 'timeout', 'drifted', 'cancelled', 'down']);
 const WARN = new Set(['awaiting_approval', 'partial', 'pending_approval', 'queued']);
 
 export function StatusBadge(props: { status: string; testid?: string }) {

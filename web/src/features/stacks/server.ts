@@ -35,6 +35,11 @@ export async function fetchRuns(id: string) {
   return edgeJson(`${stack(id)}/workflows?per_page=20`, api.workflowSummaryList);
 }
 
+/** The swarm as a manager sees it (runs a swarm.status job; a short wait keeps the page quick). */
+export async function fetchSwarm(id: string) {
+  return edgeJson(`${stack(id)}/swarm?wait_seconds=10`, api.stackSwarm);
+}
+
 export async function fetchRun(id: string) {
   return edgeJson(run(id), api.workflow);
 }

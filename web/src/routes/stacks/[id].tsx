@@ -17,6 +17,7 @@ import { SpecEditor, type Validation } from '../../components/spec-editor.tsx';
 import { Empty, Section } from '../../components/states.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { SubmissionNote } from '../../components/submission-note.tsx';
+import { SwarmCard, swarmKits } from '../../components/swarm-card.tsx';
 import { WorkflowRun } from '../../components/workflow-run.tsx';
 import {
   addSpecVersion,
@@ -131,6 +132,10 @@ export default function StackPage() {
       </Section>
 
       <Bindings stackId={params.id} />
+
+      <Show when={swarmKits.has(dataOf(stack())?.kit ?? '')}>
+        <SwarmCard stackId={params.id} />
+      </Show>
 
       <section class="card" aria-labelledby="runs-title">
         <h2 id="runs-title">Runs</h2>
