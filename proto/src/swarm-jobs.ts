@@ -163,6 +163,8 @@ export const swarmServicesParams = z
     secrets: z.array(secretPath).max(256).default([]),
     /** Remove this stack's services that are not in `services`. */
     prune: z.boolean().default(true),
+    /** Say what would change (the plan step), change nothing. */
+    dry_run: z.boolean().default(false),
     /** How long a service may take to run all its tasks before the job fails. */
     timeout_s: seconds.default(300),
   })

@@ -165,6 +165,10 @@ describe('ha-homelab on five simulated machines', () => {
       expect(body.length, `web on ${host}`).toBeGreaterThan(0);
     }
     // The run says why: the agent's note, and verify's checks per member, service and port.
+    // The plan (before approval) said what the swarm's services would do: all new.
+    const planned = stepOf(wf, 'plan').detail.swarm.find((r: any) => r.type === 'swarm.services');
+    expect(planned.services.map((x: any) => x.action)).toEqual(['create', 'create', 'create']);
+    expect(planned.notes.join(' ')).toMatch(/no swarm yet/);
     const swarmResults = stepOf(wf, 'apply').detail.swarm;
     const services = swarmResults.find((r: any) => r.type === 'swarm.services');
     expect(services.notes.join(' ')).toMatch(/no IPVS/);
@@ -220,6 +224,8 @@ describe('ha-homelab on five simulated machines', () => {
   it('changes nothing when deployed again', async () => {
     const wf = await runTo(`/v1/orchestrator/stacks/${stackId}/deploy`, { auto_approve: true });
     expect(wf.status, JSON.stringify(wf.error ?? wf.steps)).toBe('succeeded');
+    const planned = stepOf(wf, 'plan').detail.swarm.find((r: any) => r.type === 'swarm.services');
+    expect(planned.services.map((x: any) => x.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     const swarm = stepOf(wf, 'apply').detail.swarm;
     expect(swarm.find((r: any) => r.type === 'swarm.init').created).toBe(false);
     expect(swarm.filter((r: any) => r.type === 'swarm.join').map((r: any) => r.joined)).toEqual([

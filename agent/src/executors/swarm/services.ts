@@ -107,9 +107,61 @@ async function upsert(docker: Docker, spec: ServiceSpec, existing: Docker.Servic
   return { action: 'update' as const, before };
 }
 
+/**
+ * The plan step's view: what a run would create, update or remove, from the spec hashes, without
+ * touching anything (and without secret values: a service using secrets is judged by the rest of
+ * its spec). A node not yet leading a swarm would create everything.
+ */
+async function dryRun(
+  docker: Docker,
+  params: SwarmServicesParams,
+  mesh: boolean,
+): Promise<SwarmServicesResult> {
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
+  const formed = info.Swarm?.LocalNodeState === 'active' && info.Swarm.ControlAvailable === true;
+  const existing = formed ? await docker.listServices({ filters: byStack(params.stack) }) : [];
+  const networks = formed ? await docker.listNetworks({ filters: byStack(params.stack) }) : [];
+  const services: Outcome[] = params.services.map((s) => {
+    const found = existing.find((e) => e.Spec?.Name === s.name);
+    const hash = serviceSpec(params.stack, s, {}, { mesh }).Labels[LABEL.specHash];
+    const labels = (found?.Spec?.Labels ?? {}) as Record<string, string>;
+    const action = !found
+      ? 'create'
+      : Object.keys(s.secret_env).length === 0 && labels[LABEL.specHash] === hash
+        ? 'unchanged'
+        : 'update';
+    return {
+      service: s.service,
+      name: s.name,
+      action,
+      ...(action === 'update' && Object.keys(s.secret_env).length > 0
+        ? { reason: 'uses secrets: compared when applied' }
+        : {}),
+    };
+  });
+  const wanted = new Set(params.services.map((s) => s.name));
+  for (const e of existing.filter((e) => e.Spec?.Name && !wanted.has(e.Spec.Name)))
+    services.push({
+      service: ((e.Spec?.Labels ?? {}) as Record<string, string>)[LABEL.service] ?? '',
+      name: e.Spec?.Name ?? e.ID,
+      action: 'remove',
+    });
+  return {
+    services,
+    networks: params.networks.map((n) => ({
+      name: n.name,
+      action: networks.some((x) => x.Name === n.name) ? 'unchanged' : 'create',
+    })),
+    nodes: [],
+    notes: formed ? [] : ['no swarm yet: swarm.init and the joins form it first'],
+  };
+}
+
 export async function swarmServices(params: SwarmServicesParams, ctx: ExecContext): Promise<JsonObject> {
   const docker = dockerClient();
   try {
+    if (params.dry_run)
+      return (await dryRun(docker, params, hasRoutingMesh(existsSync))) as unknown as JsonObject;
     const values = await secretValues(params, ctx);
     const mesh = hasRoutingMesh(existsSync);
     const notes = mesh

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ok, passedChecks, wfStatus, withStack } from './engine.fixture.ts';
 import * as engine from './engine.ts';
+import * as store from './stack-store.ts';
 
 const swarmSpec = `name: hive
 kit: ha-homelab
@@ -43,6 +44,22 @@ describe('workflow engine with a swarm', () => {
           ['w1', 'worker'],
         ]);
         for (const p of pre) await engine.jobEnded(make(), p.id, passedChecks);
+        // The plan: what the swarm's services would do, as a dry run on the leader.
+        const planned = deps.dispatcher.last('swarm.services');
+        expect(planned).toMatchObject({ node: 'm1', params: { dry_run: true } });
+        await engine.jobEnded(
+          make(),
+          planned.id,
+          ok({
+            services: [{ service: 'web', name: 'hive-web', action: 'create' }],
+            networks: [],
+            nodes: [],
+            notes: [],
+          }),
+        );
+        expect(store.listSteps(sql, wf.id).find((s) => s.name === 'plan')?.detail).toMatchObject({
+          swarm: [{ node: 'm1', type: 'swarm.services', services: [{ service: 'web', action: 'create' }] }],
+        });
 
         // One job at a time: the init first, alone.
         const init = deps.dispatcher.last('swarm.init');
@@ -67,7 +84,8 @@ describe('workflow engine with a swarm', () => {
           await engine.jobEnded(make(), join.id, ok({ node_id: id, role: 'manager', joined: true }));
         }
         const services = deps.dispatcher.last('swarm.services');
-        expect(services.node).toBe('m1');
+        expect(services.id).not.toBe(planned.id);
+        expect(services.params.dry_run).not.toBe(true);
         expect(
           (services.params.members as { node: string; node_id: string }[]).map((m) => [m.node, m.node_id]),
         ).toEqual([

@@ -95,7 +95,11 @@ export function evaluateStep(
               },
             ]
           : [];
-      recordDrift(deps, wf, [...nodes, ...tofuDrift]);
+      // A Swarm service that would be created, updated or removed has drifted as well.
+      const swarmDrift = results
+        .filter((r) => r.type === 'swarm.services')
+        .map((r) => ({ node: r.node, services: (r.result.services ?? []) as ServiceChange[] }));
+      recordDrift(deps, wf, [...nodes, ...tofuDrift, ...swarmDrift]);
     }
     return;
   }

@@ -168,11 +168,23 @@ async function jobSpecs(
     case 'plan': {
       const jobs: { node: string; type: string; params: Record<string, unknown> }[] = destroy
         ? []
-        : a.converge.map((c) => ({
-            node: c.node,
-            type: 'stack.converge',
-            params: { ...c.params, dry_run: true },
-          }));
+        : [
+            ...a.converge.map((c) => ({
+              node: c.node,
+              type: 'stack.converge',
+              params: { ...c.params, dry_run: true },
+            })),
+            // What the swarm's services would do (a dry run fetches no secrets).
+            ...(a.swarm
+              ? [
+                  {
+                    node: a.swarm.services.node,
+                    type: 'swarm.services',
+                    params: { ...a.swarm.services.params, dry_run: true },
+                  },
+                ]
+              : []),
+          ];
       if (a.tofu) {
         jobs.push({
           node: a.tofu.node,
