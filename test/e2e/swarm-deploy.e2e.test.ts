@@ -11,7 +11,8 @@
  * in host mode with DNS round-robin (the run's steps say so) — the routing mesh is not available
  * here. Also: a redeploy changes nothing; no job view holds a join token; a node already in
  * another swarm is a blocking pre-check (nothing changed); destroy leaves no swarm, service,
- * overlay network or volume behind; the HA drill kills the leader's node under a request loop (a
+ * overlay network or volume behind; a rolling update (start-first) and a partitioned manager of
+ * three keep the service answering under a request loop; the HA drill kills the leader's node under a request loop (a
  * new leader is elected, the service keeps answering, the node rejoins when started); an update whose tasks fail their health check is rolled back by
  * Swarm and the run fails with Swarm's reason.
  */
@@ -79,6 +80,49 @@ const bindings = Object.fromEntries(
 ) as Record<Member, { simulation: string; node: string }>;
 
 const runTo = (path: string, body: unknown) => runWorkflow(stack, path, body, 480_000);
+
+/**
+ * 20 requests a second to the web service until `end()`, each one sent to every node at once and
+ * counted as answered when any node answers 200 (no routing mesh here: a client with the nodes'
+ * addresses, as a DNS name with five A records gives).
+ */
+async function requestLoop() {
+  const ips: string[] = [];
+  for (const c of await containersOfSimulation(docker, sim.id))
+    if ((Object.values(BIND) as string[]).some((n) => c.Names[0]!.endsWith(`-${n}`)))
+      ips.push(Object.values(c.NetworkSettings.Networks)[0]!.IPAddress);
+  const state = { stop: false, ok: 0, failed: [] as number[] };
+  const ask = () =>
+    Promise.any(
+      ips.map(async (ip) => {
+        const res = await fetch(`http://${ip}:8080/`, { signal: AbortSignal.timeout(1000) });
+        if (res.status !== 200) throw new Error(`${ip}: ${res.status}`);
+      }),
+    ).then(
+      () => true,
+      () => false,
+    );
+  const looping = (async () => {
+    while (!state.stop) {
+      const tick = Date.now();
+      if (await ask()) state.ok++;
+      else state.failed.push(tick);
+      await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - tick))));
+    }
+  })();
+  return {
+    get ok() {
+      return state.ok;
+    },
+    get failed() {
+      return state.failed;
+    },
+    async end() {
+      state.stop = true;
+      await looping;
+    },
+  };
+}
 
 const stepOf = (wf: any, name: string) => wf.steps.find((s: any) => s.name === name);
 
@@ -241,34 +285,73 @@ describe('ha-homelab on five simulated machines', () => {
     ]);
   });
 
+  it('a rolling update (start-first) under a request loop: the new image runs, no request fails', async () => {
+    const loop = await requestLoop();
+    await new Promise((r) => setTimeout(r, 1000));
+    const next = spec.replace('image: kombify/echo-app:1', 'image: kombify/echo-app:latest');
+    const added = await stack.api(`/v1/orchestrator/stacks/${stackId}/spec`, { body: { yaml: next } });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const wf = await runTo(`/v1/orchestrator/stacks/${stackId}/deploy`, { auto_approve: true });
+    await loop.end();
+    expect(wf.status, JSON.stringify(wf.error ?? wf.steps)).toBe('succeeded');
+    const services = stepOf(wf, 'apply').detail.swarm.find((r: any) => r.type === 'swarm.services').services;
+    expect(services.find((x: any) => x.service === 'web')).toMatchObject({ action: 'update', tasks: '2/2' });
+    expect(
+      services
+        .filter((x: any) => x.action === 'unchanged')
+        .map((x: any) => x.service)
+        .sort(),
+    ).toEqual(['cache', 'traefik']);
+    expect(
+      await inNode(
+        'm1',
+        `docker service inspect ${run}-web --format '{{.Spec.TaskTemplate.ContainerSpec.Image}}'`,
+      ),
+    ).toBe('kombify/echo-app:latest');
+    process.stdout.write(`[update] ${loop.ok} requests answered, ${loop.failed.length} failed\n`);
+    expect(loop.ok).toBeGreaterThan(50);
+    expect(loop.failed).toEqual([]);
+  });
+
+  it('one manager of three partitioned: the other two keep quorum and serving; healed, it catches up', async () => {
+    const m3Host = await inNode('m3', 'hostname');
+    const w2Host = await inNode('w2', 'hostname');
+    const loop = await requestLoop();
+    const cut = await stack.api(`/api/v1/nodes/${simNode('m3').id}/faults`, { body: { kind: 'partition' } });
+    expect(cut.status, JSON.stringify(cut.body)).toBe(200);
+    await poll(
+      async () => {
+        const out = await inNode('m1', `docker node ls --format '{{.Hostname}} {{.ManagerStatus}}'`);
+        return out.split('\n').includes(`${m3Host} Unreachable`) ? out : null;
+      },
+      60_000,
+      'the partitioned manager unreachable',
+    );
+    // A change needs the Raft quorum: two of three managers still make one.
+    await inNode('m1', `docker node update --label-add drill=partition ${w2Host} >/dev/null`);
+    expect(
+      await inNode('m1', `docker node inspect ${w2Host} --format '{{index .Spec.Labels "drill"}}'`),
+    ).toBe('partition');
+    const healed = await stack.api(`/api/v1/nodes/${simNode('m3').id}/faults`, { method: 'DELETE' });
+    expect(healed.status, JSON.stringify(healed.body)).toBe(200);
+    // Back, it has the change made while it was away.
+    await poll(
+      async () =>
+        (await inNode('m3', `docker node inspect ${w2Host} --format '{{index .Spec.Labels "drill"}}'`).catch(
+          () => '',
+        )) === 'partition',
+      60_000,
+      'the healed manager to catch up',
+    );
+    await loop.end();
+    await inNode('m1', `docker node update --label-rm drill ${w2Host} >/dev/null`);
+    process.stdout.write(`[partition] ${loop.ok} requests answered, ${loop.failed.length} failed\n`);
+    expect(loop.failed).toEqual([]);
+  });
+
   it('HA drill: the leader’s node killed, a new leader is elected, the service keeps answering; started, it rejoins', async () => {
-    const ips = new Map<Member, string>();
-    for (const c of await containersOfSimulation(docker, sim.id)) {
-      const m = (Object.keys(BIND) as Member[]).find((k) => c.Names[0]!.endsWith(`-${BIND[k]}`));
-      if (m) ips.set(m, Object.values(c.NetworkSettings.Networks)[0]!.IPAddress);
-    }
     const m1Host = await inNode('m1', 'hostname');
-    // 20 requests a second for the whole drill, each one sent to every node at once (no routing
-    // mesh here: a client with the nodes' addresses, as a DNS name with five A records gives).
-    const loop = { stop: false, ok: 0, failed: [] as number[] };
-    const ask = () =>
-      Promise.any(
-        [...ips.values()].map(async (ip) => {
-          const res = await fetch(`http://${ip}:8080/`, { signal: AbortSignal.timeout(1000) });
-          if (res.status !== 200) throw new Error(`${ip}: ${res.status}`);
-        }),
-      ).then(
-        () => true,
-        () => false,
-      );
-    const looping = (async () => {
-      while (!loop.stop) {
-        const tick = Date.now();
-        if (await ask()) loop.ok++;
-        else loop.failed.push(tick);
-        await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - tick))));
-      }
-    })();
+    const loop = await requestLoop();
     await new Promise((r) => setTimeout(r, 2000));
     const killedAt = Date.now();
     const killed = await stack.api(`/api/v1/nodes/${simNode('m1').id}/faults`, { body: { kind: 'kill' } });
@@ -298,8 +381,7 @@ describe('ha-homelab on five simulated machines', () => {
       120_000,
       'the services at full strength without the killed node',
     );
-    loop.stop = true;
-    await looping;
+    await loop.end();
     // Asked without the leader's node: another manager answers, and shows the killed node down.
     const view = (await stack.api(`/v1/orchestrator/stacks/${stackId}/swarm`)).body.data;
     expect(view.asked).not.toBe('m1');
