@@ -307,6 +307,16 @@ const cases: Case[] = [
 
   // invalid_reference
   {
+    name: 'a Swarm placement on a label no member has',
+    yaml: `${ha(bigManager('m1') + bigManager('m2') + bigManager('m3'))}services:\n  - { name: web, image: nginx:1.27, placement: ["node.labels.disk == ssd"] }\n`,
+    errors: [['services[0].placement[0]', 'invalid_reference']],
+  },
+  {
+    name: 'a Swarm placement on a node name that is not a member',
+    yaml: `${ha(bigManager('m1') + bigManager('m2') + bigManager('m3'))}services:\n  - { name: web, image: nginx:1.27, placement: ["node.role == manager", "node.labels.kombify.node == m9"] }\n`,
+    errors: [['services[0].placement[1]', 'invalid_reference']],
+  },
+  {
     name: 'a service on an unknown node',
     yaml: `${one}services:\n  - { name: app, image: "nginx:1.27", node: nas }\n`,
     errors: [['services[0].node', 'invalid_reference']],

@@ -20,6 +20,7 @@ import { type PendingError, pending } from '../spec/errors.ts';
 import type { ServiceSpec } from '../spec/schema.ts';
 import { checkNeeds, dependencyOrder } from './dependencies.ts';
 import type { Model, ModelService } from './model-types.ts';
+import { checkPlacement } from './placement.ts';
 import { checkPorts } from './port-conflicts.ts';
 import { withProxy } from './proxy.ts';
 import { decideRoutes } from './routes.ts';
@@ -105,6 +106,7 @@ export function buildModel(spec: Spec): { model: Model | null; errors: PendingEr
   const enabled = all.filter((s) => s.enabled);
   decideRoutes(enabled, spec, config, members, errors);
   errors.push(...checkPorts(enabled, config, members));
+  errors.push(...checkPlacement(enabled, spec, members));
   const order = dependencyOrder(enabled, errors);
   const subnet = spec.network.internal.subnet ?? kit.defaultSubnet;
   return { model: { spec, kit, config, network, subnet, services: order, members }, errors };
