@@ -1,8 +1,8 @@
 /**
- * swarm.services, on the leader: the members' labels and roles, the overlay networks, and every
- * Swarm service of the stack, each created or updated when its spec hash changed and then waited
- * for until all its tasks run (or its update rolled back, which fails the job with Swarm's
- * reason). Services of the stack that the plan no longer has are removed, then their networks.
+ * swarm.services, on the leader: the members' labels and roles (members.ts, a change that would lose
+ * the Raft quorum refused first), the overlay networks, and every Swarm service of the stack, each
+ * created or updated when its spec hash changed and then waited for until all its tasks run (or
+ * its update rolled back, which fails the job with Swarm's reason). Services of the stack that the plan no longer has are removed, then their networks.
  * Every step reads what is there first, so a retried job converges to the same end state.
  */
 import { existsSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { asJobFailure, dockerClient } from '../../docker.ts';
 import type { ExecContext } from '../context.ts';
 import { LABEL } from '../converge/labels.ts';
 import { JobFailure } from '../job-error.ts';
+import { applyMembers, planMembers } from './members.ts';
 import { hasRoutingMesh, type ServiceSpec, serviceSpec } from './service-spec.ts';
 import { type ServiceProgress, waitForService } from './wait.ts';
 
@@ -41,31 +42,6 @@ async function secretValues(
       true,
     );
   return values;
-}
-
-/** Labels (kombify.node = the plan's name) and roles of the members, as the plan says. */
-async function applyMembers(docker: Docker, params: SwarmServicesParams) {
-  const out: SwarmServicesResult['nodes'] = [];
-  for (const m of params.members) {
-    if (!m.node_id)
-      throw new JobFailure('invalid_params', `members: ${m.node} has no node_id (it did not join)`);
-    const node = docker.getNode(m.node_id);
-    const info = (await node.inspect()) as {
-      Version: { Index: number };
-      Spec: { Labels?: Record<string, string>; Role: string; Availability: string; Name?: string };
-    };
-    const labels = { ...m.labels, [LABEL.node]: m.node, [LABEL.stack]: params.stack };
-    const current = info.Spec.Labels ?? {};
-    const same =
-      info.Spec.Role === m.role &&
-      Object.keys(labels).length === Object.keys(current).length &&
-      Object.entries(labels).every(([k, v]) => current[k] === v);
-    if (!same) {
-      await node.update({ version: info.Version.Index, ...info.Spec, Labels: labels, Role: m.role });
-    }
-    out.push({ node: m.node, node_id: m.node_id, role: m.role, changed: !same });
-  }
-  return out;
 }
 
 async function applyNetworks(docker: Docker, params: SwarmServicesParams) {
@@ -119,6 +95,8 @@ async function dryRun(
 ): Promise<SwarmServicesResult> {
   const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
   const formed = info.Swarm?.LocalNodeState === 'active' && info.Swarm.ControlAvailable === true;
+  // A role change that would lose the quorum fails the plan step: refused before approval.
+  const members = formed ? await planMembers(docker, params) : { nodes: [], notes: [] };
   const existing = formed ? await docker.listServices({ filters: byStack(params.stack) }) : [];
   const networks = formed ? await docker.listNetworks({ filters: byStack(params.stack) }) : [];
   const services: Outcome[] = params.services.map((s) => {
@@ -152,8 +130,8 @@ async function dryRun(
       name: n.name,
       action: networks.some((x) => x.Name === n.name) ? 'unchanged' : 'create',
     })),
-    nodes: [],
-    notes: formed ? [] : ['no swarm yet: swarm.init and the joins form it first'],
+    nodes: members.nodes,
+    notes: formed ? members.notes : ['no swarm yet: swarm.init and the joins form it first'],
   };
 }
 
@@ -164,13 +142,15 @@ export async function swarmServices(params: SwarmServicesParams, ctx: ExecContex
       return (await dryRun(docker, params, hasRoutingMesh(existsSync))) as unknown as JsonObject;
     const values = await secretValues(params, ctx);
     const mesh = hasRoutingMesh(existsSync);
-    const notes = mesh
+    const notes: string[] = mesh
       ? []
       : [
           'this kernel has no IPVS: services resolve by DNS round-robin and publish their ports in host mode (each port answers on the nodes running a task)',
         ];
     for (const n of notes) ctx.log('system', n);
-    const nodes = await applyMembers(docker, params);
+    const { nodes, notes: memberNotes } = await applyMembers(docker, params);
+    for (const n of memberNotes) ctx.log('system', n);
+    notes.push(...memberNotes);
     const networks = await applyNetworks(docker, params);
     const existing = await docker.listServices({ filters: byStack(params.stack) });
     const services: Outcome[] = [];
