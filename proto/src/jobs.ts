@@ -18,6 +18,7 @@ import {
 } from './converge-parts.ts';
 import { type Issue, issuesFromZod } from './issue.ts';
 import {
+  swarmForgetParams,
   swarmInitParams,
   swarmJoinParams,
   swarmLeaveParams,
@@ -451,6 +452,7 @@ export const jobParamsSchemas = {
   'swarm.verify': swarmVerifyParams,
   'swarm.remove': swarmRemoveParams,
   'swarm.leave': swarmLeaveParams,
+  'swarm.forget': swarmForgetParams,
   'swarm.status': swarmStatusParams,
 } as const;
 

@@ -2,7 +2,9 @@
  * The Swarm jobs (issue 22): a stack's workflow forms the swarm (`swarm.init` on the plan's leader,
  * `swarm.join` on every other member in the plan's order), applies its overlay networks and
  * services from the leader (`swarm.services`), checks them (`swarm.verify`) and takes it all down
- * again (`swarm.remove` on the leader, `swarm.leave` on each member).
+ * again (`swarm.remove` on the leader, `swarm.leave` on each member). A member the plan dropped is
+ * drained and demoted by `swarm.services`, leaves with `swarm.leave` and is forgotten by the
+ * leader (`swarm.forget`).
  *
  * Join tokens never travel in params: `swarm.init` returns them in its result, and the edge moves
  * them into the org's secret store at {@link swarmTokenPath} before it stores the result (the
@@ -161,6 +163,12 @@ export const swarmServicesParams = z
     services: z.array(swarmService).max(256),
     /** Every secret path the services use (secret_env): what FetchJobSecrets returns. */
     secrets: z.array(secretPath).max(256).default([]),
+    /**
+     * Plan names of members the plan dropped: drained (their tasks move first) and demoted if
+     * managers, judged against the quorum with the rest; each then leaves (its swarm.leave) and
+     * the leader forgets it (swarm.forget).
+     */
+    leaving: z.array(plainName).max(64).default([]),
     /** Remove this stack's services that are not in `services`. */
     prune: z.boolean().default(true),
     /** Say what would change (the plan step), change nothing. */
@@ -278,6 +286,20 @@ export const swarmStatusResult = z.object({
 });
 
 export const swarmRemoveParams = z.object({ stack: plainName }).strict();
+/** On a manager: remove the entries of members that left (plan names), each once it is down. */
+export const swarmForgetParams = z
+  .object({
+    stack: plainName,
+    nodes: z.array(plainName).min(1).max(64),
+    /** How long a node that left may take to show down before the job fails. */
+    timeout_s: seconds.default(60),
+  })
+  .strict();
+export const swarmForgetResult = z.object({
+  nodes: z.array(
+    z.object({ node: z.string(), node_id: z.string().nullable(), action: z.enum(['removed', 'absent']) }),
+  ),
+});
 export const swarmLeaveParams = z.object({ stack: plainName }).strict();
 
 export type SwarmInitParams = z.output<typeof swarmInitParams>;
@@ -296,3 +318,5 @@ export type SwarmRemoveParams = z.output<typeof swarmRemoveParams>;
 export type SwarmStatusParams = z.output<typeof swarmStatusParams>;
 export type SwarmStatusResult = z.output<typeof swarmStatusResult>;
 export type SwarmLeaveParams = z.output<typeof swarmLeaveParams>;
+export type SwarmForgetParams = z.output<typeof swarmForgetParams>;
+export type SwarmForgetResult = z.output<typeof swarmForgetResult>;

@@ -20,6 +20,7 @@ import {
   type StackConvergeParams,
   type StackRemoveParams,
   type StackVerifyParams,
+  type SwarmForgetParams,
   type SwarmInitParams,
   type SwarmJoinParams,
   type SwarmLeaveParams,
@@ -44,6 +45,7 @@ import { simNodeCreate, simNodeDelete, simNodeLogs, simNodeStart, simNodeStop } 
 import { stackConverge } from './stack-converge.ts';
 import { stackRemove } from './stack-remove.ts';
 import { stackVerify } from './stack-verify.ts';
+import { swarmForget } from './swarm/forget.ts';
 import { swarmInit, swarmJoin, swarmLeave } from './swarm/membership.ts';
 import { swarmRemove } from './swarm/remove.ts';
 import { swarmServices } from './swarm/services.ts';
@@ -112,6 +114,8 @@ export async function execute(type: string, rawParams: unknown, ctx: ExecContext
       return swarmRemove(parsed.value as SwarmRemoveParams, ctx);
     case 'swarm.leave':
       return swarmLeave(parsed.value as SwarmLeaveParams, ctx);
+    case 'swarm.forget':
+      return swarmForget(parsed.value as SwarmForgetParams, ctx);
     case 'swarm.status':
       return swarmStatus(parsed.value as SwarmStatusParams, ctx);
     default:

@@ -35,6 +35,7 @@ export const defaultJobTypes = [
   'swarm.verify',
   'swarm.remove',
   'swarm.leave',
+  'swarm.forget',
   'swarm.status',
   'docker.containers',
   'docker.logs',

@@ -75,6 +75,7 @@ const safeFields: Record<string, readonly string[]> = {
   'swarm.services': [
     'stack',
     'members',
+    'leaving',
     'networks',
     'secrets',
     'prune',
@@ -94,6 +95,7 @@ const safeFields: Record<string, readonly string[]> = {
   'swarm.verify': ['stack', 'managers', 'workers', 'services', 'timeout_s'],
   'swarm.remove': ['stack'],
   'swarm.leave': ['stack'],
+  'swarm.forget': ['stack', 'nodes', 'timeout_s'],
   'swarm.status': ['stack'],
 };
 

@@ -6,6 +6,8 @@ export const LABEL = {
   node: 'kombify.node',
   service: 'kombify.service',
   specHash: 'kombify.spec-hash',
+  /** A Swarm service's hash of its task template alone: whether an update replaces its tasks. */
+  taskHash: 'kombify.task-hash',
   /** Short hashes per part of the spec, so a replacement can say what changed. */
   specParts: 'kombify.spec-parts',
 } as const;

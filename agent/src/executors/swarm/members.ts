@@ -1,8 +1,10 @@
 /**
  * The members' labels and roles as the plan says, on the leader. The whole change is judged
  * against the Raft quorum first (quorum.ts), then promotions are applied before demotions so the
- * manager count never dips on the way. Nodes of this stack that the plan no longer names are not
- * removed here — only their own agent can leave cleanly — and are reported instead.
+ * manager count never dips on the way. Members the plan dropped (`leaving`) are drained and
+ * demoted here, last; they leave with their own agent's swarm.leave (only a node can leave
+ * cleanly) and the leader's swarm.forget removes their entries. A node of this stack that is in
+ * neither list is reported, not touched.
  */
 import type { SwarmServicesParams, SwarmServicesResult } from '@kombify/proto/jobs';
 import type Docker from 'dockerode';
@@ -70,22 +72,33 @@ export function judgeMembers(nodes: readonly SwarmNode[], params: SwarmServicesP
           : `members: ${m.node} has no node_id (it did not join)`,
       );
   }
-  const changes: RoleChange[] = matched.map(({ member, node }) => ({ id: node.ID, role: member.role }));
+  const ours = nodes.filter((n) => n.Spec.Labels?.[LABEL.stack] === params.stack);
+  const leaving = ours.filter((n) => params.leaving.includes(n.Spec.Labels?.[LABEL.node] ?? ''));
+  const changes: RoleChange[] = [
+    ...matched.map(({ member, node }) => ({ id: node.ID, role: member.role })),
+    ...leaving.map((n) => ({ id: n.ID, role: 'worker' as const })),
+  ];
   const refusal = quorumRefusal(now, changes);
   if (refusal) throw new JobFailure('quorum_loss', refusal);
-  const ids = new Set(matched.map((x) => x.node.ID));
-  const notes = nodes
-    .filter((n) => n.Spec.Labels?.[LABEL.stack] === params.stack && !ids.has(n.ID))
-    .map(
-      (n) =>
-        `${n.Spec.Labels?.[LABEL.node] ?? n.Description?.Hostname ?? n.ID} is in this stack's swarm but no longer in its plan: it is left as it is (run \`docker swarm leave\` on it, then \`docker node rm\` on a manager)`,
-    );
-  return { matched, notes };
+  const ids = new Set([...matched.map((x) => x.node.ID), ...leaving.map((n) => n.ID)]);
+  const notes = leaving.map(
+    (n) =>
+      `${n.Spec.Labels?.[LABEL.node]} leaves the swarm: drained${n.Spec.Role === 'manager' ? ' and demoted' : ''} here, then it leaves and the leader forgets it`,
+  );
+  notes.push(
+    ...ours
+      .filter((n) => !ids.has(n.ID))
+      .map(
+        (n) =>
+          `${n.Spec.Labels?.[LABEL.node] ?? n.Description?.Hostname ?? n.ID} is in this stack's swarm but no longer in its plan: it is left as it is (run \`docker swarm leave\` on it, then \`docker node rm\` on a manager)`,
+      ),
+  );
+  return { matched, leaving, notes };
 }
 
 export async function applyMembers(docker: Docker, params: SwarmServicesParams): Promise<MemberPlan> {
   const nodes = (await docker.listNodes()) as SwarmNode[];
-  const { matched, notes } = judgeMembers(nodes, params, true);
+  const { matched, leaving, notes } = judgeMembers(nodes, params, true);
   // Promotions first: the manager count only ever grows before it shrinks.
   const order = [...matched].sort((a, b) => rank(a) - rank(b));
   const changedIds = new Set<string>();
@@ -99,6 +112,14 @@ export async function applyMembers(docker: Docker, params: SwarmServicesParams):
       Role: member.role,
     });
     changedIds.add(node.ID);
+  }
+  // Last, so the members are in their roles first: tasks leave a drained node for the others.
+  for (const node of leaving) {
+    if (node.Spec.Role === 'worker' && node.Spec.Availability === 'drain') continue;
+    const fresh = (await docker.getNode(node.ID).inspect()) as SwarmNode;
+    await docker
+      .getNode(node.ID)
+      .update({ version: fresh.Version.Index, ...fresh.Spec, Role: 'worker', Availability: 'drain' });
   }
   return {
     nodes: matched.map(({ member, node }) => ({

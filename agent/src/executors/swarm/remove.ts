@@ -2,14 +2,58 @@
  * swarm.remove, on the leader: the stack's Swarm services, then its overlay networks (once the
  * services' tasks are gone, which takes Swarm a few seconds). Idempotent: what is gone stays gone.
  * Volumes Swarm made on each node are removed by that node's stack.remove; the swarm itself by
- * each member's swarm.leave.
+ * each member's swarm.leave. The other managers are demoted here first, as Docker advises: a
+ * manager that leaves by force stays in the Raft group, and when the Raft leader (after a failover
+ * not this node) left that way the last managers could lose their quorum before leaving.
  */
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { SwarmRemoveParams } from '@kombify/proto/jobs';
+import type Docker from 'dockerode';
 import { asJobFailure, dockerClient, dockerStatus } from '../../docker.ts';
 import type { ExecContext } from '../context.ts';
 import { LABEL } from '../converge/labels.ts';
 import { JobFailure } from '../job-error.ts';
+import { quorumRefusal } from './quorum.ts';
+
+interface SwarmNode {
+  ID: string;
+  Version: { Index: number };
+  Spec: { Labels?: Record<string, string>; Role: string };
+  ManagerStatus?: { Reachability?: string };
+}
+
+/**
+ * Every manager but this node demoted, unreachable ones first (that only helps the count), each
+ * judged against the quorum; one that cannot be demoted safely is left to leave by force.
+ */
+async function demoteOtherManagers(docker: Docker, ctx: ExecContext): Promise<string[]> {
+  const self = ((await docker.info()) as { Swarm?: { NodeID?: string } }).Swarm?.NodeID;
+  const demoted: string[] = [];
+  const tried = new Set<string>();
+  for (;;) {
+    const nodes = (await docker.listNodes()) as SwarmNode[];
+    const reachable = (n: SwarmNode) => n.ManagerStatus?.Reachability === 'reachable';
+    const next = nodes
+      .filter((n) => n.Spec.Role === 'manager' && n.ID !== self && !tried.has(n.ID))
+      .sort((a, b) => Number(reachable(a)) - Number(reachable(b)))[0];
+    if (!next) return demoted;
+    tried.add(next.ID);
+    const view = nodes.map((n) => ({
+      id: n.ID,
+      name: n.Spec.Labels?.[LABEL.node] ?? n.ID,
+      role: n.Spec.Role === 'manager' ? ('manager' as const) : ('worker' as const),
+      reachable: reachable(n),
+    }));
+    const refusal = quorumRefusal(view, [{ id: next.ID, role: 'worker' }]);
+    if (refusal) {
+      ctx.log('system', `not demoting ${next.ID}: ${refusal}`);
+      continue;
+    }
+    ctx.progress(`demoting manager ${next.Spec.Labels?.[LABEL.node] ?? next.ID}`);
+    await docker.getNode(next.ID).update({ version: next.Version.Index, ...next.Spec, Role: 'worker' });
+    demoted.push(next.ID);
+  }
+}
 
 export async function swarmRemove(params: SwarmRemoveParams, ctx: ExecContext): Promise<JsonObject> {
   const docker = dockerClient();
@@ -45,8 +89,12 @@ export async function swarmRemove(params: SwarmRemoveParams, ctx: ExecContext): 
         }
       }
     }
-    ctx.log('system', `removed ${services.length} service(s) and ${networks.length} network(s)`);
-    return { services: services.length, networks: networks.length };
+    const demoted = await demoteOtherManagers(docker, ctx);
+    ctx.log(
+      'system',
+      `removed ${services.length} service(s) and ${networks.length} network(s); demoted ${demoted.length} manager(s)`,
+    );
+    return { services: services.length, networks: networks.length, demoted };
   } catch (error) {
     asJobFailure(error);
   }

@@ -1,7 +1,9 @@
 /**
  * A planned Swarm service → the Engine API's ServiceSpec (pure; the shape is Docker's). The spec
  * carries `kombify.spec-hash`, a hash of everything else in it (secret values only as a hash of
- * their hashes), so a converge updates exactly the services whose desired state changed.
+ * their hashes), so a converge updates exactly the services whose desired state changed, and
+ * `kombify.task-hash` of its task template alone: when that changed, Swarm replaces the tasks and
+ * an update status must follow, so the wait does not take the previous update's end for this one's.
  *
  * Without IPVS in the kernel (no /proc/sys/net/ipv4/vs, as on these simulated machines) Swarm's
  * routing mesh and its virtual IPs cannot work: services then resolve by DNS round-robin and
@@ -103,8 +105,10 @@ export function serviceSpec(
       })),
     },
   };
-  const hash = sha256(canonicalJson({ ...spec, secrets: secretEnv.map((e) => sha256(e)) }));
-  return { ...spec, Labels: { ...labels, [LABEL.specHash]: hash } };
+  const secrets = secretEnv.map((e) => sha256(e));
+  const hash = sha256(canonicalJson({ ...spec, secrets }));
+  const taskHash = sha256(canonicalJson({ task: spec.TaskTemplate, secrets }));
+  return { ...spec, Labels: { ...labels, [LABEL.specHash]: hash, [LABEL.taskHash]: taskHash } };
 }
 
 /** Whether the node can do Swarm's routing mesh (IPVS). */

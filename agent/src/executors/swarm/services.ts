@@ -74,13 +74,16 @@ async function upsert(docker: Docker, spec: ServiceSpec, existing: Docker.Servic
   if (labels[LABEL.specHash] === spec.Labels[LABEL.specHash])
     return { action: 'unchanged' as const, before: null };
   const before = (existing as { UpdateStatus?: { StartedAt?: string } }).UpdateStatus?.StartedAt ?? '';
+  // Unknown (a service from before the task hash) keeps the wait's bounded guess.
+  const replaces =
+    labels[LABEL.taskHash] === undefined ? undefined : labels[LABEL.taskHash] !== spec.Labels[LABEL.taskHash];
   await docker.getService(existing.ID).update({
     version: existing.Version?.Index,
     ...spec,
   } as unknown as Docker.ServiceSpec & {
     version: number;
   });
-  return { action: 'update' as const, before };
+  return { action: 'update' as const, before, replaces };
 }
 
 /**
@@ -156,7 +159,7 @@ export async function swarmServices(params: SwarmServicesParams, ctx: ExecContex
     const services: Outcome[] = [];
     for (const [i, s] of params.services.entries()) {
       const spec = serviceSpec(params.stack, s, values, { mesh });
-      const { action, before } = await upsert(
+      const { action, before, replaces } = await upsert(
         docker,
         spec,
         existing.find((e) => e.Spec?.Name === s.name),
@@ -166,7 +169,15 @@ export async function swarmServices(params: SwarmServicesParams, ctx: ExecContex
         Math.round((i / Math.max(params.services.length, 1)) * 100),
       );
       const progress: ServiceProgress = (line) => ctx.log('system', `${s.name}: ${line}`);
-      const tasks = await waitForService(docker, s.name, params.timeout_s, ctx.signal, progress, before);
+      const tasks = await waitForService(
+        docker,
+        s.name,
+        params.timeout_s,
+        ctx.signal,
+        progress,
+        before,
+        replaces,
+      );
       services.push({
         service: s.service,
         name: s.name,

@@ -59,6 +59,8 @@ export async function waitForService(
    * null for a service this job did not change; undefined for one it created.
    */
   updatedSince?: string | null,
+  /** For an update: whether it replaces the tasks (then a new update status must come); unknown: guess. */
+  replacesTasks?: boolean,
 ): Promise<string> {
   const started = Date.now();
   const deadline = started + timeoutS * 1000;
@@ -68,14 +70,21 @@ export async function waitForService(
       Spec?: { Mode?: { Replicated?: { Replicas?: number } } };
       UpdateStatus?: { State?: string; Message?: string; StartedAt?: string };
     };
-    // Right after an update call the old status is still there; a spec change that replaces no
-    // task (labels only) gets no new status at all, hence the bound.
+    // Right after an update call the old status is still there. An update that replaces the tasks
+    // always gets a new one (Swarm may take seconds to start it, e.g. right after a failover); one
+    // that replaces none (labels only) gets none, so it is judged by its tasks alone; without the
+    // task hash, a bound guesses.
     const fresh =
       updatedSince === undefined ||
       (info.UpdateStatus?.StartedAt ?? '') !== updatedSince ||
-      Date.now() - started > 5000;
+      (replacesTasks === undefined && Date.now() - started > 5000);
     // An unchanged service is judged by its tasks: an earlier update's end is not this job's.
-    const state = updatedSince === null ? undefined : fresh ? info.UpdateStatus?.State : 'pending';
+    const state =
+      updatedSince === null || (updatedSince !== undefined && replacesTasks === false)
+        ? undefined
+        : fresh
+          ? info.UpdateStatus?.State
+          : 'pending';
     if (state && failedUpdate.has(state)) {
       throw new JobFailure(
         state === 'rollback_completed' ? 'swarm_update_rolled_back' : 'swarm_update_paused',

@@ -67,6 +67,11 @@ export interface SwarmArtifacts {
   joins: Job[];
   services: Job;
   verify: Job;
+  /**
+   * Members of the deployed swarm that this plan no longer has, with the worker each ran on (from
+   * the deployed record): drained by swarm.services, then each leaves and the leader forgets it.
+   */
+  dropped?: { node: string; worker_id: string }[];
 }
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();

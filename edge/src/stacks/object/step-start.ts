@@ -9,6 +9,7 @@ import { completeStep, type EngineDeps, event, planOf, StepError } from './engin
 import { describeMissing, secretUses, withSecretRevs } from './secret-revs.ts';
 import type { Artifacts, StepRecord, WfJobRecord, WorkflowRecord } from './stack-store.ts';
 import * as store from './stack-store.ts';
+import { droppedMemberJobs, withDroppedMembers } from './swarm-dropped.ts';
 
 /** The converge jobs with each secret-using service's `secret_rev`; an unset secret fails the step. */
 async function pinSecrets(deps: EngineDeps, artifacts: Artifacts): Promise<Artifacts> {
@@ -52,7 +53,10 @@ export async function startStep(deps: EngineDeps, wf: WorkflowRecord, step: Step
       }
       case 'generate': {
         const { plan, version } = planOf(deps, wf);
-        const artifacts = await pinSecrets(deps, generateArtifacts(deps.stackId, plan, version));
+        const artifacts = withDroppedMembers(
+          deps.sql,
+          await pinSecrets(deps, generateArtifacts(deps.stackId, plan, version)),
+        );
         const missing = [
           ...new Set([
             ...artifacts.converge.map((c) => c.node),
@@ -74,6 +78,7 @@ export async function startStep(deps: EngineDeps, wf: WorkflowRecord, step: Step
                   leader: artifacts.swarm.leader,
                   members: artifacts.swarm.members.length,
                   services: (artifacts.swarm.services.params.services as unknown[]).length,
+                  ...(artifacts.swarm.dropped ? { leaving: artifacts.swarm.dropped.map((d) => d.node) } : {}),
                 },
               }
             : {}),
@@ -124,7 +129,8 @@ export async function startStep(deps: EngineDeps, wf: WorkflowRecord, step: Step
               stepIndex: step.index,
               ord,
               node: s.node,
-              workerId: wf.workers[s.node]!,
+              // A member the plan dropped is not bound any more: its job names the worker it ran on.
+              workerId: s.workerId ?? wf.workers[s.node]!,
               type: s.type,
               params: s.params,
               deadline: deps.now() + deps.jobTimeoutMs,
@@ -142,11 +148,10 @@ export async function startStep(deps: EngineDeps, wf: WorkflowRecord, step: Step
   }
 }
 
-async function jobSpecs(
-  deps: EngineDeps,
-  wf: WorkflowRecord,
-  step: StepRecord,
-): Promise<{ node: string; type: string; params: Record<string, unknown> }[]> {
+/** A job a step sends: to the node's bound worker, or to `workerId` (a member the plan dropped). */
+type JobSpec = { node: string; type: string; params: Record<string, unknown>; workerId?: string };
+
+async function jobSpecs(deps: EngineDeps, wf: WorkflowRecord, step: StepRecord): Promise<JobSpec[]> {
   const a = wf.artifacts as Artifacts;
   const tofuBase = async () => ({
     stack: deps.stackId,
@@ -166,7 +171,7 @@ async function jobSpecs(
     case 'prechecks':
       return a.prechecks.map((p) => ({ node: p.node, type: 'node.prechecks', params: p.params }));
     case 'plan': {
-      const jobs: { node: string; type: string; params: Record<string, unknown> }[] = destroy
+      const jobs: JobSpec[] = destroy
         ? []
         : [
             ...a.converge.map((c) => ({
@@ -201,12 +206,13 @@ async function jobSpecs(
     }
     case 'apply': {
       // The swarm is formed first and its services applied last, after the plain containers.
-      const jobs = [
+      const jobs: JobSpec[] = [
         ...swarmFormJobs(a.swarm),
         ...a.converge.map((c) => ({ node: c.node, type: 'stack.converge', params: c.params })),
         ...(a.swarm
           ? [{ node: a.swarm.services.node, type: 'swarm.services', params: a.swarm.services.params }]
           : []),
+        ...droppedMemberJobs(a.swarm, deps.stackId),
       ];
       if (a.tofu) jobs.push(await tofuApply());
       return jobs;
@@ -223,7 +229,7 @@ async function jobSpecs(
       // volumes Swarm made for tasks carry no node label); a plain node's by its node label.
       const members = new Set(a.swarm?.members.map((m) => m.node) ?? []);
       const removed = [...new Set([...a.converge.map((c) => c.node), ...members])];
-      const jobs: { node: string; type: string; params: Record<string, unknown> }[] = [
+      const jobs: JobSpec[] = [
         ...(a.swarm ? [{ node: a.swarm.leader, type: 'swarm.remove', params: { stack: deps.stackId } }] : []),
         ...removed.map((node) => ({
           node,

@@ -39,6 +39,8 @@ export async function finishWorkflow(
           workers: wf.workers,
           workflow_id: wf.id,
           secret_versions: wf.artifacts?.secret_versions ?? {},
+          // What the next run compares its members with, to find the ones that must leave.
+          swarm_members: wf.artifacts?.swarm?.members.map((m) => m.node) ?? [],
         }),
       );
       await setStackStatus(deps, 'deployed');

@@ -1,0 +1,48 @@
+/**
+ * Members the plan dropped (issue 22): the deployed record names the swarm's members and the
+ * worker each ran on; a run whose plan no longer has one drains it (swarm.services `leaving`),
+ * lets its own agent leave (swarm.leave on that worker) and has the leader forget its entry
+ * (swarm.forget). A record from before members were recorded drops nothing.
+ */
+import type { Artifacts } from './stack-schema.ts';
+import * as store from './stack-store.ts';
+
+export function withDroppedMembers(sql: store.StackDb, artifacts: Artifacts): Artifacts {
+  const swarm = artifacts.swarm;
+  if (!swarm) return artifacts;
+  const deployed = JSON.parse(store.getSetting(sql, 'deployed') ?? 'null') as {
+    workers?: Record<string, string>;
+    swarm_members?: string[];
+  } | null;
+  const now = new Set(swarm.members.map((m) => m.node));
+  const dropped = (deployed?.swarm_members ?? [])
+    .filter((node) => !now.has(node) && deployed?.workers?.[node])
+    .map((node) => ({ node, worker_id: deployed!.workers![node]! }));
+  if (dropped.length === 0) return artifacts;
+  return {
+    ...artifacts,
+    swarm: {
+      ...swarm,
+      dropped,
+      services: {
+        ...swarm.services,
+        params: { ...swarm.services.params, leaving: dropped.map((d) => d.node) },
+      },
+    },
+  };
+}
+
+/** The apply step's jobs after swarm.services: each dropped member leaves, then the leader forgets them. */
+export function droppedMemberJobs(swarm: Artifacts['swarm'], stack: string) {
+  const dropped = swarm?.dropped ?? [];
+  if (!swarm || dropped.length === 0) return [];
+  return [
+    ...dropped.map((d) => ({
+      node: d.node,
+      workerId: d.worker_id,
+      type: 'swarm.leave',
+      params: { stack },
+    })),
+    { node: swarm.leader, type: 'swarm.forget', params: { stack, nodes: dropped.map((d) => d.node) } },
+  ];
+}
