@@ -188,9 +188,10 @@ describe('tenant isolation on every route', () => {
       const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
       // Only what B did not send itself counts as a leak (an error may echo the id B asked for).
       const sent = `${path} ${JSON.stringify(init.body ?? '')}`;
-      // The admin center's users and billing views span every org by design (B's key is a
-      // platform admin); that non-admins never reach them is admin.e2e's route enumeration.
-      const crossOrg = /^\/api\/(v1\/(billing|users)|internal\/users)\b/.test(route.path);
+      // The admin center's users, billing and platform audit-log views span every org by design
+      // (B's key is a platform admin); that non-admins never reach them is admin.e2e's route
+      // enumeration.
+      const crossOrg = /^\/api\/(v1\/(billing|users|audit-log)|internal\/users)\b/.test(route.path);
       for (const secret of crossOrg ? [] : secrets.filter((s) => !sent.includes(s))) {
         expect(text, `${route.method} ${path} leaked ${secret}`).not.toContain(secret);
       }
