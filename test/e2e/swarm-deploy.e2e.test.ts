@@ -9,12 +9,14 @@
  * w1 (placement by the kombify.node label), and the kit's Traefik on every manager (the mirror's
  * traefik is a stand-in: Debian has no Traefik). This kernel has no IPVS, so the agent publishes
  * in host mode with DNS round-robin (the run's steps say so) — the routing mesh is not available
- * here. Also: a redeploy changes nothing; no job view holds a join token; a node already in
- * another swarm is a blocking pre-check (nothing changed); destroy leaves no swarm, service,
- * overlay network or volume behind; a rolling update (start-first) and a partitioned manager of
- * three keep the service answering under a request loop; the HA drill kills the leader's node under a request loop (a
- * new leader is elected, the service keeps answering, the node rejoins when started); an update whose tasks fail their health check is rolled back by
- * Swarm and the run fails with Swarm's reason.
+ * here. Also: a redeploy changes nothing; no job view holds a join token; a rolling update
+ * (start-first) and a partitioned manager of three keep the service answering under a request
+ * loop; the HA drill kills the leader's node under a request loop (a new leader is elected, the
+ * service keeps answering, the node rejoins when started); a worker dropped from the plan is
+ * drained, leaves and is forgotten, and rejoins when put back; an update whose tasks fail their
+ * health check is rolled back by Swarm and the run fails with Swarm's reason; destroy leaves no
+ * swarm, service, overlay network or volume behind; a node already in another swarm is a
+ * blocking pre-check (nothing changed).
  */
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -427,6 +429,39 @@ describe('ha-homelab on five simulated machines', () => {
     await onlineWorkers(stack, sim.id, 5);
   });
 
+  it('a worker dropped from the plan is drained, leaves and is forgotten; put back, it rejoins', async () => {
+    const w2Host = await inNode('w2', 'hostname');
+    const without = spec.replace(/ {2}- \{ name: w2, [^\n]*\n/, '');
+    expect(without).not.toContain('name: w2');
+    const dropped = await stack.api(`/v1/orchestrator/stacks/${stackId}/spec`, { body: { yaml: without } });
+    expect(dropped.status, JSON.stringify(dropped.body)).toBe(201);
+    const wf = await runTo(`/v1/orchestrator/stacks/${stackId}/deploy`, { auto_approve: true });
+    expect(wf.status, JSON.stringify(wf.error ?? wf.steps)).toBe('succeeded');
+    expect(await inNode('w2', `docker info --format '{{.Swarm.LocalNodeState}}'`)).toBe('inactive');
+    const hosts = (await inNode('m1', `docker node ls --format '{{.Hostname}} {{.Status}}'`)).split('\n');
+    expect(hosts).toHaveLength(4);
+    expect(hosts.some((h) => h.startsWith(`${w2Host} `))).toBe(false);
+    // Its web task moved before it left: both run, none on w2's node.
+    const web = (
+      await inNode(
+        'm1',
+        `docker service ps ${run}-web --filter desired-state=running --format '{{.Node}} {{.CurrentState}}'`,
+      )
+    )
+      .split('\n')
+      .filter((l) => l.includes(' Running'));
+    expect(web).toHaveLength(2);
+    expect(web.some((l) => l.startsWith(`${w2Host} `))).toBe(false);
+
+    const back = await stack.api(`/v1/orchestrator/stacks/${stackId}/spec`, { body: { yaml: spec } });
+    expect(back.status, JSON.stringify(back.body)).toBe(201);
+    const again = await runTo(`/v1/orchestrator/stacks/${stackId}/deploy`, { auto_approve: true });
+    expect(again.status, JSON.stringify(again.error ?? again.steps)).toBe('succeeded');
+    const rejoined = (await inNode('m1', `docker node ls --format '{{.Hostname}} {{.Status}}'`)).split('\n');
+    expect(rejoined).toHaveLength(5);
+    expect(rejoined).toContain(`${w2Host} Ready`);
+  });
+
   it('rolls a failing update back by itself, and the run says why', async () => {
     // A new version whose web tasks never get healthy: Swarm's update monitor sees them fail.
     const broken = spec.replace(
@@ -436,7 +471,7 @@ describe('ha-homelab on five simulated machines', () => {
     const added = await stack.api(`/v1/orchestrator/stacks/${stackId}/spec`, { body: { yaml: broken } });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     const wf = await runTo(`/v1/orchestrator/stacks/${stackId}/deploy`, { auto_approve: true });
-    expect(wf.status).toBe('failed');
+    expect(wf.status, JSON.stringify(wf.steps)).toBe('failed');
     expect(wf.error.code).toBe('swarm_update_rolled_back');
     expect(wf.error.message).toMatch(new RegExp(`${run}-web: the update was rolled back: `));
     // The previous spec runs again: no health check, both tasks up.

@@ -11,6 +11,7 @@ import { asJobFailure, dockerClient, dockerStatus } from '../../docker.ts';
 import type { ExecContext } from '../context.ts';
 import { LABEL } from '../converge/labels.ts';
 import { JobFailure } from '../job-error.ts';
+import { updateNode } from './node-update.ts';
 import { quorumRefusal } from './quorum.ts';
 
 interface SwarmNode {
@@ -64,7 +65,7 @@ export async function swarmForget(params: SwarmForgetParams, ctx: ExecContext): 
           [{ id: node.ID, role: 'worker' }],
         );
         if (refusal) throw new JobFailure('quorum_loss', refusal);
-        await docker.getNode(node.ID).update({ version: node.Version.Index, ...node.Spec, Role: 'worker' });
+        await updateNode(docker, node.ID, (spec) => ({ ...spec, Role: 'worker' }));
       }
       ctx.progress(`waiting for ${name} to show down`);
       while (node && node.Status?.State !== 'down') {

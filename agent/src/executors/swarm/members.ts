@@ -10,6 +10,7 @@ import type { SwarmServicesParams, SwarmServicesResult } from '@kombify/proto/jo
 import type Docker from 'dockerode';
 import { LABEL } from '../converge/labels.ts';
 import { JobFailure } from '../job-error.ts';
+import { updateNode } from './node-update.ts';
 import { quorumRefusal, type RoleChange, type SwarmMemberNow } from './quorum.ts';
 
 interface SwarmNode {
@@ -104,22 +105,17 @@ export async function applyMembers(docker: Docker, params: SwarmServicesParams):
   const changedIds = new Set<string>();
   for (const { member, node } of order) {
     if (sameSpec(node, member, params.stack)) continue;
-    const fresh = (await docker.getNode(node.ID).inspect()) as SwarmNode;
-    await docker.getNode(node.ID).update({
-      version: fresh.Version.Index,
-      ...fresh.Spec,
+    await updateNode(docker, node.ID, (spec) => ({
+      ...spec,
       Labels: planLabels(member, params.stack),
       Role: member.role,
-    });
+    }));
     changedIds.add(node.ID);
   }
   // Last, so the members are in their roles first: tasks leave a drained node for the others.
   for (const node of leaving) {
     if (node.Spec.Role === 'worker' && node.Spec.Availability === 'drain') continue;
-    const fresh = (await docker.getNode(node.ID).inspect()) as SwarmNode;
-    await docker
-      .getNode(node.ID)
-      .update({ version: fresh.Version.Index, ...fresh.Spec, Role: 'worker', Availability: 'drain' });
+    await updateNode(docker, node.ID, (spec) => ({ ...spec, Role: 'worker', Availability: 'drain' }));
   }
   return {
     nodes: matched.map(({ member, node }) => ({

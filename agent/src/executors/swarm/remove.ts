@@ -13,6 +13,7 @@ import { asJobFailure, dockerClient, dockerStatus } from '../../docker.ts';
 import type { ExecContext } from '../context.ts';
 import { LABEL } from '../converge/labels.ts';
 import { JobFailure } from '../job-error.ts';
+import { updateNode } from './node-update.ts';
 import { quorumRefusal } from './quorum.ts';
 
 interface SwarmNode {
@@ -50,7 +51,7 @@ async function demoteOtherManagers(docker: Docker, ctx: ExecContext): Promise<st
       continue;
     }
     ctx.progress(`demoting manager ${next.Spec.Labels?.[LABEL.node] ?? next.ID}`);
-    await docker.getNode(next.ID).update({ version: next.Version.Index, ...next.Spec, Role: 'worker' });
+    await updateNode(docker, next.ID, (spec) => ({ ...spec, Role: 'worker' }));
     demoted.push(next.ID);
   }
 }

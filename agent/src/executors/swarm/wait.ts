@@ -70,13 +70,14 @@ export async function waitForService(
       Spec?: { Mode?: { Replicated?: { Replicas?: number } } };
       UpdateStatus?: { State?: string; Message?: string; StartedAt?: string };
     };
-    // Right after an update call the old status is still there. An update that replaces the tasks
-    // always gets a new one (Swarm may take seconds to start it, e.g. right after a failover); one
-    // that replaces none (labels only) gets none, so it is judged by its tasks alone; without the
-    // task hash, a bound guesses.
+    // Right after an update call Swarm has cleared the old status (or still shows it); this
+    // update's own status comes with a new start time. An update that replaces the tasks always
+    // gets one; one that replaces none (labels only) gets none, so it is judged by its tasks alone;
+    // without the task hash, a bound guesses.
+    const startedAt = info.UpdateStatus?.StartedAt ?? '';
     const fresh =
       updatedSince === undefined ||
-      (info.UpdateStatus?.StartedAt ?? '') !== updatedSince ||
+      (startedAt !== '' && startedAt !== updatedSince) ||
       (replacesTasks === undefined && Date.now() - started > 5000);
     // An unchanged service is judged by its tasks: an earlier update's end is not this job's.
     const state =
