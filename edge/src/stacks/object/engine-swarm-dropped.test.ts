@@ -50,7 +50,9 @@ describe('a swarm member the plan drops', () => {
             seen.add(next.id);
             await engine.jobEnded(make(), next.id, outcome(next.type, next.node));
           }
-          expect(wfStatus(sql, wf.id), JSON.stringify(store.getWorkflow(sql, wf.id)!.error)).toBe('succeeded');
+          expect(wfStatus(sql, wf.id), JSON.stringify(store.getWorkflow(sql, wf.id)!.error)).toBe(
+            'succeeded',
+          );
           return make().dispatcher.enqueued.filter((j) => seen.has(j.id));
         };
         const first = await run({ m1: 'agt_1', m2: 'agt_2', m3: 'agt_3', w1: 'agt_4' });
