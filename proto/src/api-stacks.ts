@@ -239,6 +239,7 @@ export const addedApp = z.object({
 
 export type SimNode = z.infer<typeof simNode>;
 export type Simulation = z.infer<typeof simulation>;
+export type BindingProposal = z.infer<typeof bindingProposal>;
 export type SimTemplate = z.infer<typeof simTemplate>;
 export type SshDetails = z.infer<typeof sshDetails>;
 export type SpecProblem = z.infer<typeof specProblem>;
@@ -250,6 +251,24 @@ export type WorkflowEvent = z.infer<typeof workflowEvent>;
 export type WorkflowSummary = z.infer<typeof workflowSummary>;
 export type Workflow = z.infer<typeof workflow>;
 export type WorkflowLogItem = z.infer<typeof workflowLogItem>;
+/** `GET /v1/orchestrator/stacks/{id}/bindings/proposal?simulation=`: bindings to review, not saved. */
+export const bindingProposal = z.object({
+  simulation: z.string(),
+  bindings: z.record(z.string(), z.object({ simulation: z.string(), node: z.string() })),
+  nodes: z.array(
+    z.object({
+      node: z.string(),
+      type: z.string(),
+      sim_node: z.string(),
+      sim_node_type: z.string(),
+      /** The simulated worker the binding resolves to now; null until the node's agent enrolled. */
+      worker_id: z.string().nullable(),
+      reason: z.string(),
+    }),
+  ),
+  unmatched: z.array(z.object({ node: z.string(), reason: z.string() })),
+});
+
 export const simulationList = z.array(simulation);
 export const simNodeList = z.array(simNode);
 export const simTemplateList = z.array(simTemplate);

@@ -75,6 +75,7 @@ export {
 export { parseSpec, type SpecResult, validateSpec } from './spec/validate.ts';
 export {
   type AccessMode,
+  cloudProviders,
   type KitName,
   kitNames,
   type NodeType,

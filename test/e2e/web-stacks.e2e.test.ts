@@ -3,7 +3,9 @@
  * web, a real host agent on the real Docker engine): a simulation from `homelab-basic` with both
  * nodes running and their SSH details; a stack written from a StackKit and as kombination.yaml
  * (with a validation problem shown at its line), bound to an approved worker, planned, approved,
- * its logs streaming and the run succeeding. axe-core on every new page, light and dark; screenshots.
+ * its logs streaming and the run succeeding; an ha-homelab spec bound to an `ha-setup` simulation
+ * from a proposal (managers and workers by role). axe-core on every new page, light and dark;
+ * screenshots.
  */
 import type Docker from 'dockerode';
 import type { Page } from 'playwright-core';
@@ -12,6 +14,7 @@ import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/dock
 import { type Homelab, homelab } from '../harness/homelab.ts';
 import {
   nodePassword,
+  onlineWorkers,
   pushImages,
   removeSimulations,
   requireSimImage,
@@ -403,4 +406,51 @@ describe('stacks', () => {
     expect(await docker.listContainers({ filters: { label: [`kombify.stack=${id}`] } })).toEqual([]);
     await screenshot(page, 'stack-on-simulation');
   }, 400_000);
+});
+
+describe('bindings proposed from a simulation', () => {
+  it('binds ha-homelab’s managers and workers to an ha-setup simulation: pick, propose, save', async () => {
+    const applied = await w.stack.api('/api/v1/templates/ha-setup/apply', {
+      body: { simulation_name: `${run}-ha`, deploy_target: true },
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    const sim = applied.body;
+    sims.add(sim.id);
+    const byHost = Object.fromEntries(
+      (await onlineWorkers(w.stack, sim.id, 5)).map((x: any) => [x.facts.hostname, x.id]),
+    );
+    const node = (name: string, type: string) =>
+      `  - { name: ${name}, type: ${type}, resources: ${type === 'main' ? '{ cpu: 4, memory: 8Gi, disk: 100Gi }' : '{ cpu: 2, memory: 4Gi, disk: 50Gi }'} }\n`;
+    const spec = `name: ${run}-ha\nkit: ha-homelab\nvariant: minimal\nnodes:\n${node('w1', 'worker')}${node('m1', 'main')}${node('m2', 'main')}${node('w2', 'worker')}${node('m3', 'main')}services:\n  - { name: dozzle, enabled: false }\n`;
+    const created = await w.stack.api('/v1/orchestrator/stacks', { body: { yaml: spec } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.data.id;
+    stacks.push(id);
+
+    await open(`/stacks/${id}`);
+    await page.getByTestId('propose-simulation').selectOption(sim.id);
+    await page.getByTestId('propose-bindings').click();
+    await expect.poll(() => page.getByTestId('proposal-note').textContent()).toContain('Proposed 5 bindings');
+    // By role, in the template's order: the managers on the first three nodes, whatever the spec's order.
+    const expected = { m1: 'lb-1', m2: 'app-1', m3: 'app-2', w1: 'db-primary', w2: 'db-replica' };
+    for (const [name, simNode] of Object.entries(expected)) {
+      const row = page.locator(`[data-testid="stack-node"][data-node="${name}"]`);
+      expect(await row.getByTestId('bind-select').inputValue(), name).toBe(byHost[simNode]);
+      expect(await row.getByTestId('proposal-reason').textContent(), name).toContain(simNode);
+    }
+    await screenshot(page, 'stack-bindings-proposed');
+    await page.getByTestId('save-bindings').click();
+    // Approved for stacks by their simulation: every node online, nothing else to click.
+    for (const name of Object.keys(expected)) {
+      const row = page.locator(`[data-testid="stack-node"][data-node="${name}"]`);
+      await expect
+        .poll(() => row.getByTestId('node-binding-status').getAttribute('data-status'), { timeout: 15_000 })
+        .toBe('online');
+    }
+    const bound = (await w.stack.api(`/v1/orchestrator/stacks/${id}`)).body.data.bindings;
+    expect(
+      Object.fromEntries(Object.entries(bound).map(([k, v]: [string, any]) => [k, v.worker_id])),
+    ).toEqual(Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, byHost[v]])));
+    await expectAccessible(page, 'stack with proposed bindings');
+  }, 300_000);
 });

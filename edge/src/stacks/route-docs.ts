@@ -3,6 +3,7 @@ import * as api from '@kombify/proto/api';
 import { OrchestratorService } from '@kombify/proto/orchestrator/v1';
 import { type BodyDoc, data, listOf, type RouteDocs } from '../platform/openapi/route-doc.ts';
 import { addAppBody } from './app-service.ts';
+import { proposalQuery } from './binding-proposal.ts';
 import { bootstrapBody } from './bootstrap-service.ts';
 import { addNodeBody } from './node-service.ts';
 import { bindingsBody, destroyBody, provisionBody, rollbackBody, settingsBody } from './routes.ts';
@@ -97,6 +98,12 @@ export const stacksRouteDocs: RouteDocs = {
     summary: 'Binds the spec’s nodes to workers or simulated nodes',
     body: bindingsBody,
     response: data(api.acknowledged),
+  },
+  'GET /v1/orchestrator/stacks/:id/bindings/proposal': {
+    summary:
+      'Which node of a simulation each spec node would run on (by role, vps for cloud providers, local otherwise); nothing is saved',
+    query: proposalQuery,
+    response: data(api.bindingProposal),
   },
   'PUT /v1/orchestrator/stacks/:id/settings': {
     summary: 'The stack’s drift check interval (0: off)',

@@ -9,6 +9,7 @@ import type { AppEnv } from '../platform/env.ts';
 import { ApiError } from '../platform/errors.ts';
 import { readCappedText, readJson, readPage } from '../platform/validate.ts';
 import { addAppBody, addAppToStack } from './app-service.ts';
+import { getBindingProposal, proposalQuery } from './binding-proposal.ts';
 import { bootstrapBody, bootstrapNode } from './bootstrap-service.ts';
 import { orchContext } from './context.ts';
 import type { Binding } from './object/stack-object.ts';
@@ -117,6 +118,18 @@ stacks.put('/:id/bindings', async (c) => {
   const body = await readJson(c, bindingsBody);
   return c.json({
     data: await orch.setBindings(orchContext(c), c.req.param('id'), body.bindings as Record<string, Binding>),
+  });
+});
+
+// What a simulation's nodes would run, by role and kind; nothing is saved.
+stacks.get('/:id/bindings/proposal', async (c) => {
+  const query = proposalQuery.safeParse({ simulation: c.req.query('simulation') });
+  if (!query.success)
+    throw new ApiError('VALIDATION_FAILED', 'simulation: the id of one of your simulations is required', {
+      details: [{ path: 'simulation', code: 'required', message: 'a simulation id' }],
+    });
+  return c.json({
+    data: await getBindingProposal(orchContext(c), c.req.param('id'), query.data.simulation),
   });
 });
 

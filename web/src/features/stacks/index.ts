@@ -10,6 +10,9 @@ export const getRun = edgeQuery((id: string) => server.fetchRun(id), 'workflow')
 export const getStackNodes = edgeQuery((id: string) => server.fetchStackNodes(id), 'stack-nodes');
 export const getWorkers = edgeQuery(() => server.fetchWorkers(), 'stack-workers');
 export const getSwarm = edgeQuery((id: string) => server.fetchSwarm(id), 'stack-swarm');
+/** Not a query: asked on a click, and the simulation's workers change under it. */
+export const proposeBindings = (id: string, simulation: string) =>
+  server.fetchBindingProposal(id, simulation);
 /** Not a query: every keystroke's text is new, caching it would only grow. */
 export const validateSpec = (yaml: string) => server.checkSpec(yaml);
 

@@ -40,6 +40,14 @@ export async function fetchSwarm(id: string) {
   return edgeJson(`${stack(id)}/swarm?wait_seconds=10`, api.stackSwarm);
 }
 
+/** Which node of the simulation each spec node would run on; nothing is saved. */
+export async function fetchBindingProposal(id: string, simulation: string) {
+  return edgeJson(
+    `${stack(id)}/bindings/proposal?simulation=${encodeURIComponent(simulation)}`,
+    api.bindingProposal,
+  );
+}
+
 export async function fetchRun(id: string) {
   return edgeJson(run(id), api.workflow);
 }

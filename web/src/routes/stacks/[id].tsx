@@ -1,4 +1,3 @@
-import type { StackNode, Worker } from '@kombify/proto/api';
 import {
   A,
   createAsync,
@@ -14,6 +13,7 @@ import { DataTable } from '../../components/data-table.tsx';
 import { DriftBadge } from '../../components/drift-badge.tsx';
 import '../../components/orchestration.css';
 import { SpecEditor, type Validation } from '../../components/spec-editor.tsx';
+import { Bindings } from '../../components/stack-bindings.tsx';
 import { Empty, Section } from '../../components/states.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { SubmissionNote } from '../../components/submission-note.tsx';
@@ -21,15 +21,11 @@ import { SwarmCard, swarmKits } from '../../components/swarm-card.tsx';
 import { WorkflowRun } from '../../components/workflow-run.tsx';
 import {
   addSpecVersion,
-  approveWorker,
-  bindNodes,
   deleteStack,
   getRuns,
   getSpec,
   getStack,
-  getStackNodes,
   getVersions,
-  getWorkers,
   rollback,
   startRun,
 } from '../../features/stacks/index.ts';
@@ -168,100 +164,6 @@ export default function StackPage() {
 
       <SpecHistory stackId={params.id} />
     </AppShell>
-  );
-}
-
-/** Each node of the spec with the worker it runs on; unapproved workers can be approved here. */
-function Bindings(props: { stackId: string }) {
-  const nodes = createAsync(() => getStackNodes(props.stackId));
-  const workers = createAsync(() => getWorkers());
-  const bind = useAction(bindNodes);
-  const approve = useAction(approveWorker);
-  const [choice, setChoice] = createSignal<Record<string, string>>({});
-  const [outcome, setOutcome] = createSignal<EdgeResult<unknown>>();
-  const machines = () => (dataOf(workers()) ?? []).filter((w) => !w.simulated);
-  const simulated = () => (dataOf(workers()) ?? []).filter((w) => w.simulated);
-  const save = async (e: SubmitEvent, list: StackNode[]) => {
-    e.preventDefault();
-    const chosen = Object.fromEntries(list.map((n) => [n.name, choice()[n.name] ?? n.worker_id ?? '']));
-    setOutcome(await bind(props.stackId, chosen));
-  };
-  return (
-    <section class="card" aria-labelledby="nodes-title">
-      <h2 id="nodes-title">Nodes and workers</h2>
-      <Section result={nodes()} what="the stack's nodes">
-        {(list) => (
-          <form onSubmit={(e) => save(e, list)}>
-            <DataTable
-              caption="Nodes and the workers they are bound to"
-              columns={['Node', 'Type', 'Worker', 'Status', '']}
-            >
-              <For each={list}>
-                {(n) => (
-                  <tr data-testid="stack-node" data-node={n.name}>
-                    <th scope="row">{n.name}</th>
-                    <td>{n.type}</td>
-                    <td>
-                      <label class="sr-only" for={`bind-${n.name}`}>
-                        Worker for {n.name}
-                      </label>
-                      <select
-                        id={`bind-${n.name}`}
-                        data-testid="bind-select"
-                        value={choice()[n.name] ?? n.worker_id ?? ''}
-                        onChange={(e) => setChoice({ ...choice(), [n.name]: e.currentTarget.value })}
-                      >
-                        <option value="">the worker named {n.name}</option>
-                        <optgroup label="Your nodes">
-                          <For each={machines()}>{(w) => <WorkerOption worker={w} />}</For>
-                        </optgroup>
-                        <Show when={simulated().length > 0}>
-                          <optgroup label="Simulated nodes (KombiSim deploy targets)">
-                            <For each={simulated()}>{(w) => <WorkerOption worker={w} />}</For>
-                          </optgroup>
-                        </Show>
-                      </select>
-                    </td>
-                    <td>
-                      <StatusBadge status={n.status} testid="node-binding-status" />
-                      <Show when={n.problem}>{(p) => <span class="small muted"> {p()}</span>}</Show>
-                    </td>
-                    <td>
-                      <Show when={n.status === 'pending_approval' && n.worker_id}>
-                        {(wid) => (
-                          <button
-                            type="button"
-                            class="btn btn-small"
-                            data-testid="approve-worker"
-                            onClick={async () => setOutcome(await approve(wid()))}
-                          >
-                            Approve {n.worker_name} for stacks
-                          </button>
-                        )}
-                      </Show>
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </DataTable>
-            <div class="form-row">
-              <button type="submit" class="btn" data-testid="save-bindings">
-                Save bindings
-              </button>
-            </div>
-            <SubmissionNote result={outcome()} done="Saved." />
-          </form>
-        )}
-      </Section>
-    </section>
-  );
-}
-
-function WorkerOption(props: { worker: Worker }) {
-  return (
-    <option value={props.worker.id}>
-      {props.worker.name} ({props.worker.status})
-    </option>
   );
 }
 
