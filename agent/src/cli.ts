@@ -1,7 +1,7 @@
 /**
  * kombify-agent: the node agent's command line.
  *
- *   kombify-agent enroll --edge <url> --token <enrollment token> [--name <name>] [--force]
+ *   kombify-agent enroll --edge <url> --token <enrollment token> [--name <name>] [--force] [--init-policy]
  *   kombify-agent run
  *   kombify-agent status [--json]
  *   kombify-agent upgrade [--version <v>]
@@ -36,8 +36,9 @@ import { AGENT_VERSION } from './version.ts';
 const usage = `kombify-agent ${AGENT_VERSION} — runs jobs from the kombify edge on this node
 
 Usage:
-  kombify-agent enroll --edge <url> --token <token> [--name <name>] [--force]
+  kombify-agent enroll --edge <url> --token <token> [--name <name>] [--force] [--init-policy]
       Make a key pair, enroll with a one-time enrollment token, store the identity (mode 0600).
+      --init-policy also does \`policy init\` once enrolled (the installer: one Node start less).
   kombify-agent run
       Dial out to the edge, keep the job stream open, run jobs. Reconnects by itself.
   kombify-agent status [--json]
@@ -120,6 +121,12 @@ async function enroll(values: Record<string, unknown>, dataDir: string): Promise
       enrolled_at: new Date().toISOString(),
     });
     process.stdout.write(`Enrolled ${res.name} as worker ${res.agentId}. Identity saved in ${dataDir}.\n`);
+    if (values['init-policy']) {
+      const path = policyPathOf(values, dataDir);
+      process.stdout.write(
+        initPolicy(path) ? `Wrote the default job policy to ${path}.\n` : `Kept the job policy in ${path}.\n`,
+      );
+    }
     process.stdout.write('Start it with: kombify-agent run\n');
     return 0;
   } catch (error) {
@@ -271,6 +278,7 @@ export async function main(argv: string[]): Promise<number> {
         token: { type: 'string' },
         name: { type: 'string' },
         force: { type: 'boolean' },
+        'init-policy': { type: 'boolean' },
         'data-dir': { type: 'string' },
         policy: { type: 'string' },
         'log-format': { type: 'string' },
