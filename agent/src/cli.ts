@@ -18,19 +18,14 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { createTokenSource } from './agent-token.ts';
-import { EdgeConnection } from './connection.ts';
 import { createAgentClient } from './edge-client.ts';
 import { edgeUrlProblem } from './edge-url.ts';
 import { collectFacts } from './facts.ts';
 import { loadIdentity, makeKeyPair, saveIdentity } from './identity.ts';
-import { JobRunner } from './job-runner.ts';
 import { configureLog, log } from './log.ts';
 import { Outbox } from './outbox.ts';
 import { defaultPolicyPath, initPolicy, loadPolicy } from './policy/policy.ts';
 import { EXIT_RESTART, setAgentRuntime } from './upgrade/runtime.ts';
-import { upgradeCommand } from './upgrade/upgrade-command.ts';
-import { confirmUpgrade } from './upgrade/upgrade-state.ts';
 import { AGENT_VERSION } from './version.ts';
 
 const usage = `kombify-agent ${AGENT_VERSION} — runs jobs from the kombify edge on this node
@@ -194,6 +189,14 @@ async function run(dataDir: string, values: Record<string, unknown>): Promise<nu
     process.stderr.write(`Not connecting: ${problem}\n`);
     return 2;
   }
+  // The job machinery (executors, Docker, Swarm, OpenTofu) is loaded here, not at the top, so
+  // enroll, status and version start without it: the installer's enroll is on its critical path.
+  const [{ createTokenSource }, { EdgeConnection }, { JobRunner }, { confirmUpgrade }] = await Promise.all([
+    import('./agent-token.ts'),
+    import('./connection.ts'),
+    import('./job-runner.ts'),
+    import('./upgrade/upgrade-state.ts'),
+  ]);
   const client = createAgentClient(edgeUrl, createTokenSource(identity));
   const outbox = new Outbox(dataDir);
   const policyPath = policyPathOf(values, dataDir);
@@ -318,7 +321,10 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${AGENT_VERSION}\n`);
         return 0;
       case 'upgrade':
-        return await upgradeCommand(dataDir, values.version as string | undefined);
+        return await (await import('./upgrade/upgrade-command.ts')).upgradeCommand(
+          dataDir,
+          values.version as string | undefined,
+        );
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

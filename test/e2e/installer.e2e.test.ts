@@ -239,6 +239,12 @@ describe('the one-liner in a Debian container', () => {
     expect(log).toContain('sha256 checksums match the signed manifest');
     expect(log).toContain(`kombify agent ${V1} installed (enrolled)`);
     expect(log).toContain(workerId);
+    // The enroll ran the bundle at its final path, so the V8 compile cache it left serves the
+    // agent. First thing here: the running agent has not exited, so nothing else wrote it yet.
+    const cache = await exec('NODE_DEBUG_NATIVE=COMPILE_CACHE /usr/local/bin/kombify-agent version 2>&1');
+    expect(cache.stdout).toContain(
+      `V8 code cache for ESM file:///opt/kombify-agent/versions/${V1}/kombify-agent.mjs was accepted`,
+    );
     const files = await exec(
       'readlink /opt/kombify-agent/current; stat -c %a /var/lib/kombify-agent/identity.json; /usr/local/bin/kombify-agent version',
     );

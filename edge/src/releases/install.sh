@@ -467,7 +467,15 @@ stage_files() {
     [ -x "$rt_stage/bin/node" ] || die "$E_VERIFY" "$RUNTIME_FILE has no bin/node"
     printf '%s\n' "$RUNTIME_SHA" >"$rt_stage/.sha256"
   fi
-  STAGE_DIR="$PREFIX/versions/.stage.$$"
+  # A version neither `current` nor `previous` uses is staged at its final path (what is there is
+  # a leftover of a run cut short): the V8 compile cache enroll leaves is keyed by the script's
+  # path, so the agent's first start then finds it. Only activate moves `current`; a failed run
+  # removes the directory (STAGES).
+  STAGE_DIR="$PREFIX/versions/$VERSION"
+  case "$(readlink "$PREFIX/current" 2>/dev/null) $(readlink "$PREFIX/previous" 2>/dev/null)" in
+    "versions/$VERSION "* | *" versions/$VERSION") STAGE_DIR="$PREFIX/versions/.stage.$$" ;;
+    *) rm -rf "$STAGE_DIR" ;;
+  esac
   STAGES="$STAGES $STAGE_DIR"
   mkdir -p "$STAGE_DIR"
   cp "$TMP/$AGENT_FILE" "$STAGE_DIR/kombify-agent.mjs"
@@ -485,7 +493,8 @@ enroll() {
   set -- enroll --edge "$EDGE" --token "$TOKEN" --data-dir "$DATA_DIR"
   [ -f "$POLICY" ] || { CREATED_POLICY=1 && set -- "$@" --policy "$POLICY" --init-policy; }
   [ -z "$NAME" ] || set -- "$@" --name "$NAME"
-  # NODE_COMPILE_CACHE: this first start leaves V8's compiled code for the agent's next starts.
+  # NODE_COMPILE_CACHE: this first start leaves V8's compiled code for the agent's next starts
+  # (the bundle is at its final path: stage_files).
   if out=$(NODE_COMPILE_CACHE="$PREFIX/cache" "$STAGE_NODE" "$STAGE_DIR/kombify-agent.mjs" "$@" 2>&1); then
     return 0
   else
@@ -505,13 +514,15 @@ activate() {
   fi
   previous=$(readlink "$PREFIX/current" 2>/dev/null || true)
   previous=${previous#versions/}
-  if [ -e "$PREFIX/versions/$VERSION" ]; then
-    # The same version again with other bytes (a re-published build): keep it as the fallback.
-    rm -rf "$PREFIX/versions/$VERSION.previous"
-    mv "$PREFIX/versions/$VERSION" "$PREFIX/versions/$VERSION.previous"
-    previous="$VERSION.previous"
+  if [ "$STAGE_DIR" != "$PREFIX/versions/$VERSION" ]; then
+    if [ -e "$PREFIX/versions/$VERSION" ]; then
+      # The same version again with other bytes (a re-published build): keep it as the fallback.
+      rm -rf "$PREFIX/versions/$VERSION.previous"
+      mv "$PREFIX/versions/$VERSION" "$PREFIX/versions/$VERSION.previous"
+      previous="$VERSION.previous"
+    fi
+    mv "$STAGE_DIR" "$PREFIX/versions/$VERSION"
   fi
-  mv "$STAGE_DIR" "$PREFIX/versions/$VERSION"
   ln -s "versions/$VERSION" "$PREFIX/.current.$$"
   mv -T "$PREFIX/.current.$$" "$PREFIX/current" 2>/dev/null || {
     rm -f "$PREFIX/current"
