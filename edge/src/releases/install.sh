@@ -446,10 +446,11 @@ unpack_runtime() {
     for pid in $pids; do wait "$pid" || failed=1; done
     # A member that did not decode ends the stream early: tar then fails on the short archive.
     [ "$failed" -eq 0 ] || exit 1
-    # shellcheck disable=SC2086
-    cat $parts
-    # shellcheck disable=SC2086
-    rm -f $parts
+    # One part at a time, each removed once read: the disk holds little more than bin/node.
+    for part in $parts; do
+      cat "$part"
+      rm -f "$part"
+    done
   } | tar -xf - -C "$dest"
 }
 
