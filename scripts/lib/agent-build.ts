@@ -11,13 +11,12 @@
  * quarter of the tar), so the installer can decode them in parallel; any tar reads it as one. `path` is the local file, relative to the manifest; the rest of an
  * entry is what the edge publishes.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import type { ReleaseFile as PublishedFile } from '@kombify/proto/releases';
 import { build } from 'esbuild';
 import { repoRoot } from './service.ts';
@@ -118,7 +117,7 @@ async function nodeBinary(arch: Arch, nodeVersion: string): Promise<string> {
 export const RUNTIME_GZIP_MEMBERS = 4;
 
 /**
- * Every offset where a gzip member header as zlib writes it without name or time starts
+ * Every offset where a gzip member header as `gzip -n` writes it (no name, no time) starts
  * (1f 8b, deflate, no flags, mtime 0, XFL 0/2/4, Unix) — the pattern install.sh greps for.
  */
 export function gzipMemberStarts(data: Buffer): number[] {
@@ -131,7 +130,7 @@ export function gzipMemberStarts(data: Buffer): number[] {
 }
 
 /**
- * A tar as `members` gzip members of about equal input, concatenated (RFC 1952 §2.2: a gzip file
+ * A tar as `members` gzip members (`gzip -6 -n`) of about equal input, concatenated (RFC 1952 §2.2: a gzip file
  * is a series of members). Throws when a member header's pattern also occurs inside the
  * compressed data, which would mislead the installer's parallel decode (about 2^-64 per byte).
  */
@@ -141,7 +140,11 @@ export function gzipInMembers(tar: Buffer, members: number): Buffer {
   const expected: number[] = [];
   let offset = 0;
   for (let at = 0; at < tar.length; at += step) {
-    const part = gzipSync(tar.subarray(at, at + step), { level: 6 });
+    // GNU gzip rather than node:zlib: its deflate makes the runtime about 1 MB (2.4 %) smaller.
+    const part = execFileSync('gzip', ['-6', '-n', '-c'], {
+      input: tar.subarray(at, at + step),
+      maxBuffer: 2 * step + 65_536,
+    });
     expected.push(offset);
     offset += part.length;
     parts.push(part);
@@ -171,8 +174,8 @@ export async function runtimeTarball(arch: Arch, nodeVersion: string): Promise<s
   try {
     await run('cp', [binary, join(stage, 'bin/node')]);
     await run('chmod', ['0755', join(stage, 'bin/node')]);
-    // Fixed order, times and owners, and zlib's gzip has no name or time: the same binary always
-    // gives the same bytes.
+    // Fixed order, times and owners, and gzip -n (no name or time): the same binary always gives
+    // the same bytes.
     await run('tar', [
       '--sort=name',
       '--mtime=@0',
