@@ -30,8 +30,16 @@ export function randomSecret(prefix: string): string {
 export const base64url = (data: Uint8Array): string => b64url.encode(data);
 export const fromBase64url = (text: string): Uint8Array => b64url.decode(text);
 
-/** Hex SHA-256, how secrets (API keys, enrollment tokens) are stored at rest. */
+const encoder = new TextEncoder();
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * Hex SHA-256, how secrets (API keys, enrollment tokens) are stored at rest. On every API-key
+ * request, so the hex is built from a table rather than a string per byte.
+ */
 export async function sha256Hex(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
+  let out = '';
+  for (const byte of digest) out += HEX[byte];
+  return out;
 }
