@@ -52,10 +52,24 @@ export interface Admission {
 }
 
 /**
- * The lease call with extra tokens that is under way, per consumer and group: at most one at a
- * time, so a request the object refuses can wait for it and spend one of its tokens.
+ * The slots (consumer and group) with a lease call under way: at most one at a time, so a request
+ * that finds the pool dry, or that the object refused, can wait for it and spend one of its
+ * tokens. The value tells one call from the next.
  */
-const leasing = new Map<string, Promise<unknown>>();
+const leasing = new Map<string, object>();
+/** The longest a request waits for another request's lease before it asks the object itself. */
+const LEASE_WAIT_MS = 2000;
+
+/**
+ * Waits until no lease is under way for the slot. On this request's own timers: in Workers a
+ * request must not await a promise of another request's I/O (its continuation would run in the
+ * other request's context, and the response it makes then fails: "Cannot perform I/O on behalf
+ * of a different request").
+ */
+async function leaseLanded(slot: string): Promise<void> {
+  const until = Date.now() + LEASE_WAIT_MS;
+  while (leasing.has(slot) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
+}
 
 /** Checks the key (presented, and its SHA-256) and counts the request in `group` (base limit `limit`). */
 export async function admitApiKey(
@@ -76,31 +90,30 @@ export async function admitApiKey(
     if (decision) return { key: grant.key, decision };
     // The pool ran dry and a lease is on its way: wait for it rather than make a call of our own
     // (with many requests in flight, most would otherwise ask the object one by one).
-    const pending = leasing.get(slot);
-    if (pending) {
-      await pending;
+    if (leasing.has(slot)) {
+      await leaseLanded(slot);
       const leased = takeLeased(consumer, group, now);
       // Still this key's grant: a revocation in the meantime dropped the tokens with it.
-      if (leased && grants.get(hash) !== undefined) return { key: grants.get(hash)!.key, decision: leased };
+      const still = grants.get(hash);
+      if (leased && still) return { key: still.key, decision: leased };
     }
   }
   // Asked anyway (to re-check the key) while tokens are left, or while a lease is under way:
   // count this request only.
   const want = leasing.has(slot) || hasLeased(consumer, group, now) ? 1 : MAX_LEASE;
-  const asked = askObject(env, presented, hash, group, limit, want, now);
-  if (want > 1) {
-    const settled = asked.catch(() => {});
-    leasing.set(slot, settled);
-    void settled.then(() => {
-      if (leasing.get(slot) === settled) leasing.delete(slot);
-    });
+  const call = {};
+  if (want > 1) leasing.set(slot, call);
+  let answer: Admission;
+  try {
+    answer = await askObject(env, presented, hash, group, limit, want, now);
+  } finally {
+    if (leasing.get(slot) === call) leasing.delete(slot);
   }
-  const answer = await asked;
   if (!answer.key || !answer.decision) return { key: null, decision: null };
   if (!answer.decision.allowed) {
     // Refused, yet tokens counted before this request may be in this isolate, or on their way in
     // a lease under way: spend one rather than strand it, so one isolate admits exactly the limit.
-    await leasing.get(slot);
+    await leaseLanded(slot);
     const decision = takeLeased(consumer, group, now);
     if (decision) return { key: answer.key, decision };
   }
