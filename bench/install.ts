@@ -1,8 +1,9 @@
 /**
  * Install time: from running the agent installer one-liner in a fresh Debian container to the
  * worker showing online in the API, against downloading the same bytes with curl in the same
- * container in the same run. The issue's target: enrolled and online within 5 s of the download
- * finishing, i.e. (one-liner → online) − (curl of the same bytes) ≤ 5000 ms.
+ * container in the same run. The issue's target (issue 19, item 5): online within 2 s of the
+ * download finishing, median, i.e. p50 of (one-liner → online) − (curl of the same bytes) ≤ 2000 ms
+ * (it was 5 s before; the p90 and max are reported against the same figure).
  *
  * One real local stack (wrangler dev + embedded PGlite, R2 simulated), a real agent release
  * (esbuild bundle + Node runtime, this machine's architecture), one container from the locally
@@ -26,7 +27,7 @@ import { percentile, round, sleep } from './stats.ts';
 
 const WARMUP = 1;
 const SAMPLES = 12;
-const TARGET_AFTER_DOWNLOAD_MS = 5000;
+const TARGET_AFTER_DOWNLOAD_MS = 2000;
 const ONLINE_TIMEOUT_MS = 60_000;
 
 const progress = (line: string) => process.stderr.write(`[install] ${line}\n`);

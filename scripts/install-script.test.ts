@@ -5,19 +5,25 @@
  * in a container in test/e2e/installer.e2e.test.ts.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicyText } from '../agent/src/policy/policy.ts';
 import { renderInstallScript } from '../edge/src/releases/install-render.ts';
 import { releaseSigner } from '../edge/src/releases/signing-key.ts';
+import { gzipInMembers, gzipMemberStarts } from './lib/agent-build.ts';
 import { makeReleaseSigningKey } from './lib/release-key.ts';
 import { repoRoot } from './lib/service.ts';
 
 const template = readFileSync(join(repoRoot, 'edge/src/releases/install.sh'), 'utf8');
 let script: string;
 let dir: string;
+
+/** One function of the rendered script, to drive it on its own. */
+const fn = (name: string) => new RegExp(`^${name}\\(\\) \\{[\\s\\S]*?^\\}`, 'm').exec(script)?.[0];
 
 interface Result {
   code: number;
@@ -138,7 +144,6 @@ describe('install.sh', () => {
 
   it("H2 writes the default job policy once and keeps the owner's file on every later run", async () => {
     // The script's own write_policy, with the real agent's `policy init` behind the wrapper path.
-    const fn = (name: string) => new RegExp(`^${name}\\(\\) \\{[\\s\\S]*?^\\}`, 'm').exec(script)?.[0];
     const prefix = mkdtempSync(join(dir, 'prefix-'));
     mkdirSync(join(prefix, 'bin'));
     writeFileSync(
@@ -150,7 +155,7 @@ describe('install.sh', () => {
     const driver = join(dir, 'write-policy.sh');
     writeFileSync(
       driver,
-      `set -eu\nE_FAIL=1\n${fn('die')}\n${fn('write_policy')}\nPREFIX=${prefix}\nPOLICY=${policy}\nwrite_policy\necho "$POLICY_NOTE"\n`,
+      `set -eu\nE_FAIL=1\n${fn('die')}\n${fn('write_policy')}\nPREFIX=${prefix}\nPOLICY=${policy}\nCREATED_POLICY=\${CREATED_POLICY:-0}\nwrite_policy\necho "$POLICY_NOTE"\n`,
     );
     expect(script).toContain('  write_wrapper\n  write_policy\n');
 
@@ -164,5 +169,64 @@ describe('install.sh', () => {
     const again = await sh(['sh', driver]);
     expect(again.stdout).toContain('kept (yours)');
     expect(readFileSync(policy, 'utf8')).toBe(owners);
+
+    // A fresh install's enroll wrote it (enroll --init-policy): said as the default, left as is.
+    const enrolled = await sh(['sh', driver], { env: { CREATED_POLICY: '1' } });
+    expect(enrolled.stdout).toContain("default: the stack workflow's jobs only");
+    expect(readFileSync(policy, 'utf8')).toBe(owners);
+  });
+
+  describe('unpack_runtime', () => {
+    // A tar of two files, big enough for several members, with bytes that do not repeat.
+    let tar: Buffer;
+    const node = randomBytes(3 * 1024 * 1024);
+    beforeAll(async () => {
+      const src = mkdtempSync(join(dir, 'rt-src-'));
+      mkdirSync(join(src, 'bin'));
+      writeFileSync(join(src, 'bin/node'), node);
+      writeFileSync(join(src, 'bin/other'), 'x'.repeat(100_000));
+      await sh(['tar', '-C', src, '-cf', join(dir, 'rt.tar'), 'bin']);
+      tar = readFileSync(join(dir, 'rt.tar'));
+    });
+
+    /** Runs the script's unpack_runtime; `tars` is how it called tar (a wrapper logs that). */
+    async function unpack(tarball: Buffer): Promise<{ res: Result; out: string; tars: string }> {
+      const work = mkdtempSync(join(dir, 'rt-'));
+      const file = join(work, 'runtime.tar.gz');
+      writeFileSync(file, tarball);
+      const out = mkdtempSync(join(dir, 'rt-out-'));
+      const driver = join(dir, 'unpack.sh');
+      writeFileSync(driver, `set -eu\n${fn('unpack_runtime')}\nunpack_runtime "$1" "$2"\n`);
+      const realTar = (await sh(['sh', '-c', 'command -v tar'])).stdout.trim();
+      const PATH = fakeCommand('tar', `echo "$*" >>${work}/tar.log\nexec ${realTar} "$@"`);
+      const res = await sh(['sh', driver, file, out], { env: { PATH } });
+      return { res, out, tars: readFileSync(join(work, 'tar.log'), 'utf8') };
+    }
+
+    it('decodes a runtime of several gzip members in parallel into the same files', async () => {
+      expect(script).toContain('unpack_runtime "$TMP/$RUNTIME_FILE" "$rt_stage"');
+      const { res, out, tars } = await unpack(gzipInMembers(tar, 4));
+      expect(res.stderr).toBe('');
+      expect(res.code).toBe(0);
+      expect(tars).toBe(`-xf - -C ${out}\n`);
+      expect(readdirSync(out).sort()).toEqual(['bin']);
+      expect(readdirSync(join(out, 'bin')).sort()).toEqual(['node', 'other']);
+      expect(readFileSync(join(out, 'bin/node')).equals(node)).toBe(true);
+    });
+
+    it('unpacks a runtime of one gzip member (an older release) with tar -xzf', async () => {
+      const { res, out, tars } = await unpack(gzipSync(tar));
+      expect(res.code, res.stderr).toBe(0);
+      expect(tars).toMatch(/^-xzf /);
+      expect(readFileSync(join(out, 'bin/node')).equals(node)).toBe(true);
+    });
+
+    it('fails when a member does not decode', async () => {
+      const bad = Buffer.from(gzipInMembers(tar, 4));
+      const at = gzipMemberStarts(bad)[2]! + 40;
+      bad[at] = bad[at]! ^ 0xff;
+      const { res } = await unpack(bad);
+      expect(res.code).not.toBe(0);
+    });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * kombify-agent: the node agent's command line.
  *
- *   kombify-agent enroll --edge <url> --token <enrollment token> [--name <name>] [--force]
+ *   kombify-agent enroll --edge <url> --token <enrollment token> [--name <name>] [--force] [--init-policy]
  *   kombify-agent run
  *   kombify-agent status [--json]
  *   kombify-agent upgrade [--version <v>]
@@ -18,26 +18,22 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { createTokenSource } from './agent-token.ts';
-import { EdgeConnection } from './connection.ts';
 import { createAgentClient } from './edge-client.ts';
 import { edgeUrlProblem } from './edge-url.ts';
 import { collectFacts } from './facts.ts';
 import { loadIdentity, makeKeyPair, saveIdentity } from './identity.ts';
-import { JobRunner } from './job-runner.ts';
 import { configureLog, log } from './log.ts';
 import { Outbox } from './outbox.ts';
 import { defaultPolicyPath, initPolicy, loadPolicy } from './policy/policy.ts';
 import { EXIT_RESTART, setAgentRuntime } from './upgrade/runtime.ts';
-import { upgradeCommand } from './upgrade/upgrade-command.ts';
-import { confirmUpgrade } from './upgrade/upgrade-state.ts';
 import { AGENT_VERSION } from './version.ts';
 
 const usage = `kombify-agent ${AGENT_VERSION} — runs jobs from the kombify edge on this node
 
 Usage:
-  kombify-agent enroll --edge <url> --token <token> [--name <name>] [--force]
+  kombify-agent enroll --edge <url> --token <token> [--name <name>] [--force] [--init-policy]
       Make a key pair, enroll with a one-time enrollment token, store the identity (mode 0600).
+      --init-policy also does \`policy init\` once enrolled (the installer: one Node start less).
   kombify-agent run
       Dial out to the edge, keep the job stream open, run jobs. Reconnects by itself.
   kombify-agent status [--json]
@@ -120,6 +116,12 @@ async function enroll(values: Record<string, unknown>, dataDir: string): Promise
       enrolled_at: new Date().toISOString(),
     });
     process.stdout.write(`Enrolled ${res.name} as worker ${res.agentId}. Identity saved in ${dataDir}.\n`);
+    if (values['init-policy']) {
+      const path = policyPathOf(values, dataDir);
+      process.stdout.write(
+        initPolicy(path) ? `Wrote the default job policy to ${path}.\n` : `Kept the job policy in ${path}.\n`,
+      );
+    }
     process.stdout.write('Start it with: kombify-agent run\n');
     return 0;
   } catch (error) {
@@ -187,6 +189,14 @@ async function run(dataDir: string, values: Record<string, unknown>): Promise<nu
     process.stderr.write(`Not connecting: ${problem}\n`);
     return 2;
   }
+  // The job machinery (executors, Docker, Swarm, OpenTofu) is loaded here, not at the top, so
+  // enroll, status and version start without it: the installer's enroll is on its critical path.
+  const [{ createTokenSource }, { EdgeConnection }, { JobRunner }, { confirmUpgrade }] = await Promise.all([
+    import('./agent-token.ts'),
+    import('./connection.ts'),
+    import('./job-runner.ts'),
+    import('./upgrade/upgrade-state.ts'),
+  ]);
   const client = createAgentClient(edgeUrl, createTokenSource(identity));
   const outbox = new Outbox(dataDir);
   const policyPath = policyPathOf(values, dataDir);
@@ -271,6 +281,7 @@ export async function main(argv: string[]): Promise<number> {
         token: { type: 'string' },
         name: { type: 'string' },
         force: { type: 'boolean' },
+        'init-policy': { type: 'boolean' },
         'data-dir': { type: 'string' },
         policy: { type: 'string' },
         'log-format': { type: 'string' },
@@ -310,7 +321,10 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${AGENT_VERSION}\n`);
         return 0;
       case 'upgrade':
-        return await upgradeCommand(dataDir, values.version as string | undefined);
+        return await (await import('./upgrade/upgrade-command.ts')).upgradeCommand(
+          dataDir,
+          values.version as string | undefined,
+        );
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

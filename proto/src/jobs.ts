@@ -17,6 +17,7 @@ import {
   userLabels,
 } from './converge-parts.ts';
 import { type Issue, issuesFromZod } from './issue.ts';
+import { type JobType, jobTypes } from './job-types.ts';
 import {
   swarmForgetParams,
   swarmInitParams,
@@ -454,10 +455,9 @@ export const jobParamsSchemas = {
   'swarm.leave': swarmLeaveParams,
   'swarm.forget': swarmForgetParams,
   'swarm.status': swarmStatusParams,
-} as const;
+} as const satisfies Record<JobType, z.ZodType>;
 
-export type JobType = keyof typeof jobParamsSchemas;
-export const jobTypes = Object.keys(jobParamsSchemas) as JobType[];
+export { type JobType, jobTypes };
 export type DockerRunParams = z.output<typeof dockerRunParams>;
 export type DockerRemoveParams = z.output<typeof dockerRemoveParams>;
 export type AgentUpgradeParams = z.output<typeof agentUpgradeParams>;

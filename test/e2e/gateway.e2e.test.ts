@@ -1,6 +1,7 @@
 /**
- * The gateway chain on a real edge: exact per-consumer rate limits with the contract's headers,
- * and security headers on every response, errors included.
+ * The gateway chain on a real edge: exact per-consumer rate limits with the contract's headers
+ * (also when the isolate spends tokens its consumer object leased to it), a revoked key refused
+ * within the stated bound, and security headers on every response, errors included.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPlan } from '../../scripts/lib/seed.ts';
@@ -10,7 +11,8 @@ let stack: Stack;
 const LIMIT = 8;
 
 beforeAll(async () => {
-  stack = await startStack({ vars: { RATE_LIMIT_PER_MINUTE: String(LIMIT) } });
+  // BENCH_ROUTES: the probe that revokes a key as another isolate would (see the revocation test).
+  stack = await startStack({ vars: { RATE_LIMIT_PER_MINUTE: String(LIMIT), BENCH_ROUTES: '1' } });
 });
 
 afterAll(async () => {
@@ -61,8 +63,44 @@ describe('rate limits', () => {
     expect(res.headers.get('ratelimit-limit')).toBe(String(LIMIT * 5));
   });
 
+  it('stay exact when the isolate spends leased tokens: a burst against 40 lets exactly 40 through', async () => {
+    const pro = await stack.newTenant('pro-burst');
+    await setPlan(stack.db.config, pro.orgId, 'pro');
+    const limit = LIMIT * 5;
+    // Sequential first: the object leases blocks (an eighth of what is left) that the isolate spends.
+    const first = [];
+    for (let i = 0; i < 10; i++) first.push(await raw('/v1/orchestrator/workers', pro.token));
+    const burst = await Promise.all(
+      Array.from({ length: 60 }, () => raw('/v1/orchestrator/workers', pro.token)),
+    );
+    const ok = [...first, ...burst].filter((r) => r.status === 200);
+    expect(ok).toHaveLength(limit);
+    expect(burst.filter((r) => r.status === 429)).toHaveLength(70 - limit);
+    const remaining = ok.map((r) => Number(r.headers.get('ratelimit-remaining'))).sort((a, b) => a - b);
+    expect(remaining).toEqual(Array.from({ length: limit }, (_, i) => i));
+  });
+
   it('leave /health alone', async () => {
     for (let i = 0; i < LIMIT + 2; i++) expect((await raw('/health')).status).toBe(200);
+  });
+});
+
+describe('a revoked API key', () => {
+  it('is refused by an isolate that did not serve the revocation within KEY_RECHECK_MS (1 s)', async () => {
+    const made = await stack.api('/api/keys', { body: { name: 'revoked elsewhere', role: 'member' } });
+    const { key, id } = made.body.data as { key: string; id: string };
+    expect((await raw('/_bench/chain', key)).status).toBe(200);
+    // Revoked as another isolate's DELETE /api/keys/:id would reach this one: the row and the
+    // key's object, not this isolate's cache.
+    expect((await stack.api(`/_bench/revoke/${id}`, { method: 'DELETE' })).status).toBe(200);
+    const revokedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < 3000) {
+      status = (await raw('/_bench/chain', key)).status;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - revokedAt).toBeLessThan(1000 + 200);
   });
 });
 

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultPolicyText } from '../../agent/src/policy/policy.ts';
 import { openDb } from '../../edge/src/platform/db/client.ts';
 import { randomId, randomSecret, sha256Hex } from '../../edge/src/platform/ids.ts';
 import { createEnrollmentToken } from '../../edge/src/workers/store.ts';
@@ -238,10 +239,27 @@ describe('the one-liner in a Debian container', () => {
     expect(log).toContain('sha256 checksums match the signed manifest');
     expect(log).toContain(`kombify agent ${V1} installed (enrolled)`);
     expect(log).toContain(workerId);
+    // The enroll ran the bundle at its final path, so the V8 compile cache it left serves the
+    // agent. First thing here: the running agent has not exited, so nothing else wrote it yet.
+    const cache = await exec('NODE_DEBUG_NATIVE=COMPILE_CACHE /usr/local/bin/kombify-agent version 2>&1');
+    expect(cache.stdout).toContain(
+      `V8 code cache for ESM file:///opt/kombify-agent/versions/${V1}/kombify-agent.mjs was accepted`,
+    );
     const files = await exec(
       'readlink /opt/kombify-agent/current; stat -c %a /var/lib/kombify-agent/identity.json; /usr/local/bin/kombify-agent version',
     );
     expect(files.stdout.split('\n')).toEqual([`versions/${V1}`, '600', V1, '']);
+    // The enrolling process wrote the default job policy (enroll --init-policy); the runtime was
+    // decoded member by member and left nothing beside bin/node.
+    expect(log).toContain("policy    /etc/kombify/policy.json (default: the stack workflow's jobs only");
+    expect((await exec('cat /etc/kombify/policy.json')).stdout).toBe(defaultPolicyText());
+    const runtime = await exec('ls -A /opt/kombify-agent/runtimes/*/ /opt/kombify-agent/runtimes/*/bin');
+    expect(
+      runtime.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l && !l.endsWith(':')),
+    ).toEqual(['.sha256', 'bin', 'node']);
   });
 
   it('run again after a new release: upgrades in place, same worker id, no token needed', async () => {

@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { jobTypes } from '@kombify/proto/jobs';
+import { jobTypes } from '@kombify/proto/job-types';
 import { z } from 'zod';
 
 /** OpenTofu jobs run whatever configuration they carry: they are switched by `opentofu` alone. */

@@ -13,6 +13,7 @@ import { sha256Hex } from '../platform/ids.ts';
 import { setIdentityHeaders } from '../platform/middleware/identity-headers.ts';
 import { gateRoles } from '../platform/openapi/route-doc.ts';
 import { clientAddress, rememberAccepted, spendUnverified } from '../platform/unverified-budget.ts';
+import { admitApiKey, apiKeyHash } from './api-key-admission.ts';
 import { memberRole } from './members-store.ts';
 import { looksLikeJwt, verifyAccessToken } from './oidc-jwt.ts';
 import { consumerLimiter, consumerOf, enforce } from './rate-limit/rate-limit.ts';
@@ -28,7 +29,9 @@ const API_KEY = /^kfy_[A-Za-z0-9_-]{43}$/;
  * RateLimit headers. Callers: an API key (`Authorization: Bearer kfy_…` or `X-API-Key`), an access
  * token from the OpenID issuer (`Authorization: Bearer <JWT>`, when OIDC_ISSUER is set), or a
  * browser session cookie. Shapes are checked before the database or the issuer's keys are asked,
- * so junk costs nothing. An API key's check and its count are one call to its consumer object.
+ * so junk costs nothing. An API key's check and its count are one call to its consumer object,
+ * and most requests need not even that: the isolate keeps the object's answer for a second and a
+ * lease of counted tokens (api-key-admission.ts).
  */
 export function gate(
   roles: readonly string[],
@@ -63,7 +66,7 @@ export function gate(
       principal = await userPrincipal(c.get('db')(), presented, config);
     } else {
       if (!API_KEY.test(presented)) throw new ApiError('AUTH_INVALID', 'credential is not a valid API key');
-      const hash = await sha256Hex(presented);
+      const hash = await apiKeyHash(presented);
       // Each key has its own object: a key not seen accepted spends the caller's budget first,
       // so guessed keys cannot create objects without bound (issue 20, M7).
       const budget = spendUnverified(
@@ -72,7 +75,7 @@ export function gate(
         config.UNVERIFIED_PER_IP_PER_MINUTE,
       );
       if (!budget.allowed) throw unverifiedRefusal(budget.retryAfterSeconds);
-      const answer = await consumerLimiter(c.env, `api_key:${hash}`).apiKey(hash, group, limit);
+      const answer = await admitApiKey(c.env, presented, hash, group, limit);
       if (!answer.key) throw new ApiError('AUTH_INVALID', 'API key is unknown, revoked or expired');
       rememberAccepted(`api_key:${hash}`);
       principal = { kind: 'api_key', id: answer.key.id, orgId: answer.key.orgId, role: answer.key.role };

@@ -9,6 +9,7 @@ import { ApiError } from '../platform/errors.ts';
 import { randomId, randomSecret, sha256Hex } from '../platform/ids.ts';
 import { readJson } from '../platform/validate.ts';
 import { gate, keyManagerRoles } from './api-auth.ts';
+import { forgetApiKeyHere } from './api-key-admission.ts';
 import { insertApiKey, keyHashesOf, listApiKeys, makerOfKey, revokeApiKey } from './api-keys-store.ts';
 import { consumerLimiter } from './rate-limit/rate-limit.ts';
 
@@ -95,7 +96,16 @@ apiKeys.post('/', async (c) => {
  */
 export async function forgetKeysOf(env: Env, db: Db, userId: string, orgId?: string): Promise<void> {
   const hashes = await keyHashesOf(db, userId, orgId);
-  await Promise.all(hashes.map((hash) => consumerLimiter(env, `api_key:${hash}`).evictApiKey()));
+  await Promise.all(hashes.map((hash) => forgetApiKey(env, hash)));
+}
+
+/**
+ * The key's consumer object and this isolate cache its grant: evict both, so the revocation holds
+ * here from the next request on and in every other isolate within KEY_RECHECK_MS.
+ */
+async function forgetApiKey(env: Env, hash: string): Promise<void> {
+  forgetApiKeyHere(hash);
+  await consumerLimiter(env, `api_key:${hash}`).evictApiKey();
 }
 
 apiKeys.get('/', async (c) => {
@@ -119,8 +129,7 @@ apiKeys.delete('/:id', async (c) => {
   const db = c.get('db')();
   const revoked = await revokeApiKey(db, principal.orgId, c.req.param('id'));
   if (!revoked) throw new ApiError('NOT_FOUND', `API key ${c.req.param('id')} not found`);
-  // The key's consumer object caches it; evict so the revocation holds from the next request on.
-  await consumerLimiter(c.env, `api_key:${revoked.hash}`).evictApiKey();
+  await forgetApiKey(c.env, revoked.hash);
   await recordActivity(db, {
     orgId: principal.orgId,
     ...actorOf(principal),

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../platform/env.ts';
 import { apiKeys } from './api-key-routes.ts';
 import { auth } from './auth-routes.ts';
-import { benchProbe } from './bench-probe.ts';
+import { benchProbe, benchRevoke } from './bench-probe.ts';
 import { account } from './me-routes.ts';
 import { org } from './org-routes.ts';
 import { sso } from './sso-routes.ts';
@@ -18,5 +18,6 @@ export const accountsApi = new Hono<AppEnv>()
   .route('/api/keys', apiKeys)
   .route('/api/org', org)
   .route('/api/internal/sso', sso)
-  .route('/_bench/chain', benchProbe);
+  .route('/_bench/chain', benchProbe)
+  .route('/_bench/revoke', benchRevoke);
 export { accountsRouteDocs } from './route-docs.ts';

@@ -106,4 +106,8 @@ export const accountsRouteDocs: RouteDocs = {
     errors: ['CONFLICT'],
   },
   'GET /_bench/chain': { summary: 'Benchmark probe', hidden: 'a benchmark probe, 404 unless BENCH_ROUTES=1' },
+  'DELETE /_bench/revoke/:id': {
+    summary: 'Benchmark probe',
+    hidden: 'a benchmark probe, 404 unless BENCH_ROUTES=1',
+  },
 };

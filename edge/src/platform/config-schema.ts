@@ -87,7 +87,7 @@ export const configSchema = z.object({
   PUBLIC_WEB_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Browser origins allowed to call the API directly, comma-separated. Empty: none. */
   CORS_ORIGINS: z.string().optional(),
-  /** Requests per minute per consumer (API key, user or IP) and route group at the free plan; pro gets 5×, enterprise 33×; exact (see RateLimiterObject). */
+  /** Requests per minute per consumer (API key, user or IP) and route group at the free plan; pro gets 5×, enterprise 33×; never exceeded, exact within one isolate (see RateLimiterObject and token-pool.ts). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /**
    * Per caller address and minute: API keys and agent tokens not yet seen accepted that may reach

@@ -10,6 +10,16 @@ describe('loadConfig', () => {
     expect(config.BENCH_ROUTES).toBe(false);
   });
 
+  it('parses an environment once and hands out the same frozen config', () => {
+    const own = { ...env, JOB_LEASE_SECONDS: '61' };
+    const config = loadConfig(own);
+    expect(config.JOB_LEASE_SECONDS).toBe(61);
+    expect(loadConfig(own)).toBe(config);
+    expect(Object.isFrozen(config)).toBe(true);
+    // Another environment object is parsed on its own.
+    expect(loadConfig({ ...own, JOB_LEASE_SECONDS: '62' }).JOB_LEASE_SECONDS).toBe(62);
+  });
+
   it('names the var that is wrong', () => {
     expect(() => loadConfig({ ...env, JOB_MAX_ATTEMPTS: 'lots' })).toThrow(/JOB_MAX_ATTEMPTS/);
   });

@@ -1,7 +1,6 @@
 /**
- * Configuration from the Worker's environment, validated once per request at the entry so a bad
- * value fails loudly with its name instead of surfacing later as NaN. The schema is in
- * config-schema.ts.
+ * Configuration from the Worker's environment, validated at the entry so a bad value fails loudly
+ * with its name instead of surfacing later as NaN. The schema is in config-schema.ts.
  */
 import type { z } from 'zod';
 import { configSchema } from './config-schema.ts';
@@ -15,8 +14,24 @@ type NoneLeft<T extends never> = T;
 /** Compile-time check: every var declared in wrangler.toml is validated by the schema. */
 export type VarsWithoutSchema = NoneLeft<Exclude<DeclaredVar, keyof Config>>;
 
+/**
+ * Parsed configs by environment object. The runtime hands every request of an isolate the same
+ * `env`, and its vars do not change while the isolate lives, so each is parsed once per isolate,
+ * not on every request (issue 19, item 4). A test's own env object is parsed on its own.
+ */
+const parsedConfigs = new WeakMap<Env, Config>();
+
 /** Reads the whole environment (declared vars, secrets, `--var` overrides) through the schema. */
 export function loadConfig(env: Env): Config {
+  const known = parsedConfigs.get(env);
+  if (known) return known;
+  // Frozen: one object serves every request of the isolate, so nobody may change it for the rest.
+  const config = Object.freeze(parseConfig(env));
+  parsedConfigs.set(env, config);
+  return config;
+}
+
+function parseConfig(env: Env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -6,8 +6,9 @@
  * object does not forget its counts.
  *
  * For an API key the object is also its consumer's credential cache: the first request looks the
- * key up in Postgres, later ones are answered from memory (so the gateway's hot path has one hop
- * and no query), and revoking the key evicts it here at once.
+ * key up in Postgres, later ones are answered from memory, and revoking the key evicts it here at
+ * once. An isolate may ask for a block of tokens at once (`want` > 1, a lease: token-pool.ts);
+ * each is counted here before it leaves, so the limit holds across isolates.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { effectivePlan, getSubscription, type PlanName, scaledRateLimit } from '../../billing/index.ts';
@@ -15,6 +16,7 @@ import { loadConfig } from '../../platform/config.ts';
 import { type Db, openDb } from '../../platform/db/client.ts';
 import type { Env } from '../../platform/env.ts';
 import { findApiKeyByHash, touchApiKey } from '../api-keys-store.ts';
+import { MAX_LEASE, type RateLease, resetSeconds, WINDOW_MS } from './token-pool.ts';
 
 export interface RateDecision {
   allowed: boolean;
@@ -24,7 +26,8 @@ export interface RateDecision {
   resetSeconds: number;
 }
 
-const WINDOW_MS = 60_000;
+/** A lease is at most this share of what is left in the window, so near the limit tokens go one by one. */
+const LEASE_SHARE = 8;
 /** How long a looked-up API key is trusted before the database is asked again (revocation evicts at once). */
 const KEY_TTL_MS = 60_000;
 const UNKNOWN_KEY_TTL_MS = 10_000;
@@ -33,6 +36,14 @@ export interface ApiKeyGrant {
   id: string;
   orgId: string;
   role: string;
+}
+
+/** The answer for an API key: null `key` for an unknown, revoked or expired one. */
+export interface ApiKeyAnswer {
+  key: ApiKeyGrant | null;
+  /** When the key expires (ms since the epoch), so a caching isolate refuses it on time too. */
+  expiresAt: number | null;
+  lease: RateLease | null;
 }
 
 interface CachedKey {
@@ -56,17 +67,15 @@ export class RateLimiterObject extends DurableObject<Env> {
 
   #cached: CachedKey | null = null;
   #touchedAt = 0;
+  /** The window whose older rows were last deleted. */
+  #prunedFor = 0;
 
   /**
-   * Checks the API key whose SHA-256 is `hash` and, when it is good, counts the request: auth and
-   * rate limit in one call. `key` is null for an unknown, revoked or expired key. `limit` is the
-   * base limit; the key's org plan raises it.
+   * Checks the API key whose SHA-256 is `hash` and, when it is good, counts the request (and up to
+   * `want` - 1 more for the asking isolate to spend): auth and rate limit in one call. `limit` is
+   * the base limit; the key's org plan raises it.
    */
-  async apiKey(
-    hash: string,
-    group: string,
-    limit: number,
-  ): Promise<{ key: ApiKeyGrant | null; decision: RateDecision | null }> {
+  async apiKey(hash: string, group: string, limit: number, want = 1): Promise<ApiKeyAnswer> {
     const now = Date.now();
     const cached = this.#cached;
     const fresh =
@@ -96,7 +105,7 @@ export class RateLimiterObject extends DurableObject<Env> {
     }
     const key = this.#cached?.key;
     if (!key || key.revoked || (key.expiresAt !== null && key.expiresAt <= now))
-      return { key: null, decision: null };
+      return { key: null, expiresAt: null, lease: null };
     if (now - this.#touchedAt > 60_000) {
       this.#touchedAt = now;
       this.ctx.waitUntil(this.#withDb((db) => touchApiKey(db, key.id)).catch(() => {}));
@@ -104,7 +113,8 @@ export class RateLimiterObject extends DurableObject<Env> {
     // The org's plan raises the limit; it is cached with the key (a plan change shows within a minute).
     return {
       key: { id: key.id, orgId: key.orgId, role: key.role },
-      decision: this.hit(group, scaledRateLimit(limit, key.plan), now),
+      expiresAt: key.expiresAt,
+      lease: this.lease(group, scaledRateLimit(limit, key.plan), want, now),
     };
   }
 
@@ -126,8 +136,17 @@ export class RateLimiterObject extends DurableObject<Env> {
 
   /** Counts one request of this consumer in `group` and says whether it may pass. */
   hit(group: string, limit: number, now = Date.now()): RateDecision {
+    return this.lease(group, limit, 1, now).decision;
+  }
+
+  /**
+   * Counts one request and, when there is room, up to `want` - 1 more that the asking isolate
+   * spends later (token-pool.ts). The extra tokens are at most an eighth of what is left, so a
+   * consumer near its limit gets its last requests one by one and none are stranded in an isolate.
+   */
+  lease(group: string, limit: number, want: number, now = Date.now()): RateLease {
     const windowStart = now - (now % WINDOW_MS);
-    const resetSeconds = Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
+    const reset = resetSeconds(windowStart, now);
     const current =
       this.#sql
         .exec<{ count: number }>(
@@ -136,15 +155,31 @@ export class RateLimiterObject extends DurableObject<Env> {
           windowStart,
         )
         .toArray()[0]?.count ?? 0;
-    if (current >= limit) return { allowed: false, limit, remaining: 0, resetSeconds };
+    if (current >= limit) {
+      return {
+        decision: { allowed: false, limit, remaining: 0, resetSeconds: reset },
+        windowStart,
+        extra: 0,
+      };
+    }
+    const left = limit - current;
+    const granted = Math.max(1, Math.min(want, MAX_LEASE, Math.floor(left / LEASE_SHARE)));
     this.#sql.exec(
-      `INSERT INTO windows (route_group, window_start, count) VALUES (?, ?, 1)
-       ON CONFLICT (route_group, window_start) DO UPDATE SET count = count + 1`,
+      `INSERT INTO windows (route_group, window_start, count) VALUES (?, ?, ?)
+       ON CONFLICT (route_group, window_start) DO UPDATE SET count = count + excluded.count`,
       group,
       windowStart,
+      granted,
     );
-    // Old windows are of no use; keep the table to the current ones.
-    this.#sql.exec('DELETE FROM windows WHERE window_start < ?', windowStart);
-    return { allowed: true, limit, remaining: limit - current - 1, resetSeconds };
+    // Old windows are of no use; keep the table to the current ones (once per window is enough).
+    if (this.#prunedFor !== windowStart) {
+      this.#prunedFor = windowStart;
+      this.#sql.exec('DELETE FROM windows WHERE window_start < ?', windowStart);
+    }
+    return {
+      decision: { allowed: true, limit, remaining: left - 1, resetSeconds: reset },
+      windowStart,
+      extra: granted - 1,
+    };
   }
 }
