@@ -87,13 +87,12 @@ export function Bindings(props: { stackId: string }) {
                       <Show when={n.problem}>{(p) => <span class="small muted"> {p()}</span>}</Show>
                       <Show when={reasonOf(n.name)}>
                         {(r) => (
-                          <span class="small muted" data-testid="proposal-reason">
-                            {' '}
-                            proposed: {r().sim_node} — {r().reason}
+                          <div class="small muted" data-testid="proposal-reason">
+                            Proposed: {r().sim_node} — {r().reason}
                             {r().worker_id
                               ? ''
                               : ' (its agent has not enrolled: is the simulation a deploy target?)'}
-                          </span>
+                          </div>
                         )}
                       </Show>
                     </td>
