@@ -22,6 +22,7 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServiceImages } from '../../scripts/lib/service-images.ts';
 import { removeStackResources, requireDocker, TEST_IMAGE } from '../harness/docker.ts';
+import { requestLoop as startRequestLoop } from '../harness/request-loop.ts';
 import {
   containersOfSimulation,
   nodePassword,
@@ -83,47 +84,13 @@ const bindings = Object.fromEntries(
 
 const runTo = (path: string, body: unknown) => runWorkflow(stack, path, body, 480_000);
 
-/**
- * 20 requests a second to the web service until `end()`, each one sent to every node at once and
- * counted as answered when any node answers 200 (no routing mesh here: a client with the nodes'
- * addresses, as a DNS name with five A records gives).
- */
+/** The request loop against the web service on the stack's five nodes (harness/request-loop.ts). */
 async function requestLoop() {
   const ips: string[] = [];
   for (const c of await containersOfSimulation(docker, sim.id))
     if ((Object.values(BIND) as string[]).some((n) => c.Names[0]!.endsWith(`-${n}`)))
       ips.push(Object.values(c.NetworkSettings.Networks)[0]!.IPAddress);
-  const state = { stop: false, ok: 0, failed: [] as number[] };
-  const ask = () =>
-    Promise.any(
-      ips.map(async (ip) => {
-        const res = await fetch(`http://${ip}:8080/`, { signal: AbortSignal.timeout(1000) });
-        if (res.status !== 200) throw new Error(`${ip}: ${res.status}`);
-      }),
-    ).then(
-      () => true,
-      () => false,
-    );
-  const looping = (async () => {
-    while (!state.stop) {
-      const tick = Date.now();
-      if (await ask()) state.ok++;
-      else state.failed.push(tick);
-      await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - tick))));
-    }
-  })();
-  return {
-    get ok() {
-      return state.ok;
-    },
-    get failed() {
-      return state.failed;
-    },
-    async end() {
-      state.stop = true;
-      await looping;
-    },
-  };
+  return startRequestLoop(ips, 8080);
 }
 
 const stepOf = (wf: any, name: string) => wf.steps.find((s: any) => s.name === name);
