@@ -19,6 +19,8 @@ export interface Dispatcher {
   /** Hands a persisted job to its worker's queue. Idempotent by job id. */
   enqueue(job: WfJobRecord): Promise<void>;
   cancel(job: WfJobRecord, reason: string): Promise<void>;
+  /** Whether the worker's agent is connected now (unknown: assume so). */
+  connected?(workerId: string): Promise<boolean>;
 }
 
 export interface EngineDeps {

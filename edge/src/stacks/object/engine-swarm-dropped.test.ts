@@ -95,6 +95,39 @@ describe('a swarm member the plan drops', () => {
         const planned = second.find((j) => j.type === 'swarm.services' && j.params.dry_run === true)!;
         expect(planned.params.leaving).toEqual(['w1']);
 
+        // Dropped while its worker is offline: no leave that would wait for it, the leader forgets it.
+        store.addVersion(sql, {
+          format: 'yaml',
+          source: withWorker,
+          options: {},
+          tofu: null,
+          name: 'hive',
+          kit: 'ha-homelab',
+          note: null,
+          createdAt: 3,
+        });
+        await run({ m1: 'agt_1', m2: 'agt_2', m3: 'agt_3', w1: 'agt_5' });
+        store.addVersion(sql, {
+          format: 'yaml',
+          source: withoutWorker,
+          options: {},
+          tofu: null,
+          name: 'hive',
+          kit: 'ha-homelab',
+          note: null,
+          createdAt: 4,
+        });
+        make().dispatcher.connected = async (id: string) => id !== 'agt_5';
+        const offline = await run({ m1: 'agt_1', m2: 'agt_2', m3: 'agt_3' });
+        expect(offline.some((j) => j.type === 'swarm.leave')).toBe(false);
+        const forget = offline.find((j) => j.type === 'swarm.forget')!;
+        expect(forget.params.nodes).toEqual(['w1']);
+        const notes = store.eventsOf(sql, forget.workflowId).filter((e) => e.kind === 'step.note');
+        expect(notes.map((e) => e.message)).toEqual([
+          expect.stringMatching(/^w1 left the plan but its worker is offline/),
+        ]);
+        delete make().dispatcher.connected;
+
         // Deployed again without it: nothing leaves twice.
         const third = await run({ m1: 'agt_1', m2: 'agt_2', m3: 'agt_3' });
         expect(third.some((j) => j.type === 'swarm.leave' || j.type === 'swarm.forget')).toBe(false);

@@ -17,6 +17,8 @@ export class FakeDispatcher implements Dispatcher {
   enqueued: store.WfJobRecord[] = [];
   cancelled: string[] = [];
   failNextEnqueue = false;
+  /** Set by a test to say which workers are offline; unset, every worker counts as connected. */
+  connected?: (workerId: string) => Promise<boolean>;
   async enqueue(job: store.WfJobRecord) {
     if (this.failNextEnqueue) {
       this.failNextEnqueue = false;

@@ -6,6 +6,7 @@
 import { agentQueue, submitJob } from '../../jobs/index.ts';
 import type { Db } from '../../platform/db/client.ts';
 import type { Env } from '../../platform/env.ts';
+import { getAgent } from '../../workers/index.ts';
 import type { Dispatcher } from './engine.ts';
 
 export function stackDispatcher(deps: {
@@ -42,5 +43,7 @@ export function stackDispatcher(deps: {
     cancel: async (job, reason) => {
       await agentQueue(env, job.workerId).cancelJob(job.id, reason);
     },
+    connected: async (workerId) =>
+      (await deps.withDb((db) => getAgent(db, orgId, workerId)))?.connectedAt != null,
   };
 }

@@ -205,6 +205,19 @@ async function jobSpecs(deps: EngineDeps, wf: WorkflowRecord, step: StepRecord):
       return jobs;
     }
     case 'apply': {
+      const dropped = await droppedMemberJobs(
+        a.swarm,
+        deps.stackId,
+        deps.dispatcher.connected?.bind(deps.dispatcher),
+      );
+      for (const node of dropped.skipped)
+        event(
+          deps,
+          wf.id,
+          'step.note',
+          `${node} left the plan but its worker is offline: it cannot leave the swarm itself; the leader forgets it once it shows down`,
+          { step: step.name },
+        );
       // The swarm is formed first and its services applied last, after the plain containers.
       const jobs: JobSpec[] = [
         ...swarmFormJobs(a.swarm),
@@ -212,7 +225,7 @@ async function jobSpecs(deps: EngineDeps, wf: WorkflowRecord, step: StepRecord):
         ...(a.swarm
           ? [{ node: a.swarm.services.node, type: 'swarm.services', params: a.swarm.services.params }]
           : []),
-        ...droppedMemberJobs(a.swarm, deps.stackId),
+        ...dropped.jobs,
       ];
       if (a.tofu) jobs.push(await tofuApply());
       return jobs;

@@ -32,17 +32,27 @@ export function withDroppedMembers(sql: store.StackDb, artifacts: Artifacts): Ar
   };
 }
 
-/** The apply step's jobs after swarm.services: each dropped member leaves, then the leader forgets them. */
-export function droppedMemberJobs(swarm: Artifacts['swarm'], stack: string) {
+/**
+ * The apply step's jobs after swarm.services: each dropped member leaves, then the leader forgets
+ * them. A member whose worker is offline cannot leave by itself (its job would hold the step until
+ * it timed out): it is left to the forget, which removes a node that shows down and refuses one
+ * that is still up. `skipped` names those, for the run's events.
+ */
+export async function droppedMemberJobs(
+  swarm: Artifacts['swarm'],
+  stack: string,
+  connected?: (workerId: string) => Promise<boolean>,
+) {
   const dropped = swarm?.dropped ?? [];
-  if (!swarm || dropped.length === 0) return [];
-  return [
-    ...dropped.map((d) => ({
-      node: d.node,
-      workerId: d.worker_id,
-      type: 'swarm.leave',
-      params: { stack },
-    })),
-    { node: swarm.leader, type: 'swarm.forget', params: { stack, nodes: dropped.map((d) => d.node) } },
-  ];
+  if (!swarm || dropped.length === 0) return { jobs: [], skipped: [] };
+  const online = await Promise.all(dropped.map(async (d) => (connected ? connected(d.worker_id) : true)));
+  return {
+    jobs: [
+      ...dropped
+        .filter((_, i) => online[i])
+        .map((d) => ({ node: d.node, workerId: d.worker_id, type: 'swarm.leave', params: { stack } })),
+      { node: swarm.leader, type: 'swarm.forget', params: { stack, nodes: dropped.map((d) => d.node) } },
+    ],
+    skipped: dropped.filter((_, i) => !online[i]).map((d) => d.node),
+  };
 }
