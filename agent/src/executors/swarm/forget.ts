@@ -12,15 +12,7 @@ import type { ExecContext } from '../context.ts';
 import { LABEL } from '../converge/labels.ts';
 import { JobFailure } from '../job-error.ts';
 import { updateNode } from './node-update.ts';
-import { quorumRefusal } from './quorum.ts';
-
-interface SwarmNode {
-  ID: string;
-  Version: { Index: number };
-  Spec: { Labels?: Record<string, string>; Role: string; Availability: string };
-  Status?: { State?: string };
-  ManagerStatus?: { Reachability?: string };
-}
+import { membersNow, quorumRefusal, type SwarmNode } from './quorum.ts';
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -55,15 +47,7 @@ export async function swarmForget(params: SwarmForgetParams, ctx: ExecContext): 
       }
       if (node.Spec.Role === 'manager') {
         const all = (await docker.listNodes()) as SwarmNode[];
-        const refusal = quorumRefusal(
-          all.map((n) => ({
-            id: n.ID,
-            name: n.Spec.Labels?.[LABEL.node] ?? n.ID,
-            role: n.Spec.Role === 'manager' ? 'manager' : 'worker',
-            reachable: n.ManagerStatus?.Reachability === 'reachable',
-          })),
-          [{ id: node.ID, role: 'worker' }],
-        );
+        const refusal = quorumRefusal(membersNow(all), [{ id: node.ID, role: 'worker' }]);
         if (refusal) throw new JobFailure('quorum_loss', refusal);
         await updateNode(docker, node.ID, (spec) => ({ ...spec, Role: 'worker' }));
       }

@@ -11,15 +11,7 @@ import type Docker from 'dockerode';
 import { LABEL } from '../converge/labels.ts';
 import { JobFailure } from '../job-error.ts';
 import { updateNode } from './node-update.ts';
-import { quorumRefusal, type RoleChange, type SwarmMemberNow } from './quorum.ts';
-
-interface SwarmNode {
-  ID: string;
-  Version: { Index: number };
-  Description?: { Hostname?: string };
-  Spec: { Labels?: Record<string, string>; Role: string; Availability: string; Name?: string };
-  ManagerStatus?: { Reachability?: string };
-}
+import { membersNow, quorumRefusal, type RoleChange, type SwarmNode } from './quorum.ts';
 
 type Member = SwarmServicesParams['members'][number];
 
@@ -55,12 +47,7 @@ function find(nodes: readonly SwarmNode[], m: Member, stack: string) {
  * quorum. `strict` (a run) needs every member in the swarm; the plan step skips those not joined.
  */
 export function judgeMembers(nodes: readonly SwarmNode[], params: SwarmServicesParams, strict: boolean) {
-  const now: SwarmMemberNow[] = nodes.map((n) => ({
-    id: n.ID,
-    name: n.Spec.Labels?.[LABEL.node] ?? n.Description?.Hostname ?? n.ID,
-    role: n.Spec.Role === 'manager' ? 'manager' : 'worker',
-    reachable: n.ManagerStatus?.Reachability === 'reachable',
-  }));
+  const now = membersNow(nodes);
   const matched: { member: Member; node: SwarmNode }[] = [];
   for (const m of params.members) {
     const node = find(nodes, m, params.stack);

@@ -7,6 +7,18 @@
  * anything changes. Promotions are judged too, in the order they are applied (promotions first).
  */
 
+import { LABEL } from '../converge/labels.ts';
+
+/** A node as the Engine API lists it, the parts the swarm executors read. */
+export interface SwarmNode {
+  ID: string;
+  Version: { Index: number };
+  Description?: { Hostname?: string };
+  Spec: { Labels?: Record<string, string>; Role: string; Availability: string; Name?: string };
+  Status?: { State?: string };
+  ManagerStatus?: { Reachability?: string };
+}
+
 export interface SwarmMemberNow {
   /** Swarm node id. */
   id: string;
@@ -23,6 +35,16 @@ export interface RoleChange {
 }
 
 export const quorumOf = (managers: number) => Math.floor(managers / 2) + 1;
+
+/** The quorum's view of listed nodes, each named by its plan label, else its hostname. */
+export function membersNow(nodes: readonly SwarmNode[]): SwarmMemberNow[] {
+  return nodes.map((n) => ({
+    id: n.ID,
+    name: n.Spec.Labels?.[LABEL.node] ?? n.Description?.Hostname ?? n.ID,
+    role: n.Spec.Role === 'manager' ? 'manager' : 'worker',
+    reachable: n.ManagerStatus?.Reachability === 'reachable',
+  }));
+}
 
 /** Why the change would lose the quorum, or null when every step of it keeps one. */
 export function quorumRefusal(now: readonly SwarmMemberNow[], changes: readonly RoleChange[]): string | null {

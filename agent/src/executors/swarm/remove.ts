@@ -14,14 +14,7 @@ import type { ExecContext } from '../context.ts';
 import { LABEL } from '../converge/labels.ts';
 import { JobFailure } from '../job-error.ts';
 import { updateNode } from './node-update.ts';
-import { quorumRefusal } from './quorum.ts';
-
-interface SwarmNode {
-  ID: string;
-  Version: { Index: number };
-  Spec: { Labels?: Record<string, string>; Role: string };
-  ManagerStatus?: { Reachability?: string };
-}
+import { membersNow, quorumRefusal, type SwarmNode } from './quorum.ts';
 
 /**
  * Every manager but this node demoted, unreachable ones first (that only helps the count), each
@@ -39,13 +32,7 @@ async function demoteOtherManagers(docker: Docker, ctx: ExecContext): Promise<st
       .sort((a, b) => Number(reachable(a)) - Number(reachable(b)))[0];
     if (!next) return demoted;
     tried.add(next.ID);
-    const view = nodes.map((n) => ({
-      id: n.ID,
-      name: n.Spec.Labels?.[LABEL.node] ?? n.ID,
-      role: n.Spec.Role === 'manager' ? ('manager' as const) : ('worker' as const),
-      reachable: reachable(n),
-    }));
-    const refusal = quorumRefusal(view, [{ id: next.ID, role: 'worker' }]);
+    const refusal = quorumRefusal(membersNow(nodes), [{ id: next.ID, role: 'worker' }]);
     if (refusal) {
       ctx.log('system', `not demoting ${next.ID}: ${refusal}`);
       continue;
