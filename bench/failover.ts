@@ -5,15 +5,9 @@
  * user of the service sees) and the control plane's (kill → another manager names a new leader).
  * The node is started again and the drill waits until it is a reachable manager before the next.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { requestLoop } from '../test/harness/request-loop.ts';
-import { onlineWorkers } from '../test/harness/sim.ts';
+import { execInNode as inNode, onlineWorkers } from '../test/harness/sim.ts';
 import { poll, type Stack } from '../test/harness/stack.ts';
-
-const exec = promisify(execFile);
-const inNode = async (container: string, command: string) =>
-  (await exec('docker', ['exec', container, 'sh', '-c', command], { maxBuffer: 1 << 20 })).stdout.trim();
 
 export interface DrillResult {
   outageMs: number;

@@ -15,18 +15,21 @@
  * between samples outside the measured span. Then, deployed once more, three HA drills
  * (failover.ts): the service's longest outage and the time to a new leader.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { buildServiceImages } from '../scripts/lib/service-images.ts';
 import { requireDocker, TEST_IMAGE } from '../test/harness/docker.ts';
-import { onlineWorkers, removeSimulations, runWorkflow, startSimStack } from '../test/harness/sim.ts';
+import {
+  execInNode as inNode,
+  onlineWorkers,
+  removeSimulations,
+  runWorkflow,
+  startSimStack,
+} from '../test/harness/sim.ts';
 import type { Stack } from '../test/harness/stack.ts';
 import { type DrillResult, haDrill } from './failover.ts';
 import type { BenchCase, Benchmark } from './result.ts';
 import { percentile, round } from './stats.ts';
 
-const exec = promisify(execFile);
 const WARMUP = 1;
 const SAMPLES = 3;
 const TARGET_RATIO = 1.5;
@@ -51,12 +54,6 @@ services:
   - { name: web, image: kombify/echo-app:1, replicas: 2, ports: [{ container: 8080, host: 8080 }] }
   - { name: cache, image: redis:7-alpine, node: w1 }
 `;
-
-/** Runs a shell command inside a simulated node (its own engine answers its docker CLI). */
-async function inNode(container: string, command: string): Promise<string> {
-  const { stdout } = await exec('docker', ['exec', container, 'sh', '-c', command], { maxBuffer: 1 << 20 });
-  return stdout.trim();
-}
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NaN);
 

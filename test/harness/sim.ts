@@ -235,6 +235,12 @@ export async function runWorkflow(
   );
 }
 
+/** A shell command inside a simulated node's container (its own engine answers its docker CLI). */
+export async function execInNode(container: string, command: string): Promise<string> {
+  const { stdout } = await run('docker', ['exec', container, 'sh', '-c', command], { maxBuffer: 1 << 20 });
+  return stdout.trim();
+}
+
 /** Waits until `count` workers of the simulation are online; returns them. */
 export async function onlineWorkers(
   stack: { api(path: string): Promise<{ status: number; body: any }> },
