@@ -55,19 +55,21 @@ describe('a swarm member the plan drops', () => {
           );
           return make().dispatcher.enqueued.filter((j) => seen.has(j.id));
         };
+        const addSpec = (source: string, createdAt: number) =>
+          store.addVersion(sql, {
+            format: 'yaml',
+            source,
+            options: {},
+            tofu: null,
+            name: 'hive',
+            kit: 'ha-homelab',
+            note: null,
+            createdAt,
+          });
         const first = await run({ m1: 'agt_1', m2: 'agt_2', m3: 'agt_3', w1: 'agt_4' });
         expect(first.some((j) => j.type === 'swarm.forget')).toBe(false);
 
-        store.addVersion(sql, {
-          format: 'yaml',
-          source: withoutWorker,
-          options: {},
-          tofu: null,
-          name: 'hive',
-          kit: 'ha-homelab',
-          note: null,
-          createdAt: 2,
-        });
+        addSpec(withoutWorker, 2);
         // w1 is no longer bound: the plan does not have it.
         const second = await run({ m1: 'agt_1', m2: 'agt_2', m3: 'agt_3' });
         const apply = second.filter((j) => j.type.startsWith('swarm.') && j.params.dry_run !== true);
@@ -96,27 +98,9 @@ describe('a swarm member the plan drops', () => {
         expect(planned.params.leaving).toEqual(['w1']);
 
         // Dropped while its worker is offline: no leave that would wait for it, the leader forgets it.
-        store.addVersion(sql, {
-          format: 'yaml',
-          source: withWorker,
-          options: {},
-          tofu: null,
-          name: 'hive',
-          kit: 'ha-homelab',
-          note: null,
-          createdAt: 3,
-        });
+        addSpec(withWorker, 3);
         await run({ m1: 'agt_1', m2: 'agt_2', m3: 'agt_3', w1: 'agt_5' });
-        store.addVersion(sql, {
-          format: 'yaml',
-          source: withoutWorker,
-          options: {},
-          tofu: null,
-          name: 'hive',
-          kit: 'ha-homelab',
-          note: null,
-          createdAt: 4,
-        });
+        addSpec(withoutWorker, 4);
         make().dispatcher.connected = async (id: string) => id !== 'agt_5';
         const offline = await run({ m1: 'agt_1', m2: 'agt_2', m3: 'agt_3' });
         expect(offline.some((j) => j.type === 'swarm.leave')).toBe(false);
