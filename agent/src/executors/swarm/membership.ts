@@ -197,9 +197,15 @@ export async function swarmLeave(params: SwarmLeaveParams, ctx: ExecContext): Pr
       rmSync(markerPath(params.stack), { force: true });
       return { left: false, reason: 'not in a swarm' };
     }
+    // A manager being demoted still says ControlAvailable while its control socket is gone; the
+    // marker its init or join wrote answers then.
+    const marked = markedNodeId(params.stack) === info.NodeID;
     const ours = info.ControlAvailable
-      ? (await clusterStack(docker)).stack === params.stack
-      : markedNodeId(params.stack) === info.NodeID;
+      ? await clusterStack(docker).then(
+          (c) => c.stack === params.stack,
+          () => marked,
+        )
+      : marked;
     if (!ours) throw conflict(params.stack, 'a swarm that is not this stack’s (nothing was changed)');
     ctx.progress('leaving the swarm');
     // force: a manager leaving (the last one included) is what a destroy asks for.

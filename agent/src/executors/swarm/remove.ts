@@ -16,6 +16,16 @@ import { JobFailure } from '../job-error.ts';
 import { updateNode } from './node-update.ts';
 import { membersNow, quorumRefusal, type SwarmNode } from './quorum.ts';
 
+/** Until a demoted node has left Raft (its manager status gone), so its leave finds a worker. */
+async function leftRaft(docker: Docker, id: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const node = (await docker.getNode(id).inspect()) as SwarmNode;
+    if (!node.ManagerStatus) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /**
  * Every manager but this node demoted, unreachable ones first (that only helps the count), each
  * judged against the quorum; one that cannot be demoted safely is left to leave by force.
@@ -40,6 +50,7 @@ async function demoteOtherManagers(docker: Docker, ctx: ExecContext): Promise<st
     ctx.progress(`demoting manager ${next.Spec.Labels?.[LABEL.node] ?? next.ID}`);
     await updateNode(docker, next.ID, (spec) => ({ ...spec, Role: 'worker' }));
     demoted.push(next.ID);
+    await leftRaft(docker, next.ID);
   }
 }
 
